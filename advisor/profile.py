@@ -1,0 +1,343 @@
+"""The company profile: the single source of truth for field names, types, units and help.
+
+The questionnaire, CSV headers, docs and validation all read `FIELDS`, built from the
+pydantic model below. Every field but `name` is optional: a missing value is *unknown*
+(None), never zero or false, and rules over an unknown field do not fire.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any, Literal, get_args
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
+
+from advisor.errors import ProfileError
+from advisor.suggest import did_you_mean
+
+# Values a spreadsheet or a founder writes for "I don't know".
+UNKNOWN_MARKERS = frozenset(
+    {"", "?", "-", "n/a", "na", "unknown", "none", "null", "не знаю", "неизвестно", "невідомо", "не знаю"}
+)
+_TRUE = {"true", "yes", "y", "1", "on", "да", "так", "jā"}
+_FALSE = {"false", "no", "n", "0", "off", "нет", "ні", "nē"}
+_GROUP_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'_")
+
+
+def parse_number(text: str, decimal: str = ".") -> float:
+    """A number as people type it: '1 200,5' with decimal=',' or '1,200.5' with '.'."""
+    cleaned = text.strip().translate(_GROUP_SEPARATORS)
+    if decimal == ",":
+        cleaned = cleaned.replace(".", "").replace(",", ".") if "," in cleaned else cleaned
+    elif "," in cleaned:
+        # a comma with a dot decimal is a thousands separator only in groups of three
+        if "." not in cleaned and not re.fullmatch(r"[+-]?\d{1,3}(,\d{3})+", cleaned):
+            cleaned = cleaned.replace(",", ".")  # '0,35' typed on a Russian keyboard
+        else:
+            cleaned = cleaned.replace(",", "")
+    value = float(cleaned)  # ValueError for anything else
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
+    return value
+
+
+def _is_unknown(value: Any) -> bool:
+    return value is None or (isinstance(value, str) and value.strip().lower() in UNKNOWN_MARKERS)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, bool):
+        raise ValueError("expected a number, not true/false")
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ValueError("not a finite number (NaN or infinity)")
+    if isinstance(value, str):
+        try:
+            return parse_number(value)
+        except ValueError:
+            raise ValueError(f"expected a number, got {value!r}") from None
+    return value
+
+
+def _share(value: Any) -> Any:
+    """A share: 0-1, or a percent string such as '35%'."""
+    if isinstance(value, str):
+        text = value.strip()
+        if text.endswith("%"):
+            try:
+                number = parse_number(text[:-1])
+            except ValueError:
+                raise ValueError(f"expected a share such as 0.35 or '35%', got {value!r}") from None
+            if not 0 <= number <= 100:
+                raise ValueError(f"a share is 0-100%, got {value!r}")
+            return number / 100
+        try:
+            value = parse_number(text)
+        except ValueError:
+            raise ValueError(f"expected a share such as 0.35 or '35%', got {value!r}") from None
+    value = _finite(value)
+    if isinstance(value, (int, float)) and 1 < value <= 100:
+        raise ValueError(f"a share is 0-1; for {value:g} percent write '{value:g}%' or {value / 100:g}")
+    return value
+
+
+def _integer(value: Any) -> Any:
+    value = _finite(value)
+    if isinstance(value, float):
+        if not value.is_integer():
+            raise ValueError(f"expected a whole number, got {value:g}")
+        return int(value)
+    return value
+
+
+def _choice(value: Any) -> Any:
+    return value.strip().lower() if isinstance(value, str) else value
+
+
+def _boolean(value: Any) -> Any:
+    if isinstance(value, str):
+        text = value.strip().lower()
+        if text in _TRUE:
+            return True
+        if text in _FALSE:
+            return False
+        raise ValueError(f"expected yes or no, got {value!r}")
+    if isinstance(value, (int, float)) and not isinstance(value, bool):
+        if value in (0, 1):
+            return bool(value)
+        raise ValueError(f"expected yes or no, got {value!r}")
+    return value
+
+
+def _currency(value: Any) -> Any:
+    if isinstance(value, str):
+        code = value.strip().upper()
+        if not re.fullmatch(r"[A-Z]{3}", code):
+            raise ValueError(f"expected a three-letter ISO 4217 code such as USD, got {value!r}")
+        return code
+    return value
+
+
+Share = Annotated[float, BeforeValidator(_share), Field(ge=0, le=1)]
+Number = Annotated[float, BeforeValidator(_finite)]
+Integer = Annotated[int, BeforeValidator(_integer)]
+Flag = Annotated[bool, BeforeValidator(_boolean)]
+Market = Annotated[Literal["b2b", "b2c", "mixed"], BeforeValidator(_choice)]
+SaleType = Annotated[Literal["transactional", "consultative", "project"], BeforeValidator(_choice)]
+Channel = Annotated[Literal["direct", "indirect", "mixed"], BeforeValidator(_choice)]
+Offering = Annotated[Literal["goods", "services", "saas"], BeforeValidator(_choice)]
+Currency = Annotated[str, BeforeValidator(_currency)]
+
+
+def _meta(kind: str, unit: str, help: str, **extra: Any) -> dict[str, Any]:
+    return {"json_schema_extra": {"kind": kind, "unit": unit, "help": help, **extra}}
+
+
+class Profile(BaseModel):
+    """What the advisor knows about a company. None means unknown."""
+
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+
+    name: str = Field(min_length=1, **_meta("text", "", "The company or profile name."))
+    sales_team_size: Integer | None = Field(
+        None, ge=0, **_meta("integer", "people", "People who sell today; 0 = no sales department, the founder sells.")
+    )
+    leads_per_month: Number | None = Field(
+        None, ge=0, **_meta("number", "leads/month", "Inbound requests plus generated leads in an average month.")
+    )
+    qualified_lead_share: Share | None = Field(
+        None, **_meta("share", "share", "Share of those leads that are target and ready to buy.")
+    )
+    seasonality_peak_ratio: Number | None = Field(
+        None, ge=1, **_meta("number", "ratio", "Leads in the busiest month / leads in an average month (1 = flat).")
+    )
+    repeat_sales_share: Share | None = Field(
+        None, **_meta("share", "share", "Share of revenue from clients who bought before.")
+    )
+    average_deal_size: Number | None = Field(
+        None, gt=0, **_meta("number", "currency", "Average deal (check) value, in `currency`.")
+    )
+    currency: Currency = Field(
+        "USD", **_meta("currency", "ISO 4217", "Currency of `average_deal_size`; default USD.")
+    )
+    sales_cycle_days: Number | None = Field(
+        None, ge=0, **_meta("number", "days", "Typical days from first contact to payment.")
+    )
+    deals_per_month: Number | None = Field(None, ge=0, **_meta("number", "deals/month", "Won deals per month."))
+    close_rate: Share | None = Field(None, **_meta("share", "share", "Won / (won + lost)."))
+    market: Market | None = Field(None, **_meta("choice", "", "Who buys: businesses (b2b), consumers (b2c) or both."))
+    sale_type: SaleType | None = Field(
+        None,
+        **_meta(
+            "choice",
+            "",
+            "transactional: ready product, the client picks and pays; consultative: needs discovery "
+            "and a proposal; project: many specialists or firms take part.",
+        ),
+    )
+    channel: Channel | None = Field(
+        None, **_meta("choice", "", "direct: own managers sell; indirect: through partners, dealers, agents.")
+    )
+    outbound_share: Share | None = Field(
+        None, **_meta("share", "share", "Share of new business won by active outbound work (cold calls, visits).")
+    )
+    regional: Flag | None = Field(
+        None,
+        **_meta("boolean", "", "Sells across regions through regional clients, partners or distributors."),
+    )
+    organization_stage: Integer | None = Field(
+        None,
+        ge=1,
+        le=4,
+        **_meta(
+            "integer",
+            "stage",
+            "1 start (sellers do everything), 2 mechanisation (back office takes routine work), "
+            "3 internal entrepreneurship (call centre serves regular clients), 4 quality management "
+            "(everything measured).",
+        ),
+    )
+    active_clients: Integer | None = Field(
+        None, ge=0, **_meta("integer", "clients", "Clients who bought in the last 12 months.")
+    )
+    offering: Offering | None = Field(None, **_meta("choice", "", "What is sold: goods, services or SaaS."))
+
+
+@dataclass(frozen=True)
+class FieldSpec:
+    """One profile field as the questionnaire, CSV headers and rule checks see it."""
+
+    name: str
+    kind: str  # text, integer, number, share, choice, boolean, currency
+    unit: str
+    help: str
+    required: bool
+    choices: tuple[str, ...] = ()
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusive_minimum: bool = False
+
+    @property
+    def numeric(self) -> bool:
+        return self.kind in ("integer", "number", "share")
+
+
+def _build_specs() -> dict[str, FieldSpec]:
+    specs: dict[str, FieldSpec] = {}
+    for name, info in Profile.model_fields.items():
+        extra = info.json_schema_extra or {}
+        assert isinstance(extra, dict)
+        kind = str(extra["kind"])
+        choices: tuple[str, ...] = ()
+        minimum = maximum = None
+        exclusive = False
+        for item in info.metadata:
+            if getattr(item, "ge", None) is not None:
+                minimum = float(item.ge)
+            if getattr(item, "gt", None) is not None:
+                minimum, exclusive = float(item.gt), True
+            if getattr(item, "le", None) is not None:
+                maximum = float(item.le)
+        if kind == "choice":
+            for arg in get_args(info.annotation):
+                inner = get_args(arg)
+                if inner:
+                    literal = get_args(inner[0])
+                    if literal:
+                        choices = tuple(str(x) for x in literal)
+        if kind == "share":
+            minimum, maximum = 0.0, 1.0
+        specs[name] = FieldSpec(
+            name=name,
+            kind=kind,
+            unit=str(extra["unit"]),
+            help=str(extra["help"]),
+            required=info.is_required(),
+            choices=choices,
+            minimum=minimum,
+            maximum=maximum,
+            exclusive_minimum=exclusive,
+        )
+    return specs
+
+
+FIELDS: dict[str, FieldSpec] = _build_specs()
+FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
+# Fields that say something about the company; `name` and `currency` only label it.
+EVIDENCE_FIELDS: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in ("name", "currency"))
+
+_MESSAGES = {
+    "missing": "required",
+    "extra_forbidden": "not a profile field",
+    "literal_error": "not one of the choices",
+}
+
+
+def _message(error: Mapping[str, Any], spec: FieldSpec | None) -> str:
+    kind = error["type"]
+    if kind == "literal_error" and spec is not None:
+        return f"expected one of {', '.join(spec.choices)}, got {error.get('input')!r}" + did_you_mean(
+            str(error.get("input")), spec.choices
+        )
+    if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
+        return f"{error['msg'].lower()}, got {error.get('input')!r}"
+    if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "bool_parsing", "bool_type"):
+        return f"{error['msg'].lower()}, got {error.get('input')!r}"
+    if kind == "value_error":
+        return str(error["msg"]).removeprefix("Value error, ")
+    if kind == "string_too_short":
+        return "must not be empty"
+    return _MESSAGES.get(kind, str(error["msg"]))
+
+
+def validate_profile(
+    data: Any,
+    *,
+    file: str | None = None,
+    line_of: Callable[[str | None], int | None] = lambda key: None,
+) -> Profile:
+    """Turn a mapping of field: value into a Profile, or raise ProfileError naming every problem.
+
+    Values that mean "I don't know" (empty, '?', 'unknown', ...) become unknown.
+    """
+    if not isinstance(data, Mapping):
+        raise ProfileError(
+            f"a profile is a mapping of field: value, got {type(data).__name__}", file=file, line=line_of(None)
+        )
+    cleaned: dict[str, Any] = {}
+    for key, value in data.items():
+        key = str(key).strip()
+        if _is_unknown(value) and key != "name":
+            continue
+        cleaned[key] = value.strip() if isinstance(value, str) and key == "name" else value
+    try:
+        return Profile.model_validate(cleaned)
+    except ValidationError as exc:
+        problems: list[ProfileError] = []
+        for error in exc.errors():
+            key = str(error["loc"][0]) if error["loc"] else None
+            spec = FIELDS.get(key) if key else None
+            message = _message(error, spec)
+            if error["type"] == "extra_forbidden" and key is not None:
+                message += did_you_mean(key, FIELD_NAMES)
+            problems.append(ProfileError(message, file=file, line=line_of(key), key=key))
+        raise ProfileErrors(problems) from None
+
+
+class ProfileErrors(ProfileError):
+    """Every problem of one rejected record, one located line each."""
+
+    def __init__(self, problems: list[ProfileError]) -> None:
+        first = problems[0]
+        super().__init__(first.message, file=first.file, line=first.line, key=first.key)
+        self.problems = problems
+
+    def located(self) -> str:
+        return "\n".join(p.located() for p in self.problems)
+
+
+def unknown_fields(profile: Profile) -> list[str]:
+    """Evidence fields the profile leaves unknown, in the model's order."""
+    return [name for name in EVIDENCE_FIELDS if getattr(profile, name) is None]

@@ -1,0 +1,203 @@
+"""What the engine returns: decisions, scores and a trace of every rule it evaluated."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from advisor.profile import Profile
+from advisor.rulebase.schema import Source
+
+_SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "in": "in", "between": "between"}
+_NEGATED = {"lt": "≥", "lte": ">", "gt": "≤", "gte": "<", "eq": "≠", "in": "not in", "between": "outside"}
+
+
+def format_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:,.4g}" if abs(value) < 1000 else f"{value:,.0f}"
+    if isinstance(value, (list, tuple)):
+        return "[" + ", ".join(format_value(v) for v in value) + "]"
+    return str(value)
+
+
+@dataclass(frozen=True, slots=True)
+class LeafTrace:
+    """One comparison: a field's actual value against a rule's threshold."""
+
+    field: str
+    operator: str
+    threshold: Any
+    actual: Any  # None when the field is unknown; deal sizes in USD
+    result: bool | None  # None: unknown
+    note: str = ""  # e.g. the original currency of a converted deal size
+
+    def describe(self) -> str:
+        """'repeat_sales_share = 0.55 ≥ 0.4', 'leads_per_month = 120, needs ≥ 400', or 'x unknown'."""
+        threshold = format_value(self.threshold)
+        if self.operator == "between":
+            threshold = f"{format_value(self.threshold[0])}–{format_value(self.threshold[1])}"
+        unit = " USD" if self.field == "average_deal_size" else ""
+        if self.result is None:
+            return f"{self.field} unknown (rule needs {_SYMBOLS[self.operator]} {threshold}{unit})"
+        actual = format_value(self.actual) + unit + (f" ({self.note})" if self.note else "")
+        if self.result:
+            return f"{self.field} = {actual} {_SYMBOLS[self.operator]} {threshold}{unit}"
+        return f"{self.field} = {actual}, needs {_SYMBOLS[self.operator]} {threshold}{unit}"
+
+    def to_dict(self) -> dict[str, Any]:
+        data = {
+            "field": self.field,
+            "operator": self.operator,
+            "threshold": self.threshold,
+            "actual": self.actual,
+            "result": "unknown" if self.result is None else self.result,
+        }
+        if self.note:
+            data["note"] = self.note
+        return data
+
+
+@dataclass(frozen=True, slots=True)
+class RuleTrace:
+    """How one rule came out: fired, not_fired, or unknown (a field it needs is unknown)."""
+
+    rule: str
+    decision: str  # department_model, sales_mix, technologies
+    status: str
+    leaves: tuple[LeafTrace, ...]
+    effect: dict[str, Any]
+    source: Source
+
+    @property
+    def fired(self) -> bool:
+        return self.status == "fired"
+
+    def why(self) -> str:
+        """The comparisons that decided the outcome, joined for one line of text."""
+        if self.status == "fired":
+            chosen = [leaf for leaf in self.leaves if leaf.result]
+        elif self.status == "not_fired":
+            chosen = [leaf for leaf in self.leaves if leaf.result is False]
+        else:
+            chosen = [leaf for leaf in self.leaves if leaf.result is None]
+        return "; ".join(leaf.describe() for leaf in chosen or self.leaves)
+
+    def unknown_fields(self) -> list[str]:
+        return sorted({leaf.field for leaf in self.leaves if leaf.result is None})
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "rule": self.rule,
+            "decision": self.decision,
+            "status": self.status,
+            "effect": self.effect,
+            "why": self.why(),
+            "conditions": [leaf.to_dict() for leaf in self.leaves],
+            "source": source_dict(self.source),
+        }
+
+
+def source_dict(source: Source) -> dict[str, Any]:
+    data = {"document": source.document, "says": source.says}
+    if source.benchmark:
+        data["benchmark"] = source.benchmark
+    return data
+
+
+def reason_dict(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
+    return {"rule": trace.rule, **effect, "why": trace.why(), "source": source_dict(trace.source)}
+
+
+@dataclass(frozen=True)
+class ModelDecision:
+    id: str
+    scores: dict[str, float]
+    reasons: list[RuleTrace]  # fired rules that gave the winner points, most points first
+    decided_by: str  # "points" or "tie_break"
+    runner_up: str
+    margin: float
+
+
+@dataclass(frozen=True)
+class MixDecision:
+    inside_share: float
+    outside_share: float
+    hybrid: bool
+    base_inside_share: float
+    reasons: list[RuleTrace]  # fired shifts, largest first
+    hybrid_reasons: list[RuleTrace]
+
+
+@dataclass(frozen=True)
+class TechnologyItem:
+    id: str
+    group: str
+    title: dict[str, str]
+    status: str  # applies, possible (depends on an unknown field), not_applicable
+    trace: RuleTrace
+
+
+@dataclass(frozen=True)
+class Recommendation:
+    profile: Profile
+    department_model: ModelDecision
+    sales_mix: MixDecision
+    sales_kinds: list[str]
+    technologies: list[TechnologyItem]
+    unknown_fields: list[str]
+    trace: list[RuleTrace] = field(repr=False)
+    rule_base_name: str = ""
+    rule_base_version: str = ""
+    rule_base_sha256: str = ""
+
+    @property
+    def applied_technologies(self) -> list[TechnologyItem]:
+        return [t for t in self.technologies if t.status == "applies"]
+
+    @property
+    def possible_technologies(self) -> list[TechnologyItem]:
+        return [t for t in self.technologies if t.status == "possible"]
+
+    def to_dict(self, *, trace: bool = True) -> dict[str, Any]:
+        """The public JSON shape; keys are a contract (see README)."""
+        model = self.department_model
+        mix = self.sales_mix
+        data: dict[str, Any] = {
+            "name": self.profile.name,
+            "department_model": {
+                "id": model.id,
+                "scores": model.scores,
+                "decided_by": model.decided_by,
+                "runner_up": model.runner_up,
+                "margin": model.margin,
+                "reasons": [reason_dict(r, points=r.effect["points"][model.id]) for r in model.reasons],
+            },
+            "sales_mix": {
+                "inside_share": mix.inside_share,
+                "outside_share": mix.outside_share,
+                "hybrid": mix.hybrid,
+                "base_inside_share": mix.base_inside_share,
+                "reasons": [reason_dict(r, inside_shift=r.effect["inside_shift"]) for r in mix.reasons],
+                "hybrid_reasons": [reason_dict(r) for r in mix.hybrid_reasons],
+            },
+            "sales_kinds": self.sales_kinds,
+            "technologies": [
+                {"id": t.id, "group": t.group, "title": t.title["en"], "reasons": [reason_dict(t.trace)]}
+                for t in self.applied_technologies
+            ],
+            "possible_technologies": [
+                {"id": t.id, "group": t.group, "title": t.title["en"], "depends_on": t.trace.unknown_fields()}
+                for t in self.possible_technologies
+            ],
+            "unknown_fields": self.unknown_fields,
+            "rule_base": {
+                "name": self.rule_base_name,
+                "version": self.rule_base_version,
+                "sha256": self.rule_base_sha256,
+            },
+        }
+        if trace:
+            data["trace"] = [t.to_dict() for t in self.trace]
+        return data

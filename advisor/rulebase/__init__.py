@@ -1,0 +1,1 @@
+"""Rule bases: schema, loading, validation."""

@@ -1,0 +1,191 @@
+"""Loading a rule base folder: YAML files validated by the schema, errors located by line."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TypeVar
+
+from pydantic import BaseModel, ValidationError
+
+from advisor.errors import InputError, RuleBaseError
+from advisor.rulebase import schema
+from advisor.suggest import did_you_mean
+from advisor.yamlio import LocatedDocument, load_yaml_file
+
+FILES = {
+    "rulebase.yaml": schema.RuleBaseMeta,
+    "department_model.yaml": schema.DepartmentModelDecision,
+    "sales_mix.yaml": schema.SalesMixDecision,
+    "technologies.yaml": schema.TechnologiesDecision,
+}
+_CONDITION_TAGS = ("all", "any", "not", "leaf")
+_M = TypeVar("_M", bound=BaseModel)
+
+
+def _vocabulary() -> list[str]:
+    """Every key a rule file may use, for did-you-mean on an unknown key."""
+    words: set[str] = set()
+    models: list[type[BaseModel]] = [*FILES.values(), schema.Leaf, schema.All, schema.AnyOf, schema.Not,
+                                     schema.ModelRule, schema.MixRule, schema.Source, schema.Technology,
+                                     schema.Titles, schema.SalesKind, schema.CurrencyTable]
+    for model in models:
+        for name, info in model.model_fields.items():
+            words.add(info.alias or name)
+    return sorted(words)
+
+
+@dataclass(frozen=True)
+class RuleBase:
+    """A validated rule base: its metadata, three decisions, and a content hash."""
+
+    path: Path
+    meta: schema.RuleBaseMeta
+    department_model: schema.DepartmentModelDecision
+    sales_mix: schema.SalesMixDecision
+    technologies: schema.TechnologiesDecision
+    sha256: str
+    documents: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return f"{self.meta.name} {self.meta.version} (sha256 {self.sha256[:12]})"
+
+
+def builtin_rules_dir() -> Path:
+    """The rule base shipped with advisor: inside the wheel, or rules/ in a source checkout."""
+    package = Path(__file__).resolve().parent.parent
+    for candidate in (package / "_builtin_rules", package.parent / "rules"):
+        if (candidate / "rulebase.yaml").is_file():
+            return candidate
+    raise RuleBaseError("the built-in rule base is missing from this installation")
+
+
+def _yaml_path(doc: LocatedDocument, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The YAML path of a pydantic error location, dropping the union tags pydantic adds."""
+    path: list[Any] = []
+    node = doc.data
+    for part in loc:
+        if isinstance(node, dict) and part in node:
+            path.append(part)
+            node = node[part]
+        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
+            path.append(part)
+            node = node[part]
+        elif part in _CONDITION_TAGS or part == "in_":
+            continue
+        else:
+            path.append(part)  # a missing or unknown key: name it, keep the parent's line
+            node = None
+    return tuple(path)
+
+
+def _dotted(path: tuple[Any, ...]) -> str:
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+def _rule_id(doc: LocatedDocument, path: tuple[Any, ...]) -> str | None:
+    node = doc.data
+    found = None
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found
+
+
+def _validate(doc: LocatedDocument, model: type[_M]) -> _M:
+    if doc.data is None:
+        raise RuleBaseError("empty file: expected a mapping", file=doc.file, line=1)
+    if not isinstance(doc.data, dict):
+        raise RuleBaseError(f"expected a mapping at the top, got {type(doc.data).__name__}", file=doc.file, line=1)
+    try:
+        return model.model_validate(doc.data)
+    except ValidationError as exc:
+        error = exc.errors()[0]  # the first problem is enough to fix; the next run shows the next one
+        path = _yaml_path(doc, tuple(error["loc"]))
+        message = str(error["msg"]).removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden" and path:
+            message = f"unknown key{did_you_mean(str(path[-1]), _vocabulary())}"
+        elif error["type"] == "missing":
+            message = "required key is missing"
+        rule = _rule_id(doc, path)
+        if rule:
+            message = f"{message} (rule {rule})"
+        raise RuleBaseError(message, file=doc.file, line=doc.line_of(path), key=_dotted(path) or None) from None
+
+
+def load_rule_base(directory: Path | None = None) -> RuleBase:
+    """Load and validate the rule base in `directory` (the built-in one by default)."""
+    root = Path(directory) if directory is not None else builtin_rules_dir()
+    if not root.is_dir():
+        raise RuleBaseError("rule base folder not found", file=str(root))
+    digest = hashlib.sha256()
+    parsed: dict[str, Any] = {}
+    docs: dict[str, LocatedDocument] = {}
+    for name, model in FILES.items():
+        path = root / name
+        if not path.is_file():
+            raise RuleBaseError(f"missing {name}; a rule base folder holds {', '.join(FILES)}", file=str(root))
+        try:
+            doc = load_yaml_file(path)
+        except InputError as exc:
+            raise RuleBaseError(exc.message, file=exc.file, line=exc.line, key=exc.key) from None
+        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        docs[name] = doc
+        parsed[name] = _validate(doc, model)
+    meta: schema.RuleBaseMeta = parsed["rulebase.yaml"]
+    documents = tuple(meta.documents)
+    _check_cross_references(docs, parsed, documents)
+    return RuleBase(
+        path=root,
+        meta=meta,
+        department_model=parsed["department_model.yaml"],
+        sales_mix=parsed["sales_mix.yaml"],
+        technologies=parsed["technologies.yaml"],
+        sha256=digest.hexdigest(),
+        documents=documents,
+    )
+
+
+def _check_cross_references(
+    docs: dict[str, LocatedDocument], parsed: dict[str, Any], documents: tuple[str, ...]
+) -> None:
+    """Rule ids unique across files; every source names a listed document."""
+    seen: dict[str, str] = {}
+
+    def check(file: str, path: tuple[Any, ...], rule_id: str | None, source: schema.Source) -> None:
+        doc = docs[file]
+        if rule_id is not None:
+            if rule_id in seen:
+                raise RuleBaseError(
+                    f"duplicate rule id '{rule_id}' (first in {seen[rule_id]})",
+                    file=doc.file, line=doc.line_of((*path, "id")), key=_dotted((*path, "id")),
+                )
+            seen[rule_id] = file
+        if source.document not in documents:
+            raise RuleBaseError(
+                f"'{source.document}' is not one of the rule base's documents"
+                + did_you_mean(source.document, documents),
+                file=doc.file, line=doc.line_of((*path, "source", "document")),
+                key=_dotted((*path, "source", "document")),
+            )
+
+    sales_mix: schema.SalesMixDecision = parsed["sales_mix.yaml"]
+    check("sales_mix.yaml", ("base_source",), None, sales_mix.base_source)
+    for i, rule in enumerate(parsed["department_model.yaml"].rules):
+        check("department_model.yaml", ("rules", i), rule.id, rule.source)
+    for i, rule in enumerate(sales_mix.rules):
+        check("sales_mix.yaml", ("rules", i), rule.id, rule.source)
+    technologies: schema.TechnologiesDecision = parsed["technologies.yaml"]
+    for i, kind in enumerate(technologies.kinds):
+        check("technologies.yaml", ("kinds", i), None, kind.source)
+    for i, item in enumerate(technologies.technologies):
+        check("technologies.yaml", ("technologies", i), "tech." + item.id, item.source)

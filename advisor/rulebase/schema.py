@@ -1,0 +1,285 @@
+"""The rule base as pydantic models: what a valid rule file may say.
+
+Rules are data. A condition is a tree of `all` / `any` / `not` over leaves that compare
+one profile field with a threshold (`eq`, `in`, `lt`, `lte`, `gt`, `gte`, `between`);
+nothing in a rule file is ever evaluated as code.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal, Union
+
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
+
+from advisor.profile import FIELD_NAMES, FIELDS
+from advisor.suggest import did_you_mean
+
+OPERATORS = ("eq", "in", "lt", "lte", "gt", "gte", "between")
+NUMERIC_OPERATORS = ("lt", "lte", "gt", "gte", "between")
+DEPARTMENT_MODELS = ("one_level", "two_level_contact_center", "two_level_account_manager", "three_level")
+TECHNOLOGY_GROUPS = ("internal", "external", "marketing", "personnel")
+SALES_KINDS = ("traditional", "project", "regional")
+LANGUAGES = ("en", "ru", "uk")
+
+Scalar = Union[bool, int, float, str]
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+class Source(Strict):
+    """Where a rule comes from: a source document, and a benchmark where a threshold is set."""
+
+    document: str
+    says: str = Field(min_length=1)
+    benchmark: str | None = None  # a published figure the threshold is set from, with its reference
+
+    @field_validator("says", "benchmark")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) if value is not None else None
+
+
+class Leaf(Strict):
+    """`{field: <profile field>, <operator>: <threshold>}` with exactly one operator."""
+
+    field: str
+    eq: Scalar | None = None
+    in_: list[Scalar] | None = Field(None, alias="in")
+    lt: float | None = None
+    lte: float | None = None
+    gt: float | None = None
+    gte: float | None = None
+    between: tuple[float, float] | None = None
+
+    @field_validator("field")
+    @classmethod
+    def _known_field(cls, value: str) -> str:
+        if value not in FIELDS or value == "name":
+            raise ValueError(f"'{value}' is not a profile field{did_you_mean(value, FIELD_NAMES)}")
+        return value
+
+    @model_validator(mode="before")
+    @classmethod
+    def _operator_names(cls, data: Any) -> Any:
+        if isinstance(data, dict):
+            for key in data:
+                if key != "field" and key not in OPERATORS:
+                    raise ValueError(f"unknown operator '{key}'{did_you_mean(str(key), OPERATORS)}")
+        return data
+
+    @model_validator(mode="after")
+    def _one_operator_fitting_the_field(self) -> "Leaf":
+        used = [op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None]
+        if len(used) != 1:
+            raise ValueError(f"a condition on '{self.field}' needs exactly one operator of {', '.join(OPERATORS)}")
+        op = used[0]
+        spec = FIELDS[self.field]
+        if op in NUMERIC_OPERATORS and not spec.numeric:
+            raise ValueError(f"'{op}' compares numbers, but '{self.field}' is a {spec.kind} field")
+        values = self.in_ if op == "in" else [self.eq] if op == "eq" else []
+        for value in values:
+            if spec.kind == "choice" and value not in spec.choices:
+                raise ValueError(
+                    f"'{value}' is not a value of '{self.field}' ({', '.join(spec.choices)})"
+                    + did_you_mean(str(value), spec.choices)
+                )
+            if spec.kind == "boolean" and not isinstance(value, bool):
+                raise ValueError(f"'{self.field}' is yes/no: compare it with true or false")
+            if spec.numeric and (isinstance(value, bool) or not isinstance(value, (int, float))):
+                raise ValueError(f"'{self.field}' is a number: compare it with a number")
+        if self.between is not None and self.between[0] > self.between[1]:
+            raise ValueError(f"between needs [low, high], got {list(self.between)}")
+        return self
+
+    @property
+    def operator(self) -> str:
+        return next(op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None)
+
+    @property
+    def threshold(self) -> Any:
+        op = self.operator
+        value = getattr(self, "in_" if op == "in" else op)
+        return list(value) if isinstance(value, tuple) else value
+
+
+class All(Strict):
+    all: list["Condition"] = Field(min_length=1)
+
+
+class AnyOf(Strict):
+    any: list["Condition"] = Field(min_length=1)
+
+
+class Not(Strict):
+    not_: "Condition" = Field(alias="not")
+
+
+def _condition_tag(value: Any) -> str | None:
+    if isinstance(value, dict):
+        for tag in ("all", "any", "not"):
+            if tag in value:
+                return tag
+        return "leaf"
+    if isinstance(value, BaseModel):
+        return {All: "all", AnyOf: "any", Not: "not"}.get(type(value), "leaf")
+    return None
+
+
+Condition = Annotated[
+    Union[
+        Annotated[All, Tag("all")],
+        Annotated[AnyOf, Tag("any")],
+        Annotated[Not, Tag("not")],
+        Annotated[Leaf, Tag("leaf")],
+    ],
+    Discriminator(
+        _condition_tag,
+        custom_error_type="condition",
+        custom_error_message="a condition is a mapping: {field, <operator>} or all / any / not",
+    ),
+]
+All.model_rebuild()
+AnyOf.model_rebuild()
+Not.model_rebuild()
+
+
+class Rule(Strict):
+    id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
+    when: Condition
+    source: Source
+    note: str | None = None
+
+
+class ModelRule(Rule):
+    """Adds points to department-model outcomes when its condition holds."""
+
+    points: dict[str, float] = Field(min_length=1)
+
+    @field_validator("points")
+    @classmethod
+    def _known_outcomes(cls, value: dict[str, float]) -> dict[str, float]:
+        for outcome, points in value.items():
+            if outcome not in DEPARTMENT_MODELS:
+                raise ValueError(f"'{outcome}' is not a department model{did_you_mean(outcome, DEPARTMENT_MODELS)}")
+            if points == 0:
+                raise ValueError(f"0 points for '{outcome}' does nothing; leave it out")
+        return value
+
+
+class MixRule(Rule):
+    """Moves the inside (remote) share up (+) or down (-), or calls for a hybrid field/remote split."""
+
+    inside_shift: float | None = Field(None, ge=-1, le=1)
+    hybrid: bool | None = None
+
+    @model_validator(mode="after")
+    def _has_effect(self) -> "MixRule":
+        if self.inside_shift in (None, 0) and not self.hybrid:
+            raise ValueError("a sales-mix rule needs an effect: inside_shift (non-zero) or hybrid: true")
+        return self
+
+
+class Titles(Strict):
+    en: str
+    ru: str | None = None
+    uk: str | None = None
+
+
+class SalesKind(Strict):
+    """A kind of sales from the technologies document; a profile may be of several."""
+
+    id: str
+    when: Condition
+    source: Source
+
+    @field_validator("id")
+    @classmethod
+    def _known_kind(cls, value: str) -> str:
+        if value not in SALES_KINDS:
+            raise ValueError(f"'{value}' is not a kind of sales{did_you_mean(value, SALES_KINDS)}")
+        return value
+
+
+class Technology(Strict):
+    """A checklist item; it applies when its kinds match and its condition holds."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    group: Literal["internal", "external", "marketing", "personnel"]
+    title: Titles
+    kinds: list[str] | None = None  # None: all kinds of sales
+    when: Condition | None = None
+    source: Source
+
+    @field_validator("kinds")
+    @classmethod
+    def _known_kinds(cls, value: list[str] | None) -> list[str] | None:
+        for kind in value or []:
+            if kind not in SALES_KINDS:
+                raise ValueError(f"'{kind}' is not a kind of sales{did_you_mean(kind, SALES_KINDS)}")
+        return value
+
+
+class CurrencyTable(Strict):
+    """Dated, editable conversion of deal sizes into the rules' currency (USD)."""
+
+    base: Literal["USD"] = "USD"
+    as_of: dt.date
+    source: str
+    usd_per_unit: dict[str, float]
+
+    @field_validator("usd_per_unit")
+    @classmethod
+    def _positive_rates(cls, value: dict[str, float]) -> dict[str, float]:
+        for code, rate in value.items():
+            if len(code) != 3 or not code.isupper():
+                raise ValueError(f"'{code}' is not an ISO 4217 code")
+            if rate <= 0:
+                raise ValueError(f"the rate for {code} must be positive")
+        if value.get("USD") != 1:
+            raise ValueError("USD must be in the table at rate 1")
+        return value
+
+
+class DepartmentModelDecision(Strict):
+    """Outcomes in tie-break order: on equal points the earlier (simpler) model wins."""
+
+    tie_break: list[str]
+    tie_break_reason: str
+    rules: list[ModelRule]
+
+    @field_validator("tie_break")
+    @classmethod
+    def _all_models_once(cls, value: list[str]) -> list[str]:
+        if sorted(value) != sorted(DEPARTMENT_MODELS):
+            raise ValueError(f"tie_break must list each of {', '.join(DEPARTMENT_MODELS)} once")
+        return value
+
+
+class SalesMixDecision(Strict):
+    base_inside_share: float = Field(ge=0, le=1)
+    base_source: Source
+    rules: list[MixRule]
+
+
+class TechnologiesDecision(Strict):
+    kinds: list[SalesKind]
+    technologies: list[Technology]
+
+
+class RuleBaseMeta(Strict):
+    name: str
+    version: str
+    description: str = ""
+    documents: list[str] = Field(min_length=1)  # the files every rule's source must name
+    currency: CurrencyTable

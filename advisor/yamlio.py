@@ -1,0 +1,151 @@
+"""Safe YAML reading that remembers the line of every key.
+
+Errors in profiles and rule files must name the file, the line and the key, so the
+document is composed into nodes and built by hand, recording where each path starts.
+Aliases are shared, not expanded, and the number of nodes is capped, so an alias
+bomb costs nothing.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from advisor.errors import InputError
+
+try:  # the C loader composes several times faster; fall back where libyaml is absent
+    _Loader: type = yaml.CSafeLoader
+except AttributeError:  # pragma: no cover - depends on the build of PyYAML
+    _Loader = yaml.SafeLoader
+
+MAX_NODES = 200_000
+Path_ = tuple[Any, ...]
+
+
+@dataclass
+class LocatedDocument:
+    """A parsed YAML document and the 1-based line where each path begins."""
+
+    data: Any
+    file: str
+    lines: dict[Path_, int] = field(default_factory=dict)
+
+    def line_of(self, path: Path_) -> int | None:
+        """The line of `path`, or of its nearest ancestor that has one."""
+        path = tuple(path)
+        while True:
+            if path in self.lines:
+                return self.lines[path]
+            if not path:
+                return None
+            path = path[:-1]
+
+
+class _Builder:
+    def __init__(self, file: str) -> None:
+        self.file = file
+        self.lines: dict[Path_, int] = {}
+        self.built: dict[int, Any] = {}
+        self.count = 0
+        self.constructor = yaml.SafeLoader("")
+
+    def build(self, node: yaml.Node, path: Path_) -> Any:
+        self.count += 1
+        if self.count > MAX_NODES:
+            raise InputError(
+                f"document too large (over {MAX_NODES} nodes; a YAML alias bomb?)",
+                file=self.file,
+                line=node.start_mark.line + 1,
+            )
+        self.lines.setdefault(path, node.start_mark.line + 1)
+        if id(node) in self.built:  # an alias: share the object, never expand it
+            return self.built[id(node)]
+        if isinstance(node, yaml.MappingNode):
+            result: dict[Any, Any] = {}
+            self.built[id(node)] = result
+            for key_node, value_node in node.value:
+                if key_node.tag == "tag:yaml.org,2002:merge":
+                    raise InputError(
+                        "merge keys (<<) are not supported",
+                        file=self.file,
+                        line=key_node.start_mark.line + 1,
+                    )
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise InputError(
+                        "a key must be a plain value", file=self.file, line=key_node.start_mark.line + 1
+                    )
+                key = self._scalar(key_node)
+                if key in result:
+                    raise InputError(
+                        "duplicate key", file=self.file, line=key_node.start_mark.line + 1, key=str(key)
+                    )
+                child = (*path, key)
+                self.lines[child] = key_node.start_mark.line + 1
+                result[key] = self.build(value_node, child)
+            return result
+        if isinstance(node, yaml.SequenceNode):
+            items: list[Any] = []
+            self.built[id(node)] = items
+            for index, item in enumerate(node.value):
+                items.append(self.build(item, (*path, index)))
+            return items
+        return self._scalar(node)
+
+    def _scalar(self, node: yaml.Node) -> Any:
+        try:
+            return self.constructor.construct_object(node, deep=True)
+        except yaml.YAMLError as exc:
+            raise InputError(
+                f"bad value: {getattr(exc, 'problem', exc)}", file=self.file, line=node.start_mark.line + 1
+            ) from None
+
+
+def parse_yaml(text: str, file: str) -> LocatedDocument:
+    """Parse one YAML document from `text`; `file` names it in errors."""
+    try:
+        node = yaml.compose(text, Loader=_Loader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark is not None else None
+        problem = exc.problem or exc.context or "malformed YAML"
+        raise InputError(f"YAML syntax error: {problem}", file=file, line=line) from None
+    except yaml.YAMLError as exc:
+        raise InputError(f"YAML error: {exc}", file=file) from None
+    if node is None:
+        return LocatedDocument(data=None, file=file)
+    builder = _Builder(file)
+    data = builder.build(node, ())
+    return LocatedDocument(data=data, file=file, lines=builder.lines)
+
+
+def read_text(path: Path) -> str:
+    """A text file as str: UTF-8 (with or without BOM), else Windows-1251."""
+    try:
+        raw = path.read_bytes()
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    return decode_text(raw)
+
+
+def decode_text(raw: bytes) -> str:
+    """Decode bytes the way spreadsheets and editors on Russian-locale machines write them."""
+    if b"\x00" in raw[:4096]:
+        raise InputError("binary file, not text")
+    try:
+        return raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        return raw.decode("cp1251")
+
+
+def load_yaml_file(path: Path) -> LocatedDocument:
+    try:
+        text = read_text(path)
+    except InputError as exc:
+        exc.file = exc.file or str(path)
+        raise
+    return parse_yaml(text, str(path))
