@@ -105,6 +105,7 @@ class Engine:
         self.model_rules = [(r, compile_condition(r.when), {"points": dict(r.points)}) for r in model.rules]
         mix = rule_base.sales_mix
         self.base_inside = mix.base_inside_share
+        self.inside_range = mix.inside_share_range
         self.mix_rules = []
         for rule in mix.rules:
             effect: dict[str, Any] = {}
@@ -171,9 +172,13 @@ class Engine:
                     shifts.append(entry)
                 if effect.get("hybrid"):
                     hybrids.append(entry)
-        inside = round(min(1.0, max(0.0, inside)), 2)
+        low, high = self.inside_range
+        unclamped = round(inside, 2)
+        inside = round(min(high, max(low, inside)), 2)
         shifts.sort(key=lambda t: -abs(t.effect["inside_shift"]))
-        sales_mix = MixDecision(inside, round(1.0 - inside, 2), bool(hybrids), self.base_inside, shifts, hybrids)
+        sales_mix = MixDecision(
+            inside, round(1.0 - inside, 2), bool(hybrids), self.base_inside, unclamped, shifts, hybrids
+        )
 
         kind_results: dict[str, bool | None] = {}
         kind_leaves: dict[str, list[LeafTrace]] = {}

@@ -43,6 +43,10 @@ class LeafTrace:
             return f"{self.field} unknown (rule needs {_SYMBOLS[self.operator]} {threshold}{unit})"
         actual = format_value(self.actual) + unit + (f" ({self.note})" if self.note else "")
         if self.result:
+            if self.operator == "eq":
+                return f"{self.field} = {actual}"
+            if self.operator == "in":
+                return f"{self.field} = {actual} (one of {threshold})"
             return f"{self.field} = {actual} {_SYMBOLS[self.operator]} {threshold}{unit}"
         return f"{self.field} = {actual}, needs {_SYMBOLS[self.operator]} {threshold}{unit}"
 
@@ -126,6 +130,7 @@ class MixDecision:
     outside_share: float
     hybrid: bool
     base_inside_share: float
+    unclamped_inside_share: float  # base plus shifts, before the rule base's range applied
     reasons: list[RuleTrace]  # fired shifts, largest first
     hybrid_reasons: list[RuleTrace]
 
@@ -179,6 +184,7 @@ class Recommendation:
                 "outside_share": mix.outside_share,
                 "hybrid": mix.hybrid,
                 "base_inside_share": mix.base_inside_share,
+                "unclamped_inside_share": mix.unclamped_inside_share,
                 "reasons": [reason_dict(r, inside_shift=r.effect["inside_shift"]) for r in mix.reasons],
                 "hybrid_reasons": [reason_dict(r) for r in mix.hybrid_reasons],
             },

@@ -180,6 +180,8 @@ def _check_cross_references(
 
     sales_mix: schema.SalesMixDecision = parsed["sales_mix.yaml"]
     check("sales_mix.yaml", ("base_source",), None, sales_mix.base_source)
+    if sales_mix.range_source is not None:
+        check("sales_mix.yaml", ("range_source",), None, sales_mix.range_source)
     for i, rule in enumerate(parsed["department_model.yaml"].rules):
         check("department_model.yaml", ("rules", i), rule.id, rule.source)
     for i, rule in enumerate(sales_mix.rules):

@@ -269,7 +269,16 @@ class DepartmentModelDecision(Strict):
 class SalesMixDecision(Strict):
     base_inside_share: float = Field(ge=0, le=1)
     base_source: Source
+    inside_share_range: tuple[float, float] = (0.0, 1.0)  # the result is clamped into it
+    range_source: Source | None = None
     rules: list[MixRule]
+
+    @model_validator(mode="after")
+    def _range_holds_base(self) -> "SalesMixDecision":
+        low, high = self.inside_share_range
+        if not 0 <= low <= self.base_inside_share <= high <= 1:
+            raise ValueError("inside_share_range must be [low, high] within 0-1 and hold base_inside_share")
+        return self
 
 
 class TechnologiesDecision(Strict):

@@ -1,0 +1,178 @@
+"""The `advisor` command line: parse, call the core, render. Nothing else lives here.
+
+Heavy modules (the engine, pydantic models, rich) are imported inside the commands
+that need them, so `advisor --help` stays fast.
+"""
+
+from __future__ import annotations
+
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from advisor import __version__
+from advisor.errors import AdvisorError, ExitStatus
+
+app = typer.Typer(
+    name="advisor",
+    help="Which sales-department model, inside/outside mix and sales technologies fit a company, "
+    "and why, from five practitioners' documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+RulesOption = Annotated[
+    Optional[Path],
+    typer.Option("--rules", help="Rule-base folder to use instead of the built-in one.", show_default=False),
+]
+
+
+class RecommendFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def _stderr(message: str) -> None:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def _fail(error: AdvisorError) -> typer.Exit:
+    _stderr(f"advisor: {error.located()}" if error.file is None else error.located())
+    return typer.Exit(int(error.exit_status))
+
+
+def _engine(rules: Path | None):  # -> Engine; imported lazily
+    from advisor.engine import Engine
+    from advisor.rulebase.loader import load_rule_base
+
+    return Engine(load_rule_base(rules))
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"advisor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """advisor: explainable sales-model advice."""
+
+
+@app.command()
+def recommend(
+    profile: Annotated[str, typer.Argument(help="A profile YAML (or one-row CSV/JSON) file, or - for stdin.")],
+    format: Annotated[RecommendFormat, typer.Option("--format", "-f", help="Output format.")] = RecommendFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Recommend a department model, an inside/outside mix and a checklist for one profile."""
+    from advisor.errors import ProfileError
+    from advisor.readers import read_one_profile
+
+    try:
+        engine = _engine(rules)
+        record = read_one_profile(profile)
+        if record.error is not None:
+            raise record.error
+        assert record.profile is not None
+        try:
+            rec = engine.recommend(record.profile)
+        except ProfileError as exc:
+            exc.file, exc.line = record.file, record.line_of(exc.key)
+            raise
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+
+    if format is RecommendFormat.json:
+        import json
+
+        typer.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+    elif format is RecommendFormat.markdown:
+        from advisor.render.markdown import render_markdown
+
+        typer.echo(render_markdown(rec, source=record.source))
+    else:
+        from rich.console import Console
+
+        from advisor.render.text import render_recommendation
+
+        render_recommendation(rec, Console(), source=record.source)
+
+
+@app.command()
+def score(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(help="Profile YAML files, folders of them, CSV (header = field names), JSONL, or - for stdin."),
+    ],
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+    ] = None,
+    trace: Annotated[
+        bool, typer.Option("--trace/--no-trace", help="Include every rule's trace in JSON and JSONL output.")
+    ] = True,
+    rules: RulesOption = None,
+) -> None:
+    """Score many profiles; bad records are reported on stderr and the rest are still scored."""
+    from advisor.batch import score_batch
+
+    try:
+        engine = _engine(rules)
+        summary = score_batch(engine, inputs, fmt=format.value, output=output, trace=trace, report=_stderr)
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+    _stderr(summary.describe())
+    raise typer.Exit(int(ExitStatus.BAD_RECORDS if summary.rejected else ExitStatus.OK))
+
+
+@app.command()
+def fields() -> None:
+    """List the profile fields: name, type, unit and meaning (the CSV header and YAML keys)."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from advisor.profile import FIELDS
+
+    table = Table("field", "type", "unit / range", "meaning")
+    for spec in FIELDS.values():
+        kind = spec.kind + (f": {' | '.join(spec.choices)}" if spec.choices else "")
+        bounds = spec.unit
+        if spec.kind == "share":
+            bounds = "0-1 or '35%'"
+        elif spec.minimum is not None or spec.maximum is not None:
+            low = "" if spec.minimum is None else (">" if spec.exclusive_minimum else ">=") + f"{spec.minimum:g}"
+            high = "" if spec.maximum is None else f"<={spec.maximum:g}"
+            bounds = f"{spec.unit} {low} {high}".strip()
+        table.add_row(spec.name + (" *" if spec.required else ""), kind, bounds, spec.help)
+    console = Console()
+    console.print(table)
+    console.print("* required. Every other field may be left out: it is then unknown, never zero.")
+
+
+def main() -> None:
+    """Console-script entry point: a broken pipe or Ctrl-C ends quietly, never with a traceback."""
+    try:
+        app()
+    except BrokenPipeError:
+        sys.stderr.close()
+        sys.exit(int(ExitStatus.OK))
+    except KeyboardInterrupt:
+        sys.exit(130)

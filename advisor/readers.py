@@ -1,0 +1,334 @@
+"""Reading profiles from YAML files, folders, CSV, JSON Lines and standard input.
+
+Records stream one at a time, so memory stays flat however long a CSV is. Each record
+carries where it came from (file, or file:line) and either a Profile or the error
+that rejected it; a bad record never stops the others.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import io
+import json
+import sys
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any
+
+from advisor.errors import AdvisorError, InputError, ProfileError, UsageError
+from advisor.profile import FIELD_NAMES, FIELDS, Profile, parse_number, validate_profile
+from advisor.suggest import did_you_mean
+from advisor.yamlio import parse_yaml, read_text
+
+YAML_SUFFIXES = (".yaml", ".yml")
+CSV_SUFFIXES = (".csv", ".tsv")
+JSONL_SUFFIXES = (".jsonl", ".ndjson")
+JSON_SUFFIXES = (".json",)
+PROFILE_SUFFIXES = YAML_SUFFIXES + CSV_SUFFIXES + JSONL_SUFFIXES + JSON_SUFFIXES
+STDIN = "-"
+csv.field_size_limit(10 * 1024 * 1024)  # very long cells are data to reject, not a crash
+
+
+@dataclass
+class Record:
+    """One input record: a profile, or the error that rejected it."""
+
+    file: str
+    line: int | None
+    profile: Profile | None = None
+    error: AdvisorError | None = None
+    line_of: Callable[[str | None], int | None] = field(default=lambda key: None, repr=False)
+
+    @property
+    def source(self) -> str:
+        return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+Warn = Callable[[str], None]
+
+
+def _bad(file: str, line: int | None, error: AdvisorError) -> Record:
+    if error.file is None:
+        error.file = file
+    if error.line is None:
+        error.line = line
+    return Record(file=file, line=line, error=error)
+
+
+def _validated(
+    data: Any, file: str, line: int | None, line_of: Callable[[str | None], int | None]
+) -> Record:
+    try:
+        profile = validate_profile(data, file=file, line_of=line_of)
+    except ProfileError as exc:
+        return Record(file=file, line=line, error=exc, line_of=line_of)
+    return Record(file=file, line=line, profile=profile, line_of=line_of)
+
+
+# ---- YAML and JSON ----------------------------------------------------------------
+
+
+def read_yaml_text(text: str, file: str) -> Iterator[Record]:
+    """A mapping is one profile; a list of mappings is one profile per item."""
+    try:
+        doc = parse_yaml(text, file)
+    except InputError as exc:
+        yield _bad(file, exc.line, exc)
+        return
+    if doc.data is None:
+        yield _bad(file, 1, ProfileError("empty file: expected a profile (field: value lines)"))
+        return
+    if isinstance(doc.data, list):
+        if not doc.data:
+            yield _bad(file, 1, ProfileError("empty list: no profiles"))
+        for index, item in enumerate(doc.data):
+            line = doc.line_of((index,))
+
+            def line_of(key: str | None, index: int = index) -> int | None:
+                return doc.line_of((index, key) if key is not None else (index,))
+
+            yield _validated(item, file, line, line_of)
+        return
+
+    def line_of_key(key: str | None) -> int | None:
+        return doc.line_of((key,) if key is not None else ())
+
+    yield _validated(doc.data, file, None, line_of_key)
+
+
+def read_json_text(text: str, file: str) -> Iterator[Record]:
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        yield _bad(file, exc.lineno, ProfileError(f"malformed JSON: {exc.msg}"))
+        return
+    items = data if isinstance(data, list) else [data]
+    for item in items:
+        yield _validated(item, file, None, lambda key: None)
+
+
+def read_jsonl_lines(lines: Iterable[str], file: str) -> Iterator[Record]:
+    for number, text in enumerate(lines, start=1):
+        if not text.strip():
+            continue
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            yield _bad(file, number, ProfileError(f"malformed JSON: {exc.msg}"))
+            continue
+        yield _validated(data, file, number, lambda key, number=number: number)
+
+
+# ---- CSV --------------------------------------------------------------------------
+
+
+def sniff_delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (",", ";", "\t")}
+    best = max(counts, key=lambda d: counts[d])
+    return best if counts[best] else ","
+
+
+def _csv_value(name: str, value: str, decimal: str) -> Any:
+    """Excel in Russian and Ukrainian locales writes '0,35' and '1 200,5': read them as numbers."""
+    spec = FIELDS[name]
+    text = value.strip()
+    if decimal != "," or not spec.numeric or not text:
+        return text
+    percent = text.endswith("%")
+    try:
+        number = parse_number(text.rstrip("%").strip(), decimal=",")
+    except ValueError:
+        return text  # let validation say what is wrong with it
+    return f"{number!r}%" if percent else number
+
+
+def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Record]:
+    """Rows of a CSV whose header holds profile field names."""
+    iterator = iter(lines)
+    header_line = None
+    skipped = 0
+    for header_line in iterator:
+        skipped += 1
+        if header_line.strip():
+            break
+    else:
+        yield _bad(file, 1, ProfileError("empty file: expected a header row of profile field names"))
+        return
+    delimiter = sniff_delimiter(header_line)
+    decimal = "," if delimiter == ";" else "."
+    header = next(csv.reader([header_line], delimiter=delimiter))
+    header_row = skipped
+    columns: list[str | None] = []
+    seen: set[str] = set()
+    ignored: list[str] = []
+    lowered = {n.lower(): n for n in FIELD_NAMES}
+    for raw in header:
+        name = raw.strip().lstrip("\ufeff")
+        canonical = lowered.get(name.lower())
+        if canonical is None:
+            columns.append(None)
+            if name:
+                ignored.append(f"'{name}'{did_you_mean(name, FIELD_NAMES)}")
+            continue
+        if canonical in seen:
+            yield _bad(file, header_row, ProfileError(f"column '{canonical}' appears twice in the header"))
+            return
+        seen.add(canonical)
+        columns.append(canonical)
+    if ignored:
+        warn(f"{file}:{header_row}: ignored columns that are not profile fields: {', '.join(ignored)}")
+    if "name" not in seen:
+        yield _bad(
+            file,
+            header_row,
+            ProfileError("no 'name' column; the header must name profile fields, e.g. name,leads_per_month"),
+        )
+        return
+
+    # Track physical lines so quoted cells spanning lines still report the row's first line.
+    counter = _LineCounter(iterator, start=header_row)
+    reader = csv.reader(counter, delimiter=delimiter)
+    while True:
+        start = counter.line + 1
+        try:
+            cells = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            yield _bad(file, start, ProfileError(f"malformed CSV row: {exc}"))
+            continue
+        if not cells or all(not c.strip() for c in cells):
+            continue  # blank line
+        if len(cells) != len(columns):
+            yield _bad(
+                file, start, ProfileError(f"row has {len(cells)} cells, the header has {len(columns)}")
+            )
+            continue
+        data = {col: _csv_value(col, cell, decimal) for col, cell in zip(columns, cells) if col is not None}
+        yield _validated(data, file, start, lambda key, start=start: start)
+
+
+class _LineCounter:
+    def __init__(self, lines: Iterator[str], start: int) -> None:
+        self.lines = lines
+        self.line = start
+
+    def __iter__(self) -> "_LineCounter":
+        return self
+
+    def __next__(self) -> str:
+        text = next(self.lines)
+        self.line += 1
+        return text
+
+
+# ---- files, folders, stdin --------------------------------------------------------
+
+
+def _detect_encoding(path: Path) -> str:
+    """UTF-8 (BOM or not) when the start of the file decodes as UTF-8, else Windows-1251."""
+    with path.open("rb") as handle:
+        head = handle.read(1 << 20)
+    if b"\x00" in head[:4096]:
+        raise InputError("binary file, not text", file=str(path))
+    decoder = codecs.getincrementaldecoder("utf-8")()
+    try:
+        decoder.decode(head, final=False)
+    except UnicodeDecodeError:
+        return "cp1251"
+    return "utf-8-sig"
+
+
+def _open_text(path: Path) -> IO[str]:
+    encoding = _detect_encoding(path)
+    # newline="" keeps CRLF inside quoted CSV cells intact; the csv module handles line ends.
+    return path.open("r", encoding=encoding, errors="replace" if encoding == "cp1251" else "strict", newline="")
+
+
+def read_file(path: Path, warn: Warn) -> Iterator[Record]:
+    file = str(path)
+    suffix = path.suffix.lower()
+    try:
+        if suffix in CSV_SUFFIXES or suffix in JSONL_SUFFIXES:
+            with _open_text(path) as handle:
+                reader = read_csv_lines if suffix in CSV_SUFFIXES else read_jsonl_lines
+                args = (handle, file, warn) if suffix in CSV_SUFFIXES else (handle, file)
+                yield from reader(*args)  # type: ignore[operator]
+            return
+        text = read_text(path)
+    except InputError as exc:
+        yield _bad(file, exc.line, exc)
+        return
+    except UnicodeDecodeError as exc:
+        yield _bad(file, None, InputError(f"not valid UTF-8 text past byte {exc.start}"))
+        return
+    if suffix in JSON_SUFFIXES:
+        yield from read_json_text(text, file)
+    elif suffix in YAML_SUFFIXES:
+        yield from read_yaml_text(text, file)
+    else:
+        yield from read_text_auto(text, file, warn)
+
+
+def read_text_auto(text: str, file: str, warn: Warn) -> Iterator[Record]:
+    """Standard input or a file without a known suffix: YAML, CSV or JSON Lines, by its first line."""
+    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
+    if first.startswith("{"):
+        yield from read_jsonl_lines(io.StringIO(text), file)
+    elif first.startswith("["):
+        yield from read_json_text(text, file)
+    elif first.startswith(("---", "#")) or (":" in first and sniff_delimiter(first) not in first):
+        yield from read_yaml_text(text, file)
+    elif first:
+        yield from read_csv_lines(io.StringIO(text, newline=""), file, warn)
+    else:
+        yield _bad(file, 1, ProfileError("no input: expected a profile"))
+
+
+def read_folder(folder: Path, warn: Warn) -> Iterator[Record]:
+    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    skipped = [p.name for p in entries if p.is_file() and p.suffix.lower() not in PROFILE_SUFFIXES]
+    if skipped:
+        shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
+        warn(f"{folder}: skipped {len(skipped)} file(s) that are not profiles: {shown}")
+    subfolders = [p.name for p in entries if p.is_dir()]
+    if subfolders:
+        warn(f"{folder}: did not descend into sub-folder(s): {', '.join(subfolders)}")
+    for path in entries:
+        if path.is_file() and path.suffix.lower() in PROFILE_SUFFIXES:
+            yield from read_file(path, warn)
+
+
+def check_inputs(inputs: list[str]) -> None:
+    """Usage errors before anything is read: a missing input stops the whole run."""
+    if not inputs:
+        raise UsageError("no input: name profile files, folders, or - for standard input")
+    if inputs.count(STDIN) > 1:
+        raise UsageError("standard input (-) can be read only once")
+    for item in inputs:
+        if item != STDIN and not Path(item).exists():
+            raise UsageError("no such file or folder", file=item)
+
+
+def read_inputs(inputs: list[str], warn: Warn, stdin: IO[str] | None = None) -> Iterator[Record]:
+    """Every record of every input, in the order given."""
+    check_inputs(inputs)
+    for item in inputs:
+        if item == STDIN:
+            stream = stdin if stdin is not None else sys.stdin
+            yield from read_text_auto(stream.read(), "<stdin>", warn)
+            continue
+        path = Path(item)
+        yield from read_folder(path, warn) if path.is_dir() else read_file(path, warn)
+
+
+def read_one_profile(item: str, stdin: IO[str] | None = None) -> Record:
+    """The single profile a command such as `recommend` works on."""
+    records = list(read_inputs([item], warn=lambda message: None, stdin=stdin))
+    if len(records) != 1:
+        raise UsageError(
+            f"expected one profile, found {len(records)}; use `advisor score` for several", file=item
+        )
+    return records[0]

@@ -1,0 +1,1 @@
+"""Renderings of recommendations: rich text, Markdown, batch tables."""
