@@ -24,7 +24,7 @@ def render_markdown(rec: Recommendation, *, source: str | None = None) -> str:
     if model.decided_by == "tie_break":
         out += [f"Equal points with {MODEL_SHORT[model.runner_up]}; the simpler model wins the tie.", ""]
     else:
-        out += [f"Ahead of {MODEL_SHORT[model.runner_up]} by {model.margin:g} point{"" if model.margin == 1 else "s"}.", ""]
+        out += [f"Ahead of {MODEL_SHORT[model.runner_up]} by {model.margin:g} point{'' if model.margin == 1 else 's'}.", ""]
     out += ["| model | points |", "|---|---:|"]
     for outcome, score in sorted(model.scores.items(), key=lambda kv: -kv[1]):
         name = f"**{MODEL_SHORT[outcome]}**" if outcome == model.id else MODEL_SHORT[outcome]

@@ -56,7 +56,7 @@ def _model_section(rec: Recommendation) -> Group:
             note = Text("  No rule fired, so this is the starting model, not a finding: "
                         "fill in the unknown fields below.", style="yellow")
     else:
-        note = Text(f"  Ahead of {MODEL_SHORT[model.runner_up]} by {model.margin:g} point{"" if model.margin == 1 else "s"}.", style="dim")
+        note = Text(f"  Ahead of {MODEL_SHORT[model.runner_up]} by {model.margin:g} point{'' if model.margin == 1 else 's'}.", style="dim")
     parts: list = [header, note, table]
     if model.reasons:
         rows = [(Text(f"+{t.effect['points'][model.id]:g}", style="green"), t) for t in model.reasons]
