@@ -78,7 +78,9 @@ def _main(
 
 @app.command()
 def recommend(
-    profile: Annotated[str, typer.Argument(help="A profile YAML (or one-row CSV/JSON) file, or - for stdin.")],
+    profile: Annotated[
+        str, typer.Argument(metavar="PROFILE", help="A profile YAML (or one-row CSV/JSON) file, or - for stdin.")
+    ],
     format: Annotated[RecommendFormat, typer.Option("--format", "-f", help="Output format.")] = RecommendFormat.text,
     rules: RulesOption = None,
 ) -> None:
@@ -120,7 +122,7 @@ def recommend(
 def score(
     inputs: Annotated[
         list[str],
-        typer.Argument(help="Profile YAML files, folders of them, CSV (header = field names), JSONL, or - for stdin."),
+        typer.Argument(metavar="INPUT...", help="Profile YAML files, folders of them, CSV (header = field names), JSONL, or - for stdin."),
     ],
     format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
     output: Annotated[

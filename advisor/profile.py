@@ -323,6 +323,7 @@ def validate_profile(
             if error["type"] == "extra_forbidden" and key is not None:
                 message += did_you_mean(key, FIELD_NAMES)
             problems.append(ProfileError(message, file=file, line=line_of(key), key=key))
+        problems.sort(key=lambda p: (p.line or 0, p.key or ""))
         raise ProfileErrors(problems) from None
 
 

@@ -88,6 +88,15 @@ def _dotted(path: tuple[Any, ...]) -> str:
     return text
 
 
+def _node(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
+
+
 def _rule_id(doc: LocatedDocument, path: tuple[Any, ...]) -> str | None:
     node = doc.data
     found = None
@@ -113,7 +122,11 @@ def _validate(doc: LocatedDocument, model: type[_M]) -> _M:
         path = _yaml_path(doc, tuple(error["loc"]))
         message = str(error["msg"]).removeprefix("Value error, ")
         if error["type"] == "extra_forbidden" and path:
-            message = f"unknown key{did_you_mean(str(path[-1]), _vocabulary())}"
+            parent = _node(doc.data, path[:-1])
+            if isinstance(parent, dict) and "field" in parent:
+                message = f"unknown operator '{path[-1]}'{did_you_mean(str(path[-1]), schema.OPERATORS)}"
+            else:
+                message = f"unknown key{did_you_mean(str(path[-1]), _vocabulary())}"
         elif error["type"] == "missing":
             message = "required key is missing"
         rule = _rule_id(doc, path)
@@ -161,7 +174,8 @@ def _check_cross_references(
     """Rule ids unique across files; every source names a listed document."""
     seen: dict[str, str] = {}
 
-    def check(file: str, path: tuple[Any, ...], rule_id: str | None, source: schema.Source) -> None:
+    def check(file: str, path: tuple[Any, ...], rule_id: str | None, source: schema.Source,
+              source_path: tuple[Any, ...] | None = None) -> None:
         doc = docs[file]
         if rule_id is not None:
             if rule_id in seen:
@@ -171,17 +185,17 @@ def _check_cross_references(
                 )
             seen[rule_id] = file
         if source.document not in documents:
+            where = (*(source_path or (*path, "source")), "document")
             raise RuleBaseError(
                 f"'{source.document}' is not one of the rule base's documents"
                 + did_you_mean(source.document, documents),
-                file=doc.file, line=doc.line_of((*path, "source", "document")),
-                key=_dotted((*path, "source", "document")),
+                file=doc.file, line=doc.line_of(where), key=_dotted(where),
             )
 
     sales_mix: schema.SalesMixDecision = parsed["sales_mix.yaml"]
-    check("sales_mix.yaml", ("base_source",), None, sales_mix.base_source)
+    check("sales_mix.yaml", (), None, sales_mix.base_source, ("base_source",))
     if sales_mix.range_source is not None:
-        check("sales_mix.yaml", ("range_source",), None, sales_mix.range_source)
+        check("sales_mix.yaml", (), None, sales_mix.range_source, ("range_source",))
     for i, rule in enumerate(parsed["department_model.yaml"].rules):
         check("department_model.yaml", ("rules", i), rule.id, rule.source)
     for i, rule in enumerate(sales_mix.rules):

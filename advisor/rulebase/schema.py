@@ -69,15 +69,6 @@ class Leaf(Strict):
             raise ValueError(f"'{value}' is not a profile field{did_you_mean(value, FIELD_NAMES)}")
         return value
 
-    @model_validator(mode="before")
-    @classmethod
-    def _operator_names(cls, data: Any) -> Any:
-        if isinstance(data, dict):
-            for key in data:
-                if key != "field" and key not in OPERATORS:
-                    raise ValueError(f"unknown operator '{key}'{did_you_mean(str(key), OPERATORS)}")
-        return data
-
     @model_validator(mode="after")
     def _one_operator_fitting_the_field(self) -> "Leaf":
         used = [op for op in OPERATORS if getattr(self, "in_" if op == "in" else op) is not None]

@@ -1,0 +1,148 @@
+"""Reading profiles from the files consultants actually have."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from advisor.readers import read_inputs
+
+
+def _read(*paths: Path | str, stdin=None):
+    warnings: list[str] = []
+    records = list(read_inputs([str(p) for p in paths], warn=warnings.append, stdin=stdin))
+    return records, warnings
+
+
+def write(path: Path, data: bytes | str) -> Path:
+    path.write_bytes(data if isinstance(data, bytes) else data.encode("utf-8"))
+    return path
+
+
+def test_russian_excel_csv_semicolons_decimal_commas_bom_crlf(tmp_path):
+    csv = write(
+        tmp_path / "clients.csv",
+        "\ufeffname;leads_per_month;repeat_sales_share;average_deal_size\r\n"
+        "Альфа;1 200,5;35%;12 000,50\r\n\r\nБета;10;0,4;100\r\n",
+    )
+    records, warnings = _read(csv)
+    assert [r.error for r in records] == [None, None]
+    alpha, beta = (r.profile for r in records)
+    assert (alpha.name, alpha.leads_per_month, alpha.repeat_sales_share, alpha.average_deal_size) == (
+        "Альфа", 1200.5, 0.35, 12000.5)
+    assert beta.repeat_sales_share == 0.4
+    assert [r.source for r in records] == [f"{csv}:2", f"{csv}:4"]
+    assert warnings == []
+
+
+def test_windows_1251_csv(tmp_path):
+    csv = write(tmp_path / "win.csv", "name,market\nРога и копыта,b2b\n".encode("cp1251"))
+    (record,), _ = _read(csv)
+    assert record.profile.name == "Рога и копыта"
+
+
+def test_csv_problems_are_located_and_the_rest_is_read(tmp_path):
+    csv = write(
+        tmp_path / "c.csv",
+        "name,leads_per_month,colour,repeat_sale_share\n"
+        "A,abc,red,0.1\n"
+        "B,5,blue,0.2\n"
+        "C,1\n",
+    )
+    records, warnings = _read(csv)
+    assert len(records) == 3
+    assert records[0].error.located() == f"{csv}:2: leads_per_month: expected a number, got 'abc'"
+    assert records[1].profile.leads_per_month == 5
+    assert records[2].error.located() == f"{csv}:4: row has 2 cells, the header has 4"
+    # extra columns are kept out and reported once, with a did-you-mean for a typo
+    assert len(warnings) == 1
+    assert "'colour'" in warnings[0] and "did you mean 'repeat_sales_share'" in warnings[0]
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "empty file"),
+        ("\n\n", "empty file"),
+        ("leads_per_month\n5\n", "no 'name' column"),
+        ("name,name\nA,B\n", "appears twice"),
+    ],
+)
+def test_csv_that_cannot_be_read_is_one_located_error(tmp_path, content, message):
+    (record,), _ = _read(write(tmp_path / "x.csv", content))
+    assert message in record.error.located()
+
+
+def test_header_only_csv_has_no_records(tmp_path):
+    records, _ = _read(write(tmp_path / "x.csv", "name,market\n"))
+    assert records == []
+
+
+def test_yaml_list_of_profiles_reports_each_item_by_line(tmp_path):
+    path = write(tmp_path / "many.yaml", "- name: A\n  market: b2b\n- name: B\n  market: b2x\n")
+    records, _ = _read(path)
+    assert records[0].profile.market == "b2b"
+    assert records[1].error.located().startswith(f"{path}:4: market: ")
+
+
+@pytest.mark.parametrize(
+    "content, message",
+    [
+        ("", "empty file"),
+        ("name: [unclosed\n", "YAML syntax error"),
+        ("- 1\n- 2\n", "a profile is a mapping"),
+        ("name: A\nname: B\n", "duplicate key"),
+        ("just text\n", "a profile is a mapping"),
+    ],
+)
+def test_broken_yaml_is_a_located_bad_record(tmp_path, content, message):
+    (first, *_), _ = _read(write(tmp_path / "p.yaml", content))
+    assert first.error is not None and message in first.error.located()
+    assert first.error.located().startswith(str(tmp_path / "p.yaml"))
+
+
+def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
+    lines = ["a0: &a0 [x, x, x, x, x, x, x, x, x, x]"]
+    for i in range(1, 30):
+        lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
+    lines.append("name: bomb")
+    (record,), _ = _read(write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n"))
+    # rejected as a profile (unknown keys), and never expanded: 10**30 items would not fit
+    assert "a0: not a profile field" in record.error.located()
+
+
+def test_jsonl_blank_lines_and_bad_json(tmp_path):
+    path = write(tmp_path / "p.jsonl", '{"name": "A", "close_rate": "20%"}\n\n{oops}\n{"name": "C", "close_rate": NaN}\n')
+    records, _ = _read(path)
+    assert records[0].profile.close_rate == 0.2
+    assert records[1].error.located().startswith(f"{path}:3: malformed JSON")
+    assert records[2].error.located().startswith(f"{path}:4: close_rate: ")
+
+
+def test_folder_reads_profiles_and_reports_what_it_skips(tmp_path):
+    write(tmp_path / "b.yaml", "name: B\n")
+    write(tmp_path / "a.yml", "name: A\n")
+    write(tmp_path / "notes.txt", "hello")
+    write(tmp_path / "logo.png", b"\x89PNG\r\n\x1a\n\x00")
+    (tmp_path / "sub").mkdir()
+    records, warnings = _read(tmp_path)
+    assert [r.profile.name for r in records] == ["A", "B"]
+    assert any("skipped 2 file(s)" in w and "notes.txt" in w for w in warnings)
+    assert any("sub" in w for w in warnings)
+
+
+@pytest.mark.parametrize(
+    "text, names",
+    [
+        ("name: A\nmarket: b2b\n", ["A"]),
+        ("name,market\nA,b2b\nB,b2c\n", ["A", "B"]),
+        ('{"name": "A"}\n{"name": "B"}\n', ["A", "B"]),
+        ('[{"name": "A"}]', ["A"]),
+    ],
+)
+def test_stdin_format_is_detected(text, names):
+    import io
+
+    records, _ = _read("-", stdin=io.StringIO(text))
+    assert [r.profile.name for r in records] == names
