@@ -154,6 +154,7 @@ def fields() -> None:
     from advisor.profile import FIELDS
 
     table = Table("field", "type", "unit / range", "meaning")
+    table.columns[0].no_wrap = True
     for spec in FIELDS.values():
         kind = spec.kind + (f": {' | '.join(spec.choices)}" if spec.choices else "")
         bounds = spec.unit

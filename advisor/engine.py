@@ -133,7 +133,8 @@ class Engine:
                 key="currency",
             )
         if deal is not None and currency != "USD":
-            facts["average_deal_size"] = deal * self.rates[currency]
+            # cents: a deal that converts to exactly a threshold must not miss it by float noise
+            facts["average_deal_size"] = round(deal * self.rates[currency], 2)
             notes["average_deal_size"] = (
                 f"{format_value(deal)} {currency} at {self.rates[currency]:g} USD/{currency}, "
                 f"rates of {self.rule_base.meta.currency.as_of.isoformat()}"

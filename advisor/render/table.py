@@ -2,24 +2,45 @@
 
 from __future__ import annotations
 
+from rich import box
 from rich.table import Table
 
-from advisor.labels import MODEL_SHORT
 from advisor.recommendation import Recommendation
+
+# Short enough that the table fits 80 columns with names unwrapped.
+MODEL_CODES = {
+    "one_level": "1-level",
+    "two_level_contact_center": "2-level CC",
+    "two_level_account_manager": "2-level AM",
+    "three_level": "3-level",
+}
 
 
 def batch_table(rows: list[tuple[str, Recommendation]]) -> Table:
-    table = Table(title="advisor score", title_justify="left")
-    for column, justify in (("source", "left"), ("name", "left"), ("model", "left"), ("points", "right"),
-                            ("inside", "right"), ("hybrid", "left"), ("checklist", "right"), ("unknown", "right")):
-        table.add_column(column, justify=justify)  # type: ignore[arg-type]
+    table = Table(
+        title="advisor score",
+        caption="CC = contact centre, AM = account manager; pts = winner's points +margin. "
+        "-f csv or -f json give every score, reason and source.",
+        title_justify="left",
+        caption_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        padding=(0, 1),
+        collapse_padding=True,
+    )
+    table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column("model", no_wrap=True, min_width=10)
+    table.add_column("pts", justify="right", no_wrap=True, min_width=6)
+    table.add_column("inside", justify="right", no_wrap=True, min_width=6)
+    table.add_column("hybrid", no_wrap=True, min_width=6)
+    table.add_column("techs", justify="right", no_wrap=True, min_width=5)
+    table.add_column("unknown", justify="right", no_wrap=True, min_width=7)
     for source, rec in rows:
         model = rec.department_model
         table.add_row(
-            source,
             rec.profile.name,
-            MODEL_SHORT[model.id] + (" (tie)" if model.decided_by == "tie_break" else ""),
-            f"{model.scores[model.id]:g} (+{model.margin:g})",
+            MODEL_CODES[model.id] + (" (tie)" if model.decided_by == "tie_break" else ""),
+            f"{model.scores[model.id]:g} +{model.margin:g}",
             f"{rec.sales_mix.inside_share:.0%}",
             "yes" if rec.sales_mix.hybrid else "",
             str(len(rec.applied_technologies)),

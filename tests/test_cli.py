@@ -1,0 +1,184 @@
+"""The commands as users run them: CliRunner in-process and real subprocesses."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import PROFILES, ROOT, run_advisor
+
+ONLINE_STORE = str(PROFILES / "online-store.yaml")
+
+
+def test_recommend_text_shows_model_mix_checklist_reasons_sources_and_unknowns(cli):
+    result = cli("recommend", str(PROFILES / "early-idea.yaml"))
+    assert result.exit_code == 0
+    out = result.stdout
+    assert "Department model: One-level" in out
+    assert "DM.one_level.no_department" in out and "sales-department-models.uk.txt" in out
+    assert "Inside / outside: 65% inside" in out
+    assert "[ ] Operational reporting" in out
+    assert "Possible, depending on unknown answers" in out
+    assert "Unknown fields:" in out and "leads_per_month" in out
+    assert "No rule fired" not in out  # one rule did fire
+    assert "Rule base: advisor-builtin 1.0.0" in out
+
+
+def test_recommend_json_has_the_contract_keys(cli):
+    result = cli("recommend", ONLINE_STORE, "--format", "json")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["name"] == "HomeGoods Online"
+    assert data["department_model"]["id"] == "three_level"
+    assert data["sales_mix"]["inside_share"] + data["sales_mix"]["outside_share"] == pytest.approx(1)
+    assert data["rule_base"]["sha256"] and data["unknown_fields"] == []
+    assert {t["status"] for t in data["trace"]} <= {"fired", "not_fired", "unknown"}
+
+
+def test_recommend_markdown(cli):
+    result = cli("recommend", ONLINE_STORE, "-f", "markdown")
+    assert result.exit_code == 0
+    assert result.stdout.startswith("# HomeGoods Online")
+    assert "## Department model" in result.stdout and "- [ ] " in result.stdout
+
+
+def test_recommend_bad_profile_is_one_located_line_per_problem_and_exit_1(cli, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: Typo\nrepeat_sale_share: 0.3\nclose_rate: 35\n")
+    result = cli("recommend", str(bad))
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"{bad}:2: repeat_sale_share: not a profile field (did you mean 'repeat_sales_share'?)",
+        f"{bad}:3: close_rate: a share is 0-1; for 35 percent write '35%' or 0.35",
+    ]
+    assert result.stdout == ""
+
+
+def test_recommend_usage_errors_exit_2(cli, tmp_path):
+    missing = cli("recommend", str(tmp_path / "nope.yaml"))
+    assert missing.exit_code == 2 and "no such file or folder" in missing.stderr
+    several = tmp_path / "two.yaml"
+    several.write_text("- name: A\n- name: B\n")
+    assert cli("recommend", str(several)).exit_code == 2
+    assert cli("recommend", ONLINE_STORE, "--format", "xml").exit_code == 2
+
+
+def test_broken_rule_base_exits_2_with_a_located_line(cli, tmp_path):
+    rules = tmp_path / "rules"
+    shutil.copytree(ROOT / "rules", rules)
+    path = rules / "sales_mix.yaml"
+    path.write_text(path.read_text().replace("inside_shift: 0.15", "inside_shift: lots", 1))
+    result = cli("recommend", ONLINE_STORE, "--rules", str(rules))
+    assert result.exit_code == 2
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"{path}:") and "rules[0].inside_shift" in line
+
+
+def test_score_folder_table_and_summary(cli):
+    result = cli("score", str(PROFILES))
+    assert result.exit_code == 0
+    assert "HomeGoods Online" in result.stdout
+    count = len(list(PROFILES.glob("*.yaml")))
+    assert f"records read {count}, scored {count}, rejected 0" in result.stderr
+
+
+def test_score_keeps_going_past_bad_records_and_every_output_traces_to_one_input(cli, tmp_path):
+    data = tmp_path / "clients.csv"
+    data.write_text("name,leads_per_month,repeat_sales_share\nA,500,0.5\nB,lots,0.1\nC,10,45%\n")
+    result = cli("score", str(data), str(PROFILES / "founder-alone.yaml"), "-f", "jsonl")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == f"{data}:3: leads_per_month: expected a number, got 'lots'"
+    assert "records read 4, scored 3, rejected 1" in result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    assert [r["source"] for r in rows] == [f"{data}:2", f"{data}:4", str(PROFILES / "founder-alone.yaml")]
+    assert rows[1]["name"] == "C" and rows[0]["department_model"]["id"] == "three_level"
+
+
+def test_score_csv_output_one_row_per_profile(cli):
+    result = cli("score", str(PROFILES), "-f", "csv")
+    rows = list(csv.DictReader(io.StringIO(result.stdout)))
+    assert len(rows) == len(list(PROFILES.glob("*.yaml")))
+    store = next(r for r in rows if r["name"] == "HomeGoods Online")
+    assert store["department_model"] == "three_level" and float(store["inside_share"]) >= 0.8
+    assert "existing_client_algorithm" in store["technologies"].split()
+    assert float(store["score_three_level"]) > float(store["score_two_level_contact_center"])
+
+
+def test_score_json_array(cli):
+    result = cli("score", ONLINE_STORE, str(PROFILES / "smb-saas.yaml"), "-f", "json", "--no-trace")
+    data = json.loads(result.stdout)
+    assert [d["name"] for d in data] == ["HomeGoods Online", "ShiftPlanner"]
+    assert "trace" not in data[0]
+
+
+def test_score_output_file_is_written_whole_and_never_over_an_input(cli, tmp_path):
+    out = tmp_path / "result.csv"
+    out.write_text("old content that must be replaced as a whole\n")
+    result = cli("score", str(PROFILES), "-f", "csv", "-o", str(out))
+    assert result.exit_code == 0 and result.stdout == ""
+    assert out.read_text().startswith("source,name,department_model")
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: Keep me\n")
+    refused = cli("score", str(profile), "-o", str(profile), "-f", "jsonl")
+    assert refused.exit_code == 2 and profile.read_text() == "name: Keep me\n"
+    into_folder = cli("score", str(tmp_path), "-o", str(tmp_path / "new.yaml"))
+    assert into_folder.exit_code == 2
+
+
+def test_score_reads_stdin(cli):
+    result = cli("score", "-", "-f", "csv", input="name,market,repeat_sales_share\nA,b2b,60%\n")
+    assert result.exit_code == 0
+    (row,) = csv.DictReader(io.StringIO(result.stdout))
+    assert row["source"] == "<stdin>:2" and row["department_model"] == "two_level_account_manager"
+
+
+def test_fields_lists_every_profile_field(cli):
+    result = cli("fields")
+    for name in ("repeat_sales_share", "organization_stage", "offering"):
+        assert name in result.stdout
+
+
+# ---- real processes ----------------------------------------------------------------
+
+
+def test_python_m_advisor_runs_from_another_folder(tmp_path):
+    result = run_advisor("recommend", ONLINE_STORE, "-f", "json", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout)["department_model"]["id"] == "three_level"
+
+
+def test_no_traceback_reaches_a_user(tmp_path):
+    bad = tmp_path / "bad.csv"
+    bad.write_bytes(b"name,leads_per_month\n\xff\xfe,\x00\n")
+    for args in (("score", str(bad)), ("recommend", str(tmp_path)), ("score", str(tmp_path / "none"))):
+        result = run_advisor(*args)
+        assert "Traceback" not in result.stderr
+        assert result.returncode in (1, 2)
+
+
+def test_version():
+    result = run_advisor("--version")
+    assert result.returncode == 0 and result.stdout.startswith("advisor ")
+
+
+def test_broken_pipe_is_quiet():
+    command = f"{sys.executable} -m advisor score {PROFILES} -f jsonl | head -c 10"
+    result = subprocess.run(command, shell=True, capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.skipif(shutil.which("advisor") is None, reason="the console script is installed by pip install .")
+def test_console_script_from_any_folder(tmp_path):
+    result = subprocess.run(
+        ["advisor", "score", str(PROFILES), "-f", "csv"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.count("\n") == len(list(PROFILES.glob("*.yaml"))) + 1

@@ -1,0 +1,122 @@
+"""Invariants the documents imply, checked over generated profiles (hypothesis)."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from advisor.profile import FIELDS, Profile
+
+SETTINGS = settings(max_examples=150, deadline=None, derandomize=True, database=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+def _maybe(strategy):
+    return st.none() | strategy
+
+
+shares = st.floats(0, 1, allow_nan=False)
+profiles = st.builds(
+    Profile,
+    name=st.just("generated"),
+    sales_team_size=_maybe(st.integers(0, 500)),
+    leads_per_month=_maybe(st.floats(0, 1e5, allow_nan=False)),
+    qualified_lead_share=_maybe(shares),
+    seasonality_peak_ratio=_maybe(st.floats(1, 10, allow_nan=False)),
+    repeat_sales_share=_maybe(shares),
+    average_deal_size=_maybe(st.floats(0.01, 1e8, allow_nan=False)),
+    sales_cycle_days=_maybe(st.floats(0, 1000, allow_nan=False)),
+    deals_per_month=_maybe(st.floats(0, 1e4, allow_nan=False)),
+    close_rate=_maybe(shares),
+    market=_maybe(st.sampled_from(FIELDS["market"].choices)),
+    sale_type=_maybe(st.sampled_from(FIELDS["sale_type"].choices)),
+    channel=_maybe(st.sampled_from(FIELDS["channel"].choices)),
+    outbound_share=_maybe(shares),
+    regional=_maybe(st.booleans()),
+    organization_stage=_maybe(st.integers(1, 4)),
+    active_clients=_maybe(st.integers(0, 10**6)),
+    offering=_maybe(st.sampled_from(FIELDS["offering"].choices)),
+)
+
+
+def _with(profile: Profile, **changes) -> Profile:
+    return profile.model_copy(update=changes)
+
+
+@SETTINGS
+@given(profiles)
+def test_any_valid_profile_scores_with_a_complete_result(engine, profile):
+    rec = engine.recommend(profile)
+    assert rec.department_model.id in rec.department_model.scores
+    assert rec.department_model.scores[rec.department_model.id] == max(rec.department_model.scores.values())
+    assert 0 <= rec.sales_mix.inside_share <= 1
+    assert abs(rec.sales_mix.inside_share + rec.sales_mix.outside_share - 1) < 1e-9
+    assert set(rec.unknown_fields) == {f for f in FIELDS if f not in ("name", "currency") and getattr(profile, f) is None}
+
+
+@SETTINGS
+@given(profiles, shares, shares)
+def test_more_repeat_sales_never_lowers_account_manager_or_three_level(engine, profile, a, b):
+    low, high = sorted((a, b))
+    before = engine.recommend(_with(profile, repeat_sales_share=low)).department_model.scores
+    after = engine.recommend(_with(profile, repeat_sales_share=high)).department_model.scores
+    assert after["two_level_account_manager"] >= before["two_level_account_manager"]
+    assert after["three_level"] >= before["three_level"]
+
+
+@SETTINGS
+@given(profiles, st.floats(0, 1e5), st.floats(0, 1e5), st.floats(0, 0.49))
+def test_more_leads_when_few_are_qualified_never_lowers_contact_centre(engine, profile, a, b, qualified):
+    low, high = sorted((a, b))
+    base = _with(profile, qualified_lead_share=qualified)
+    before = engine.recommend(_with(base, leads_per_month=low)).department_model.scores
+    after = engine.recommend(_with(base, leads_per_month=high)).department_model.scores
+    assert after["two_level_contact_center"] >= before["two_level_contact_center"]
+
+
+@SETTINGS
+@given(profiles, st.floats(1, 10), st.floats(1, 10))
+def test_more_seasonality_never_lowers_contact_centre(engine, profile, a, b):
+    low, high = sorted((a, b))
+    before = engine.recommend(_with(profile, seasonality_peak_ratio=low)).department_model.scores
+    after = engine.recommend(_with(profile, seasonality_peak_ratio=high)).department_model.scores
+    assert after["two_level_contact_center"] >= before["two_level_contact_center"]
+
+
+@SETTINGS
+@given(profiles, st.floats(0.01, 1e8), st.floats(0.01, 1e8))
+def test_bigger_deals_never_raise_inside_share(engine, profile, a, b):
+    low, high = sorted((a, b))
+    before = engine.recommend(_with(profile, average_deal_size=low)).sales_mix.inside_share
+    after = engine.recommend(_with(profile, average_deal_size=high)).sales_mix.inside_share
+    assert after <= before
+
+
+@SETTINGS
+@given(profiles, st.floats(0, 1000), st.floats(0, 1000))
+def test_longer_cycles_never_raise_inside_share(engine, profile, a, b):
+    low, high = sorted((a, b))
+    before = engine.recommend(_with(profile, sales_cycle_days=low)).sales_mix.inside_share
+    after = engine.recommend(_with(profile, sales_cycle_days=high)).sales_mix.inside_share
+    assert after <= before
+
+
+@SETTINGS
+@given(profiles, st.sampled_from(["EUR", "RUB", "UAH", "GBP", "KZT"]))
+def test_result_does_not_depend_on_the_currency_of_the_deal_size(engine, profile, currency):
+    if profile.average_deal_size is None:
+        profile = _with(profile, average_deal_size=10_000.0)  # exactly a threshold
+    rate = engine.rates[currency]
+    in_usd = engine.recommend(profile).to_dict(trace=False)
+    local = engine.recommend(_with(profile, average_deal_size=profile.average_deal_size / rate, currency=currency))
+    converted = local.to_dict(trace=False)
+    for key in ("department_model", "sales_mix", "technologies"):
+        assert _strip_whys(converted[key]) == _strip_whys(in_usd[key])
+
+
+def _strip_whys(value):
+    """The 'why' texts name the original currency; the decisions themselves must match."""
+    if isinstance(value, dict):
+        return {k: _strip_whys(v) for k, v in value.items() if k != "why"}
+    if isinstance(value, list):
+        return [_strip_whys(v) for v in value]
+    return value
