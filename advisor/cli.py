@@ -146,8 +146,15 @@ def score(
 
 
 @app.command()
-def fields() -> None:
+def fields(
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table (as in the README).")] = False,
+) -> None:
     """List the profile fields: name, type, unit and meaning (the CSV header and YAML keys)."""
+    if markdown:
+        from advisor.docs import fields_markdown
+
+        typer.echo(fields_markdown())
+        return
     from rich.console import Console
     from rich.table import Table
 

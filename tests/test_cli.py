@@ -182,3 +182,22 @@ def test_console_script_from_any_folder(tmp_path):
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n") == len(list(PROFILES.glob("*.yaml"))) + 1
+
+
+def test_readme_fields_table_is_generated_from_the_profile_model():
+    from advisor.docs import fields_markdown
+
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = readme.index("<!-- fields:start")
+    block = readme[readme.index("\n", start) + 1 : readme.index("<!-- fields:end -->")].strip()
+    assert block == fields_markdown()
+
+
+def test_readme_starts_with_the_two_commands_ci_runs():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8")
+    blocks = readme.split("```sh\n")[1:3]
+    main_command, test_command = (b.split("\n```")[0].strip() for b in blocks)
+    assert "advisor score profiles/" in main_command
+    assert test_command.endswith(".venv/bin/python -m pytest -q")
+    assert ".venv/bin/pip install -q '.[test]'" in ci and ".venv/bin/python -m pytest -q" in ci
