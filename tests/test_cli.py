@@ -8,6 +8,7 @@ import json
 import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -175,10 +176,15 @@ def test_broken_pipe_is_quiet():
     assert "Traceback" not in result.stderr
 
 
-@pytest.mark.skipif(shutil.which("advisor") is None, reason="the console script is installed by pip install .")
+def _console_script() -> str | None:
+    beside = Path(sys.executable).parent / "advisor"
+    return str(beside) if beside.exists() else shutil.which("advisor")
+
+
+@pytest.mark.skipif(_console_script() is None, reason="the console script is installed by pip install .")
 def test_console_script_from_any_folder(tmp_path):
     result = subprocess.run(
-        ["advisor", "score", str(PROFILES), "-f", "csv"], capture_output=True, text=True, cwd=tmp_path, timeout=60
+        [_console_script(), "score", str(PROFILES), "-f", "csv"], capture_output=True, text=True, cwd=tmp_path, timeout=60
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.count("\n") == len(list(PROFILES.glob("*.yaml"))) + 1
