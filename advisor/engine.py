@@ -117,7 +117,8 @@ class Engine:
         tech = rule_base.technologies
         self.kinds = [(k, compile_condition(k.when)) for k in tech.kinds]
         self.technologies = [
-            (t, compile_condition(t.when) if t.when else _always, {"group": t.group}) for t in tech.technologies
+            (t, compile_condition(t.when) if t.when else _always, {"group": t.group}, t.title.model_dump())
+            for t in tech.technologies
         ]
 
     def facts(self, profile: Profile) -> Facts:
@@ -190,7 +191,7 @@ class Engine:
         sales_kinds = [k for k, result in kind_results.items() if result]
 
         items: list[TechnologyItem] = []
-        for tech, evaluate, effect in self.technologies:
+        for tech, evaluate, effect, title in self.technologies:
             leaves = []
             kinds_result: bool | None = True
             if tech.kinds is not None:
@@ -208,7 +209,7 @@ class Engine:
             entry = RuleTrace("tech." + tech.id, "technologies", _status(result), tuple(leaves), effect, tech.source)
             trace.append(entry)
             status = {True: "applies", None: "possible", False: "not_applicable"}[result]
-            items.append(TechnologyItem(tech.id, tech.group, tech.title.model_dump(), status, entry))
+            items.append(TechnologyItem(tech.id, tech.group, title, status, entry))
 
         meta = self.rule_base.meta
         return Recommendation(

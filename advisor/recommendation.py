@@ -22,7 +22,7 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class LeafTrace:
     """One comparison: a field's actual value against a rule's threshold."""
 
@@ -63,7 +63,7 @@ class LeafTrace:
         return data
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class RuleTrace:
     """How one rule came out: fired, not_fired, or unknown (a field it needs is unknown)."""
 
@@ -97,9 +97,7 @@ class RuleTrace:
             "decision": self.decision,
             "status": self.status,
             "effect": self.effect,
-            "why": self.why(),
             "conditions": [leaf.to_dict() for leaf in self.leaves],
-            "source": source_dict(self.source),
         }
 
 
