@@ -53,12 +53,24 @@ def test_any_valid_profile_scores_with_a_complete_result(engine, profile):
     assert set(rec.unknown_fields) == {f for f in FIELDS if f not in ("name", "currency") and getattr(profile, f) is None}
 
 
+def _before_after(engine, profile: Profile, field: str, a: float, b: float, read):
+    """`read` of the recommendation with `field` at the lower, then the higher of a and b."""
+    low, high = sorted((a, b))
+    return read(engine.recommend(_with(profile, **{field: low}))), read(engine.recommend(_with(profile, **{field: high})))
+
+
+def _scores(rec):
+    return rec.department_model.scores
+
+
+def _inside(rec):
+    return rec.sales_mix.inside_share
+
+
 @SETTINGS
 @given(profiles, shares, shares)
 def test_more_repeat_sales_never_lowers_account_manager_or_three_level(engine, profile, a, b):
-    low, high = sorted((a, b))
-    before = engine.recommend(_with(profile, repeat_sales_share=low)).department_model.scores
-    after = engine.recommend(_with(profile, repeat_sales_share=high)).department_model.scores
+    before, after = _before_after(engine, profile, "repeat_sales_share", a, b, _scores)
     assert after["two_level_account_manager"] >= before["two_level_account_manager"]
     assert after["three_level"] >= before["three_level"]
 
@@ -66,37 +78,29 @@ def test_more_repeat_sales_never_lowers_account_manager_or_three_level(engine, p
 @SETTINGS
 @given(profiles, st.floats(0, 1e5), st.floats(0, 1e5), st.floats(0, 0.49))
 def test_more_leads_when_few_are_qualified_never_lowers_contact_centre(engine, profile, a, b, qualified):
-    low, high = sorted((a, b))
     base = _with(profile, qualified_lead_share=qualified)
-    before = engine.recommend(_with(base, leads_per_month=low)).department_model.scores
-    after = engine.recommend(_with(base, leads_per_month=high)).department_model.scores
+    before, after = _before_after(engine, base, "leads_per_month", a, b, _scores)
     assert after["two_level_contact_center"] >= before["two_level_contact_center"]
 
 
 @SETTINGS
 @given(profiles, st.floats(1, 10), st.floats(1, 10))
 def test_more_seasonality_never_lowers_contact_centre(engine, profile, a, b):
-    low, high = sorted((a, b))
-    before = engine.recommend(_with(profile, seasonality_peak_ratio=low)).department_model.scores
-    after = engine.recommend(_with(profile, seasonality_peak_ratio=high)).department_model.scores
+    before, after = _before_after(engine, profile, "seasonality_peak_ratio", a, b, _scores)
     assert after["two_level_contact_center"] >= before["two_level_contact_center"]
 
 
 @SETTINGS
 @given(profiles, st.floats(0.01, 1e8), st.floats(0.01, 1e8))
 def test_bigger_deals_never_raise_inside_share(engine, profile, a, b):
-    low, high = sorted((a, b))
-    before = engine.recommend(_with(profile, average_deal_size=low)).sales_mix.inside_share
-    after = engine.recommend(_with(profile, average_deal_size=high)).sales_mix.inside_share
+    before, after = _before_after(engine, profile, "average_deal_size", a, b, _inside)
     assert after <= before
 
 
 @SETTINGS
 @given(profiles, st.floats(0, 1000), st.floats(0, 1000))
 def test_longer_cycles_never_raise_inside_share(engine, profile, a, b):
-    low, high = sorted((a, b))
-    before = engine.recommend(_with(profile, sales_cycle_days=low)).sales_mix.inside_share
-    after = engine.recommend(_with(profile, sales_cycle_days=high)).sales_mix.inside_share
+    before, after = _before_after(engine, profile, "sales_cycle_days", a, b, _inside)
     assert after <= before
 
 
