@@ -177,6 +177,16 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
             return
         seen.add(canonical)
         columns.append(canonical)
+    if not seen:
+        yield _bad(
+            file,
+            header_row,
+            ProfileError(
+                f"none of the {len(header)} columns is a profile field (see `advisor fields`); "
+                "this looks like an export, not profiles"
+            ),
+        )
+        return
     if ignored:
         warn(f"{file}:{header_row}: ignored columns that are not profile fields: {', '.join(ignored)}")
     if "name" not in seen:

@@ -207,3 +207,17 @@ def test_readme_starts_with_the_two_commands_ci_runs():
     assert "advisor score profiles/" in main_command
     assert test_command.endswith(".venv/bin/python -m pytest -q")
     assert ".venv/bin/pip install -q '.[test]'" in ci and ".venv/bin/python -m pytest -q" in ci
+
+
+@pytest.mark.skipif(not (ROOT.parent / "shared" / "datasets").is_dir(), reason="shared datasets not beside the project")
+def test_real_exports_given_as_profiles_are_rejected_with_one_clear_line(cli):
+    datasets = ROOT.parent / "shared" / "datasets"
+    pipeline = datasets / "maven-crm-sales-opportunities" / "sales_pipeline.csv"
+    result = cli("score", str(pipeline), "-f", "csv")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        f"{pipeline}:1: none of the 8 columns is a profile field (see `advisor fields`); "
+        "this looks like an export, not profiles"
+    )
+    gz = next((datasets / "uci-online-retail").glob("*.csv.gz"))
+    assert "binary file, not text" in cli("score", str(gz)).stderr

@@ -66,6 +66,7 @@ def test_csv_problems_are_located_and_the_rest_is_read(tmp_path):
         ("", "empty file"),
         ("\n\n", "empty file"),
         ("leads_per_month\n5\n", "no 'name' column"),
+        ("Order ID,Sales\n1,2\n", "none of the 2 columns is a profile field"),
         ("name,name\nA,B\n", "appears twice"),
     ],
 )
