@@ -3,6 +3,7 @@
 Records read = scored + rejected, always; nothing is dropped without a line on stderr.
 """
 
+
 from __future__ import annotations
 
 import contextlib
@@ -19,6 +20,10 @@ from advisor.readers import read_inputs
 from advisor.recommendation import Recommendation
 from advisor.writers import BatchWriter, atomic_output, refuse_overwriting_inputs
 
+# Duplicate names are remembered up to this many distinct names, so memory stays flat
+# on million-row files; past it the check stops and says so once.
+DUPLICATE_CHECK_LIMIT = 200_000
+
 
 @dataclass
 class Summary:
@@ -27,15 +32,24 @@ class Summary:
     rejected: int = 0
     per_model: Counter[str] = field(default_factory=Counter)
     output: str | None = None
+    stopped_early: bool = False
 
     def describe(self) -> str:
         models = ", ".join(f"{model} {count}" for model, count in sorted(self.per_model.items()))
         text = f"records read {self.read}, scored {self.scored}, rejected {self.rejected}"
         if models:
             text += f"; {models}"
-        if self.output:
+        if self.stopped_early:
+            text += "; stopped at the first bad record (--fail-fast)"
+            if self.output:
+                text += f"; {self.output} not written"
+        elif self.output:
             text += f"; written to {self.output}"
         return text
+
+
+class FailFast(Exception):
+    """Raised inside the output context so a partial output file is discarded."""
 
 
 def score_batch(
@@ -48,19 +62,38 @@ def score_batch(
     report: Callable[[str], None],
     stdin: IO[str] | None = None,
     stdout: IO[str] | None = None,
+    fail_fast: bool = False,
+    progress: Callable[[int], None] | None = None,
 ) -> Summary:
-    """Score every record of `inputs`, writing `fmt` to `output` (or stdout)."""
+    """Score every record of `inputs`, writing `fmt` to `output` (or stdout).
+
+    With `fail_fast`, the first bad record stops the run and no output file is written.
+    `progress`, if given, is called with the count of records read so far.
+    """
     if output is not None:
         refuse_overwriting_inputs(output, inputs)
     summary = Summary(output=str(output) if output is not None else None)
     rows: list[tuple[str, Recommendation]] = []
     records = read_inputs(inputs, warn=report, stdin=stdin)
+    first_seen: dict[str, str] = {}
+    try:
+        _score_records(engine, records, summary, rows, first_seen, fmt=fmt, output=output, trace=trace, report=report,
+                       stdout=stdout, fail_fast=fail_fast, progress=progress)
+    except FailFast:
+        summary.stopped_early = True
+    return summary
 
+
+def _score_records(engine, records, summary, rows, first_seen, *, fmt, output, trace, report, stdout, fail_fast,
+                   progress) -> None:
+    """The loop of `score_batch`; raises FailFast inside the output context to discard the file."""
     with contextlib.ExitStack() as stack:
         stream = stack.enter_context(atomic_output(output)) if output is not None else (stdout or sys.stdout)
         writer = BatchWriter(stream, fmt, trace=trace) if fmt != "table" else None
         for record in records:
             summary.read += 1
+            if progress is not None:
+                progress(summary.read)
             error: AdvisorError | None = record.error
             if error is None:
                 assert record.profile is not None
@@ -72,7 +105,10 @@ def score_batch(
             if error is not None:
                 summary.rejected += 1
                 report(error.located())
+                if fail_fast:
+                    raise FailFast
                 continue
+            _check_duplicate(record.profile.name, record.source, first_seen, report)
             summary.scored += 1
             summary.per_model[rec.department_model.id] += 1
             if writer is not None:
@@ -89,4 +125,14 @@ def score_batch(
             console = Console(file=stream) if output is not None else Console(file=stdout) if stdout else Console()
             if rows:
                 console.print(batch_table(rows))
-    return summary
+
+
+def _check_duplicate(name: str, source: str, first_seen: dict[str, str], report: Callable[[str], None]) -> None:
+    """Two records with one name are both scored; the second is pointed at the first."""
+    earlier = first_seen.get(name)
+    if earlier is not None:
+        report(f"{source}: name: '{name}' also names the record at {earlier} (both are scored)")
+    elif len(first_seen) < DUPLICATE_CHECK_LIMIT:
+        first_seen[name] = source
+        if len(first_seen) == DUPLICATE_CHECK_LIMIT:
+            report(f"duplicate-name check stops after {DUPLICATE_CHECK_LIMIT:,} names, to keep memory flat")

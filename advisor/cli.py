@@ -131,6 +131,9 @@ def score(
     trace: Annotated[
         bool, typer.Option("--trace/--no-trace", help="Include every rule's trace in JSON and JSONL output.")
     ] = True,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Stop at the first bad record (no output file is written).")
+    ] = False,
     rules: RulesOption = None,
 ) -> None:
     """Score many profiles; bad records are reported on stderr and the rest are still scored."""
@@ -138,11 +141,60 @@ def score(
 
     try:
         engine = _engine(rules)
-        summary = score_batch(engine, inputs, fmt=format.value, output=output, trace=trace, report=_stderr)
+        with _progress_bar(enabled=_show_progress(format, output)) as progress:
+            summary = score_batch(
+                engine, inputs, fmt=format.value, output=output, trace=trace, report=_stderr,
+                fail_fast=fail_fast, progress=progress,
+            )
     except AdvisorError as exc:
         raise _fail(exc) from None
     _stderr(summary.describe())
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if summary.rejected else ExitStatus.OK))
+
+
+def _show_progress(format: ScoreFormat, output: Path | None) -> bool:
+    """A bar only for a person watching stderr, and never over results printed to the same terminal."""
+    import os
+
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return False
+    return output is not None or format is ScoreFormat.table or not sys.stdout.isatty()
+
+
+class _progress_bar:
+    """Context manager yielding a callback(records_read), or None when no bar is shown."""
+
+    EVERY = 250  # records between redraws: a redraw costs more than scoring a record
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("scoring: {task.completed:,} records read"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.progress.start()
+        task = self.progress.add_task("score", total=None)
+
+        def update(count: int) -> None:
+            if count % self.EVERY == 0:
+                self.progress.update(task, completed=count)
+
+        return update
+
+    def __exit__(self, *exc_info) -> None:
+        if self.progress is not None:
+            self.progress.stop()
 
 
 @app.command()
