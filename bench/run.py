@@ -5,7 +5,9 @@
 1. Cold start: `advisor recommend` on one profile vs `python -c "import typer, rich,
    pydantic, yaml"` (the floor any CLI with these libraries pays), median of --repeat runs.
 2. Batch: `advisor score generated.csv -f jsonl` (full traces) for each --rows size:
-   profiles per second and the child's peak memory (ru_maxrss), to show memory stays flat.
+   profiles per second and the child's peak memory (ru_maxrss), to show memory stays flat;
+   beside it bench/baseline.py, the same rules hand-written, on the same file, and a
+   check that both give the same decisions for every row.
 Generated files go to bench/out/ (git-ignored); the generator is seeded, so runs compare.
 """
 
@@ -85,6 +87,22 @@ def peak_of(args: list[str]) -> tuple[float, int]:
     return float(out[0]), int(out[1])
 
 
+def same_decisions(advisor_out: Path, baseline_out: Path) -> str:
+    """Compare model, scores, inside share, hybrid and technologies row by row."""
+    import json
+
+    mismatches = total = 0
+    with advisor_out.open(encoding="utf-8") as a, baseline_out.open(encoding="utf-8") as b:
+        for line_a, line_b in zip(a, b):
+            x, y = json.loads(line_a), json.loads(line_b)
+            total += 1
+            ours = (x["department_model"]["id"], x["department_model"]["scores"], x["sales_mix"]["inside_share"],
+                    x["sales_mix"]["hybrid"], [t["id"] for t in x["technologies"]])
+            theirs = (y["department_model"], y["scores"], y["inside_share"], y["hybrid"], y["technologies"])
+            mismatches += ours != theirs
+    return f"{total - mismatches:,} of {total:,} rows" + ("" if not mismatches else "  <-- MISMATCH")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
@@ -106,8 +124,14 @@ def main() -> None:
             generate(source, rows)
         target = OUT / f"scored-{rows}.jsonl"
         seconds, peak_kib = peak_of([python, "-m", "advisor", "score", str(source), "-f", "jsonl", "-o", str(target)])
-        print(f"score {rows:>8,} rows  {seconds:7.2f} s  {rows / seconds:8,.0f} profiles/s  "
+        print(f"advisor  {rows:>8,} rows  {seconds:7.2f} s  {rows / seconds:8,.0f} profiles/s  "
               f"peak {peak_kib / 1024:6.1f} MiB  (csv in, jsonl out with full traces)")
+        plain = OUT / f"baseline-{rows}.jsonl"
+        base_seconds, base_peak = peak_of([python, str(HERE / "baseline.py"), str(source), str(plain)])
+        print(f"baseline {rows:>8,} rows  {base_seconds:7.2f} s  {rows / base_seconds:8,.0f} profiles/s  "
+              f"peak {base_peak / 1024:6.1f} MiB  (same rules hand-written, no traces)")
+        print(f"         advisor runs at {base_seconds / seconds:.2f} of the baseline's speed; "
+              f"decisions agree: {same_decisions(target, plain)}")
 
 
 if __name__ == "__main__":

@@ -1,0 +1,166 @@
+"""A plain hand-written Python function applying the built-in rules: the speed baseline.
+
+No validation messages, no traces, no rule-base loading: the rules of rules/*.yaml
+written out as code, reading a CSV and writing JSON Lines of the decisions. bench/run.py
+runs it beside `advisor score` on the same file and checks both give the same decisions.
+
+    python bench/baseline.py INPUT.csv OUTPUT.jsonl
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+
+USD_PER_UNIT = {"USD": 1, "EUR": 1.16, "GBP": 1.32, "CHF": 1.25, "PLN": 0.27, "CZK": 0.048, "UAH": 0.024,
+                "RUB": 0.0124, "BYN": 0.30, "KZT": 0.0019, "GEL": 0.37, "MDL": 0.059, "TRY": 0.024, "CNY": 0.14,
+                "JPY": 0.0065, "INR": 0.0113, "BRL": 0.185, "CAD": 0.71, "AUD": 0.655}
+NUMBERS = ("sales_team_size", "leads_per_month", "seasonality_peak_ratio", "average_deal_size", "sales_cycle_days",
+           "deals_per_month", "organization_stage", "active_clients")
+SHARES = ("qualified_lead_share", "repeat_sales_share", "close_rate", "outbound_share")
+ORDER = ("one_level", "two_level_contact_center", "two_level_account_manager", "three_level")
+
+
+def parse(row: dict[str, str]) -> dict:
+    p: dict = {k: (v.strip() or None) for k, v in row.items()}
+    for k in NUMBERS:
+        if p.get(k) is not None:
+            p[k] = float(p[k])
+    for k in SHARES:
+        if p.get(k) is not None:
+            v = p[k]
+            p[k] = float(v[:-1]) / 100 if v.endswith("%") else float(v)
+    if p.get("regional") is not None:
+        p["regional"] = p["regional"].lower() in ("yes", "true", "1")
+    currency = p.get("currency") or "USD"
+    if p.get("average_deal_size") is not None and currency != "USD":
+        p["average_deal_size"] = round(p["average_deal_size"] * USD_PER_UNIT[currency], 2)
+    return p
+
+
+def cmp(value, op, threshold):
+    """Three-valued comparison: None when the value is unknown."""
+    if value is None:
+        return None
+    if op == ">=":
+        return value >= threshold
+    if op == "<=":
+        return value <= threshold
+    if op == "<":
+        return value < threshold
+    if op == ">":
+        return value > threshold
+    if op == "in":
+        return value in threshold
+    return value == threshold
+
+
+def all_(*parts):
+    return False if False in parts else (None if None in parts else True)
+
+
+def any_(*parts):
+    return True if True in parts else (None if None in parts else False)
+
+
+def decide(p: dict) -> dict:
+    g = p.get
+    s = dict.fromkeys(ORDER, 0.0)
+    leads400 = cmp(g("leads_per_month"), ">=", 400)
+    repeat40 = cmp(g("repeat_sales_share"), ">=", 0.4)
+    if cmp(g("sales_team_size"), "==", 0):
+        s["one_level"] += 5
+    if all_(cmp(g("sales_team_size"), ">=", 1), cmp(g("sales_team_size"), "<=", 2)):
+        s["one_level"] += 2
+    if cmp(g("deals_per_month"), "<=", 5):
+        s["one_level"] += 2
+    if cmp(g("average_deal_size"), ">=", 100000):
+        s["one_level"] += 2
+    if cmp(g("organization_stage"), "==", 1):
+        s["one_level"] += 1
+    if leads400:
+        s["two_level_contact_center"] += 2; s["three_level"] += 1
+    if all_(leads400, cmp(g("qualified_lead_share"), "<", 0.5)):
+        s["two_level_contact_center"] += 2; s["three_level"] += 1
+    if cmp(g("seasonality_peak_ratio"), ">=", 1.5):
+        s["two_level_contact_center"] += 2; s["three_level"] += 1
+    if cmp(g("seasonality_peak_ratio"), ">=", 2.0):
+        s["two_level_contact_center"] += 1
+    if cmp(g("organization_stage"), "==", 2):
+        s["two_level_contact_center"] += 1
+    if all_(cmp(g("outbound_share"), "<", 0.3), leads400):
+        s["two_level_contact_center"] += 1
+    if repeat40:
+        s["two_level_account_manager"] += 3; s["three_level"] += 1
+    if cmp(g("repeat_sales_share"), ">=", 0.6):
+        s["two_level_account_manager"] += 1; s["three_level"] += 1
+    long_sale = cmp(g("sales_cycle_days"), ">=", 90)
+    if long_sale:
+        s["two_level_account_manager"] += 1
+    if all_(long_sale, any_(cmp(g("offering"), "in", ("services", "saas")), repeat40)):
+        s["two_level_account_manager"] += 2; s["three_level"] += 1
+    if all_(cmp(g("outbound_share"), ">=", 0.5), repeat40):
+        s["two_level_account_manager"] += 1; s["three_level"] += 1
+    if cmp(g("organization_stage"), ">=", 3):
+        s["two_level_account_manager"] += 1; s["three_level"] += 1
+    if cmp(g("channel"), "==", "indirect"):
+        s["two_level_account_manager"] += 1
+    if cmp(g("market"), "==", "b2c"):
+        s["two_level_account_manager"] -= 1
+    if all_(leads400, repeat40):
+        s["three_level"] += 3
+    if all_(cmp(g("offering"), "==", "goods"), cmp(g("market"), "==", "mixed"), leads400):
+        s["three_level"] += 1
+    model = sorted(ORDER, key=lambda m: (-s[m], ORDER.index(m)))[0]
+
+    deal = g("average_deal_size")
+    inside = 0.5
+    for condition, shift in (
+        (cmp(g("offering"), "==", "saas"), 0.15), (cmp(deal, "<", 1000), 0.15), (cmp(deal, "<", 10000), 0.1),
+        (cmp(deal, ">=", 10000), -0.1), (cmp(deal, ">=", 100000), -0.15),
+        (cmp(g("sales_cycle_days"), "<=", 30), 0.1), (long_sale, -0.1),
+        (cmp(g("close_rate"), "<", 0.15), 0.05), (cmp(g("close_rate"), ">=", 0.3), -0.05),
+        (cmp(g("market"), "==", "b2c"), 0.1), (all_(cmp(g("market"), "==", "b2b"), cmp(deal, ">=", 10000)), -0.1),
+        (cmp(g("regional"), "==", True), -0.1), (leads400, 0.1), (repeat40, 0.1),
+        (cmp(g("organization_stage"), "==", 4), 0.05), (cmp(g("sale_type"), "==", "project"), -0.1),
+        (cmp(g("sale_type"), "==", "transactional"), 0.1),
+    ):
+        if condition:
+            inside += shift
+    inside = round(min(1.0, max(0.1, inside)), 2)
+    hybrid = bool(all_(any_(cmp(deal, ">=", 10000), cmp(g("regional"), "==", True), cmp(g("sale_type"), "==", "project")),
+                       any_(repeat40, cmp(g("organization_stage"), ">=", 3))))
+
+    project = cmp(g("sale_type"), "==", "project")
+    regional = cmp(g("regional"), "==", True)
+    b2b_mixed = cmp(g("market"), "in", ("b2b", "mixed"))
+    base = any_(cmp(g("active_clients"), ">", 0), cmp(g("repeat_sales_share"), ">", 0))
+    items = (
+        ("operational_reporting", True), ("sales_stages", True), ("work_planning", True),
+        ("regional_development_plan", regional), ("regional_client_map", regional), ("client_map", project),
+        ("decision_cycle_map", project), ("deal_plan", project),
+        ("new_client_algorithm", any_(cmp(g("repeat_sales_share"), "<", 1), cmp(g("outbound_share"), ">", 0),
+                                      cmp(g("leads_per_month"), ">", 0))),
+        ("existing_client_algorithm", base), ("promo_events", b2b_mixed),
+        ("trade_shows", all_(b2b_mixed, any_(cmp(deal, ">=", 10000), regional, project))),
+        ("win_back_projects", base),
+        ("distribution_map", any_(regional, cmp(g("channel"), "in", ("indirect", "mixed")))),
+        ("client_potential_assessment", True), ("decision_process_mapping", project), ("competitor_analysis", True),
+        ("decision_center_advantages", project),
+        ("client_development_plan", any_(regional, cmp(g("channel"), "==", "indirect"), all_(b2b_mixed, repeat40))),
+        ("internal_training", True), ("rotation", cmp(g("sales_team_size"), ">=", 2)), ("group_interviews", True),
+        ("certifications", True), ("deal_plan_defense", project), ("regional_plan_defense", regional),
+    )
+    return {"name": p["name"], "department_model": model, "scores": s, "inside_share": inside, "hybrid": hybrid,
+            "technologies": [item for item, applies in items if applies]}
+
+
+def main(source: str, target: str) -> None:
+    with open(source, newline="", encoding="utf-8") as rows, open(target, "w", encoding="utf-8") as out:
+        for number, row in enumerate(csv.DictReader(rows), start=2):
+            out.write(json.dumps({"source": f"{source}:{number}", **decide(parse(row))}) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
