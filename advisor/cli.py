@@ -152,6 +152,91 @@ def score(
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if summary.rejected else ExitStatus.OK))
 
 
+def _load_profile(item: str):
+    from advisor.readers import read_one_profile
+
+    record = read_one_profile(item)
+    if record.error is not None:
+        raise record.error
+    return record
+
+
+@app.command()
+def explain(
+    profile: Annotated[str, typer.Argument(metavar="PROFILE", help="A profile file, or - for stdin.")],
+    set_: Annotated[
+        Optional[list[str]],
+        typer.Option("--set", help="Scenario: field=value (repeat, or a,b=...; field= makes it unknown)."),
+    ] = None,
+    fix: Annotated[Optional[list[str]], typer.Option("--fix", help="A field the search must not change.")] = None,
+    format: Annotated[RecommendFormat, typer.Option("--format", "-f", help="Output format.")] = RecommendFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Why this model, why not the others, and the smallest changes that would change the advice."""
+    from advisor.explain import explain as build, parse_assignments, parse_fixed
+
+    try:
+        engine = _engine(rules)
+        scenario = parse_assignments(set_ or [])
+        fixed = parse_fixed(fix or [])
+        record = _load_profile(profile)
+        explanation = build(engine, record.profile, scenario=scenario, fixed=fixed)
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+    if format is RecommendFormat.json:
+        import json
+
+        typer.echo(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
+    elif format is RecommendFormat.markdown:
+        from advisor.render.explanation import render_explanation_markdown
+
+        typer.echo(render_explanation_markdown(explanation))
+    else:
+        from rich.console import Console
+
+        from advisor.render.explanation import render_explanation
+
+        render_explanation(explanation, Console())
+
+
+@app.command()
+def compare(
+    profiles: Annotated[list[str], typer.Argument(metavar="PROFILE...", help="Profile files to set side by side.")],
+    set_: Annotated[
+        Optional[list[str]], typer.Option("--set", help="field=value applied to every profile.")
+    ] = None,
+    scenario: Annotated[
+        Optional[list[str]],
+        typer.Option("--scenario", help="A column per profile with these changes: 'a=1,b=2' (repeatable)."),
+    ] = None,
+    format: Annotated[RecommendFormat, typer.Option("--format", "-f", help="Output format.")] = RecommendFormat.text,
+    rules: RulesOption = None,
+) -> None:
+    """Profiles (or one profile under several scenarios) side by side: model, scores, mix, checklist."""
+    from advisor.compare import build_comparison
+    from advisor.explain import parse_assignments
+
+    try:
+        engine = _engine(rules)
+        common = parse_assignments(set_ or [])
+        scenarios = [parse_assignments([s]) for s in scenario or []]
+        columns = build_comparison(engine, [( p, _load_profile(p).profile) for p in profiles], common, scenarios)
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+    from advisor.render.comparison import render_comparison, comparison_markdown
+
+    if format is RecommendFormat.json:
+        import json
+
+        typer.echo(json.dumps([c.to_dict() for c in columns], ensure_ascii=False, indent=2))
+    elif format is RecommendFormat.markdown:
+        typer.echo(comparison_markdown(columns))
+    else:
+        from rich.console import Console
+
+        render_comparison(columns, Console())
+
+
 def _show_progress(format: ScoreFormat, output: Path | None) -> bool:
     """A bar only for a person watching stderr, and never over results printed to the same terminal."""
     import os

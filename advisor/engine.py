@@ -86,6 +86,39 @@ def compile_condition(condition: Any) -> Evaluator:
     raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover - the schema admits no other
 
 
+Predicate = Callable[[Facts], bool | None]
+
+
+def compile_predicate(condition: Any) -> Predicate:
+    """A condition as a plain three-valued function, without traces: for searches that score often."""
+    if isinstance(condition, schema.Leaf):
+        field, threshold, compare = condition.field, condition.threshold, _COMPARE[condition.operator]
+
+        def leaf(facts: Facts) -> bool | None:
+            actual = facts.get(field)
+            return None if actual is None else compare(actual, threshold)
+
+        return leaf
+    if isinstance(condition, (schema.All, schema.AnyOf)):
+        parts = [compile_predicate(c) for c in (condition.all if isinstance(condition, schema.All) else condition.any)]
+        decisive, other = (False, True) if isinstance(condition, schema.All) else (True, False)
+
+        def combine(facts: Facts) -> bool | None:
+            results = [part(facts) for part in parts]
+            if decisive in results:
+                return decisive
+            return None if None in results else other
+
+        return combine
+    inner = compile_predicate(condition.not_)
+
+    def negate(facts: Facts) -> bool | None:
+        result = inner(facts)
+        return None if result is None else not result
+
+    return negate
+
+
 def _always(facts: Facts, out: list[LeafTrace]) -> bool | None:
     return True
 
@@ -103,6 +136,7 @@ class Engine:
         model = rule_base.department_model
         self.tie_break = list(model.tie_break)
         self.model_rules = [(r, compile_condition(r.when), {"points": dict(r.points)}) for r in model.rules]
+        self.model_predicates = [(compile_predicate(r.when), tuple(r.points.items())) for r in model.rules]
         mix = rule_base.sales_mix
         self.base_inside = mix.base_inside_share
         self.inside_range = mix.inside_share_range
@@ -142,6 +176,17 @@ class Engine:
             )
         facts[_NOTES_KEY] = notes
         return facts
+
+    def department_model_of(self, profile: Profile) -> tuple[str, dict[str, float]]:
+        """Only the department-model decision, without traces: the fast path for searches."""
+        facts = self.facts(profile)
+        scores = dict.fromkeys(self.tie_break, 0.0)
+        for predicate, points in self.model_predicates:
+            if predicate(facts):
+                for outcome, value in points:
+                    scores[outcome] += value
+        winner = min(self.tie_break, key=lambda m: (-scores[m], self.tie_break.index(m)))
+        return winner, scores
 
     def recommend(self, profile: Profile) -> Recommendation:
         facts = self.facts(profile)

@@ -221,3 +221,12 @@ def test_real_exports_given_as_profiles_are_rejected_with_one_clear_line(cli):
     )
     gz = next((datasets / "uci-online-retail").glob("*.csv.gz"))
     assert "binary file, not text" in cli("score", str(gz)).stderr
+
+
+def test_names_with_brackets_are_shown_as_written_never_as_markup(cli, tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: '[bold]Acme[/bold] [red]'\nmarket: b2b\n")
+    for args in (("recommend", str(profile)), ("score", str(profile)), ("compare", str(profile))):
+        result = cli(*args)
+        assert result.exit_code == 0, result.stderr
+        assert "[bold]Acme" in result.stdout  # markup would have swallowed "[bold]"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from rich import box
 from rich.table import Table
+from rich.text import Text
 
 from advisor.recommendation import Recommendation
 
@@ -38,7 +39,7 @@ def batch_table(rows: list[tuple[str, Recommendation]]) -> Table:
     for source, rec in rows:
         model = rec.department_model
         table.add_row(
-            rec.profile.name,
+            Text(rec.profile.name),  # a name is data, never markup
             MODEL_CODES[model.id] + (" (tie)" if model.decided_by == "tie_break" else ""),
             f"{model.scores[model.id]:g} +{model.margin:g}",
             f"{rec.sales_mix.inside_share:.0%}",

@@ -110,7 +110,7 @@ def _checklist_section(rec: Recommendation) -> Group:
 
 
 def render_recommendation(rec: Recommendation, console: Console, *, source: str | None = None) -> None:
-    title = f"{rec.profile.name}" + (f"  ({source})" if source else "")
+    title = Text(rec.profile.name + (f"  ({source})" if source else ""))  # data, never markup
     console.print(Panel(_model_section(rec), title=title, title_align="left", border_style="green"))
     console.print(Panel(_mix_section(rec), border_style="magenta"))
     console.print(Panel(_checklist_section(rec), border_style="blue"))

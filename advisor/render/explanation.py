@@ -1,0 +1,106 @@
+"""An explanation (why, why not, what would change it) as rich text or Markdown."""
+
+from __future__ import annotations
+
+from rich.console import Console, Group
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from advisor.explain import Explanation
+from advisor.labels import MODEL_NAMES, MODEL_SHORT
+from advisor.recommendation import format_value
+
+_STATUS = {"fired": ("fired", "green"), "not_fired": ("did not fire", "red"), "unknown": ("unknown", "yellow")}
+
+
+def _changes(changes: dict) -> str:
+    return ", ".join(f"{k} = {format_value(v)}" for k, v in changes.items())
+
+
+def _impact_lines(exp: Explanation) -> list[str]:
+    lines = []
+    for impact in exp.unknown_impacts:
+        if impact.outcomes:
+            shown = "; ".join(f"{format_value(v)} → {MODEL_SHORT[m]}" for v, m in impact.outcomes[:6])
+            more = f" (+{len(impact.outcomes) - 6} more)" if len(impact.outcomes) > 6 else ""
+            lines.append(f"{impact.field}: changes the advice at {shown}{more}")
+        else:
+            lines.append(f"{impact.field}: no value of it changes the department model")
+    return lines
+
+
+def render_explanation(exp: Explanation, console: Console) -> None:
+    rec = exp.recommendation
+    model = rec.department_model
+    head = Text()
+    head.append(f"{rec.profile.name}: ", style="bold")
+    head.append(MODEL_NAMES[model.id], style="bold green")
+    if exp.scenario:
+        head.append(f"\nScenario: {_changes(exp.scenario)}", style="magenta")
+    margin = (f"ahead of {MODEL_SHORT[model.runner_up]} by {model.margin:g}" if model.decided_by == "points"
+              else f"tied with {MODEL_SHORT[model.runner_up]}; the simpler model wins the tie")
+    head.append(f"\n{model.scores[model.id]:g} points, {margin}.", style="dim")
+
+    reasons = Table.grid(padding=(0, 1))
+    reasons.add_column(justify="right", no_wrap=True)
+    reasons.add_column()
+    for trace in model.reasons:
+        body = Text()
+        body.append(trace.rule, style="bold")
+        body.append(f"  {trace.why()}\n")
+        body.append(trace.source.document, style="cyan")
+        body.append(f": {trace.source.says}", style="dim")
+        reasons.add_row(Text(f"+{trace.effect['points'][model.id]:g}", style="green"), body)
+    console.print(Panel(Group(head, Text("Reason codes:", style="bold"), reasons), border_style="green",
+                        title="why this model", title_align="left"))
+
+    parts: list = []
+    for why in exp.why_not:
+        parts.append(Text(f"{MODEL_SHORT[why.model]}: {why.score:g} points, {why.gap:g} behind", style="bold"))
+        grid = Table.grid(padding=(0, 1))
+        grid.add_column(no_wrap=True)
+        grid.add_column()
+        for trace in why.rules:
+            label, style = _STATUS[trace.status]
+            grid.add_row(Text(f"  +{trace.effect['points'][why.model]:g} {label}", style=style),
+                         Text(f"{trace.rule}  {trace.why()}"))
+        parts.append(grid)
+    console.print(Panel(Group(*parts), border_style="yellow", title="why not the others", title_align="left"))
+
+    lines: list = []
+    for cf in exp.counterfactuals:
+        lines.append(Text.assemble(("→ ", "bold"), (MODEL_SHORT[cf.to], "bold"), f"  if {_changes(cf.changes)}"))
+    for model_id in exp.unreachable:
+        lines.append(Text(f"→ {MODEL_SHORT[model_id]}  no change of one or two fields gets there", style="dim"))
+    if exp.fixed:
+        lines.append(Text(f"Fields held fixed: {', '.join(exp.fixed)}", style="dim"))
+    console.print(Panel(Group(*lines) if lines else Text("Nothing to change."), border_style="blue",
+                        title="what would change the advice (smallest verified changes)", title_align="left"))
+    if exp.unknown_impacts:
+        console.print(Panel(Text("\n".join(_impact_lines(exp))), border_style="magenta",
+                            title="unknown fields: which answers matter", title_align="left"))
+
+
+def render_explanation_markdown(exp: Explanation) -> str:
+    rec = exp.recommendation
+    model = rec.department_model
+    out = [f"# Why {MODEL_SHORT[model.id]} for {rec.profile.name}", ""]
+    if exp.scenario:
+        out += [f"Scenario: {_changes(exp.scenario)}", ""]
+    out += [f"**{MODEL_NAMES[model.id]}**: {model.scores[model.id]:g} points; runner-up {MODEL_SHORT[model.runner_up]} "
+            f"by {model.margin:g}.", "", "## Reason codes", ""]
+    out += [f"- **+{t.effect['points'][model.id]:g}** `{t.rule}`: {t.why()}  \n  *{t.source.document}*: {t.source.says}"
+            for t in model.reasons] or ["- none"]
+    out += ["", "## Why not the others", ""]
+    for why in exp.why_not:
+        out += [f"### {MODEL_SHORT[why.model]} ({why.score:g} points, {why.gap:g} behind)", ""]
+        out += [f"- +{t.effect['points'][why.model]:g} `{t.rule}` {_STATUS[t.status][0]}: {t.why()}" for t in why.rules]
+        out.append("")
+    out += ["## What would change the advice", ""]
+    out += [f"- to **{MODEL_SHORT[c.to]}**: {_changes(c.changes)}" for c in exp.counterfactuals]
+    out += [f"- to {MODEL_SHORT[m]}: no change of one or two fields gets there" for m in exp.unreachable]
+    if exp.unknown_impacts:
+        out += ["", "## Unknown fields", ""] + [f"- {line}" for line in _impact_lines(exp)]
+    out += ["", f"Rule base: {rec.rule_base_name} {rec.rule_base_version}, sha256 `{rec.rule_base_sha256}`", ""]
+    return "\n".join(out)

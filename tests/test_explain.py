@@ -1,0 +1,164 @@
+"""explain and compare: reason codes, why-not, verified smallest changes, unknown fields."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from advisor.errors import UsageError
+from advisor.explain import RESOLUTION, _thresholds, apply_changes, explain, parse_assignments
+from advisor.profile import FIELDS, Profile
+from advisor.readers import read_one_profile
+from conftest import PROFILES
+from test_properties import profiles
+
+SETTINGS = settings(max_examples=25, deadline=None, derandomize=True, database=None)
+
+
+def _load(name: str) -> Profile:
+    return read_one_profile(str(PROFILES / name)).profile
+
+
+def _with(profile: Profile, changes: dict) -> Profile:
+    return profile.model_copy(update=changes)
+
+
+def _closer_values(engine, profile: Profile, field: str, new):
+    """Values strictly between the current and the new one where the outcome could differ."""
+    current = getattr(profile, field)
+    if current is None or not FIELDS[field].numeric:
+        return []
+    step = RESOLUTION[field]
+    low, high = sorted((current, new))
+    scale = 1 / engine.rates.get(profile.currency, 1) if field == "average_deal_size" else 1
+    points = {new - step if new > current else new + step}
+    for rule in engine.rule_base.department_model.rules:
+        for t in _thresholds(rule.when, field):
+            points.update({t * scale, t * scale - step, t * scale + step})
+    values = [v for v in points if low < v < high]
+    return [int(round(v)) if FIELDS[field].kind == "integer" else v for v in values]
+
+
+@SETTINGS
+@given(profiles, st.lists(st.sampled_from(["repeat_sales_share", "leads_per_month", "sales_team_size"]), max_size=2))
+def test_counterfactuals_flip_to_their_target_minimally_and_respect_fix(engine, profile, fixed):
+    exp = explain(engine, profile, fixed=fixed)
+    winner = exp.recommendation.department_model.id
+    reached = {c.to for c in exp.counterfactuals}
+    assert reached | set(exp.unreachable) | {winner} == set(engine.tie_break)
+    for cf in exp.counterfactuals:
+        assert not set(cf.changes) & set(fixed)
+        assert 1 <= len(cf.changes) <= 2
+        assert engine.recommend(_with(profile, cf.changes)).department_model.id == cf.to
+        if len(cf.changes) == 1:
+            (field, new), = cf.changes.items()
+            for value in _closer_values(engine, profile, field, new):
+                assert engine.recommend(_with(profile, {field: value})).department_model.id != cf.to, (field, value)
+
+
+def test_why_not_lists_every_other_model_with_its_rules_and_their_failed_conditions(engine):
+    exp = explain(engine, _load("founder-alone.yaml"))
+    assert [w.model for w in exp.why_not] and exp.recommendation.department_model.id == "one_level"
+    assert {w.model for w in exp.why_not} == {"two_level_contact_center", "two_level_account_manager", "three_level"}
+    cc = next(w for w in exp.why_not if w.model == "two_level_contact_center")
+    volume = next(r for r in cc.rules if r.rule == "DM.contact_center.lead_volume")
+    assert volume.status == "not_fired" and volume.why() == "leads_per_month = 40, needs ≥ 400"
+    seasonal = next(r for r in cc.rules if r.rule == "DM.contact_center.seasonal")
+    assert seasonal.status == "unknown" and seasonal.unknown_fields() == ["seasonality_peak_ratio"]
+
+
+GOLDEN = [
+    # (profile, expected model, a counterfactual the documents make plausible: target -> changes)
+    ("online-store.yaml", "three_level", "two_level_contact_center", {"repeat_sales_share": 0.39}),
+    ("online-store.yaml", "three_level", "two_level_account_manager", {"leads_per_month": 399}),
+    ("niche-equipment.yaml", "one_level", "two_level_account_manager", {"repeat_sales_share": 0.4}),
+    ("niche-equipment.yaml", "one_level", "two_level_contact_center", {"leads_per_month": 400}),
+    ("b2b-saas-long-sale.yaml", "two_level_account_manager", "three_level", {"leads_per_month": 400}),
+    ("dental-clinic.yaml", "two_level_contact_center", "three_level", {"repeat_sales_share": 0.6}),
+]
+
+
+@pytest.mark.parametrize("name, model, target, changes", GOLDEN)
+def test_golden_explanations(engine, name, model, target, changes):
+    exp = explain(engine, _load(name))
+    assert exp.recommendation.department_model.id == model
+    found = {c.to: c.changes for c in exp.counterfactuals}
+    assert found[target] == changes
+
+
+def test_reason_codes_are_ranked_by_points_with_their_sources(engine):
+    data = explain(engine, _load("online-store.yaml")).to_dict()
+    codes = data["department_model"], data["reason_codes"]["department_model"]
+    points = [r["points"] for r in codes[1]]
+    assert points == sorted(points, reverse=True) and points[0] == 3
+    assert codes[1][0]["source"]["document"] == "sales-department-models.uk.txt"
+    assert data["department_model"]["margin"] == data["department_model"]["scores"]["three_level"] - 5
+
+
+def test_unknown_fields_say_which_values_would_change_the_advice(engine):
+    exp = explain(engine, Profile(name="x", sales_team_size=3, leads_per_month=500, qualified_lead_share=0.3))
+    impacts = {i.field: i.outcomes for i in exp.unknown_impacts}
+    assert "repeat_sales_share" in impacts
+    assert (0.4, "three_level") in impacts["repeat_sales_share"]
+    assert all(model != "two_level_contact_center" for _, model in impacts["repeat_sales_share"])
+
+
+def test_set_applies_a_scenario_first(engine):
+    base = _load("niche-equipment.yaml")
+    exp = explain(engine, base, scenario=parse_assignments(["repeat_sales_share=50%"]))
+    assert exp.recommendation.profile.repeat_sales_share == 0.5
+    assert exp.recommendation.department_model.id == "two_level_account_manager"
+    assert exp.scenario == {"repeat_sales_share": "50%"}
+
+
+@pytest.mark.parametrize(
+    "items, message",
+    [(["repeat_sale_share=0.5"], "did you mean 'repeat_sales_share'"), (["leads"], "expected field=value"),
+     (["name=x"], "not a scenario field")],
+)
+def test_bad_set_is_a_usage_error(items, message):
+    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
+        parse_assignments(items)
+
+
+def test_set_value_errors_name_the_field():
+    with pytest.raises(UsageError, match="close_rate"):
+        apply_changes(Profile(name="x"), parse_assignments(["close_rate=150"]))
+    assert parse_assignments(["a_b=1"] if False else ["close_rate=", "market=b2b,leads_per_month=1,5"]) == {
+        "close_rate": None, "market": "b2b", "leads_per_month": "1,5"}
+
+
+def test_explain_cli_json_has_counterfactuals_key(cli):
+    result = cli("explain", str(PROFILES / "online-store.yaml"), "-f", "json", "--fix", "repeat_sales_share")
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert set(data) >= {"reason_codes", "why_not", "counterfactuals", "unknown_fields", "department_model"}
+    assert all(set(c) >= {"to", "changes"} and "repeat_sales_share" not in c["changes"] for c in data["counterfactuals"])
+
+
+def test_explain_cli_text_and_markdown(cli):
+    text = cli("explain", str(PROFILES / "early-idea.yaml")).stdout
+    assert "why not the others" in text and "what would change the advice" in text and "which answers matter" in text
+    markdown = cli("explain", str(PROFILES / "early-idea.yaml"), "-f", "markdown").stdout
+    assert markdown.startswith("# Why one-level for Early Idea") and "## What would change the advice" in markdown
+
+
+def test_explain_cli_usage_errors(cli):
+    assert cli("explain", str(PROFILES / "online-store.yaml"), "--set", "leadz=4").exit_code == 2
+    assert cli("explain", str(PROFILES / "online-store.yaml"), "--fix", "leadz").exit_code == 2
+
+
+def test_compare_profiles_and_scenarios(cli):
+    result = cli("compare", str(PROFILES / "niche-equipment.yaml"), "--scenario", "repeat_sales_share=50%",
+                 "--scenario", "leads_per_month=900,qualified_lead_share=20%", "-f", "json")
+    assert result.exit_code == 0
+    columns = json.loads(result.stdout)
+    assert [c["department_model"] for c in columns] == ["one_level", "two_level_account_manager",
+                                                        "two_level_contact_center"]
+    assert columns[1]["changes"] == {"repeat_sales_share": "50%"}
+    text = cli("compare", str(PROFILES / "online-store.yaml"), str(PROFILES / "stadium-builder.yaml")).stdout
+    assert "HomeGoods Online" in text and "ArenaBuild Contractors" in text and "deal_plan" in text
+    assert cli("compare", str(PROFILES / "online-store.yaml"), "--set", "regional=yes", "-f", "markdown").stdout.startswith("| | HomeGoods Online |")
