@@ -237,6 +237,52 @@ def compare(
         render_comparison(columns, Console())
 
 
+rules_app = typer.Typer(help="Rule bases as code: test them and measure their coverage.", no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("test")
+def rules_test(
+    directory: Annotated[
+        Optional[Path], typer.Argument(metavar="[DIR]", help="Rule-base folder (default: the built-in one).")
+    ] = None,
+    min_coverage: Annotated[
+        float, typer.Option("--min-coverage", help="Fail under this percent of rules seen both firing and not.")
+    ] = 0.0,
+) -> None:
+    """Run the rule base's tests (DIR/tests/*.yaml) and report rule coverage."""
+    from advisor.rulebase.loader import builtin_rules_dir
+    from advisor.rulebase.testing import run_tests
+
+    try:
+        engine = _engine(directory)
+        folder = (directory or builtin_rules_dir()) / "tests"
+        report = run_tests(engine, folder) if folder.is_dir() else None
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+    if report is None or not report.results:
+        _stderr(f"advisor: no rule tests ran: put cases in {folder}/*.yaml")
+        raise typer.Exit(int(ExitStatus.BAD_RECORDS))
+    for result in report.results:
+        if result.failures:
+            for failure in result.failures:
+                typer.echo(f"FAIL {result.where}: {result.case.name}: {failure}")
+    untested = report.untested
+    half = [c.rule for c in report.coverage.values() if c.fired and not c.covered]
+    passed = len(report.results) - len(report.failed)
+    typer.echo(f"{passed} passed, {len(report.failed)} failed")
+    typer.echo(f"rule coverage: {len(report.coverage) - len(untested)} of {len(report.coverage)} rules fired by a test; "
+               f"{report.coverage_percent:.1f}% seen both firing and not")
+    if untested:
+        typer.echo(f"rules no test fires: {', '.join(untested)}")
+    if half:
+        typer.echo(f"rules no test sees not firing: {', '.join(half)}")
+    ok = not report.failed and not untested and report.coverage_percent >= min_coverage
+    if report.coverage_percent < min_coverage:
+        typer.echo(f"coverage {report.coverage_percent:.1f}% is under --min-coverage {min_coverage:g}%")
+    raise typer.Exit(int(ExitStatus.OK if ok else ExitStatus.BAD_RECORDS))
+
+
 def _show_progress(format: ScoreFormat, output: Path | None) -> bool:
     """A bar only for a person watching stderr, and never over results printed to the same terminal."""
     import os
