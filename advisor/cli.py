@@ -237,8 +237,34 @@ def compare(
         render_comparison(columns, Console())
 
 
-rules_app = typer.Typer(help="Rule bases as code: test them and measure their coverage.", no_args_is_help=True)
+rules_app = typer.Typer(help="Rule bases as code: check them, test them, measure their coverage.",
+                        no_args_is_help=True)
 app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("check")
+def rules_check(
+    directory: Annotated[
+        Optional[Path], typer.Argument(metavar="[DIR]", help="Rule-base folder (default: the built-in one).")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Validate a rule base and warn about rules that can never fire, duplicates and gaps."""
+    from advisor.rulebase.analysis import analyse
+    from advisor.rulebase.loader import load_rule_base
+
+    try:
+        rule_base = load_rule_base(directory)
+    except AdvisorError as exc:
+        typer.echo(f"{exc.located()}", err=True)
+        raise typer.Exit(int(ExitStatus.BAD_RECORDS)) from None
+    findings = analyse(rule_base)
+    for finding in findings:
+        typer.echo(finding.located())
+    rules = len(rule_base.department_model.rules) + len(rule_base.sales_mix.rules)
+    typer.echo(f"{rule_base.label}: {rules} rules, {len(rule_base.technologies.technologies)} technologies, "
+               f"{len(findings)} warning(s)")
+    raise typer.Exit(int(ExitStatus.BAD_RECORDS if findings and strict else ExitStatus.OK))
 
 
 @rules_app.command("test")

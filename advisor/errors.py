@@ -27,18 +27,22 @@ class AdvisorError(Exception):
         file: str | None = None,
         line: int | None = None,
         key: str | None = None,
+        column: int | None = None,
     ) -> None:
         super().__init__(message)
         self.message = message
         self.file = file
         self.line = line
         self.key = key
+        self.column = column
 
     def located(self) -> str:
-        """`file:line: key: message`, leaving out the parts that are not known."""
+        """`file:line[:col]: key: message`, leaving out the parts that are not known."""
         where = ""
         if self.file is not None:
             where = self.file if self.line is None else f"{self.file}:{self.line}"
+            if self.line is not None and self.column is not None:
+                where += f":{self.column}"
         parts = [p for p in (where, self.key) if p]
         return ": ".join([*parts, self.message])
 

@@ -32,15 +32,20 @@ class LocatedDocument:
     data: Any
     file: str
     lines: dict[Path_, int] = field(default_factory=dict)
+    columns: dict[Path_, int] = field(default_factory=dict)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
+        return self.mark_of(path)[0]
+
+    def mark_of(self, path: Path_) -> tuple[int | None, int | None]:
+        """(line, column), both 1-based, of `path` or of its nearest ancestor that has one."""
         path = tuple(path)
         while True:
             if path in self.lines:
-                return self.lines[path]
+                return self.lines[path], self.columns.get(path)
             if not path:
-                return None
+                return None, None
             path = path[:-1]
 
 
@@ -48,6 +53,7 @@ class _Builder:
     def __init__(self, file: str) -> None:
         self.file = file
         self.lines: dict[Path_, int] = {}
+        self.columns: dict[Path_, int] = {}
         self.built: dict[int, Any] = {}
         self.count = 0
         self.constructor = yaml.SafeLoader("")
@@ -60,7 +66,9 @@ class _Builder:
                 file=self.file,
                 line=node.start_mark.line + 1,
             )
-        self.lines.setdefault(path, node.start_mark.line + 1)
+        if path not in self.lines:
+            self.lines[path] = node.start_mark.line + 1
+            self.columns[path] = node.start_mark.column + 1
         if id(node) in self.built:  # an alias: share the object, never expand it
             return self.built[id(node)]
         if isinstance(node, yaml.MappingNode):
@@ -84,6 +92,7 @@ class _Builder:
                     )
                 child = (*path, key)
                 self.lines[child] = key_node.start_mark.line + 1
+                self.columns[child] = key_node.start_mark.column + 1
                 result[key] = self.build(value_node, child)
             return result
         if isinstance(node, yaml.SequenceNode):
@@ -111,14 +120,16 @@ def parse_yaml(text: str, file: str) -> LocatedDocument:
         mark = exc.problem_mark or exc.context_mark
         line = mark.line + 1 if mark is not None else None
         problem = exc.problem or exc.context or "malformed YAML"
-        raise InputError(f"YAML syntax error: {problem}", file=file, line=line) from None
+        error = InputError(f"YAML syntax error: {problem}", file=file, line=line)
+        error.column = mark.column + 1 if mark is not None else None
+        raise error from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", file=file) from None
     if node is None:
         return LocatedDocument(data=None, file=file)
     builder = _Builder(file)
     data = builder.build(node, ())
-    return LocatedDocument(data=data, file=file, lines=builder.lines)
+    return LocatedDocument(data=data, file=file, lines=builder.lines, columns=builder.columns)
 
 
 def read_text(path: Path) -> str:

@@ -69,3 +69,65 @@ def test_misspelt_rule_or_key_in_a_case_is_a_located_error(cli, rules_copy):
                                  "  expekt: {department_model: two_level_account_manager}\n", 1))
     result = cli("rules", "test", str(rules_copy))
     assert result.exit_code == 2 and f"{path}:" in result.stderr and "did you mean 'expect'" in result.stderr
+
+
+def test_builtin_rule_base_passes_check_strict(cli):
+    result = cli("rules", "check", "--strict")
+    assert result.exit_code == 0 and "0 warning(s)" in result.stdout
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text()
+    assert old in text
+    path.write_text(text.replace(old, new, 1))
+
+
+@pytest.mark.parametrize(
+    "old, new, fragment",
+    [
+        ("when: {field: deals_per_month, lte: 5}",
+         "when: {all: [{field: deals_per_month, lte: 5}, {field: deals_per_month, gt: 10}]}",
+         "DM.one_level.few_deals: can never fire: the conditions on deals_per_month contradict each other"),
+        ("when: {field: seasonality_peak_ratio, gte: 2.0}", "when: {field: seasonality_peak_ratio, lt: 1}",
+         "DM.contact_center.strongly_seasonal: can never fire: seasonality_peak_ratio lt 1.0 is outside"),
+        ("when: {field: market, eq: b2c}", "when: {all: [{field: market, eq: b2c}, {field: market, in: [b2b, mixed]}]}",
+         "DM.account_manager.b2c_same_treatment: can never fire: the conditions on market contradict"),
+        ("when: {field: organization_stage, eq: 1}", "when: {field: repeat_sales_share, gte: 0.4}",
+         "DM.account_manager.many_repeat: same condition as DM.one_level.start_stage"),
+    ],
+)
+def test_check_warns_about_rules_that_cannot_fire_or_repeat(cli, rules_copy, old, new, fragment):
+    path = rules_copy / "department_model.yaml"
+    _edit(path, old, new)
+    relaxed = cli("rules", "check", str(rules_copy))
+    assert relaxed.exit_code == 0
+    (warning,) = [l for l in relaxed.stdout.splitlines() if ": warning: " in l]
+    assert warning.startswith(f"{path}:") and fragment in warning
+    line, column = warning[len(str(path)) + 1:].split(":")[:2]
+    assert int(line) > 0 and int(column) > 0
+    assert cli("rules", "check", str(rules_copy), "--strict").exit_code == 1
+
+
+def test_check_warns_about_models_no_rule_gives_and_fields_no_rule_reads(cli, rules_copy):
+    path = rules_copy / "department_model.yaml"
+    text = path.read_text()
+    path.write_text(text.replace("three_level: 3}", "one_level: 3}").replace("three_level: 1}", "one_level: 1}")
+                    .replace(", three_level: 1}", "}"))
+    result = cli("rules", "check", str(rules_copy))
+    assert "three_level: no rule that can fire gives this model points" in result.stdout
+    mix = rules_copy / "sales_mix.yaml"
+    _edit(mix, "when: {field: close_rate, lt: 0.15}", "when: {field: leads_per_month, gte: 401}")
+    _edit(mix, "when: {field: close_rate, gte: 0.3}", "when: {field: leads_per_month, gte: 402}")
+    result = cli("rules", "check", str(rules_copy))
+    assert "close_rate: no rule reads this profile field" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "content, fragment",
+    [("", "empty file"), ("rules: [\n", "YAML syntax error"), ("tie_break: [one_level]\nrules: []\n", "tie_break")],
+)
+def test_check_errors_exit_1_with_a_located_line(cli, rules_copy, content, fragment):
+    (rules_copy / "department_model.yaml").write_text(content)
+    result = cli("rules", "check", str(rules_copy))
+    assert result.exit_code == 1
+    assert result.stderr.startswith(str(rules_copy / "department_model.yaml")) and fragment in result.stderr

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -47,6 +47,7 @@ class RuleBase:
     technologies: schema.TechnologiesDecision
     sha256: str
     documents: tuple[str, ...]
+    files: dict[str, LocatedDocument] = field(default_factory=dict, repr=False, compare=False)
 
     @property
     def label(self) -> str:
@@ -132,7 +133,8 @@ def _validate(doc: LocatedDocument, model: type[_M]) -> _M:
         rule = _rule_id(doc, path)
         if rule:
             message = f"{message} (rule {rule})"
-        raise RuleBaseError(message, file=doc.file, line=doc.line_of(path), key=_dotted(path) or None) from None
+        line, column = doc.mark_of(path)
+        raise RuleBaseError(message, file=doc.file, line=line, key=_dotted(path) or None, column=column) from None
 
 
 def load_rule_base(directory: Path | None = None) -> RuleBase:
@@ -150,7 +152,7 @@ def load_rule_base(directory: Path | None = None) -> RuleBase:
         try:
             doc = load_yaml_file(path)
         except InputError as exc:
-            raise RuleBaseError(exc.message, file=exc.file, line=exc.line, key=exc.key) from None
+            raise RuleBaseError(exc.message, file=exc.file, line=exc.line, key=exc.key, column=exc.column) from None
         digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
         docs[name] = doc
         parsed[name] = _validate(doc, model)
@@ -165,6 +167,7 @@ def load_rule_base(directory: Path | None = None) -> RuleBase:
         technologies=parsed["technologies.yaml"],
         sha256=digest.hexdigest(),
         documents=documents,
+        files=docs,
     )
 
 
