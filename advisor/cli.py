@@ -267,6 +267,49 @@ def rules_check(
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if findings and strict else ExitStatus.OK))
 
 
+@rules_app.command("init")
+def rules_init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="A new (or empty) folder.")],
+) -> None:
+    """Write a starting rule base that extends the built-in one, with comments and a test."""
+    from advisor.rulebase.init import init_rule_base
+
+    try:
+        written = init_rule_base(directory)
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"next: advisor rules check {directory} && advisor rules test {directory}")
+
+
+@rules_app.command("diff")
+def rules_diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The rule-base folder before.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The rule-base folder after.")],
+    profiles: Annotated[
+        list[str], typer.Option("--profiles", help="Profiles to compare on (files, folders, CSV, JSONL, -).")
+    ],
+) -> None:
+    """Which profiles' recommendations change between two rule bases, and the rules that explain it."""
+    from advisor.engine import Engine
+    from advisor.readers import read_inputs
+    from advisor.rulebase.diff import diff_rule_bases
+    from advisor.rulebase.loader import load_rule_base
+
+    try:
+        before, after = Engine(load_rule_base(old)), Engine(load_rule_base(new))
+        changes, compared, rejected = diff_rule_bases(before, after, read_inputs(profiles, warn=_stderr), _stderr)
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+    for change in changes:
+        typer.echo("\n".join(change.describe()))
+    models = sum(c.model_changed for c in changes)
+    typer.echo(f"{before.rule_base.label} -> {after.rule_base.label}: {compared} profiles compared, "
+               f"{len(changes)} changed ({models} change department model)")
+    raise typer.Exit(int(ExitStatus.BAD_RECORDS if rejected else ExitStatus.OK))
+
+
 @rules_app.command("test")
 def rules_test(
     directory: Annotated[

@@ -31,6 +31,7 @@ class Column:
             "hybrid": rec.sales_mix.hybrid,
             "technologies": [t.id for t in rec.applied_technologies],
             "unknown_fields": rec.unknown_fields,
+            "rule_base": {"name": rec.rule_base_name, "version": rec.rule_base_version, "sha256": rec.rule_base_sha256},
         }
 
 

@@ -13,7 +13,11 @@ def closest(word: str, choices: Iterable[str]) -> str | None:
     if word.lower() in lowered:
         return lowered[word.lower()]
     match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return lowered[match[0]] if match else None
+    if match:
+        return lowered[match[0]]
+    # 'leads' for 'leads_per_month': a word that starts exactly one choice
+    starts = [c for low, c in lowered.items() if len(word) >= 3 and low.startswith(word.lower())]
+    return starts[0] if len(starts) == 1 else None
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:

@@ -29,6 +29,7 @@ CSV_COLUMNS = [
     "technologies",
     "possible_technologies",
     "unknown_fields",
+    "rule_base_name",
     "rule_base_version",
     "rule_base_sha256",
 ]
@@ -49,6 +50,7 @@ def csv_row(source: str, rec: Recommendation) -> dict[str, Any]:
         "technologies": " ".join(t.id for t in rec.applied_technologies),
         "possible_technologies": " ".join(t.id for t in rec.possible_technologies),
         "unknown_fields": " ".join(rec.unknown_fields),
+        "rule_base_name": rec.rule_base_name,
         "rule_base_version": rec.rule_base_version,
         "rule_base_sha256": rec.rule_base_sha256,
     }

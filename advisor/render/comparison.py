@@ -35,9 +35,18 @@ def render_comparison(columns: list[Column], console: Console) -> None:
     console.print(table)
     if len(columns) > 1 and not technology_differences(columns):
         console.print("The checklists are the same in every column.")
+    if columns:
+        console.print(Text(_rule_base(columns[0]), style="dim"))
+
+
+def _rule_base(column: Column) -> str:
+    rec = column.recommendation
+    return f"Rule base: {rec.rule_base_name} {rec.rule_base_version} (sha256 {rec.rule_base_sha256[:12]})"
 
 
 def comparison_markdown(columns: list[Column]) -> str:
     out = ["| | " + " | ".join(c.label for c in columns) + " |", "|---" * (len(columns) + 1) + "|"]
     out += [f"| {label.strip()} | " + " | ".join(cells) + " |" for label, cells in _rows(columns)]
+    if columns:
+        out += ["", _rule_base(columns[0])]
     return "\n".join(out) + "\n"

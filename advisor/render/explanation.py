@@ -80,6 +80,8 @@ def render_explanation(exp: Explanation, console: Console) -> None:
     if exp.unknown_impacts:
         console.print(Panel(Text("\n".join(_impact_lines(exp))), border_style="magenta",
                             title="unknown fields: which answers matter", title_align="left"))
+    console.print(Text(f"Rule base: {rec.rule_base_name} {rec.rule_base_version} (sha256 {rec.rule_base_sha256[:12]})",
+                       style="dim"))
 
 
 def render_explanation_markdown(exp: Explanation) -> str:

@@ -21,7 +21,9 @@ def batch_table(rows: list[tuple[str, Recommendation]]) -> Table:
     table = Table(
         title="advisor score",
         caption="CC = contact centre, AM = account manager; pts = winner's points +margin. "
-        "-f csv or -f json give every score, reason and source.",
+        "-f csv or -f json give every score, reason and source."
+        + (f"\nRule base: {rows[0][1].rule_base_name} {rows[0][1].rule_base_version} "
+           f"(sha256 {rows[0][1].rule_base_sha256[:12]})" if rows else ""),
         title_justify="left",
         caption_justify="left",
         box=box.SIMPLE_HEAD,

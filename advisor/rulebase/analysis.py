@@ -147,8 +147,12 @@ def _fields(condition: Any) -> set[str]:
 def analyse(rule_base: RuleBase) -> list[Finding]:
     findings: list[Finding] = []
 
-    def warn(file: str, path: tuple, key: str, message: str) -> None:
+    def warn(file: str, path: tuple, key: str, message: str, rule_id: str | None = None) -> None:
+        """Located at the rule's own file and line when known (an overlay's rules live in its files)."""
         doc = rule_base.files.get(file)
+        if rule_id is not None and rule_id in rule_base.locations:
+            doc, where = rule_base.locations[rule_id]
+            path = (*where, *path[2:])
         line, column = doc.mark_of(path) if doc is not None else (None, None)
         findings.append(Finding("warning", doc.file if doc else file, line, column, key, message))
 
@@ -161,15 +165,16 @@ def analyse(rule_base: RuleBase) -> list[Finding]:
         for index, rule in enumerate(rules):
             ok, why = satisfiable(rule.when)
             if not ok:
-                warn(file, (section, index, "when"), rule.id, f"can never fire: {why}")
+                warn(file, (section, index, "when"), rule.id, f"can never fire: {why}", rule.id)
             condition = repr(rule.when.model_dump(by_alias=True))
             if condition in seen:
                 other, other_effect = seen[condition]
                 if other_effect == effect(rule):
-                    warn(file, (section, index, "id"), rule.id, f"duplicate of {other}: same condition and effect")
+                    warn(file, (section, index, "id"), rule.id, f"duplicate of {other}: same condition and effect",
+                         rule.id)
                 else:
                     warn(file, (section, index, "id"), rule.id,
-                         f"same condition as {other}: the two always fire together; merge their effects")
+                         f"same condition as {other}: the two always fire together; merge their effects", rule.id)
             else:
                 seen[condition] = (rule.id, effect(rule))
 
@@ -193,7 +198,8 @@ def analyse(rule_base: RuleBase) -> list[Finding]:
             if not any(kinds_ok.get(k, False) for k in tech.kinds):
                 ok, why = False, "none of its kinds of sales can apply"
         if not ok:
-            warn("technologies.yaml", ("technologies", index, "when"), tech.id, f"never applies: {why}")
+            warn("technologies.yaml", ("technologies", index, "when"), tech.id, f"never applies: {why}",
+                 "tech." + tech.id)
 
     read: set[str] = set()
     for rule in [*rule_base.department_model.rules, *rule_base.sales_mix.rules]:

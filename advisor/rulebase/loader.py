@@ -48,6 +48,11 @@ class RuleBase:
     sha256: str
     documents: tuple[str, ...]
     files: dict[str, LocatedDocument] = field(default_factory=dict, repr=False, compare=False)
+    # where each rule (by id; checklist items as tech.<id>) is written, for located warnings
+    locations: dict[str, tuple[LocatedDocument, tuple[Any, ...]]] = field(default_factory=dict, repr=False,
+                                                                           compare=False)
+    extends: str | None = None  # the label of the rule base this one extends
+    own_rules: frozenset[str] | None = None  # in an overlay: the rules it adds or replaces
 
     @property
     def label(self) -> str:
@@ -137,11 +142,24 @@ def _validate(doc: LocatedDocument, model: type[_M]) -> _M:
         raise RuleBaseError(message, file=doc.file, line=line, key=_dotted(path) or None, column=column) from None
 
 
-def load_rule_base(directory: Path | None = None) -> RuleBase:
-    """Load and validate the rule base in `directory` (the built-in one by default)."""
+def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ()) -> RuleBase:
+    """Load and validate the rule base in `directory` (the built-in one by default).
+
+    A rule base whose rulebase.yaml says `extends: builtin` (or a folder) is an overlay.
+    """
     root = Path(directory) if directory is not None else builtin_rules_dir()
     if not root.is_dir():
         raise RuleBaseError("rule base folder not found", file=str(root))
+    meta_path = root / "rulebase.yaml"
+    if meta_path.is_file():
+        try:
+            meta_doc = load_yaml_file(meta_path)
+        except InputError as exc:
+            raise RuleBaseError(exc.message, file=exc.file, line=exc.line, key=exc.key, column=exc.column) from None
+        if isinstance(meta_doc.data, dict) and "extends" in meta_doc.data:
+            from advisor.rulebase.overlay import load_overlay
+
+            return load_overlay(root, meta_doc, _chain)
     digest = hashlib.sha256()
     parsed: dict[str, Any] = {}
     docs: dict[str, LocatedDocument] = {}
@@ -168,7 +186,22 @@ def load_rule_base(directory: Path | None = None) -> RuleBase:
         sha256=digest.hexdigest(),
         documents=documents,
         files=docs,
+        locations=rule_locations(docs),
     )
+
+
+def rule_locations(docs: dict[str, LocatedDocument]) -> dict[str, tuple[LocatedDocument, tuple[Any, ...]]]:
+    """Rule id -> (the document, the path of the rule in it)."""
+    found: dict[str, tuple[LocatedDocument, tuple[Any, ...]]] = {}
+    for name, section, prefix in (("department_model.yaml", "rules", ""), ("sales_mix.yaml", "rules", ""),
+                                  ("technologies.yaml", "technologies", "tech."),
+                                  ("technologies.yaml", "kinds", "kind.")):
+        doc = docs.get(name)
+        items = doc.data.get(section) if doc is not None and isinstance(doc.data, dict) else None
+        for index, item in enumerate(items or []):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                found[prefix + item["id"]] = (doc, (section, index))
+    return found
 
 
 def _check_cross_references(

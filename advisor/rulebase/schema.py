@@ -12,6 +12,7 @@ from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -31,6 +32,8 @@ SALES_KINDS = ("traditional", "project", "regional")
 LANGUAGES = ("en", "ru", "uk")
 
 Scalar = Union[bool, int, float, str]
+# `version: 1` or `version: 1.2` in YAML is a number; a version is text either way.
+Version = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else v)]
 
 
 class Strict(BaseModel):
@@ -279,7 +282,61 @@ class TechnologiesDecision(Strict):
 
 class RuleBaseMeta(Strict):
     name: str
-    version: str
+    version: Version
     description: str = ""
     documents: list[str] = Field(min_length=1)  # the files every rule's source must name
     currency: CurrencyTable
+
+
+# ---- overlays: a rule base that extends another -------------------------------------
+
+
+class CurrencyOverlay(Strict):
+    as_of: dt.date | None = None
+    source: str | None = None
+    usd_per_unit: dict[str, float] = {}
+
+    @field_validator("usd_per_unit")
+    @classmethod
+    def _positive_rates(cls, value: dict[str, float]) -> dict[str, float]:
+        for code, rate in value.items():
+            if len(code) != 3 or not code.isupper():
+                raise ValueError(f"'{code}' is not an ISO 4217 code")
+            if rate <= 0:
+                raise ValueError(f"the rate for {code} must be positive")
+        if "USD" in value and value["USD"] != 1:
+            raise ValueError("USD stays at rate 1")
+        return value
+
+
+class RuleBaseOverlayMeta(Strict):
+    """rulebase.yaml of a rule base that `extends` another (`builtin`, or a folder path)."""
+
+    extends: str
+    name: str
+    version: Version
+    description: str = ""
+    documents: list[str] = []  # documents the added rules may cite, besides the base's
+    currency: CurrencyOverlay | None = None
+
+
+class DepartmentModelOverlay(Strict):
+    tie_break: list[str] | None = None
+    tie_break_reason: str | None = None
+    rules: list[ModelRule] = []  # an id of the base replaces that rule; a new id adds one
+    disable: list[str] = []
+
+
+class SalesMixOverlay(Strict):
+    base_inside_share: float | None = Field(None, ge=0, le=1)
+    base_source: Source | None = None
+    inside_share_range: tuple[float, float] | None = None
+    range_source: Source | None = None
+    rules: list[MixRule] = []
+    disable: list[str] = []
+
+
+class TechnologiesOverlay(Strict):
+    kinds: list[SalesKind] = []
+    technologies: list[Technology] = []
+    disable: list[str] = []
