@@ -224,6 +224,18 @@ class Technology(Strict):
         return value
 
 
+def check_rates(value: dict[str, float]) -> dict[str, float]:
+    """ISO 4217 codes with positive US-dollar rates; USD, where given, at 1."""
+    for code, rate in value.items():
+        if len(code) != 3 or not code.isupper():
+            raise ValueError(f"'{code}' is not an ISO 4217 code")
+        if rate <= 0:
+            raise ValueError(f"the rate for {code} must be positive")
+    if "USD" in value and value["USD"] != 1:
+        raise ValueError("USD stays at rate 1")
+    return value
+
+
 class CurrencyTable(Strict):
     """Dated, editable conversion of deal sizes into the rules' currency (USD)."""
 
@@ -234,15 +246,10 @@ class CurrencyTable(Strict):
 
     @field_validator("usd_per_unit")
     @classmethod
-    def _positive_rates(cls, value: dict[str, float]) -> dict[str, float]:
-        for code, rate in value.items():
-            if len(code) != 3 or not code.isupper():
-                raise ValueError(f"'{code}' is not an ISO 4217 code")
-            if rate <= 0:
-                raise ValueError(f"the rate for {code} must be positive")
+    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
         if value.get("USD") != 1:
             raise ValueError("USD must be in the table at rate 1")
-        return value
+        return check_rates(value)
 
 
 class DepartmentModelDecision(Strict):
@@ -298,15 +305,8 @@ class CurrencyOverlay(Strict):
 
     @field_validator("usd_per_unit")
     @classmethod
-    def _positive_rates(cls, value: dict[str, float]) -> dict[str, float]:
-        for code, rate in value.items():
-            if len(code) != 3 or not code.isupper():
-                raise ValueError(f"'{code}' is not an ISO 4217 code")
-            if rate <= 0:
-                raise ValueError(f"the rate for {code} must be positive")
-        if "USD" in value and value["USD"] != 1:
-            raise ValueError("USD stays at rate 1")
-        return value
+    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
+        return check_rates(value)
 
 
 class RuleBaseOverlayMeta(Strict):
