@@ -28,7 +28,7 @@ app = typer.Typer(
 
 RulesOption = Annotated[
     Optional[Path],
-    typer.Option("--rules", help="Rule-base folder to use instead of the built-in one.", show_default=False),
+    typer.Option("--rules", help="Rule-base folder: a complete one, or one that extends the built-in rules.", show_default=False),
 ]
 
 
