@@ -85,20 +85,10 @@ def recommend(
     rules: RulesOption = None,
 ) -> None:
     """Recommend a department model, an inside/outside mix and a checklist for one profile."""
-    from advisor.errors import ProfileError
-    from advisor.readers import read_one_profile
-
     try:
         engine = _engine(rules)
-        record = read_one_profile(profile)
-        if record.error is not None:
-            raise record.error
-        assert record.profile is not None
-        try:
-            rec = engine.recommend(record.profile)
-        except ProfileError as exc:
-            exc.file, exc.line = record.file, record.line_of(exc.key)
-            raise
+        record = _load_profile(profile, engine)
+        rec = engine.recommend(record.profile)
     except AdvisorError as exc:
         raise _fail(exc) from None
 
@@ -152,12 +142,19 @@ def score(
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if summary.rejected else ExitStatus.OK))
 
 
-def _load_profile(item: str):
+def _load_profile(item: str, engine):
+    """The one profile in `item`, checked against the rule base (its currency), errors located."""
+    from advisor.errors import ProfileError
     from advisor.readers import read_one_profile
 
     record = read_one_profile(item)
     if record.error is not None:
         raise record.error
+    try:
+        engine.facts(record.profile)
+    except ProfileError as exc:  # the rates live in the rule base, so only now is the currency known bad
+        exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
+        raise
     return record
 
 
@@ -179,7 +176,7 @@ def explain(
         engine = _engine(rules)
         scenario = parse_assignments(set_ or [])
         fixed = parse_fixed(fix or [])
-        record = _load_profile(profile)
+        record = _load_profile(profile, engine)
         explanation = build(engine, record.profile, scenario=scenario, fixed=fixed)
     except AdvisorError as exc:
         raise _fail(exc) from None
@@ -220,7 +217,7 @@ def compare(
         engine = _engine(rules)
         common = parse_assignments(set_ or [])
         scenarios = [parse_assignments([s]) for s in scenario or []]
-        columns = build_comparison(engine, [( p, _load_profile(p).profile) for p in profiles], common, scenarios)
+        columns = build_comparison(engine, [(p, _load_profile(p, engine).profile) for p in profiles], common, scenarios)
     except AdvisorError as exc:
         raise _fail(exc) from None
     from advisor.render.comparison import render_comparison, comparison_markdown

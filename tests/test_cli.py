@@ -230,3 +230,12 @@ def test_names_with_brackets_are_shown_as_written_never_as_markup(cli, tmp_path)
         result = cli(*args)
         assert result.exit_code == 0, result.stderr
         assert "[bold]Acme" in result.stdout  # markup would have swallowed "[bold]"
+
+
+def test_unknown_currency_is_located_by_every_single_profile_command(cli, tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: Rub\naverage_deal_size: 100\ncurrency: XYZ\n")
+    for command in ("recommend", "explain", "compare"):
+        result = cli(command, str(profile))
+        assert result.exit_code == 1, command
+        assert result.stderr.startswith(f"{profile}:3: currency: unknown currency 'XYZ'"), (command, result.stderr)
