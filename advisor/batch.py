@@ -77,54 +77,46 @@ def score_batch(
     records = read_inputs(inputs, warn=report, stdin=stdin)
     first_seen: dict[str, str] = {}
     try:
-        _score_records(engine, records, summary, rows, first_seen, fmt=fmt, output=output, trace=trace, report=report,
-                       stdout=stdout, fail_fast=fail_fast, progress=progress)
+        # FailFast leaves the output context by an exception, so a partial file is discarded
+        with contextlib.ExitStack() as stack:
+            stream = stack.enter_context(atomic_output(output)) if output is not None else (stdout or sys.stdout)
+            writer = BatchWriter(stream, fmt, trace=trace) if fmt != "table" else None
+            for record in records:
+                summary.read += 1
+                if progress is not None:
+                    progress(summary.read)
+                error: AdvisorError | None = record.error
+                if error is None:
+                    assert record.profile is not None
+                    try:
+                        rec = engine.recommend(record.profile)
+                    except ProfileError as exc:
+                        exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
+                        error = exc
+                if error is not None:
+                    summary.rejected += 1
+                    report(error.located())
+                    if fail_fast:
+                        raise FailFast
+                    continue
+                _check_duplicate(record.profile.name, record.source, first_seen, report)
+                summary.scored += 1
+                summary.per_model[rec.department_model.id] += 1
+                if writer is not None:
+                    writer.write(record.source, rec)
+                else:
+                    rows.append((record.source, rec))
+            if writer is not None:
+                writer.close()
+            elif rows:
+                from rich.console import Console
+
+                from advisor.render.table import batch_table
+
+                Console(file=stream).print(batch_table(rows))
     except FailFast:
         summary.stopped_early = True
     return summary
-
-
-def _score_records(engine, records, summary, rows, first_seen, *, fmt, output, trace, report, stdout, fail_fast,
-                   progress) -> None:
-    """The loop of `score_batch`; raises FailFast inside the output context to discard the file."""
-    with contextlib.ExitStack() as stack:
-        stream = stack.enter_context(atomic_output(output)) if output is not None else (stdout or sys.stdout)
-        writer = BatchWriter(stream, fmt, trace=trace) if fmt != "table" else None
-        for record in records:
-            summary.read += 1
-            if progress is not None:
-                progress(summary.read)
-            error: AdvisorError | None = record.error
-            if error is None:
-                assert record.profile is not None
-                try:
-                    rec = engine.recommend(record.profile)
-                except ProfileError as exc:
-                    exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
-                    error = exc
-            if error is not None:
-                summary.rejected += 1
-                report(error.located())
-                if fail_fast:
-                    raise FailFast
-                continue
-            _check_duplicate(record.profile.name, record.source, first_seen, report)
-            summary.scored += 1
-            summary.per_model[rec.department_model.id] += 1
-            if writer is not None:
-                writer.write(record.source, rec)
-            else:
-                rows.append((record.source, rec))
-        if writer is not None:
-            writer.close()
-        else:
-            from rich.console import Console
-
-            from advisor.render.table import batch_table
-
-            console = Console(file=stream) if output is not None else Console(file=stdout) if stdout else Console()
-            if rows:
-                console.print(batch_table(rows))
 
 
 def _check_duplicate(name: str, source: str, first_seen: dict[str, str], report: Callable[[str], None]) -> None:
