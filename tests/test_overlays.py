@@ -82,6 +82,9 @@ rules:
         ({"rulebase.yaml": "extends: builtin\nname: x\n"}, "rulebase.yaml", "version"),
         ({"department_model.yaml": "rules:\n  - id: X\n    when: {field: leads, gte: 1}\n"}, "department_model.yaml",
          "did you mean 'leads_per_month'"),
+        ({"sales_mix.yaml": "inside_share_range: [0.6, 1.0]\n"}, "sales_mix.yaml", "hold base_inside_share"),
+        ({"department_model.yaml": "tie_break: [one_level]\n"}, "department_model.yaml",
+         "department_model.yaml:1:1: tie_break: tie_break must list each"),
     ],
 )
 def test_overlay_errors_are_located_in_the_overlay(tmp_path, files, file, fragment):

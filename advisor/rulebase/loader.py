@@ -12,7 +12,7 @@ from pydantic import BaseModel, ValidationError
 from advisor.errors import InputError, RuleBaseError
 from advisor.rulebase import schema
 from advisor.suggest import did_you_mean
-from advisor.yamlio import LocatedDocument, load_yaml_file
+from advisor.yamlio import LocatedDocument, decode_text, parse_yaml
 
 FILES = {
     "rulebase.yaml": schema.RuleBaseMeta,
@@ -68,10 +68,10 @@ def builtin_rules_dir() -> Path:
     raise RuleBaseError("the built-in rule base is missing from this installation")
 
 
-def _yaml_path(doc: LocatedDocument, loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The YAML path of a pydantic error location, dropping the union tags pydantic adds."""
+def _yaml_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
+    """The YAML path of a pydantic error location in `data`, dropping the union tags pydantic adds."""
     path: list[Any] = []
-    node = doc.data
+    node = data
     for part in loc:
         if isinstance(node, dict) and part in node:
             path.append(part)
@@ -116,6 +116,38 @@ def _rule_id(doc: LocatedDocument, path: tuple[Any, ...]) -> str | None:
     return found
 
 
+def read_rule_file(path: Path) -> tuple[LocatedDocument, bytes]:
+    """A rule file parsed, and its bytes for the hash: read once, errors as RuleBaseError."""
+    try:
+        raw = path.read_bytes()
+        return parse_yaml(decode_text(raw), str(path)), raw
+    except OSError as exc:
+        raise RuleBaseError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    except InputError as exc:
+        raise RuleBaseError(exc.message, file=exc.file or str(path), line=exc.line, key=exc.key,
+                            column=exc.column) from None
+
+
+def first_error(doc: LocatedDocument, exc: ValidationError, base: tuple[Any, ...] = ()) -> RuleBaseError:
+    """The first problem of a validation, located in `doc` (under `base` when part of it was validated)."""
+    error = exc.errors()[0]  # the first problem is enough to fix; the next run shows the next one
+    path = (*base, *_yaml_path(_node(doc.data, base), tuple(error["loc"])))
+    message = str(error["msg"]).removeprefix("Value error, ")
+    if error["type"] == "extra_forbidden" and path:
+        parent = _node(doc.data, path[:-1])
+        if isinstance(parent, dict) and "field" in parent:
+            message = f"unknown operator '{path[-1]}'{did_you_mean(str(path[-1]), schema.OPERATORS)}"
+        else:
+            message = f"unknown key{did_you_mean(str(path[-1]), _vocabulary())}"
+    elif error["type"] == "missing":
+        message = "required key is missing"
+    rule = _rule_id(doc, path)
+    if rule:
+        message = f"{message} (rule {rule})"
+    line, column = doc.mark_of(path)
+    return RuleBaseError(message, file=doc.file, line=line, key=_dotted(path) or None, column=column)
+
+
 def _validate(doc: LocatedDocument, model: type[_M]) -> _M:
     if doc.data is None:
         raise RuleBaseError("empty file: expected a mapping", file=doc.file, line=1)
@@ -124,22 +156,7 @@ def _validate(doc: LocatedDocument, model: type[_M]) -> _M:
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        error = exc.errors()[0]  # the first problem is enough to fix; the next run shows the next one
-        path = _yaml_path(doc, tuple(error["loc"]))
-        message = str(error["msg"]).removeprefix("Value error, ")
-        if error["type"] == "extra_forbidden" and path:
-            parent = _node(doc.data, path[:-1])
-            if isinstance(parent, dict) and "field" in parent:
-                message = f"unknown operator '{path[-1]}'{did_you_mean(str(path[-1]), schema.OPERATORS)}"
-            else:
-                message = f"unknown key{did_you_mean(str(path[-1]), _vocabulary())}"
-        elif error["type"] == "missing":
-            message = "required key is missing"
-        rule = _rule_id(doc, path)
-        if rule:
-            message = f"{message} (rule {rule})"
-        line, column = doc.mark_of(path)
-        raise RuleBaseError(message, file=doc.file, line=line, key=_dotted(path) or None, column=column) from None
+        raise first_error(doc, exc) from None
 
 
 def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ()) -> RuleBase:
@@ -150,16 +167,6 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
     root = Path(directory) if directory is not None else builtin_rules_dir()
     if not root.is_dir():
         raise RuleBaseError("rule base folder not found", file=str(root))
-    meta_path = root / "rulebase.yaml"
-    if meta_path.is_file():
-        try:
-            meta_doc = load_yaml_file(meta_path)
-        except InputError as exc:
-            raise RuleBaseError(exc.message, file=exc.file, line=exc.line, key=exc.key, column=exc.column) from None
-        if isinstance(meta_doc.data, dict) and "extends" in meta_doc.data:
-            from advisor.rulebase.overlay import load_overlay
-
-            return load_overlay(root, meta_doc, _chain)
     digest = hashlib.sha256()
     parsed: dict[str, Any] = {}
     docs: dict[str, LocatedDocument] = {}
@@ -167,11 +174,12 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
         path = root / name
         if not path.is_file():
             raise RuleBaseError(f"missing {name}; a rule base folder holds {', '.join(FILES)}", file=str(root))
-        try:
-            doc = load_yaml_file(path)
-        except InputError as exc:
-            raise RuleBaseError(exc.message, file=exc.file, line=exc.line, key=exc.key, column=exc.column) from None
-        digest.update(name.encode() + b"\0" + path.read_bytes() + b"\0")
+        doc, raw = read_rule_file(path)
+        if name == "rulebase.yaml" and isinstance(doc.data, dict) and "extends" in doc.data:
+            from advisor.rulebase.overlay import load_overlay
+
+            return load_overlay(root, doc, raw, _chain)
+        digest.update(name.encode() + b"\0" + raw + b"\0")
         docs[name] = doc
         parsed[name] = _validate(doc, model)
     meta: schema.RuleBaseMeta = parsed["rulebase.yaml"]

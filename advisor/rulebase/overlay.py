@@ -12,18 +12,22 @@ import hashlib
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import InputError, RuleBaseError
+from pydantic import BaseModel, ValidationError
+
+from advisor.errors import RuleBaseError
 from advisor.rulebase import schema
 from advisor.rulebase.loader import (
     RuleBase,
     _dotted,
     _validate,
     builtin_rules_dir,
+    first_error,
     load_rule_base,
+    read_rule_file,
     rule_locations,
 )
 from advisor.suggest import did_you_mean
-from advisor.yamlio import LocatedDocument, load_yaml_file
+from advisor.yamlio import LocatedDocument
 
 OVERLAY_FILES = {
     "department_model.yaml": schema.DepartmentModelOverlay,
@@ -35,6 +39,14 @@ OVERLAY_FILES = {
 def _error(doc: LocatedDocument, path: tuple[Any, ...], message: str) -> RuleBaseError:
     line, column = doc.mark_of(path)
     return RuleBaseError(message, file=doc.file, line=line, column=column, key=_dotted(path) or None)
+
+
+def _revalidate(doc: LocatedDocument, model: type[BaseModel], data: dict[str, Any]) -> Any:
+    """A base decision with the overlay's settings, validated whole (e.g. a range must still hold the base)."""
+    try:
+        return model.model_validate(data)
+    except ValidationError as exc:
+        raise first_error(doc, exc) from None
 
 
 def _merge(doc: LocatedDocument, section: str, base: list[Any], changes: list[Any], disable: list[str],
@@ -54,7 +66,7 @@ def _merge(doc: LocatedDocument, section: str, base: list[Any], changes: list[An
     return list(merged.values()), own
 
 
-def load_overlay(root: Path, meta_doc: LocatedDocument, chain: tuple[Path, ...]) -> RuleBase:
+def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: tuple[Path, ...]) -> RuleBase:
     meta = _validate(meta_doc, schema.RuleBaseOverlayMeta)
     base_dir = builtin_rules_dir() if meta.extends == "builtin" else (root / meta.extends).resolve()
     if root.resolve() in chain or base_dir.resolve() == root.resolve():
@@ -65,17 +77,14 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, chain: tuple[Path, ...])
 
     digest = hashlib.sha256(base.sha256.encode())
     docs: dict[str, LocatedDocument] = {"rulebase.yaml": meta_doc}
-    digest.update(b"rulebase.yaml\0" + (root / "rulebase.yaml").read_bytes())
+    digest.update(b"rulebase.yaml\0" + meta_raw)
     parsed: dict[str, Any] = {}
     for name, model in OVERLAY_FILES.items():
         path = root / name
         if not path.is_file():
             continue
-        try:
-            doc = load_yaml_file(path)
-        except InputError as exc:
-            raise RuleBaseError(exc.message, file=exc.file, line=exc.line, key=exc.key, column=exc.column) from None
-        digest.update(name.encode() + b"\0" + path.read_bytes())
+        doc, raw = read_rule_file(path)
+        digest.update(name.encode() + b"\0" + raw)
         docs[name] = doc
         parsed[name] = _validate(doc, model)
 
@@ -90,14 +99,11 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, chain: tuple[Path, ...])
         doc = docs["department_model.yaml"]
         rules, changed = _merge(doc, "rules", department.rules, change.rules, change.disable)
         own |= changed
-        try:
-            checked = schema.DepartmentModelDecision.model_validate({
-                "tie_break": change.tie_break or department.tie_break,
-                "tie_break_reason": change.tie_break_reason or department.tie_break_reason,
-                "rules": [],
-            })
-        except Exception as exc:
-            raise _error(doc, ("tie_break",), str(exc).splitlines()[-1].strip().removeprefix("Value error, ")) from None
+        checked = _revalidate(doc, schema.DepartmentModelDecision, {
+            "tie_break": change.tie_break or department.tie_break,
+            "tie_break_reason": change.tie_break_reason or department.tie_break_reason,
+            "rules": [],
+        })
         department = checked.model_copy(update={"rules": rules})
 
     mix = base.sales_mix
@@ -106,13 +112,9 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, chain: tuple[Path, ...])
         doc = docs["sales_mix.yaml"]
         rules, changed = _merge(doc, "rules", mix.rules, change_mix.rules, change_mix.disable)
         own |= changed
-        fields = {k: getattr(change_mix, k) for k in ("base_inside_share", "base_source", "inside_share_range",
-                                                    "range_source") if getattr(change_mix, k) is not None}
-        try:
-            mix = schema.SalesMixDecision.model_validate({**mix.model_dump(by_alias=True), **{
-                k: (v.model_dump() if hasattr(v, "model_dump") else v) for k, v in fields.items()}, "rules": []})
-        except Exception as exc:  # a range that no longer holds the base share
-            raise _error(doc, (), str(exc).splitlines()[-1].strip()) from None
+        settings = change_mix.model_dump(include={"base_inside_share", "base_source", "inside_share_range",
+                                                   "range_source"}, exclude_none=True)
+        mix = _revalidate(doc, schema.SalesMixDecision, {**mix.model_dump(by_alias=True), **settings, "rules": []})
         mix = mix.model_copy(update={"rules": rules})
 
     technologies = base.technologies
