@@ -259,7 +259,8 @@ def rules_check(
     for finding in findings:
         typer.echo(finding.located())
     rules = len(rule_base.department_model.rules) + len(rule_base.sales_mix.rules)
-    typer.echo(f"{rule_base.label}: {rules} rules, {len(rule_base.technologies.technologies)} technologies, "
+    extends = f" (extends {rule_base.extends})" if rule_base.extends else ""
+    typer.echo(f"{rule_base.label}{extends}: {rules} rules, {len(rule_base.technologies.technologies)} technologies, "
                f"{len(findings)} warning(s)")
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if findings and strict else ExitStatus.OK))
 
