@@ -237,19 +237,12 @@ def _thresholds(condition: Any, name: str) -> list[float]:
     return []
 
 
-def _fields_read(condition: Any) -> set[str]:
-    if isinstance(condition, schema.Leaf):
-        return {condition.field}
-    children = getattr(condition, "all", None) or getattr(condition, "any", None) or [condition.not_]
-    return set().union(*(_fields_read(c) for c in children))
-
-
 class _Search:
     def __init__(self, engine: Engine, profile: Profile, fixed: list[str]) -> None:
         self.engine = engine
         self.profile = profile
         rules = engine.rule_base.department_model.rules
-        read = set().union(*(_fields_read(r.when) for r in rules))
+        read = set().union(*(schema.fields_read(r.when) for r in rules))
         self.fields = [f for f in EVIDENCE_FIELDS if f in read and f not in fixed]
         self.candidates = {f: self._candidates(f, rules) for f in self.fields}
         self._cache: dict[tuple, tuple[str, dict[str, float]]] = {}

@@ -135,15 +135,6 @@ def _conjunction(leaves: list[schema.Leaf]) -> tuple[bool, str]:
     return True, ""
 
 
-def _fields(condition: Any) -> set[str]:
-    if condition is None:
-        return set()
-    if isinstance(condition, schema.Leaf):
-        return {condition.field}
-    children = getattr(condition, "all", None) or getattr(condition, "any", None) or [condition.not_]
-    return set().union(*(_fields(c) for c in children))
-
-
 def analyse(rule_base: RuleBase) -> list[Finding]:
     findings: list[Finding] = []
 
@@ -203,9 +194,9 @@ def analyse(rule_base: RuleBase) -> list[Finding]:
 
     read: set[str] = set()
     for rule in [*rule_base.department_model.rules, *rule_base.sales_mix.rules]:
-        read |= _fields(rule.when)
+        read |= schema.fields_read(rule.when)
     for item in [*rule_base.technologies.kinds, *rule_base.technologies.technologies]:
-        read |= _fields(item.when)
+        read |= schema.fields_read(item.when)
     for name in EVIDENCE_FIELDS:
         if name not in read:
             warn("rulebase.yaml", (), name, "no rule reads this profile field")

@@ -148,6 +148,17 @@ AnyOf.model_rebuild()
 Not.model_rebuild()
 
 
+def fields_read(condition: Any) -> set[str]:
+    """The profile fields a condition (or None) compares."""
+    if condition is None:
+        return set()
+    if isinstance(condition, Leaf):
+        return {condition.field}
+    children = condition.all if isinstance(condition, All) else condition.any if isinstance(condition, AnyOf) else [
+        condition.not_]
+    return set().union(*(fields_read(c) for c in children))
+
+
 class Rule(Strict):
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
     when: Condition
