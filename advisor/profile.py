@@ -20,7 +20,7 @@ from advisor.suggest import did_you_mean
 
 # Values a spreadsheet or a founder writes for "I don't know".
 UNKNOWN_MARKERS = frozenset(
-    {"", "?", "-", "n/a", "na", "unknown", "none", "null", "не знаю", "неизвестно", "невідомо", "не знаю"}
+    {"", "?", "-", "n/a", "na", "unknown", "none", "null", "не знаю", "неизвестно", "невідомо"}
 )
 _TRUE = {"true", "yes", "y", "1", "on", "да", "так", "jā"}
 _FALSE = {"false", "no", "n", "0", "off", "нет", "ні", "nē"}

@@ -263,9 +263,10 @@ def read_file(path: Path, warn: Warn) -> Iterator[Record]:
     try:
         if suffix in CSV_SUFFIXES or suffix in JSONL_SUFFIXES:
             with _open_text(path) as handle:
-                reader = read_csv_lines if suffix in CSV_SUFFIXES else read_jsonl_lines
-                args = (handle, file, warn) if suffix in CSV_SUFFIXES else (handle, file)
-                yield from reader(*args)  # type: ignore[operator]
+                if suffix in CSV_SUFFIXES:
+                    yield from read_csv_lines(handle, file, warn)
+                else:
+                    yield from read_jsonl_lines(handle, file)
             return
         text = read_text(path)
     except InputError as exc:
