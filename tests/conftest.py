@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -24,6 +25,14 @@ SOURCES = SHARED / "sources"
 @pytest.fixture(scope="session")
 def engine() -> Engine:
     return Engine(load_rule_base())
+
+
+@pytest.fixture
+def rules_copy(tmp_path) -> Path:
+    """A copy of the built-in rule base to break or change."""
+    target = tmp_path / "rules"
+    shutil.copytree(RULES, target)
+    return target
 
 
 @pytest.fixture

@@ -8,12 +8,11 @@ import random
 import sys
 
 import pexpect
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.batch import score_batch
-from conftest import PROFILES, ROOT
+from conftest import ROOT
 
 GOOD = ["A{i},500,0.5,b2b", "B{i},10,35%,b2c", "C{i},,,mixed", "D{i},1200,0.1,"]
 BAD = ["E{i},lots,0.5,b2b", "F{i},5,3,b2b", "G{i},5,0.1,b2z", "H{i},1,2", ",5,0.1,b2b"]

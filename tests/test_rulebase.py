@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
@@ -85,13 +84,6 @@ def test_every_model_can_win_points_and_every_evidence_field_is_read():
     conditions += [t.when for t in rule_base.technologies.technologies] + [k.when for k in rule_base.technologies.kinds]
     read = set().union(*(fields(c) for c in conditions))
     assert read == set(EVIDENCE_FIELDS)
-
-
-@pytest.fixture
-def rules_copy(tmp_path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(RULES, target)
-    return target
 
 
 def _replace(path: Path, old: str, new: str) -> int:

@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import RULES
 
 
 def test_builtin_rule_base_passes_its_own_tests_with_full_coverage(cli):
@@ -15,13 +14,6 @@ def test_builtin_rule_base_passes_its_own_tests_with_full_coverage(cli):
     assert result.exit_code == 0, result.stdout
     assert "0 failed" in result.stdout
     assert "64 of 64 rules fired by a test; 100.0% seen both firing and not" in result.stdout
-
-
-@pytest.fixture
-def rules_copy(tmp_path) -> Path:
-    target = tmp_path / "rules"
-    shutil.copytree(RULES, target)
-    return target
 
 
 def test_a_failing_case_is_located_and_fails_the_run(cli, rules_copy):
