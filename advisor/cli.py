@@ -32,6 +32,24 @@ RulesOption = Annotated[
 ]
 
 
+class Language(str, Enum):
+    en = "en"
+    ru = "ru"
+    uk = "uk"
+
+
+LangOption = Annotated[
+    Optional[Language],
+    typer.Option("--lang", help="Language of the text: en, ru or uk (default: from the locale, LANG; else en).", show_default=False),
+]
+
+
+def _language(lang: Language | None) -> str:
+    from advisor.i18n import detect_language
+
+    return detect_language(lang.value if lang else None)
+
+
 class RecommendFormat(str, Enum):
     text = "text"
     json = "json"
@@ -83,6 +101,7 @@ def recommend(
     ],
     format: Annotated[RecommendFormat, typer.Option("--format", "-f", help="Output format.")] = RecommendFormat.text,
     rules: RulesOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Recommend a department model, an inside/outside mix and a checklist for one profile."""
     try:
@@ -99,13 +118,13 @@ def recommend(
     elif format is RecommendFormat.markdown:
         from advisor.render.markdown import render_markdown
 
-        typer.echo(render_markdown(rec, source=record.source))
+        typer.echo(render_markdown(rec, source=record.source, lang=_language(lang)))
     else:
         from rich.console import Console
 
         from advisor.render.text import render_recommendation
 
-        render_recommendation(rec, Console(), source=record.source)
+        render_recommendation(rec, Console(), source=record.source, lang=_language(lang))
 
 
 @app.command()

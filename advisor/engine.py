@@ -16,6 +16,7 @@ from advisor.profile import Profile, unknown_fields
 from advisor.recommendation import (
     LeafTrace,
     MixDecision,
+    Note,
     ModelDecision,
     Recommendation,
     RuleTrace,
@@ -158,7 +159,7 @@ class Engine:
     def facts(self, profile: Profile) -> Facts:
         """The profile as the rules see it: deal size converted to USD."""
         facts: Facts = profile.__dict__.copy()
-        notes: dict[str, str] = {}
+        notes: dict[str, Note] = {}
         deal = facts.get("average_deal_size")
         currency = profile.currency
         if currency not in self.rates:
@@ -170,9 +171,12 @@ class Engine:
         if deal is not None and currency != "USD":
             # cents: a deal that converts to exactly a threshold must not miss it by float noise
             facts["average_deal_size"] = round(deal * self.rates[currency], 2)
-            notes["average_deal_size"] = (
-                f"{format_value(deal)} {currency} at {self.rates[currency]:g} USD/{currency}, "
-                f"rates of {self.rule_base.meta.currency.as_of.isoformat()}"
+            notes["average_deal_size"] = Note(
+                "trace.converted",
+                amount=format_value(deal),
+                currency=currency,
+                rate=f"{self.rates[currency]:g}",
+                as_of=self.rule_base.meta.currency.as_of.isoformat(),
             )
         facts[_NOTES_KEY] = notes
         return facts

@@ -9,7 +9,6 @@ from advisor.profile import Profile
 from advisor.rulebase.schema import Source
 
 _SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "in": "in", "between": "between"}
-_NEGATED = {"lt": "≥", "lte": ">", "gt": "≤", "gte": "<", "eq": "≠", "in": "not in", "between": "outside"}
 
 
 def format_value(value: Any) -> str:
@@ -22,6 +21,26 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+@dataclass(frozen=True, slots=True)
+class Note:
+    """A remark on an actual value (e.g. a currency conversion), translatable: a catalogue key and values."""
+
+    key: str
+    values: dict[str, str]
+
+    def __init__(self, key: str, **values: str) -> None:
+        object.__setattr__(self, "key", key)
+        object.__setattr__(self, "values", values)
+
+    def text(self, lang: str = "en") -> str:
+        from advisor.i18n import tr
+
+        return tr(self.key, lang, **self.values)
+
+    def __str__(self) -> str:
+        return self.text()
+
+
 @dataclass(slots=True)
 class LeafTrace:
     """One comparison: a field's actual value against a rule's threshold."""
@@ -31,24 +50,44 @@ class LeafTrace:
     threshold: Any
     actual: Any  # None when the field is unknown; deal sizes in USD
     result: bool | None  # None: unknown
-    note: str = ""  # e.g. the original currency of a converted deal size
+    note: Note | str = ""  # e.g. the original currency of a converted deal size
 
-    def describe(self) -> str:
-        """'repeat_sales_share = 0.55 ≥ 0.4', 'leads_per_month = 120, needs ≥ 400', or 'x unknown'."""
-        threshold = format_value(self.threshold)
+    def describe(self, lang: str = "en") -> str:
+        """'repeat_sales_share = 0.55 ≥ 0.4', 'leads_per_month = 120, needs ≥ 400', or 'x unknown'.
+
+        In English the field is named by its id; in ru and uk by its translated label.
+        """
+        from advisor.i18n import has_text, tr
+
+        def value(v: Any) -> str:
+            if lang != "en":
+                if isinstance(v, bool):
+                    return tr("trace.yes" if v else "trace.no", lang)
+                if isinstance(v, str) and has_text(f"choice.{self.field}.{v}"):
+                    return tr(f"choice.{self.field}.{v}", lang)
+            return format_value(v)
+
+        symbol = _SYMBOLS[self.operator]
+        if lang != "en" and self.operator in ("in", "between"):
+            symbol = tr(f"trace.{self.operator}", lang)
+        field = self.field if lang == "en" else tr(f"field.{self.field}", lang)
         if self.operator == "between":
-            threshold = f"{format_value(self.threshold[0])}–{format_value(self.threshold[1])}"
+            threshold = f"{value(self.threshold[0])}–{value(self.threshold[1])}"
+        elif isinstance(self.threshold, (list, tuple)):
+            threshold = "[" + ", ".join(value(v) for v in self.threshold) + "]"
+        else:
+            threshold = value(self.threshold)
         unit = " USD" if self.field == "average_deal_size" else ""
         if self.result is None:
-            return f"{self.field} unknown (rule needs {_SYMBOLS[self.operator]} {threshold}{unit})"
-        actual = format_value(self.actual) + unit + (f" ({self.note})" if self.note else "")
+            return tr("trace.unknown", lang, field=field, op=symbol, threshold=threshold + unit)
+        actual = value(self.actual) + unit + (f" ({self.note.text(lang) if isinstance(self.note, Note) else self.note})" if self.note else "")
         if self.result:
             if self.operator == "eq":
-                return f"{self.field} = {actual}"
+                return f"{field} = {actual}"
             if self.operator == "in":
-                return f"{self.field} = {actual} (one of {threshold})"
-            return f"{self.field} = {actual} {_SYMBOLS[self.operator]} {threshold}{unit}"
-        return f"{self.field} = {actual}, needs {_SYMBOLS[self.operator]} {threshold}{unit}"
+                return f"{field} = {actual} ({tr('trace.one_of', lang, values=threshold)})"
+            return f"{field} = {actual} {symbol} {threshold}{unit}"
+        return f"{field} = {actual}, {tr('trace.needs', lang)} {symbol} {threshold}{unit}"
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -59,7 +98,7 @@ class LeafTrace:
             "result": "unknown" if self.result is None else self.result,
         }
         if self.note:
-            data["note"] = self.note
+            data["note"] = str(self.note)
         return data
 
 
@@ -78,7 +117,7 @@ class RuleTrace:
     def fired(self) -> bool:
         return self.status == "fired"
 
-    def why(self) -> str:
+    def why(self, lang: str = "en") -> str:
         """The comparisons that decided the outcome, joined for one line of text."""
         if self.status == "fired":
             chosen = [leaf for leaf in self.leaves if leaf.result]
@@ -86,7 +125,7 @@ class RuleTrace:
             chosen = [leaf for leaf in self.leaves if leaf.result is False]
         else:
             chosen = [leaf for leaf in self.leaves if leaf.result is None]
-        return "; ".join(leaf.describe() for leaf in chosen or self.leaves)
+        return "; ".join(leaf.describe(lang) for leaf in chosen or self.leaves)
 
     def unknown_fields(self) -> list[str]:
         return sorted({leaf.field for leaf in self.leaves if leaf.result is None})
@@ -102,7 +141,7 @@ class RuleTrace:
 
 
 def source_dict(source: Source) -> dict[str, Any]:
-    data = {"document": source.document, "says": source.says}
+    data = {"document": source.document, "says": source.says.en}
     if source.benchmark:
         data["benchmark"] = source.benchmark
     return data

@@ -77,7 +77,8 @@ def test_deal_size_is_converted_to_usd_before_comparison(engine):
     assert "DM.one_level.very_expensive" in fired(in_usd) and "DM.one_level.very_expensive" in fired(in_rub)
     leaf = next(t for t in in_rub.trace if t.rule == "DM.one_level.very_expensive").leaves[0]
     assert leaf.actual == pytest.approx(124_000)
-    assert "10,000,000 RUB" in leaf.note and "2025-10-31" in leaf.note
+    assert "10,000,000 RUB" in str(leaf.note) and "2025-10-31" in str(leaf.note)
+    assert "по курсу" in leaf.note.text("ru")
 
 
 def test_unknown_currency_is_a_profile_error_with_a_suggestion(engine):

@@ -50,7 +50,7 @@ def render_explanation(exp: Explanation, console: Console) -> None:
         body.append(trace.rule, style="bold")
         body.append(f"  {trace.why()}\n")
         body.append(trace.source.document, style="cyan")
-        body.append(f": {trace.source.says}", style="dim")
+        body.append(f": {trace.source.says.en}", style="dim")
         reasons.add_row(Text(f"+{trace.effect['points'][model.id]:g}", style="green"), body)
     console.print(Panel(Group(head, Text("Reason codes:", style="bold"), reasons), border_style="green",
                         title="why this model", title_align="left"))
@@ -92,7 +92,7 @@ def render_explanation_markdown(exp: Explanation) -> str:
         out += [f"Scenario: {_changes(exp.scenario)}", ""]
     out += [f"**{MODEL_NAMES[model.id]}**: {model.scores[model.id]:g} points; runner-up {MODEL_SHORT[model.runner_up]} "
             f"by {model.margin:g}.", "", "## Reason codes", ""]
-    out += [f"- **+{t.effect['points'][model.id]:g}** `{t.rule}`: {t.why()}  \n  *{t.source.document}*: {t.source.says}"
+    out += [f"- **+{t.effect['points'][model.id]:g}** `{t.rule}`: {t.why()}  \n  *{t.source.document}*: {t.source.says.en}"
             for t in model.reasons] or ["- none"]
     out += ["", "## Why not the others", ""]
     for why in exp.why_not:

@@ -2,59 +2,63 @@
 
 from __future__ import annotations
 
-from advisor.labels import GROUP_NAMES, MODEL_NAMES, MODEL_SHORT
+from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
 
-def _cite(trace: RuleTrace) -> str:
-    text = f"  \n  *{trace.source.document}*: {trace.source.says}"
+def _cite(trace: RuleTrace, t: Translator) -> str:
+    text = f"  \n  *{trace.source.document}*: {trace.source.says.get(t.lang)}"
     if trace.source.benchmark:
-        text += f"  \n  Threshold: {trace.source.benchmark}"
+        text += "  \n  " + t("md.threshold", benchmark=trace.source.benchmark)
     return text
 
 
-def render_markdown(rec: Recommendation, *, source: str | None = None) -> str:
+def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str = "en") -> str:
+    t = Translator(lang)
     model = rec.department_model
     mix = rec.sales_mix
     out = [f"# {rec.profile.name}", ""]
     if source:
-        out += [f"Profile: `{source}`", ""]
-    out += ["## Department model", "", f"**{MODEL_NAMES[model.id]}**", ""]
+        out += [t("md.profile", source=f"`{source}`"), ""]
+    out += [f"## {t('md.department_model')}", "", f"**{t(f'model.{model.id}')}**", ""]
+    runner_up = t(f"model_short.{model.runner_up}")
     if model.decided_by == "tie_break":
-        out += [f"Equal points with {MODEL_SHORT[model.runner_up]}; the simpler model wins the tie.", ""]
+        out += [t("rec.nothing_fired") if max(model.scores.values()) == 0 else t("rec.tie", other=runner_up), ""]
     else:
-        out += [f"Ahead of {MODEL_SHORT[model.runner_up]} by {model.margin:g} point{'' if model.margin == 1 else 's'}.", ""]
-    out += ["| model | points |", "|---|---:|"]
+        out += [t("rec.ahead", other=runner_up, margin=f"{model.margin:g}"), ""]
+    out += [t("md.model_points"), "|---|---:|"]
     for outcome, score in sorted(model.scores.items(), key=lambda kv: -kv[1]):
-        name = f"**{MODEL_SHORT[outcome]}**" if outcome == model.id else MODEL_SHORT[outcome]
-        out.append(f"| {name} | {score:g} |")
-    out += ["", "Why:", ""]
+        name = t(f"model_short.{outcome}")
+        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {score:g} |")
+    out += ["", t("rec.why"), ""]
     for trace in model.reasons:
-        out.append(f"- **+{trace.effect['points'][model.id]:g}** `{trace.rule}`: {trace.why()}{_cite(trace)}")
+        out.append(f"- **+{trace.effect['points'][model.id]:g}** `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
     if not model.reasons:
-        out.append("- No rule fired for this model.")
-    out += ["", "## Inside / outside", "",
-            f"**{mix.inside_share:.0%} inside (remote), {mix.outside_share:.0%} outside (field)**; "
-            f"starts at {mix.base_inside_share:.0%} inside.", ""]
+        out.append("- " + t("md.no_reason"))
+    out += ["", f"## {t('md.mix_title')}", "",
+            f"**{t('rec.inside', share=f'{mix.inside_share:.0%}')}, {t('rec.outside', share=f'{mix.outside_share:.0%}')}**; "
+            + t("md.mix_start", share=f"{mix.base_inside_share:.0%}"), ""]
     for trace in mix.reasons:
-        out.append(f"- **{trace.effect['inside_shift']:+.0%}** `{trace.rule}`: {trace.why()}{_cite(trace)}")
+        out.append(f"- **{trace.effect['inside_shift']:+.0%}** `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
     if mix.hybrid:
-        out += ["", "**Hybrid:** meet clients in the field to win them, then keep them remotely.", ""]
+        out += ["", f"**{t('rec.hybrid')}**", ""]
         for trace in mix.hybrid_reasons:
-            out.append(f"- `{trace.rule}`: {trace.why()}{_cite(trace)}")
-    out += ["", "## Sales technologies", "", f"Kinds of sales: {', '.join(rec.sales_kinds) or 'unknown'}", ""]
+            out.append(f"- `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
+    kinds = ", ".join(t(f"kind.{k}") for k in rec.sales_kinds) or t("md.unknown")
+    out += ["", f"## {t('rec.technologies')}", "", t("md.kinds", kinds=kinds), ""]
     for group in TECHNOLOGY_GROUPS:
-        items = [t for t in rec.applied_technologies if t.group == group]
+        items = [i for i in rec.applied_technologies if i.group == group]
         if items:
-            out += [f"### {GROUP_NAMES[group]}", ""]
-            out += [f"- [ ] {t.title['en']} (`{t.id}`)" for t in items]
+            out += [f"### {t(f'group.{group}')}", ""]
+            out += [f"- [ ] {i.title.get(lang) or i.title['en']} (`{i.id}`)" for i in items]
             out.append("")
     if rec.possible_technologies:
-        out += ["### Possible, depending on unknown answers", ""]
-        out += [f"- [ ] {t.title['en']} (`{t.id}`; depends on {', '.join(t.trace.unknown_fields())})"
-                for t in rec.possible_technologies]
+        out += [f"### {t('rec.possible').rstrip(':')}", ""]
+        out += [f"- [ ] {i.title.get(lang) or i.title['en']} (`{i.id}`; "
+                f"{t('rec.depends_on', fields=', '.join(i.trace.unknown_fields()))})"
+                for i in rec.possible_technologies]
         out.append("")
-    out += ["## Unknown fields", "", ", ".join(f"`{f}`" for f in rec.unknown_fields) or "None.", ""]
-    out += [f"Rule base: {rec.rule_base_name} {rec.rule_base_version}, sha256 `{rec.rule_base_sha256}`", ""]
+    out += [f"## {t('md.unknown_title')}", "", ", ".join(f"`{f}`" for f in rec.unknown_fields) or t("md.none"), ""]
+    out += [t("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version, sha=f"`{rec.rule_base_sha256}`"), ""]
     return "\n".join(out)

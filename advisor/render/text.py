@@ -7,7 +7,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from advisor.labels import GROUP_NAMES, MODEL_NAMES, MODEL_SHORT
+from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -20,7 +20,7 @@ def _bar(value: float, top: float, width: int = BAR_WIDTH) -> str:
     return "█" * max(1, round(width * value / top))
 
 
-def _reasons(rows: list[tuple[Text, RuleTrace]]) -> Table:
+def _reasons(rows: list[tuple[Text, RuleTrace]], t: Translator) -> Table:
     """Effect | rule, what it saw, and the statement of the document it encodes."""
     grid = Table.grid(padding=(0, 1))
     grid.add_column(justify="right", no_wrap=True)
@@ -28,14 +28,14 @@ def _reasons(rows: list[tuple[Text, RuleTrace]]) -> Table:
     for effect, trace in rows:
         body = Text()
         body.append(trace.rule, style="bold")
-        body.append(f"  {trace.why()}\n")
+        body.append(f"  {trace.why(t.lang)}\n")
         body.append(trace.source.document, style="cyan")
-        body.append(f": {trace.source.says}", style="dim")
+        body.append(f": {trace.source.says.get(t.lang)}", style="dim")
         grid.add_row(effect, body)
     return grid
 
 
-def _model_section(rec: Recommendation) -> Group:
+def _model_section(rec: Recommendation, t: Translator) -> Group:
     model = rec.department_model
     top = max(model.scores.values())
     table = Table.grid(padding=(0, 1))
@@ -44,86 +44,89 @@ def _model_section(rec: Recommendation) -> Group:
     table.add_column(no_wrap=True)
     for outcome, score in sorted(model.scores.items(), key=lambda kv: -kv[1]):
         style = "bold green" if outcome == model.id else ""
-        table.add_row(Text(MODEL_SHORT[outcome], style=style), f"{score:g}", Text(_bar(score, top), style=style or "blue"))
+        table.add_row(Text(t(f"model_short.{outcome}"), style=style), f"{score:g}", Text(_bar(score, top), style=style or "blue"))
     header = Text()
-    header.append("Department model: ", style="bold")
-    header.append(MODEL_NAMES[model.id], style="bold green")
+    header.append(t("rec.department_model"), style="bold")
+    header.append(t(f"model.{model.id}"), style="bold green")
+    runner_up = t(f"model_short.{model.runner_up}")
     if model.decided_by == "tie_break":
-        note = Text(
-            f"  Equal points with {MODEL_SHORT[model.runner_up]}: the simpler model wins the tie.", style="yellow"
-        )
+        note = Text("  " + t("rec.tie", other=runner_up), style="yellow")
         if top == 0:
-            note = Text("  No rule fired, so this is the starting model, not a finding: "
-                        "fill in the unknown fields below.", style="yellow")
+            note = Text("  " + t("rec.nothing_fired"), style="yellow")
     else:
-        note = Text(f"  Ahead of {MODEL_SHORT[model.runner_up]} by {model.margin:g} point{'' if model.margin == 1 else 's'}.", style="dim")
+        note = Text("  " + t("rec.ahead", other=runner_up, margin=f"{model.margin:g}"), style="dim")
     parts: list = [header, note, table]
     if model.reasons:
-        rows = [(Text(f"+{t.effect['points'][model.id]:g}", style="green"), t) for t in model.reasons]
-        parts += [Text("Why:", style="bold"), _reasons(rows)]
+        rows = [(Text(f"+{r.effect['points'][model.id]:g}", style="green"), r) for r in model.reasons]
+        parts += [Text(t("rec.why"), style="bold"), _reasons(rows, t)]
     return Group(*parts)
 
 
-def _mix_section(rec: Recommendation) -> Group:
+def _mix_section(rec: Recommendation, t: Translator) -> Group:
     mix = rec.sales_mix
     inside_width = round(BAR_WIDTH * 2 * mix.inside_share)
     bar = Text()
     bar.append("█" * inside_width, style="magenta")
     bar.append("█" * (BAR_WIDTH * 2 - inside_width), style="yellow")
     header = Text()
-    header.append("Inside / outside: ", style="bold")
-    header.append(f"{mix.inside_share:.0%} inside (remote)", style="magenta")
+    header.append(t("rec.mix"), style="bold")
+    header.append(t("rec.inside", share=f"{mix.inside_share:.0%}"), style="magenta")
     header.append(" · ")
-    header.append(f"{mix.outside_share:.0%} outside (field)", style="yellow")
-    note = f"Starts at {mix.base_inside_share:.0%} inside; each reason below shifts it."
+    header.append(t("rec.outside", share=f"{mix.outside_share:.0%}"), style="yellow")
+    note = t("rec.mix_start", share=f"{mix.base_inside_share:.0%}")
     if mix.unclamped_inside_share != mix.inside_share:
-        note += f" The shifts add up to {mix.unclamped_inside_share:.0%}, held at {mix.inside_share:.0%} by the rule base's range."
+        note += " " + t("rec.mix_clamped", raw=f"{mix.unclamped_inside_share:.0%}", share=f"{mix.inside_share:.0%}")
     parts: list = [header, bar, Text(note, style="dim")]
     if mix.reasons:
         rows = []
         for trace in mix.reasons:
             shift = trace.effect["inside_shift"]
             rows.append((Text(f"{shift:+.0%}", style="magenta" if shift > 0 else "yellow"), trace))
-        parts.append(_reasons(rows))
+        parts.append(_reasons(rows, t))
     if mix.hybrid:
-        parts.append(Text("Hybrid: meet clients in the field to win them, then keep them remotely.", style="bold"))
-        parts.append(_reasons([(Text("hybrid"), t) for t in mix.hybrid_reasons]))
+        parts.append(Text(t("rec.hybrid"), style="bold"))
+        parts.append(_reasons([(Text(t("rec.hybrid_tag")), r) for r in mix.hybrid_reasons], t))
     return Group(*parts)
 
 
-def _checklist_section(rec: Recommendation) -> Group:
-    kinds = ", ".join(rec.sales_kinds) or "unknown (sale_type and regional not given)"
-    parts: list = [Text.assemble(("Sales technologies", "bold"), f"  (kinds of sales: {kinds})")]
+def _checklist_section(rec: Recommendation, t: Translator) -> Group:
+    kinds = ", ".join(t(f"kind.{k}") for k in rec.sales_kinds) or t("rec.kinds_unknown")
+    parts: list = [Text.assemble((t("rec.technologies"), "bold"), t("rec.kinds", kinds=kinds))]
     for group in TECHNOLOGY_GROUPS:
-        items = [t for t in rec.applied_technologies if t.group == group]
+        items = [i for i in rec.applied_technologies if i.group == group]
         if not items:
             continue
-        parts.append(Text(f"  {GROUP_NAMES[group]}", style="bold"))
+        parts.append(Text(f"  {t(f'group.{group}')}", style="bold"))
         for item in items:
-            parts.append(Text(f"    [ ] {item.title['en']}  ({item.id})"))
+            parts.append(Text(f"    [ ] {(item.title.get(t.lang) or item.title['en'])}  ({item.id})"))
     possible = rec.possible_technologies
     if possible:
-        parts.append(Text("  Possible, depending on unknown answers:", style="bold yellow"))
+        parts.append(Text("  " + t("rec.possible"), style="bold yellow"))
         for item in possible:
-            parts.append(Text(f"    [?] {item.title['en']}  ({item.id}; depends on {', '.join(item.trace.unknown_fields())})"))
+            depends = t("rec.depends_on", fields=", ".join(item.trace.unknown_fields()))
+            parts.append(Text(f"    [?] {(item.title.get(t.lang) or item.title['en'])}  ({item.id}; {depends})"))
     return Group(*parts)
 
 
-def render_recommendation(rec: Recommendation, console: Console, *, source: str | None = None) -> None:
+def render_recommendation(
+    rec: Recommendation, console: Console, *, source: str | None = None, lang: str = "en"
+) -> None:
+    t = Translator(lang)
     title = Text(rec.profile.name + (f"  ({source})" if source else ""))  # data, never markup
-    console.print(Panel(_model_section(rec), title=title, title_align="left", border_style="green"))
-    console.print(Panel(_mix_section(rec), border_style="magenta"))
-    console.print(Panel(_checklist_section(rec), border_style="blue"))
+    console.print(Panel(_model_section(rec, t), title=title, title_align="left", border_style="green"))
+    console.print(Panel(_mix_section(rec, t), border_style="magenta"))
+    console.print(Panel(_checklist_section(rec, t), border_style="blue"))
     if rec.unknown_fields:
         console.print(
             Text.assemble(
-                ("Unknown fields: ", "bold yellow"),
+                (t("rec.unknown_fields"), "bold yellow"),
                 ", ".join(rec.unknown_fields),
-                ("\n  Rules over unknown fields did not fire; answering them may change the advice.", "dim"),
+                ("\n  " + t("rec.unknown_note"), "dim"),
             )
         )
     else:
-        console.print(Text("Unknown fields: none", style="dim"))
+        console.print(Text(t("rec.unknown_none"), style="dim"))
     console.print(
-        Text(f"Rule base: {rec.rule_base_name} {rec.rule_base_version} (sha256 {rec.rule_base_sha256[:12]})", style="dim")
+        Text(t("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version, sha=rec.rule_base_sha256[:12]),
+             style="dim")
     )

@@ -40,14 +40,42 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+class Localized(Strict):
+    """A text in English with optional Russian and Ukrainian; a plain string is English."""
+
+    en: str = Field(min_length=1)
+    ru: str | None = None
+    uk: str | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_string(cls, value: Any) -> Any:
+        return {"en": value} if isinstance(value, str) else value
+
+    @field_validator("en", "ru", "uk")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) if value is not None else None
+
+    def get(self, lang: str = "en") -> str:
+        """The text in `lang`, else in English."""
+        return getattr(self, lang, None) or self.en
+
+    def missing(self) -> list[str]:
+        return [lang for lang in LANGUAGES if not getattr(self, lang)]
+
+
+Titles = Localized
+
+
 class Source(Strict):
     """Where a rule comes from: a source document, and a benchmark where a threshold is set."""
 
     document: str
-    says: str = Field(min_length=1)
+    says: Localized  # the statement the rule encodes, in en (and ru, uk)
     benchmark: str | None = None  # a published figure the threshold is set from, with its reference
 
-    @field_validator("says", "benchmark")
+    @field_validator("benchmark")
     @classmethod
     def _one_line(cls, value: str | None) -> str | None:
         return " ".join(value.split()) if value is not None else None
@@ -195,10 +223,6 @@ class MixRule(Rule):
         return self
 
 
-class Titles(Strict):
-    en: str
-    ru: str | None = None
-    uk: str | None = None
 
 
 class SalesKind(Strict):
@@ -267,7 +291,7 @@ class DepartmentModelDecision(Strict):
     """Outcomes in tie-break order: on equal points the earlier (simpler) model wins."""
 
     tie_break: list[str]
-    tie_break_reason: str
+    tie_break_reason: Localized
     rules: list[ModelRule]
 
     @field_validator("tie_break")
@@ -333,7 +357,7 @@ class RuleBaseOverlayMeta(Strict):
 
 class DepartmentModelOverlay(Strict):
     tie_break: list[str] | None = None
-    tie_break_reason: str | None = None
+    tie_break_reason: Localized | None = None
     rules: list[ModelRule] = []  # an id of the base replaces that rule; a new id adds one
     disable: list[str] = []
 
