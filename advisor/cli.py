@@ -178,6 +178,37 @@ def _load_profile(item: str, engine):
 
 
 @app.command()
+def ask(
+    lang: LangOption = None,
+    out: Annotated[
+        Optional[str], typer.Option("--out", "-o", help="Where to save the profile (default: profiles/<company>.yaml).", show_default=False)
+    ] = None,
+    answers: Annotated[
+        Optional[str], typer.Option("--answers", help="Run unattended: a YAML file of field: value answers.", show_default=False)
+    ] = None,
+    from_profile: Annotated[
+        Optional[str], typer.Option("--from", help="Pre-fill from a profile (e.g. one made by `advisor derive`); ask only what is missing.", show_default=False)
+    ] = None,
+    resume: Annotated[bool, typer.Option("--resume", help="Continue the questionnaire stopped with Ctrl-C.")] = False,
+    rules: RulesOption = None,
+) -> None:
+    """Answer questions about the company in the terminal (en, ru, uk); get a saved profile and the advice."""
+    from rich.console import Console
+
+    from advisor.ask.command import run_ask
+
+    try:
+        status = run_ask(
+            lang=_language(lang), out=out, answers_file=answers, from_file=from_profile, resume=resume,
+            rules=str(rules) if rules else None, console=Console(highlight=False),
+            interactive=sys.stdin.isatty(), load_engine=_engine, load_profile=_load_profile,
+        )
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+    raise typer.Exit(status)
+
+
+@app.command()
 def explain(
     profile: Annotated[str, typer.Argument(metavar="PROFILE", help="A profile file, or - for stdin.")],
     set_: Annotated[

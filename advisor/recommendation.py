@@ -63,7 +63,7 @@ class LeafTrace:
             if lang != "en":
                 if isinstance(v, bool):
                     return tr("trace.yes" if v else "trace.no", lang)
-                if isinstance(v, str) and has_text(f"choice.{self.field}.{v}"):
+                if isinstance(v, (str, int)) and has_text(f"choice.{self.field}.{v}"):
                     return tr(f"choice.{self.field}.{v}", lang)
             return format_value(v)
 

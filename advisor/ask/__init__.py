@@ -1,0 +1,1 @@
+"""`advisor ask`: the founders' questionnaire (questions as data, answers, the session)."""

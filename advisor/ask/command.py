@@ -1,0 +1,179 @@
+"""`advisor ask` from start to end: questions (or an answers file), the profile file, the advice."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.text import Text
+
+from advisor.ask.questions import builtin_questions
+from advisor.ask.resume import forget_state, load_state, save_state
+from advisor.ask.session import Questionnaire, SessionState, Terminal
+from advisor.errors import ExitStatus, InputError, ProfileError, UsageError
+from advisor.i18n import Translator
+from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, Profile, validate_profile
+
+_YES = {"y", "yes", "д", "да", "т", "так"}
+
+
+class ConsoleTerminal:
+    """A real terminal: rich output, line input with the terminal's own editing."""
+
+    def __init__(self, console: Console) -> None:
+        self.console = console
+
+    def show(self, *renderables: Any) -> None:
+        self.console.print(*renderables)
+
+    def read(self, prompt: str) -> str:
+        return self.console.input(Text(prompt, style="bold"))
+
+
+def profile_file_name(name: str) -> str:
+    """'Зелёный сад, ООО' -> 'зелёный-сад-ооо.yaml': readable, safe in any folder."""
+    slug = re.sub(r"[^\w]+", "-", name.lower()).strip("-_")
+    return (slug or "profile") + ".yaml"
+
+
+def profile_yaml(answers: dict[str, Any], t: Translator) -> str:
+    """The profile as YAML in field order, with a header naming the unknown fields."""
+    import yaml
+
+    data = {name: answers[name] for name in FIELD_NAMES if name in answers}
+    unknown = [name for name in EVIDENCE_FIELDS if name not in data]
+    header = t("ask.file_header", date=dt.date.today().isoformat(), unknown=", ".join(unknown) or t("ask.none"))
+    body = yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100)
+    import textwrap
+
+    comment = "".join(f"# {line}\n" for line in textwrap.wrap(header, 96))
+    return comment + body
+
+
+def write_profile(path: Path, text: str) -> None:
+    from advisor.writers import atomic_output
+
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_output(path) as stream:
+        stream.write(text)
+
+
+def _known_values(profile: Profile) -> dict[str, Any]:
+    return {name: getattr(profile, name) for name in FIELD_NAMES if getattr(profile, name) is not None}
+
+
+def choose_path(state: SessionState, answers: dict[str, Any], terminal: Terminal, t: Translator) -> Path:
+    """--out, else profiles/<name>.yaml; an existing file only with the founder's yes."""
+    path = Path(state.out) if state.out else Path("profiles") / profile_file_name(str(answers["name"]))
+    while path.exists():
+        if path.is_dir():
+            path = path / profile_file_name(str(answers["name"]))
+            continue
+        reply = terminal.read(t("ask.exists", path=path) + " ").strip().lower()
+        if reply in _YES:
+            break
+        other = terminal.read(t("ask.other_path") + " > ").strip()
+        if other:
+            path = Path(other)
+            if path.suffix.lower() not in (".yaml", ".yml") and not path.is_dir():
+                path = path.with_suffix(".yaml")
+    return path
+
+
+def finish(engine: Any, answers: dict[str, Any], path: Path, console: Console, t: Translator) -> None:
+    """Write the profile, then show the advice as `advisor recommend` does and how to re-run it."""
+    from advisor.render.text import render_recommendation
+
+    text = profile_yaml(answers, t)
+    profile = validate_profile(answers, file=str(path))  # the answers were checked one by one; this is the proof
+    write_profile(path, text)
+    console.print(Text(t("ask.written", path=path), style="bold green"))
+    rec = engine.recommend(profile)
+    render_recommendation(rec, console, source=str(path), lang=t.lang)
+    lang = "" if t.lang == "en" else f" --lang {t.lang}"
+    console.print(Text(t("ask.rerun", command=f"advisor recommend {path}{lang}"), style="bold"))
+    console.print(Text(t("ask.change", command=f"advisor ask --from {path}{lang}")))
+
+
+def run_unattended(engine: Any, answers_file: str, state: SessionState, console: Console, t: Translator) -> None:
+    """--answers FILE: a YAML of field: value (as in a profile), merged over --from; no questions."""
+    from advisor.yamlio import load_yaml_file
+
+    doc = load_yaml_file(Path(answers_file))
+    if not isinstance(doc.data, dict):
+        raise InputError("expected a mapping of field: value", file=answers_file, line=1)
+    merged = {**state.answers, **doc.data}
+    profile = validate_profile(merged, file=answers_file, line_of=lambda key: doc.line_of((key,) if key else ()))
+    try:
+        engine.facts(profile)  # the currency must be in the rule base's table
+    except ProfileError as exc:
+        exc.file, exc.line = answers_file, doc.line_of(("currency",))
+        raise
+    answers = _known_values(profile)
+    path = Path(state.out) if state.out else Path("profiles") / profile_file_name(profile.name)
+    if path.exists():
+        raise UsageError(t("ask.exists_unattended", path=path))
+    finish(engine, answers, path, console, t)
+
+
+def run_ask(
+    *,
+    lang: str,
+    out: str | None,
+    answers_file: str | None,
+    from_file: str | None,
+    resume: bool,
+    rules: str | None,
+    console: Console,
+    interactive: bool,
+    load_engine: Any,
+    load_profile: Any,
+) -> int:
+    """The whole command; returns the exit status. AdvisorError passes through to the CLI."""
+    t = Translator(lang)
+    if resume:
+        state, saved_at = load_state(lang=lang)
+        state.lang = lang
+        state.out = out or state.out
+        rules = rules or state.rules
+    else:
+        state, saved_at = SessionState(lang=lang, out=out, rules=rules, source=from_file), ""
+    if answers_file is None and not interactive:
+        raise UsageError(t("ask.no_terminal"))
+    engine = load_engine(Path(rules) if rules else None)
+    if from_file and not resume:
+        record = load_profile(from_file, engine)
+        state.answers = _known_values(record.profile)
+        state.prefilled = list(state.answers)
+    if answers_file is not None:
+        run_unattended(engine, answers_file, state, console, t)
+        return int(ExitStatus.OK)
+
+    terminal = ConsoleTerminal(console)
+    questions = builtin_questions()
+    console.rule(Text(t("ask.title"), style="bold"))
+    if resume:
+        console.print(Text(t("ask.resumed", when=saved_at, count=len(state.answers)), style="cyan"))
+    else:
+        console.print(t("ask.intro", count=len(questions)))
+        console.print(Text(t("ask.keys"), style="dim"))
+        if state.prefilled:
+            console.print(Text(t("ask.prefilled", count=len(state.prefilled), source=from_file), style="cyan"))
+    questionnaire = Questionnaire(questions, state, terminal, currencies=engine.rates)
+    try:
+        answers = questionnaire.run()
+        path = choose_path(state, answers, terminal, t)
+    except (KeyboardInterrupt, EOFError):
+        saved = save_state(state)
+        command = "advisor ask --resume" + ("" if lang == "en" else f" --lang {lang}")
+        console.print()
+        console.print(Text(t("ask.saved_resume", count=len(state.answers), path=saved, command=command),
+                           style="bold yellow"))
+        return 130
+    finish(engine, answers, path, console, t)
+    forget_state()
+    return int(ExitStatus.OK)
+
