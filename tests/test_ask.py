@@ -356,3 +356,12 @@ def test_answers_file_merges_over_from(cli, tmp_path, monkeypatch):
     assert result.exit_code == 0, result.stderr
     saved = yaml.safe_load((tmp_path / "o.yaml").read_text())
     assert saved["close_rate"] == 0.4 and saved["name"] == "HomeGoods Online"
+
+
+def test_readme_shows_a_recorded_session_of_the_real_questionnaire():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "](docs/ask-session.svg)" in readme
+    svg = (ROOT / "docs" / "ask-session.svg").read_text(encoding="utf-8").replace("&#160;", " ")
+    for question in builtin_questions()[:3]:
+        assert question.text.en.replace("'", "&#x27;") in svg or question.text.en in svg
+    assert "Your answers" in svg and "Run it again: advisor recommend" in svg
