@@ -268,6 +268,9 @@ FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
 # Fields that say something about the company; `name` and `currency` only label it.
 EVIDENCE_FIELDS: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in ("name", "currency"))
 
+# Keys a profile file may carry that are about the profile, not the company.
+META_KEYS = frozenset({"derived_from"})
+
 _MESSAGES = {
     "missing": "required",
     "extra_forbidden": "not a profile field",
@@ -309,6 +312,8 @@ def validate_profile(
     cleaned: dict[str, Any] = {}
     for key, value in data.items():
         key = str(key).strip()
+        if key in META_KEYS:
+            continue
         if _is_unknown(value) and key != "name":
             continue
         cleaned[key] = value.strip() if isinstance(value, str) and key == "name" else value

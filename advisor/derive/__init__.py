@@ -1,0 +1,1 @@
+"""`advisor derive`: a profile measured from a CRM or order export (columnar, with polars)."""
