@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import Any, IO
 
 from advisor.engine import Engine
 from advisor.errors import AdvisorError, ProfileError
@@ -64,11 +64,13 @@ def score_batch(
     stdout: IO[str] | None = None,
     fail_fast: bool = False,
     progress: Callable[[int], None] | None = None,
+    on_scored: Callable[[Any, str], None] | None = None,
 ) -> Summary:
     """Score every record of `inputs`, writing `fmt` to `output` (or stdout).
 
     With `fail_fast`, the first bad record stops the run and no output file is written.
-    `progress`, if given, is called with the count of records read so far.
+    `progress`, if given, is called with the count of records read so far; `on_scored`
+    with each scored profile and its source (e.g. to write its report).
     """
     if output is not None:
         refuse_overwriting_inputs(output, inputs)
@@ -102,6 +104,8 @@ def score_batch(
                 _check_duplicate(record.profile.name, record.source, first_seen, report)
                 summary.scored += 1
                 summary.per_model[rec.department_model.id] += 1
+                if on_scored is not None:
+                    on_scored(record.profile, record.source)
                 if writer is not None:
                     writer.write(record.source, rec)
                 else:

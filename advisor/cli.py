@@ -143,6 +143,10 @@ def score(
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Stop at the first bad record (no output file is written).")
     ] = False,
+    report_dir: Annotated[
+        Optional[Path], typer.Option("--report-dir", help="Also write an HTML report per profile and a sortable index.html here.", show_default=False)
+    ] = None,
+    lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
     """Score many profiles; bad records are reported on stderr and the rest are still scored."""
@@ -150,11 +154,18 @@ def score(
 
     try:
         engine = _engine(rules)
+        reports = None
+        if report_dir is not None:
+            from advisor.report.write import ReportFolder
+
+            reports = ReportFolder(report_dir, engine, _language(lang))
         with _progress_bar(enabled=_show_progress(format, output)) as progress:
             summary = score_batch(
                 engine, inputs, fmt=format.value, output=output, trace=trace, report=_stderr,
-                fail_fast=fail_fast, progress=progress,
+                fail_fast=fail_fast, progress=progress, on_scored=reports.add if reports else None,
             )
+        if reports is not None and not summary.stopped_early:
+            _stderr(f"reports: {len(reports.rows)} in {report_dir}; open {reports.finish()}")
     except AdvisorError as exc:
         raise _fail(exc) from None
     _stderr(summary.describe())
@@ -242,6 +253,29 @@ def derive(
     except AdvisorError as exc:
         raise _fail(exc) from None
     raise typer.Exit(status)
+
+
+@app.command()
+def report(
+    profile: Annotated[str, typer.Argument(metavar="PROFILE", help="A profile YAML (or one-row CSV/JSON) file.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="report.html (self-contained) or report.md.")],
+    lang: LangOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """A client report: model, staffing plan, inside/outside split, roadmap, checklist, reasons, what would change it."""
+    from advisor.report.write import format_of, report_text, write_report
+    from advisor.writers import refuse_overwriting_inputs
+
+    try:
+        fmt = format_of(output)
+        refuse_overwriting_inputs(output, [profile])
+        engine = _engine(rules)
+        record = _load_profile(profile, engine)
+        text, _ = report_text(engine, record.profile, source=record.source, lang=_language(lang), fmt=fmt)
+        write_report(output, text)
+    except AdvisorError as exc:
+        raise _fail(exc) from None
+    _stderr(f"report written to {output}")
 
 
 @app.command()

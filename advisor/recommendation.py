@@ -26,16 +26,17 @@ class Note:
     """A remark on an actual value (e.g. a currency conversion), translatable: a catalogue key and values."""
 
     key: str
-    values: dict[str, str]
+    values: dict[str, "str | Note"]
 
-    def __init__(self, key: str, **values: str) -> None:
+    def __init__(self, key: str, **values: "str | Note") -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "values", values)
 
     def text(self, lang: str = "en") -> str:
         from advisor.i18n import tr
 
-        return tr(self.key, lang, **self.values)
+        values = {k: v.text(lang) if isinstance(v, Note) else v for k, v in self.values.items()}
+        return tr(self.key, lang, **values)
 
     def __str__(self) -> str:
         return self.text()

@@ -57,6 +57,13 @@ def _localized_texts(rule_base) -> list[tuple[str, Localized]]:
     named += [(k.id, k.source.says) for k in rule_base.technologies.kinds]
     for item in rule_base.technologies.technologies:
         named += [(f"{item.id}.title", item.title), (f"{item.id}.says", item.source.says)]
+    staffing = rule_base.staffing
+    named += [("stages_source", staffing.stages_source.says)]
+    named += [(f"norms.{n}.unit", getattr(staffing.norms, n).unit) for n in type(staffing.norms).model_fields]
+    for stage in staffing.stages:
+        named += [(f"stage{stage.stage}.title", stage.title), (f"stage{stage.stage}.step", stage.step)]
+    for role_id, role in staffing.roles.items():
+        named += [(f"roles.{role_id}.title", role.title), (f"roles.{role_id}.kpis", role.kpis)]
     return named
 
 

@@ -51,6 +51,7 @@ class RuleBase:
     # where each rule (by id; checklist items as tech.<id>) is written, for located warnings
     locations: dict[str, tuple[LocatedDocument, tuple[Any, ...]]] = field(default_factory=dict, repr=False,
                                                                            compare=False)
+    staffing: schema.StaffingFile | None = None  # norms for staffing plans (staffing.yaml, optional)
     extends: str | None = None  # the label of the rule base this one extends
     own_rules: frozenset[str] | None = None  # in an overlay: the rules it adds or replaces
 
@@ -185,6 +186,7 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
     meta: schema.RuleBaseMeta = parsed["rulebase.yaml"]
     documents = tuple(meta.documents)
     _check_cross_references(docs, parsed, documents)
+    staffing = read_staffing(root, digest, docs, documents)
     return RuleBase(
         path=root,
         meta=meta,
@@ -195,7 +197,33 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
         documents=documents,
         files=docs,
         locations=rule_locations(docs),
+        staffing=staffing,
     )
+
+
+STAFFING_FILE = "staffing.yaml"
+
+
+def read_staffing(root: Path, digest: Any, docs: dict[str, LocatedDocument],
+                  documents: tuple[str, ...]) -> schema.StaffingFile | None:
+    """staffing.yaml if the folder has one: validated, hashed, its sources checked."""
+    path = root / STAFFING_FILE
+    if not path.is_file():
+        return None
+    doc, raw = read_rule_file(path)
+    digest.update(STAFFING_FILE.encode() + b"\0" + raw + b"\0")
+    docs[STAFFING_FILE] = doc
+    staffing = _validate(doc, schema.StaffingFile)
+    sources = [(("norms", name, "source"), getattr(staffing.norms, name).source)
+               for name in schema.StaffingNorms.model_fields]
+    sources.append((("stages_source",), staffing.stages_source))
+    for where, source in sources:
+        if source.document not in documents:
+            raise RuleBaseError(
+                f"'{source.document}' is not one of the rule base's documents" + did_you_mean(source.document, documents),
+                file=doc.file, line=doc.line_of((*where, "document")), key=_dotted((*where, "document")),
+            )
+    return staffing
 
 
 def rule_locations(docs: dict[str, LocatedDocument]) -> dict[str, tuple[LocatedDocument, tuple[Any, ...]]]:

@@ -139,6 +139,9 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
                                       documents=list(documents), currency=currency)
 
     _check_overlay_sources(docs, parsed, documents)
+    from advisor.rulebase.loader import read_staffing
+
+    staffing = read_staffing(root, digest, docs, tuple(documents)) or base.staffing  # an own file replaces the base's
     return RuleBase(
         path=root,
         meta=merged_meta,
@@ -151,6 +154,7 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
         locations=locations,
         extends=base.label,
         own_rules=frozenset(own),
+        staffing=staffing,
     )
 
 

@@ -375,3 +375,92 @@ class TechnologiesOverlay(Strict):
     kinds: list[SalesKind] = []
     technologies: list[Technology] = []
     disable: list[str] = []
+
+
+# ---- staffing.yaml: norms for the staffing plan, and the stage roadmap ------------------------
+class Norm(Strict):
+    value: float = Field(gt=0)
+    unit: Localized
+    source: Source
+
+
+class Tier(Strict):
+    below: float | None = None  # average deal size in USD; the last tier has none
+    value: float = Field(gt=0)
+
+
+class TieredNorm(Strict):
+    unit: Localized
+    tiers: list[Tier] = Field(min_length=1)
+    source: Source
+
+    @model_validator(mode="after")
+    def _ascending_with_an_open_top(self) -> "TieredNorm":
+        limits = [t.below for t in self.tiers]
+        if limits[-1] is not None or any(b is None for b in limits[:-1]):
+            raise ValueError("every tier but the last needs `below`; the last has none")
+        if limits[:-1] != sorted(limits[:-1]):  # type: ignore[type-var]
+            raise ValueError("tiers must be in ascending order of `below`")
+        return self
+
+    def value_for(self, amount: float) -> float:
+        return next(t.value for t in self.tiers if t.below is None or amount < t.below)
+
+
+class StaffingNorms(Strict):
+    leads_per_qualifier: Norm
+    open_deals_per_closer: Norm
+    assumed_close_rate: Norm
+    clients_per_account_manager: TieredNorm
+    sellers_per_head_of_sales: Norm
+
+    @field_validator("assumed_close_rate")
+    @classmethod
+    def _a_share(cls, value: Norm) -> Norm:
+        if value.value > 1:
+            raise ValueError("a close rate is at most 1")
+        return value
+
+
+class Stage(Strict):
+    stage: int = Field(ge=1, le=4)
+    title: Localized
+    step: Localized
+
+
+class LocalizedList(Strict):
+    en: list[str] = Field(min_length=1)
+    ru: list[str] | None = None
+    uk: list[str] | None = None
+
+    def get(self, lang: str = "en") -> list[str]:
+        return getattr(self, lang, None) or self.en
+
+    def missing(self) -> list[str]:
+        return [lang for lang in LANGUAGES if not getattr(self, lang)]
+
+
+class Role(Strict):
+    title: Localized
+    kpis: LocalizedList
+
+
+STAFF_ROLES = ("full_cycle", "qualifier", "closer", "account_manager", "head_of_sales")
+
+
+class StaffingFile(Strict):
+    norms: StaffingNorms
+    stages: list[Stage]
+    stages_source: Source
+    target_stage: dict[str, int]
+    roles: dict[str, Role]
+
+    @model_validator(mode="after")
+    def _complete(self) -> "StaffingFile":
+        if sorted(s.stage for s in self.stages) != [1, 2, 3, 4]:
+            raise ValueError("stages must describe stages 1, 2, 3 and 4 once each")
+        if sorted(self.target_stage) != sorted(DEPARTMENT_MODELS):
+            raise ValueError(f"target_stage needs each of {', '.join(DEPARTMENT_MODELS)}")
+        if sorted(self.roles) != sorted(STAFF_ROLES):
+            raise ValueError(f"roles must be exactly {', '.join(STAFF_ROLES)}")
+        return self

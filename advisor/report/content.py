@@ -1,0 +1,65 @@
+"""Everything a report shows, gathered once: the recommendation, why, what would change it,
+the staffing plan, the roadmap, the unknowns, and the rule base."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from advisor.engine import Engine
+from advisor.explain import Explanation, explain
+from advisor.i18n import Translator
+from advisor.profile import Profile
+from advisor.recommendation import Recommendation
+from advisor.rulebase.schema import StaffingFile
+from advisor.staffing import Roadmap, StaffingPlan, plan_roadmap, plan_staffing
+
+
+@dataclass
+class ReportContent:
+    recommendation: Recommendation
+    explanation: Explanation
+    staffing: StaffingFile | None
+    plan: StaffingPlan | None
+    roadmap: Roadmap | None
+    facts: dict[str, Any]
+    source: str | None
+    date: dt.date
+    t: Translator
+
+    @property
+    def lang(self) -> str:
+        return self.t.lang
+
+    def role_title(self, role: str) -> str:
+        assert self.staffing is not None
+        return self.staffing.roles[role].title.get(self.lang)
+
+    def describe_value(self, field: str, value: Any) -> str:
+        from advisor.recommendation import LeafTrace
+
+        if value is None:
+            return self.t("ask.dont_know")
+        return LeafTrace(field, "eq", value, value, True).describe(self.lang).split(" = ", 1)[1]
+
+    def change_text(self, changes: dict[str, Any]) -> str:
+        parts = []
+        for field, value in changes.items():
+            before = getattr(self.recommendation.profile, field)
+            parts.append(f"{self.t.field(field)}: {self.describe_value(field, before)} → {self.describe_value(field, value)}")
+        return "; ".join(parts)
+
+
+def build_report(engine: Engine, profile: Profile, *, source: str | None, lang: str,
+                 date: dt.date | None = None) -> ReportContent:
+    rec = engine.recommend(profile)
+    explanation = explain(engine, profile)
+    facts = engine.facts(profile)
+    staffing = engine.rule_base.staffing
+    plan = roadmap = None
+    if staffing is not None:
+        plan = plan_staffing(facts, rec.department_model.id, staffing)
+        roadmap = plan_roadmap(facts, plan, staffing)
+    return ReportContent(rec, explanation, staffing, plan, roadmap, facts, source, date or dt.date.today(),
+                         Translator(lang))

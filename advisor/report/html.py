@@ -1,0 +1,252 @@
+"""The report as one self-contained HTML file: inline CSS and SVG, no script, no network, printable.
+The index page of `score --report-dir` has a small inline script that sorts its table."""
+
+from __future__ import annotations
+
+from html import escape
+from typing import Any
+
+from advisor.report import svg
+from advisor.report.content import ReportContent
+from advisor.rulebase.schema import TECHNOLOGY_GROUPS
+
+CSS = """
+:root { --ink:#1f2328; --muted:#59636e; --line:#d0d7de; --accent:#2e7d32; }
+* { box-sizing: border-box; }
+body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; color: var(--ink);
+       margin: 0; background: #f6f8fa; }
+main { max-width: 900px; margin: 0 auto; padding: 24px 28px 48px; background: #fff; }
+h1 { font-size: 26px; margin: 0 0 4px; } h2 { font-size: 19px; margin: 28px 0 8px; border-bottom: 1px solid var(--line); }
+h3 { font-size: 15px; margin: 16px 0 6px; }
+.meta, .muted, footer { color: var(--muted); font-size: 13px; }
+.summary { font-size: 17px; background: #eef6ee; border-left: 4px solid var(--accent); padding: 10px 14px; }
+.grid { display: grid; grid-template-columns: 1fr; gap: 12px; }
+figure { margin: 0; } figcaption { font-weight: 600; margin-bottom: 4px; }
+svg text { font: 13px system-ui, sans-serif; fill: var(--ink); } svg text.win { font-weight: 700; }
+svg .org { fill: #fff; stroke: #5c7cba; stroke-width: 1.5; } svg .org.head { stroke: var(--accent); }
+svg .org-count { font-weight: 700; }
+table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 5px 8px;
+        border-bottom: 1px solid var(--line); vertical-align: top; } td.num, th.num { text-align: right; }
+ul.checklist { list-style: none; padding-left: 4px; } ul.checklist li { margin: 3px 0; }
+.reason { margin: 8px 0; } .reason code { background: #f0f2f4; padding: 0 4px; border-radius: 3px; }
+.source { color: var(--muted); font-size: 13px; margin-left: 16px; }
+ul.roadmap li.done { color: var(--muted); }
+@media print { body { background: #fff; } main { padding: 0; max-width: none; }
+  section { break-inside: avoid; } input[type=checkbox] { -webkit-appearance: checkbox; } }
+"""
+
+
+def _section(section_id: str, title: str, body: str) -> str:
+    return f'<section id="{section_id}"><h2>{escape(title)}</h2>{body}</section>'
+
+
+def _reason(trace: Any, effect: str, content: ReportContent) -> str:
+    lang = content.lang
+    return (f'<div class="reason"><b>{escape(effect)}</b> <code>{escape(trace.rule)}</code> '
+            f'{escape(trace.why(lang))}<div class="source"><i>{escape(trace.source.document)}</i>: '
+            f'{escape(trace.source.says.get(lang))}</div></div>')
+
+
+def _people(content: ReportContent, count: int | None) -> str:
+    return "?" if count is None else str(count)
+
+
+def summary_text(content: ReportContent) -> str:
+    t, rec = content.t, content.recommendation
+    total = content.plan.total if content.plan else None
+    return t("report.summary_text", model=t(f"model_short.{rec.department_model.id}"),
+             people=total if total is not None else t("report.people_unknown"),
+             inside=f"{rec.sales_mix.inside_share:.0%}", outside=f"{rec.sales_mix.outside_share:.0%}",
+             items=len(rec.applied_technologies))
+
+
+def _staffing(content: ReportContent) -> str:
+    t, plan = content.t, content.plan
+    if plan is None:
+        return ""
+    roles = [r for r in plan.roles if r.role != "head_of_sales"]
+    head = plan.by_role()["head_of_sales"]
+    chart = svg.org_chart((content.role_title("head_of_sales"), _people(content, head.count)),
+                          [(content.role_title(r.role), _people(content, r.count)) for r in roles])
+    rows = []
+    for need in plan.roles:
+        how = escape(need.basis.text(content.lang)) if need.basis is not None else escape(t("report.needs", fields=", ".join(need.needs)))
+        if need.peak_extra:
+            how += "<br>" + escape(t("report.peak", extra=need.peak_extra))
+        rows.append(f'<tr><td>{escape(content.role_title(need.role))}</td>'
+                    f'<td class="num">{_people(content, need.count)}</td><td>{how}</td></tr>')
+    rows.append(f'<tr><th>{escape(t("report.total"))}</th><th class="num">{_people(content, plan.total)}</th><td></td></tr>')
+    table = (f'<table id="staffing-table"><thead><tr><th>{escape(t("report.role"))}</th><th class="num">'
+             f'{escape(t("report.people"))}</th><th>{escape(t("report.how"))}</th></tr></thead>'
+             f'<tbody>{"".join(rows)}</tbody></table>')
+    return _section("org", t("report.org"), f'<figure id="org-chart">{chart}</figure>{table}')
+
+
+def _roadmap(content: ReportContent) -> str:
+    t, roadmap, staffing = content.t, content.roadmap, content.staffing
+    if roadmap is None or staffing is None or content.plan is None:
+        return ""
+    lang = content.lang
+    stages = {s.stage: s for s in staffing.stages}
+    head = (t("report.stage_now", stage=roadmap.current_stage) if roadmap.current_stage
+            else t("report.stage_unknown")) + " · " + t("report.stage_target", stage=roadmap.target_stage)
+    items = []
+    for step in roadmap.steps:
+        stage = stages[step.stage]
+        done = f' <span class="muted">({escape(t("report.done"))})</span>' if step.done else ""
+        items.append(f'<li class="{"done" if step.done else "todo"}"><b>{step.stage}. {escape(stage.title.get(lang))}</b>'
+                     f'{done}: {escape(stage.step.get(lang))}</li>')
+    roles = ", ".join(f"{content.role_title(r.role)} {_people(content, r.count)}" for r in content.plan.roles)
+    hire = t("report.hire", roles=roles)
+    team, to_add = content.facts.get("sales_team_size"), roadmap.hires.get("total_to_add")
+    if to_add is not None and team is not None:
+        hire += " (" + t("report.to_add", count=to_add, team=team) + ")"
+    items.append(f'<li class="todo"><b>{escape(hire)}</b></li>')
+    kpis = "".join(
+        f'<tr><td>{escape(content.role_title(r.role))}</td><td>{escape(", ".join(staffing.roles[r.role].kpis.get(lang)))}</td></tr>'
+        for r in content.plan.roles)
+    source = staffing.stages_source
+    body = (f'<p>{escape(head)}</p><ul class="roadmap">{"".join(items)}</ul>'
+            f'<p class="source"><i>{escape(source.document)}</i>: {escape(source.says.get(lang))}</p>'
+            f'<h3>{escape(t("report.kpis"))}</h3><table id="kpi-table"><tbody>{kpis}</tbody></table>')
+    return _section("roadmap", t("report.roadmap"), body)
+
+
+def _checklist(content: ReportContent) -> str:
+    t, rec, lang = content.t, content.recommendation, content.lang
+    parts = []
+    for group in TECHNOLOGY_GROUPS:
+        items = [i for i in rec.applied_technologies if i.group == group]
+        if items:
+            lis = "".join(f'<li><label><input type="checkbox"> {escape(i.title.get(lang) or i.title["en"])}</label></li>'
+                          for i in items)
+            parts.append(f'<h3>{escape(t(f"group.{group}"))}</h3><ul class="checklist">{lis}</ul>')
+    if rec.possible_technologies:
+        lis = "".join(
+            f'<li><label><input type="checkbox"> {escape(i.title.get(lang) or i.title["en"])}</label> '
+            f'<span class="muted">({escape(t("rec.depends_on", fields=", ".join(i.trace.unknown_fields())))})</span></li>'
+            for i in rec.possible_technologies)
+        parts.append(f'<h3>{escape(t("rec.possible"))}</h3><ul class="checklist">{lis}</ul>')
+    return _section("checklist", t("report.checklist"), "".join(parts))
+
+
+def _reasons(content: ReportContent) -> str:
+    t, rec = content.t, content.recommendation
+    model, mix = rec.department_model, rec.sales_mix
+    body = [f'<h3>{escape(t(f"model.{model.id}"))}</h3>']
+    body += [_reason(r, f"+{r.effect['points'][model.id]:g}", content) for r in model.reasons]
+    if not model.reasons:
+        body.append(f'<p>{escape(t("rec.nothing_fired"))}</p>')
+    body.append(f'<h3>{escape(t("rec.inside", share=f"{mix.inside_share:.0%}"))}</h3>')
+    body.append(f'<p class="muted">{escape(t("rec.mix_start", share=f"{mix.base_inside_share:.0%}"))}</p>')
+    body += [_reason(r, f"{r.effect['inside_shift']:+.0%}", content) for r in mix.reasons]
+    if mix.hybrid:
+        body.append(f'<p><b>{escape(t("rec.hybrid"))}</b></p>')
+        body += [_reason(r, t("rec.hybrid_tag"), content) for r in mix.hybrid_reasons]
+    return _section("reasons", t("report.reasons"), "".join(body))
+
+
+def _changes(content: ReportContent) -> str:
+    t, exp = content.t, content.explanation
+    items = [f'<li>{escape(t("report.change_to", model=t(f"model_short.{c.to}"), changes=content.change_text(c.changes)))}</li>'
+             for c in exp.counterfactuals]
+    for impact in exp.unknown_impacts:
+        outcomes = "; ".join(f"{content.describe_value(impact.field, v)} → {t(f'model_short.{m}')}"
+                             for v, m in impact.outcomes)
+        items.append(f'<li>{escape(t("report.unknown_impact", field=t.field(impact.field), outcomes=outcomes))}</li>')
+    body = f'<ul>{"".join(items)}</ul>' if items else f'<p>{escape(t("report.no_change"))}</p>'
+    return _section("change", t("report.change"), body)
+
+
+def _unknown(content: ReportContent) -> str:
+    t, rec = content.t, content.recommendation
+    if not rec.unknown_fields:
+        return _section("unknown", t("report.unknown"), f'<p>{escape(t("report.unknown_none"))}</p>')
+    items = "".join(f"<li>{escape(t.field(f))} <code>{escape(f)}</code></li>" for f in rec.unknown_fields)
+    return _section("unknown", t("report.unknown"), f'<ul>{items}</ul><p class="muted">{escape(t("rec.unknown_note"))}</p>')
+
+
+def _norms(content: ReportContent) -> str:
+    if content.staffing is None:
+        return ""
+    norms = content.staffing.norms
+    rows = []
+    for name in type(norms).model_fields:
+        norm = getattr(norms, name)
+        value = ", ".join(f"{'< ' + format(t.below, ',.0f') if t.below else '≥'} {t.value:g}" for t in norm.tiers) \
+            if hasattr(norm, "tiers") else f"{norm.value:g}"
+        rows.append(f'<tr><td>{escape(norm.unit.get(content.lang))}</td><td class="num">{escape(value)}</td>'
+                    f'<td>{escape(norm.source.benchmark or "")}</td></tr>')
+    return _section("norms", content.t("report.sources"), f'<table id="norms-table"><tbody>{"".join(rows)}</tbody></table>')
+
+
+def render_html(content: ReportContent) -> str:
+    t, rec = content.t, content.recommendation
+    model = rec.department_model
+    scores = [(t(f"model_short.{m}"), s, m == model.id) for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
+    mix = rec.sales_mix
+    charts = (f'<div class="grid"><figure id="score-chart"><figcaption>{escape(t("report.scores"))}</figcaption>'
+              f'{svg.score_chart(scores)}</figure>'
+              f'<figure id="mix-chart"><figcaption>{escape(t("report.mix"))}</figcaption>'
+              f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=f"{mix.inside_share:.0%}"), t("rec.outside", share=f"{mix.outside_share:.0%}"))}'
+              f'</figure></div>')
+    title = t("report.title", name=rec.profile.name)
+    meta = " · ".join(x for x in (content.source or "", content.date.isoformat()) if x)
+    footer = t("report.footer", name=rec.rule_base_name, version=rec.rule_base_version, sha=rec.rule_base_sha256,
+               date=content.date.isoformat())
+    body = "".join([
+        f"<h1>{escape(title)}</h1><p class=\"meta\">{escape(meta)}</p>",
+        _section("summary", t("report.summary"),
+                 f'<p class="summary"><b>{escape(t(f"model.{model.id}"))}</b><br>{escape(summary_text(content))}</p>{charts}'),
+        _staffing(content), _roadmap(content), _checklist(content), _reasons(content), _changes(content),
+        _unknown(content), _norms(content),
+        f"<footer><p>{escape(footer)}</p></footer>",
+    ])
+    return (f'<!doctype html>\n<html lang="{content.lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f"<title>{escape(title)}</title><style>{CSS}</style></head><body><main>{body}</main></body></html>\n")
+
+
+SORT_SCRIPT = """
+document.querySelectorAll('#index-table th').forEach(function (th, column) {
+  th.addEventListener('click', function () {
+    var body = document.querySelector('#index-table tbody');
+    var rows = Array.prototype.slice.call(body.rows);
+    var up = th.getAttribute('aria-sort') !== 'ascending';
+    rows.sort(function (a, b) {
+      var x = a.cells[column].getAttribute('data-value'), y = b.cells[column].getAttribute('data-value');
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var order = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : x.localeCompare(y);
+      return up ? order : -order;
+    });
+    rows.forEach(function (row) { body.appendChild(row); });
+    document.querySelectorAll('#index-table th').forEach(function (h) { h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', up ? 'ascending' : 'descending');
+  });
+});
+document.body.setAttribute('data-sortable', 'ready');
+"""
+
+
+def render_index(rows: list[dict[str, Any]], t: Any) -> str:
+    """rows: name, href, model, model_label, inside, headcount, items, unknown."""
+    head = [("report.company", "name"), ("report.model", "model_label"), ("report.inside", "inside"),
+            ("report.headcount", "headcount"), ("report.items", "items"), ("report.unknowns", "unknown")]
+    th = "".join(f'<th scope="col">{escape(t(key))}</th>' for key, _ in head)
+    body = []
+    for row in rows:
+        cells = [f'<td data-value="{escape(row["name"])}"><a href="{escape(row["href"])}">{escape(row["name"])}</a></td>',
+                 f'<td data-value="{escape(row["model_label"])}">{escape(row["model_label"])}</td>',
+                 f'<td class="num" data-value="{row["inside"]:.4f}">{row["inside"]:.0%}</td>',
+                 f'<td class="num" data-value="{-1 if row["headcount"] is None else row["headcount"]}">'
+                 f'{"?" if row["headcount"] is None else row["headcount"]}</td>',
+                 f'<td class="num" data-value="{row["items"]}">{row["items"]}</td>',
+                 f'<td class="num" data-value="{row["unknown"]}">{row["unknown"]}</td>']
+        body.append(f"<tr>{''.join(cells)}</tr>")
+    title = t("report.index_title")
+    return (f'<!doctype html>\n<html lang="{t.lang}"><head><meta charset="utf-8">'
+            f'<meta name="viewport" content="width=device-width, initial-scale=1"><title>{escape(title)}</title>'
+            f'<style>{CSS} th {{ cursor: pointer; }}</style></head><body><main><h1>{escape(title)}</h1>'
+            f'<p class="muted">{escape(t("report.index_hint"))}</p>'
+            f'<table id="index-table"><thead><tr>{th}</tr></thead><tbody>{"".join(body)}</tbody></table>'
+            f"</main><script>{SORT_SCRIPT}</script></body></html>\n")

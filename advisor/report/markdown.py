@@ -1,0 +1,63 @@
+"""The report as Markdown: the same content as the HTML, tables instead of charts."""
+
+from __future__ import annotations
+
+from advisor.report.content import ReportContent
+from advisor.report.html import summary_text
+from advisor.rulebase.schema import TECHNOLOGY_GROUPS
+
+
+def render_report_markdown(content: ReportContent) -> str:
+    t, rec, lang = content.t, content.recommendation, content.lang
+    model, mix = rec.department_model, rec.sales_mix
+    out = [f"# {t('report.title', name=rec.profile.name)}", ""]
+    out += [" · ".join(x for x in (f"`{content.source}`" if content.source else "", content.date.isoformat()) if x), ""]
+    out += [f"## {t('report.summary')}", "", f"**{t(f'model.{model.id}')}**", "", summary_text(content), ""]
+    out += [f"### {t('report.scores')}", "", t("md.model_points"), "|---|---:|"]
+    out += [f"| {t(f'model_short.{m}')} | {s:g} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
+    out += ["", f"### {t('report.mix')}", "",
+            f"{t('rec.inside', share=f'{mix.inside_share:.0%}')} · {t('rec.outside', share=f'{mix.outside_share:.0%}')}", ""]
+    if content.plan is not None:
+        out += [f"## {t('report.staffing')}", "", f"| {t('report.role')} | {t('report.people')} | {t('report.how')} |",
+                "|---|---:|---|"]
+        for need in content.plan.roles:
+            how = need.basis.text(lang) if need.basis is not None else t("report.needs", fields=", ".join(need.needs))
+            if need.peak_extra:
+                how += "; " + t("report.peak", extra=need.peak_extra)
+            out.append(f"| {content.role_title(need.role)} | {'?' if need.count is None else need.count} | {how} |")
+        total = content.plan.total
+        out += [f"| **{t('report.total')}** | **{'?' if total is None else total}** | |", ""]
+    if content.roadmap is not None and content.staffing is not None:
+        roadmap, stages = content.roadmap, {s.stage: s for s in content.staffing.stages}
+        out += [f"## {t('report.roadmap')}", ""]
+        out += [(t("report.stage_now", stage=roadmap.current_stage) if roadmap.current_stage else t("report.stage_unknown"))
+                + " · " + t("report.stage_target", stage=roadmap.target_stage), ""]
+        for step in roadmap.steps:
+            stage = stages[step.stage]
+            mark = "x" if step.done else " "
+            out.append(f"- [{mark}] **{step.stage}. {stage.title.get(lang)}**: {stage.step.get(lang)}")
+        out += ["", f"### {t('report.kpis')}", ""]
+        out += [f"- **{content.role_title(r.role)}**: {', '.join(content.staffing.roles[r.role].kpis.get(lang))}"
+                for r in content.plan.roles]
+        out.append("")
+    out += [f"## {t('report.checklist')}", ""]
+    for group in TECHNOLOGY_GROUPS:
+        items = [i for i in rec.applied_technologies if i.group == group]
+        if items:
+            out += [f"### {t(f'group.{group}')}", ""] + [f"- [ ] {i.title.get(lang) or i.title['en']}" for i in items] + [""]
+    out += [f"## {t('report.reasons')}", ""]
+    for r in model.reasons:
+        out.append(f"- **+{r.effect['points'][model.id]:g}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
+                   f"{r.source.says.get(lang)}")
+    for r in mix.reasons:
+        out.append(f"- **{r.effect['inside_shift']:+.0%}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
+                   f"{r.source.says.get(lang)}")
+    out += ["", f"## {t('report.change')}", ""]
+    changes = [t("report.change_to", model=t(f"model_short.{c.to}"), changes=content.change_text(c.changes))
+               for c in content.explanation.counterfactuals]
+    out += [f"- {c}" for c in changes] or [t("report.no_change")]
+    out += ["", f"## {t('report.unknown')}", ""]
+    out += [f"- {t.field(f)} (`{f}`)" for f in rec.unknown_fields] or [t("report.unknown_none")]
+    out += ["", t("report.footer", name=rec.rule_base_name, version=rec.rule_base_version, sha=rec.rule_base_sha256,
+                  date=content.date.isoformat()), ""]
+    return "\n".join(out)

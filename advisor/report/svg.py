@@ -1,0 +1,83 @@
+"""Inline SVG charts: no script, no font files, no network; text escaped."""
+
+from __future__ import annotations
+
+from html import escape
+
+GREEN, BLUE, MAGENTA, AMBER, GREY = "#2e7d32", "#5c7cba", "#8e3b8e", "#d89b1d", "#9e9e9e"
+
+
+def score_chart(scores: list[tuple[str, float, bool]], width: int = 640) -> str:
+    """Horizontal bars, one per model: (label, points, is the winner); negative points go left of 0."""
+    row, label_width, pad = 30, 230, 40
+    low = min(0.0, *(s for _, s, _ in scores))
+    high = max(1.0, *(s for _, s, _ in scores))
+    span = (width - label_width - pad) / (high - low)
+    zero = label_width + (0 - low) * span
+    height = row * len(scores) + 10
+    parts = [f'<svg class="chart" id="score-svg" role="img" viewBox="0 0 {width} {height}" width="100%" '
+             f'xmlns="http://www.w3.org/2000/svg" aria-label="scores">']
+    for i, (label, score, winner) in enumerate(scores):
+        y = i * row + 5
+        x0, x1 = sorted((zero, zero + score * span))
+        colour = GREEN if winner else BLUE
+        parts.append(f'<text x="{label_width - 8}" y="{y + 18}" text-anchor="end" class="label'
+                     f'{" win" if winner else ""}">{escape(label)}</text>')
+        parts.append(f'<rect class="bar" x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 1):.1f}" height="20" '
+                     f'fill="{colour}" rx="3"/>')
+        parts.append(f'<text x="{max(x1, zero) + 6:.1f}" y="{y + 18}" class="value">{score:g}</text>')
+    parts.append(f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="{GREY}" stroke-width="1"/>')
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def mix_chart(inside: float, inside_label: str, outside_label: str, width: int = 640) -> str:
+    """One stacked bar: inside (remote) and outside (field) shares."""
+    bar = width - 20
+    cut = bar * inside
+    return (
+        f'<svg class="chart" id="mix-svg" role="img" viewBox="0 0 {width} 70" width="100%" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="inside and outside">'
+        f'<rect class="bar" x="10" y="10" width="{cut:.1f}" height="28" fill="{MAGENTA}"/>'
+        f'<rect class="bar" x="{10 + cut:.1f}" y="10" width="{bar - cut:.1f}" height="28" fill="{AMBER}"/>'
+        f'<text x="10" y="58" class="label">{escape(inside_label)}</text>'
+        f'<text x="{width - 10}" y="58" text-anchor="end" class="label">{escape(outside_label)}</text>'
+        "</svg>"
+    )
+
+
+def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 720) -> str:
+    """The head of sales on top, one box per role below, joined by lines: (title, headcount text)."""
+    box_w, box_h, gap = 200, 62, 20
+    count = max(len(roles), 1)
+    box_w = min(box_w, (width - gap * (count + 1)) / count)
+    total = count * box_w + (count - 1) * gap
+    left = (width - total) / 2
+    head_x = (width - 220) / 2
+    parts = [f'<svg class="chart" id="org-svg" role="img" viewBox="0 0 {width} 200" width="100%" '
+             f'xmlns="http://www.w3.org/2000/svg" aria-label="organisation chart">']
+
+    def box(x: float, y: float, w: float, title: str, people: str, css: str) -> None:
+        parts.append(f'<rect class="org {css}" x="{x:.1f}" y="{y}" width="{w:.1f}" height="{box_h}" rx="6"/>')
+        words, lines, line = title.split(), [], ""
+        for word in words:  # wrap the title into at most two lines of the box's width
+            if len(line) + len(word) + 1 > w / 7.2 and line:
+                lines.append(line)
+                line = word
+            else:
+                line = f"{line} {word}".strip()
+        lines.append(line)
+        for k, text in enumerate(lines[:2]):
+            parts.append(f'<text x="{x + w / 2:.1f}" y="{y + 18 + k * 15}" text-anchor="middle" class="org-title">'
+                         f'{escape(text)}</text>')
+        parts.append(f'<text x="{x + w / 2:.1f}" y="{y + box_h - 9}" text-anchor="middle" class="org-count">'
+                     f'{escape(people)}</text>')
+
+    box(head_x, 10, 220, head[0], head[1], "head")
+    for i, (title, people) in enumerate(roles):
+        x = left + i * (box_w + gap)
+        parts.append(f'<path d="M{width / 2:.1f} {10 + box_h} V{100} H{x + box_w / 2:.1f} V{120}" '
+                     f'fill="none" stroke="{GREY}" stroke-width="1.5"/>')
+        box(x, 120, box_w, title, people, "role")
+    parts.append("</svg>")
+    return "".join(parts)

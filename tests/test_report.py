@@ -1,0 +1,158 @@
+"""`advisor report` and `score --report-dir`: staffing and roadmap against hand calculations,
+the files' content, and the pages in a real headless browser."""
+
+from __future__ import annotations
+
+import math
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from advisor.readers import read_one_profile
+from advisor.staffing import plan_roadmap, plan_staffing
+from browser import render
+from conftest import PROFILES, ROOT
+
+ARTEFACTS = ROOT / "test-artefacts"
+
+
+def plan_of(engine, name):
+    profile = read_one_profile(str(PROFILES / f"{name}.yaml")).profile
+    rec = engine.recommend(profile)
+    facts = engine.facts(profile)
+    plan = plan_staffing(facts, rec.department_model.id, engine.rule_base.staffing)
+    return rec, plan, plan_roadmap(facts, plan, engine.rule_base.staffing)
+
+
+# ---- staffing and roadmap against hand calculations -----------------------------------------
+def test_online_store_three_level_staffing_by_hand(engine):
+    rec, plan, roadmap = plan_of(engine, "online-store")
+    # leads 5000, peak 1.4, deals 2100, repeat 55%, close 42%, cycle 2 days, 18,500 clients,
+    # deal 3000 RUB = 37.20 USD at the rule base's rate
+    assert rec.department_model.id == "three_level"
+    counts = {r.role: r.count for r in plan.roles}
+    assert counts["qualifier"] == math.ceil(5000 / 400) == 13
+    assert plan.by_role()["qualifier"].peak_extra == math.ceil(5000 * 1.4 / 400) - 13 == 5
+    open_deals = 2100 * 0.45 / 0.42 * (2 / 30)  # new business only: AMs carry the repeat 55%
+    assert counts["closer"] == math.ceil(open_deals / 25) == 6
+    assert counts["account_manager"] == math.ceil(18500 / 500) == 37  # deals under $1K: 500 a manager
+    assert counts["head_of_sales"] == math.ceil((13 + 6 + 37) / 8) == 7
+    assert plan.total == 63
+    assert roadmap.current_stage == 3 and roadmap.target_stage == 4
+    assert [(s.stage, s.done) for s in roadmap.steps] == [(1, True), (2, True), (3, True), (4, False)]
+    assert roadmap.hires["total_to_add"] == 63 - 14
+
+
+def test_founder_alone_one_full_cycle_manager_by_hand(engine):
+    rec, plan, roadmap = plan_of(engine, "founder-alone")
+    # leads 40, deals 12, cycle 10 days, close rate unknown: 21% assumed
+    load = 40 / 400 + (12 / 0.21 * (10 / 30)) / 25
+    assert rec.department_model.id == "one_level"
+    assert [(r.role, r.count) for r in plan.roles] == [("full_cycle", math.ceil(load)), ("head_of_sales", 0)]
+    assert "(assumed)" in plan.roles[0].basis.text() and "21%" in plan.roles[0].basis.text()
+    assert roadmap.current_stage == 1 and roadmap.target_stage == 1 and roadmap.hires["total_to_add"] == 1
+
+
+def test_seasonal_contact_centre_gets_peak_seats_by_hand(engine):
+    rec, plan, _ = plan_of(engine, "seasonal-garden-goods")
+    profile = read_one_profile(str(PROFILES / "seasonal-garden-goods.yaml")).profile
+    leads, peak = profile.leads_per_month, profile.seasonality_peak_ratio
+    qualifier = plan.by_role()["qualifier"]
+    assert qualifier.count == math.ceil(leads / 400)
+    assert qualifier.peak_extra == math.ceil(leads * peak / 400) - math.ceil(leads / 400) > 0
+    open_deals = profile.deals_per_month / profile.close_rate * (max(profile.sales_cycle_days, 1) / 30)
+    assert plan.by_role()["closer"].count == math.ceil(open_deals / 25)
+
+
+def test_unknown_inputs_give_no_number_and_name_the_fields(engine):
+    _, plan, roadmap = plan_of(engine, "early-idea")
+    need = plan.by_role()["full_cycle"]
+    assert need.count is None and set(need.needs) == {"deals_per_month", "sales_cycle_days", "leads_per_month"}
+    assert plan.total is None and roadmap.hires["total_to_add"] is None
+
+
+def test_norms_are_editable_in_an_overlay_and_errors_are_located(cli, tmp_path):
+    overlay = tmp_path / "mine"
+    overlay.mkdir()
+    (overlay / "rulebase.yaml").write_text("name: mine\nversion: 1\nextends: builtin\n")
+    staffing = (ROOT / "rules" / "staffing.yaml").read_text(encoding="utf-8")
+    (overlay / "staffing.yaml").write_text(staffing.replace("    value: 400\n", "    value: 200\n"), encoding="utf-8")
+    out = tmp_path / "r.md"
+    assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay)).exit_code == 0
+    assert "| Contact centre (lead qualifiers) | 25 | 5,000 leads a month / 200 a qualifier" in out.read_text()
+    broken = staffing.replace("      - {below: 1000, value: 500}\n", "").replace(
+        "      - {below: 10000, value: 200}", "      - {below: 10000, value: 200}\n      - {below: 1000, value: 500}")
+    (overlay / "staffing.yaml").write_text(broken, encoding="utf-8")
+    result = cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay))
+    assert result.exit_code == 2
+    assert re.search(r"staffing\.yaml:\d+:\d+: norms\.clients_per_account_manager: .*ascending", result.stderr)
+
+
+# ---- the command ------------------------------------------------------------------------------
+def test_markdown_report_has_every_part(cli, tmp_path):
+    out = tmp_path / "report.md"
+    result = cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out))
+    assert result.exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    for part in ("## Summary", "## Staffing plan", "## How to get there", "## Checklist of sales technologies",
+                 "## Why", "## What would change the advice", "## Unknown answers", "Rule base advisor-builtin 1.0.0",
+                 "- [ ] Operational reporting", "DM.three_level.volume_and_repeat", "| **Total** | **63** |"):
+        assert part in text, part
+
+
+def test_report_in_russian_and_bad_usage(cli, tmp_path):
+    out = tmp_path / "отчёт.md"
+    assert cli("report", str(PROFILES / "seasonal-garden-goods.yaml"), "-o", str(out), "--lang", "ru").exit_code == 0
+    text = out.read_text(encoding="utf-8")
+    assert "## Штатный план" in text and "временных или аутсорсинговых мест" in text and "Staffing plan" not in text
+    bad = cli("report", str(PROFILES / "online-store.yaml"), "-o", str(tmp_path / "r.pdf"))
+    assert bad.exit_code == 2 and "name the file *.html or *.md" in bad.stderr
+    (tmp_path / "p.yaml").write_text("name: X\nmarket: b2x\n")
+    wrong = cli("report", str(tmp_path / "p.yaml"), "-o", str(tmp_path / "r.html"))
+    assert wrong.exit_code == 1 and "p.yaml:2: market:" in wrong.stderr and not (tmp_path / "r.html").exists()
+    (tmp_path / "p.html").write_text("name: X\n")
+    refused = cli("report", str(tmp_path / "p.html"), "-o", str(tmp_path / "p.html"))
+    assert refused.exit_code == 2 and (tmp_path / "p.html").read_text() == "name: X\n"
+
+
+# ---- in a real browser --------------------------------------------------------------------------
+def test_the_browser_check_catches_console_errors_and_network_requests(tmp_path):
+    page = tmp_path / "bad.html"
+    page.write_text('<!doctype html><img src="http://example.invalid/x.png"><script>missing();</script>')
+    rendered = render(page)
+    assert any("missing is not defined" in m for m in rendered.console)
+    assert rendered.requests == ["http://example.invalid/x.png"]
+
+
+@pytest.mark.parametrize(("name", "lang"), [("online-store", "en"), ("seasonal-garden-goods", "uk")])
+def test_html_report_renders_with_no_errors_no_network_and_its_charts(cli, tmp_path, name, lang):
+    page = tmp_path / f"{name}.html"
+    assert cli("report", str(PROFILES / f"{name}.yaml"), "-o", str(page), "--lang", lang).exit_code == 0
+    rendered = render(page, screenshot=ARTEFACTS / f"report-{name}-{lang}.png")
+    assert rendered.console == [] and rendered.requests == []
+    for chart in ('id="score-svg"', 'id="mix-svg"', 'id="org-svg"'):
+        assert chart in rendered.dom
+    assert rendered.dom.count('type="checkbox"') >= 10 and 'id="staffing-table"' in rendered.dom
+    assert (ARTEFACTS / f"report-{name}-{lang}.png").stat().st_size > 10_000
+
+
+def test_report_dir_writes_one_report_per_profile_and_a_sortable_index(cli, tmp_path):
+    folder = tmp_path / "reports"
+    inputs = tmp_path / "in"
+    shutil.copytree(PROFILES, inputs)
+    (inputs / "twin.yaml").write_text("name: HomeGoods Online\nleads_per_month: 10\n")  # a duplicate name
+    result = cli("score", str(inputs), "-f", "csv", "-o", str(tmp_path / "s.csv"), "--report-dir", str(folder))
+    assert result.exit_code == 0, result.stderr
+    pages = sorted(p.name for p in folder.glob("*.html"))
+    assert len(pages) == 14 and "index.html" in pages
+    assert "homegoods-online.html" in pages and "homegoods-online-2.html" in pages
+    index = (folder / "index.html").read_text(encoding="utf-8")
+    for page in pages:
+        if page != "index.html":
+            assert f'href="{page}"' in index
+    rendered = render(folder / "index.html", screenshot=ARTEFACTS / "report-index.png")
+    assert rendered.console == [] and rendered.requests == []
+    assert 'data-sortable="ready"' in rendered.dom  # the sorting script ran to its end
+    assert rendered.dom.count("<tr>") == 14  # header + 13 profiles
