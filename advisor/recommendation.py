@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.i18n import has_text, tr
 from advisor.profile import Profile
 from advisor.rulebase.schema import Source
 
@@ -33,8 +34,6 @@ class Note:
         object.__setattr__(self, "values", values)
 
     def text(self, lang: str = "en") -> str:
-        from advisor.i18n import tr
-
         values = {k: v.text(lang) if isinstance(v, Note) else v for k, v in self.values.items()}
         return tr(self.key, lang, **values)
 
@@ -58,15 +57,15 @@ class LeafTrace:
 
         In English the field is named by its id; in ru and uk by its translated label.
         """
-        from advisor.i18n import has_text, tr
-
-        def value(v: Any) -> str:
-            if lang != "en":
+        if lang == "en":
+            value = format_value  # the batch path: no catalogue lookups
+        else:
+            def value(v: Any) -> str:
                 if isinstance(v, bool):
                     return tr("trace.yes" if v else "trace.no", lang)
                 if isinstance(v, (str, int)) and has_text(f"choice.{self.field}.{v}"):
                     return tr(f"choice.{self.field}.{v}", lang)
-            return format_value(v)
+                return format_value(v)
 
         symbol = _SYMBOLS[self.operator]
         if lang != "en" and self.operator in ("in", "between"):
