@@ -22,8 +22,10 @@ from advisor.suggest import did_you_mean
 UNKNOWN_MARKERS = frozenset(
     {"", "?", "-", "n/a", "na", "unknown", "none", "null", "не знаю", "неизвестно", "невідомо"}
 )
-_TRUE = {"true", "yes", "y", "1", "on", "да", "так", "jā"}
-_FALSE = {"false", "no", "n", "0", "off", "нет", "ні", "nē"}
+# Yes and no as spreadsheets and founders write them (en, ru, uk, lv); the questionnaire,
+# the CRM presets and the profile all read these.
+YES_WORDS = frozenset({"true", "yes", "y", "1", "on", "да", "так", "jā"})
+NO_WORDS = frozenset({"false", "no", "n", "0", "off", "нет", "ні", "nē"})
 _GROUP_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'_")
 
 
@@ -99,9 +101,9 @@ def _choice(value: Any) -> Any:
 def _boolean(value: Any) -> Any:
     if isinstance(value, str):
         text = value.strip().lower()
-        if text in _TRUE:
+        if text in YES_WORDS:
             return True
-        if text in _FALSE:
+        if text in NO_WORDS:
             return False
         raise ValueError(f"expected yes or no, got {value!r}")
     if isinstance(value, (int, float)) and not isinstance(value, bool):

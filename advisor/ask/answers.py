@@ -12,12 +12,13 @@ from typing import Any
 
 from advisor.ask.questions import Question
 from advisor.i18n import Translator
-from advisor.profile import UNKNOWN_MARKERS, parse_number
+from advisor.profile import NO_WORDS, UNKNOWN_MARKERS, YES_WORDS, parse_number
 
 DONT_KNOW = frozenset(UNKNOWN_MARKERS - {""}) | {"don't know", "dont know", "idk", "не знаю", "незнаю"}
 BACK = "<"
-_YES = {"y", "yes", "true", "1", "да", "д", "так", "т", "+"}
-_NO = {"n", "no", "false", "0", "нет", "н", "ні", "і"}
+# the profile's words plus the one-letter answers people type at a prompt
+YES = YES_WORDS | {"д", "т", "+"}
+NO = NO_WORDS | {"н", "і"}
 
 
 class AnswerProblem(ValueError):
@@ -99,9 +100,9 @@ def parse_answer(question: Question, text: str, t: Translator, currencies: Colle
         return _choice(question, text, t)
     if spec.kind == "boolean":
         lowered = text.lower()
-        if lowered in _YES:
+        if lowered in YES:
             return True
-        if lowered in _NO:
+        if lowered in NO:
             return False
         raise AnswerProblem(t("error.yes_no"))
     if spec.kind == "currency":

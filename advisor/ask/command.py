@@ -10,15 +10,13 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
+from advisor.ask.answers import YES
 from advisor.ask.questions import builtin_questions
 from advisor.ask.resume import forget_state, load_state, save_state
 from advisor.ask.session import Questionnaire, SessionState, Terminal
 from advisor.errors import ExitStatus, InputError, ProfileError, UsageError
 from advisor.i18n import Translator
 from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, Profile, validate_profile
-
-_YES = {"y", "yes", "д", "да", "т", "так"}
-
 
 class ConsoleTerminal:
     """A real terminal: rich output, line input with the terminal's own editing."""
@@ -73,7 +71,7 @@ def choose_path(state: SessionState, answers: dict[str, Any], terminal: Terminal
             path = path / profile_file_name(str(answers["name"]))
             continue
         reply = terminal.read(t("ask.exists", path=path) + " ").strip().lower()
-        if reply in _YES:
+        if reply in YES:
             break
         other = terminal.read(t("ask.other_path") + " > ").strip()
         if other:

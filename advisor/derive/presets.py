@@ -10,6 +10,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from advisor.profile import YES_WORDS
+
 ROLES = ("id", "created", "closed", "stage", "won_flag", "closed_flag", "amount", "quantity", "unit_price",
          "client", "currency")
 
@@ -18,7 +20,7 @@ WON = frozenset({"won", "closed won", "closedwon", "closed - won", "deal won", "
 LOST = frozenset({"lost", "closed lost", "closedlost", "closed - lost", "deal lost", "loss", "failed",
                   "провалена", "сделка провалена", "анализ причины провала", "analyze failure",
                   "закрыто и не реализовано", "проиграна", "програна", "угода провалена"})
-TRUE = frozenset({"true", "1", "yes", "y", "да", "так", "t"})
+TRUE = YES_WORDS | {"t"}  # Salesforce exports write booleans as t/f
 
 
 @dataclass(frozen=True)
