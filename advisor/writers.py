@@ -6,6 +6,7 @@ import contextlib
 import csv
 import json
 import os
+import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -123,6 +124,11 @@ def atomic_output(path: Path) -> Iterator[IO[str]]:
         with contextlib.suppress(OSError):
             os.unlink(handle.name)
         raise
+
+
+def file_stem(name: str) -> str:
+    """A file name from a profile name: 'Зелёный сад, ООО' -> 'зелёный-сад-ооо' (readable, safe in any folder)."""
+    return re.sub(r"[^\w]+", "-", name.lower()).strip("-_") or "profile"
 
 
 def refuse_overwriting_inputs(output: Path, inputs: list[str]) -> None:

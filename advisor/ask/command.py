@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 from typing import Any
 
@@ -16,7 +15,8 @@ from advisor.ask.resume import forget_state, load_state, save_state
 from advisor.ask.session import Questionnaire, SessionState, Terminal
 from advisor.errors import ExitStatus, InputError, ProfileError, UsageError
 from advisor.i18n import Translator
-from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, Profile, validate_profile
+from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, validate_profile
+from advisor.writers import atomic_output, file_stem
 
 class ConsoleTerminal:
     """A real terminal: rich output, line input with the terminal's own editing."""
@@ -32,9 +32,7 @@ class ConsoleTerminal:
 
 
 def profile_file_name(name: str) -> str:
-    """'Зелёный сад, ООО' -> 'зелёный-сад-ооо.yaml': readable, safe in any folder."""
-    slug = re.sub(r"[^\w]+", "-", name.lower()).strip("-_")
-    return (slug or "profile") + ".yaml"
+    return file_stem(name) + ".yaml"
 
 
 def profile_yaml(answers: dict[str, Any], t: Translator) -> str:
@@ -52,15 +50,9 @@ def profile_yaml(answers: dict[str, Any], t: Translator) -> str:
 
 
 def write_profile(path: Path, text: str) -> None:
-    from advisor.writers import atomic_output
-
     path.parent.mkdir(parents=True, exist_ok=True)
     with atomic_output(path) as stream:
         stream.write(text)
-
-
-def _known_values(profile: Profile) -> dict[str, Any]:
-    return {name: getattr(profile, name) for name in FIELD_NAMES if getattr(profile, name) is not None}
 
 
 def choose_path(state: SessionState, answers: dict[str, Any], terminal: Terminal, t: Translator) -> Path:
@@ -110,7 +102,7 @@ def run_unattended(engine: Any, answers_file: str, state: SessionState, console:
     except ProfileError as exc:
         exc.file, exc.line = answers_file, doc.line_of(("currency",))
         raise
-    answers = _known_values(profile)
+    answers = profile.model_dump(exclude_none=True)
     path = Path(state.out) if state.out else Path("profiles") / profile_file_name(profile.name)
     if path.exists():
         raise UsageError(t("ask.exists_unattended", path=path))
@@ -144,7 +136,7 @@ def run_ask(
     engine = load_engine(Path(rules) if rules else None)
     if from_file and not resume:
         record = load_profile(from_file, engine)
-        state.answers = _known_values(record.profile)
+        state.answers = record.profile.model_dump(exclude_none=True)
         state.prefilled = list(state.answers)
     if answers_file is not None:
         run_unattended(engine, answers_file, state, console, t)

@@ -8,7 +8,6 @@ from typing import Any
 
 from pydantic import Field, RootModel, ValidationError, field_validator, model_validator
 
-from advisor.errors import RuleBaseError
 from advisor.profile import FIELD_NAMES, FIELDS, FieldSpec
 from advisor.rulebase.schema import Condition, Localized, Strict
 from advisor.suggest import did_you_mean
@@ -92,7 +91,4 @@ def load_questions(path: Path = QUESTIONS_PATH) -> list[Question]:
 
 @cache
 def builtin_questions() -> tuple[Question, ...]:
-    try:
-        return tuple(load_questions())
-    except RuleBaseError:
-        raise
+    return tuple(load_questions())

@@ -112,7 +112,7 @@ def run_derive(
         "derived_on": dt.date.today().isoformat(),
     }
     document = profile_document(name or path.name.split(".")[0], derivation, source)
-    validate_profile({k: v for k, v in document.items()}, file=str(path))  # what is written reads back
+    validate_profile(document, file=str(path))  # what is written reads back
     text = (f"# Derived by advisor derive from {path.name}. Fields left out are unknown; complete them with:\n"
             f"#   advisor ask --from {output or 'PROFILE.yaml'}\n"
             + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=110))

@@ -29,7 +29,8 @@ def choose_date_format(text: Any) -> str | None:
     """The format reading the most of a sample of non-empty values; None if none reads any."""
     import polars as pl
 
-    sample = text.drop_nulls().filter(text.drop_nulls() != "").head(_PROBE)
+    present = text.drop_nulls()
+    sample = present.filter(present != "").head(_PROBE)
     if sample.len() == 0:
         return None
     best, best_count = None, 0

@@ -124,8 +124,3 @@ def open_export(path: Path) -> ExportFile:
         raise InputError("empty file: no header row", file=file)
     return ExportFile(path, encoding, delimiter, header, gzipped)
 
-
-def read_export(path: Path) -> Export:
-    """The whole export (every column)."""
-    opened = open_export(path)
-    return opened.read(opened.header)

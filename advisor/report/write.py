@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
 from advisor.errors import UsageError
 from advisor.i18n import Translator
 from advisor.report.content import build_report
-from advisor.writers import atomic_output
+from advisor.writers import atomic_output, file_stem
 
 
 def report_text(engine: Any, profile: Any, *, source: str | None, lang: str, fmt: str) -> tuple[str, Any]:
@@ -37,8 +36,8 @@ def write_report(path: Path, text: str) -> None:
         stream.write(text)
 
 
-def file_stem(name: str, taken: set[str]) -> str:
-    stem = re.sub(r"[^\w]+", "-", name.lower()).strip("-_") or "profile"
+def unique_stem(name: str, taken: set[str]) -> str:
+    stem = file_stem(name)
     candidate, n = stem, 2
     while candidate in taken:  # two profiles with one name get two files
         candidate, n = f"{stem}-{n}", n + 1
@@ -61,7 +60,7 @@ class ReportFolder:
         from advisor.report.html import render_html
 
         content = build_report(self.engine, profile, source=source, lang=self.lang)
-        stem = file_stem(profile.name, self.taken)
+        stem = unique_stem(profile.name, self.taken)
         write_report(self.folder / f"{stem}.html", render_html(content))
         rec = content.recommendation
         self.rows.append({
