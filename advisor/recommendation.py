@@ -22,6 +22,16 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
+def display_value(field: str, value: Any, lang: str = "en") -> str:
+    """A field's value for people: yes/no and choice labels in `lang`, numbers as format_value."""
+    if lang != "en":
+        if isinstance(value, bool):
+            return tr("trace.yes" if value else "trace.no", lang)
+        if isinstance(value, (str, int)) and has_text(f"choice.{field}.{value}"):
+            return tr(f"choice.{field}.{value}", lang)
+    return format_value(value)
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     """A remark on an actual value (e.g. a currency conversion), translatable: a catalogue key and values."""
@@ -61,11 +71,7 @@ class LeafTrace:
             value = format_value  # the batch path: no catalogue lookups
         else:
             def value(v: Any) -> str:
-                if isinstance(v, bool):
-                    return tr("trace.yes" if v else "trace.no", lang)
-                if isinstance(v, (str, int)) and has_text(f"choice.{self.field}.{v}"):
-                    return tr(f"choice.{self.field}.{v}", lang)
-                return format_value(v)
+                return display_value(self.field, v, lang)
 
         symbol = _SYMBOLS[self.operator]
         if lang != "en" and self.operator in ("in", "between"):

@@ -60,7 +60,7 @@ class Roadmap:
     current_stage: int | None
     target_stage: int
     steps: list[RoadmapStep]
-    hires: dict[str, int | None]  # role -> people to add (None: unknown)
+    people_to_add: int | None  # the plan's total over today's team (None: unknown)
 
 
 def _ceil(value: float) -> int:
@@ -153,8 +153,5 @@ def plan_roadmap(facts: dict[str, Any], plan: StaffingPlan, staffing: StaffingFi
     target = staffing.target_stage[plan.model]
     steps = [RoadmapStep(s.stage, current is not None and s.stage <= current, staffing.stages_source)
              for s in sorted(staffing.stages, key=lambda s: s.stage) if s.stage <= max(target, current or 1)]
-    team = facts.get("sales_team_size")
-    total = plan.total
-    hires: dict[str, int | None] = {r.role: r.count for r in plan.roles}
-    hires["total_to_add"] = None if total is None or team is None else max(0, total - team)
-    return Roadmap(current, target, steps, hires)
+    team, total = facts.get("sales_team_size"), plan.total
+    return Roadmap(current, target, steps, None if total is None or team is None else max(0, total - team))

@@ -41,7 +41,7 @@ def test_online_store_three_level_staffing_by_hand(engine):
     assert plan.total == 63
     assert roadmap.current_stage == 3 and roadmap.target_stage == 4
     assert [(s.stage, s.done) for s in roadmap.steps] == [(1, True), (2, True), (3, True), (4, False)]
-    assert roadmap.hires["total_to_add"] == 63 - 14
+    assert roadmap.people_to_add == 63 - 14
 
 
 def test_founder_alone_one_full_cycle_manager_by_hand(engine):
@@ -51,7 +51,7 @@ def test_founder_alone_one_full_cycle_manager_by_hand(engine):
     assert rec.department_model.id == "one_level"
     assert [(r.role, r.count) for r in plan.roles] == [("full_cycle", math.ceil(load)), ("head_of_sales", 0)]
     assert "(assumed)" in plan.roles[0].basis.text() and "21%" in plan.roles[0].basis.text()
-    assert roadmap.current_stage == 1 and roadmap.target_stage == 1 and roadmap.hires["total_to_add"] == 1
+    assert roadmap.current_stage == 1 and roadmap.target_stage == 1 and roadmap.people_to_add == 1
 
 
 def test_seasonal_contact_centre_gets_peak_seats_by_hand(engine):
@@ -69,7 +69,7 @@ def test_unknown_inputs_give_no_number_and_name_the_fields(engine):
     _, plan, roadmap = plan_of(engine, "early-idea")
     need = plan.by_role()["full_cycle"]
     assert need.count is None and set(need.needs) == {"deals_per_month", "sales_cycle_days", "leads_per_month"}
-    assert plan.total is None and roadmap.hires["total_to_add"] is None
+    assert plan.total is None and roadmap.people_to_add is None
 
 
 def test_norms_are_editable_in_an_overlay_and_errors_are_located(cli, tmp_path):
@@ -155,3 +155,12 @@ def test_report_dir_writes_one_report_per_profile_and_a_sortable_index(cli, tmp_
     assert rendered.console == [] and rendered.requests == []
     assert 'data-sortable="ready"' in rendered.dom  # the sorting script ran to its end
     assert rendered.dom.count("<tr>") == 14  # header + 13 profiles
+
+
+def test_changes_show_a_deal_size_in_the_profiles_own_currency(engine):
+    from advisor.report.content import build_report
+
+    profile = read_one_profile(str(PROFILES / "online-store.yaml")).profile  # deal size in RUB
+    content = build_report(engine, profile, source=None, lang="ru")
+    assert content.change_text({"average_deal_size": 150000.0}) == "средний чек сделки: 3,000 RUB → 150,000 RUB"
+    assert content.change_text({"market": "b2b"}) == "рынок: и те, и другие → бизнес (B2B)"

@@ -11,7 +11,7 @@ from advisor.engine import Engine
 from advisor.explain import Explanation, explain
 from advisor.i18n import Translator
 from advisor.profile import Profile
-from advisor.recommendation import Recommendation
+from advisor.recommendation import Recommendation, display_value
 from advisor.rulebase.schema import StaffingFile
 from advisor.staffing import Roadmap, StaffingPlan, plan_roadmap, plan_staffing
 
@@ -37,11 +37,11 @@ class ReportContent:
         return self.staffing.roles[role].title.get(self.lang)
 
     def describe_value(self, field: str, value: Any) -> str:
-        from advisor.recommendation import LeafTrace
-
+        """A profile value as the report shows it; a deal size in the profile's own currency."""
         if value is None:
             return self.t("ask.dont_know")
-        return LeafTrace(field, "eq", value, value, True).describe(self.lang).split(" = ", 1)[1]
+        text = display_value(field, value, self.lang)
+        return f"{text} {self.recommendation.profile.currency}" if field == "average_deal_size" else text
 
     def change_text(self, changes: dict[str, Any]) -> str:
         parts = []

@@ -98,7 +98,7 @@ def _roadmap(content: ReportContent) -> str:
                      f'{done}: {escape(stage.step.get(lang))}</li>')
     roles = ", ".join(f"{content.role_title(r.role)} {_people(content, r.count)}" for r in content.plan.roles)
     hire = t("report.hire", roles=roles)
-    team, to_add = content.facts.get("sales_team_size"), roadmap.hires.get("total_to_add")
+    team, to_add = content.facts.get("sales_team_size"), roadmap.people_to_add
     if to_add is not None and team is not None:
         hire += " (" + t("report.to_add", count=to_add, team=team) + ")"
     items.append(f'<li class="todo"><b>{escape(hire)}</b></li>')
