@@ -73,10 +73,9 @@ def _fail(error: AdvisorError) -> typer.Exit:
 
 
 def _engine(rules: Path | None):  # -> Engine; imported lazily
-    from advisor.engine import Engine
-    from advisor.rulebase.loader import load_rule_base
+    from advisor.engine import load_engine
 
-    return Engine(load_rule_base(rules))
+    return load_engine(rules)
 
 
 def _version(value: bool) -> None:
@@ -173,19 +172,9 @@ def score(
 
 
 def _load_profile(item: str, engine):
-    """The one profile in `item`, checked against the rule base (its currency), errors located."""
-    from advisor.errors import ProfileError
-    from advisor.readers import read_one_profile
+    from advisor.engine import load_checked_profile
 
-    record = read_one_profile(item)
-    if record.error is not None:
-        raise record.error
-    try:
-        engine.facts(record.profile)
-    except ProfileError as exc:  # the rates live in the rule base, so only now is the currency known bad
-        exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
-        raise
-    return record
+    return load_checked_profile(item, engine)
 
 
 @app.command()
@@ -212,7 +201,7 @@ def ask(
         status = run_ask(
             lang=_language(lang), out=out, answers_file=answers, from_file=from_profile, resume=resume,
             rules=str(rules) if rules else None, console=Console(highlight=False),
-            interactive=sys.stdin.isatty(), load_engine=_engine, load_profile=_load_profile,
+            interactive=sys.stdin.isatty(),
         )
     except AdvisorError as exc:
         raise _fail(exc) from None

@@ -9,6 +9,7 @@ short-circuit) so the trace can say what each rule saw.
 from __future__ import annotations
 
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from advisor.errors import ProfileError
@@ -24,7 +25,7 @@ from advisor.recommendation import (
     format_value,
 )
 from advisor.rulebase import schema
-from advisor.rulebase.loader import RuleBase
+from advisor.rulebase.loader import RuleBase, load_rule_base
 from advisor.suggest import did_you_mean
 
 Facts = dict[str, Any]
@@ -289,3 +290,23 @@ class Engine:
             runner_up=runner_up,
             margin=margin,
         )
+
+
+def load_engine(rules: Path | None = None) -> Engine:
+    """The engine for a rule-base folder (the built-in rules when None)."""
+    return Engine(load_rule_base(rules))
+
+
+def load_checked_profile(item: str, engine: Engine) -> Any:
+    """The one profile in `item` (a readers.Record), checked against the rule base's currencies, errors located."""
+    from advisor.readers import read_one_profile
+
+    record = read_one_profile(item)
+    if record.error is not None:
+        raise record.error
+    try:
+        engine.facts(record.profile)
+    except ProfileError as exc:  # the rates live in the rule base, so only now is the currency known bad
+        exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
+        raise
+    return record

@@ -13,6 +13,7 @@ from advisor.ask.answers import YES
 from advisor.ask.questions import builtin_questions
 from advisor.ask.resume import forget_state, load_state, save_state
 from advisor.ask.session import Questionnaire, SessionState, Terminal
+from advisor.engine import load_checked_profile, load_engine
 from advisor.errors import ExitStatus, InputError, ProfileError, UsageError
 from advisor.i18n import Translator
 from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, validate_profile
@@ -119,8 +120,6 @@ def run_ask(
     rules: str | None,
     console: Console,
     interactive: bool,
-    load_engine: Any,
-    load_profile: Any,
 ) -> int:
     """The whole command; returns the exit status. AdvisorError passes through to the CLI."""
     t = Translator(lang)
@@ -135,7 +134,7 @@ def run_ask(
         raise UsageError(t("ask.no_terminal"))
     engine = load_engine(Path(rules) if rules else None)
     if from_file and not resume:
-        record = load_profile(from_file, engine)
+        record = load_checked_profile(from_file, engine)
         state.answers = record.profile.model_dump(exclude_none=True)
         state.prefilled = list(state.answers)
     if answers_file is not None:
