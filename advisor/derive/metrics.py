@@ -28,6 +28,10 @@ DEFINITIONS = {
 }
 
 
+DERIVABLE = ("leads_per_month", "seasonality_peak_ratio", "deals_per_month", "repeat_sales_share",
+             "average_deal_size", "sales_cycle_days", "close_rate", "active_clients")
+
+
 @dataclass
 class Derivation:
     values: dict[str, Any] = field(default_factory=dict)
@@ -113,7 +117,7 @@ def derive(export: Export, preset: Preset, mapping: dict[str, str], currency: st
         data = _deal_outcomes(data, preset, result)
 
     result.currency = _currency(data, currency, result)
-    _measure(data, result)
+    _measure(data, result, orders=preset.kind == "orders")
     result.rows_skipped = Counter({k: v for k, v in result.rows_skipped.items() if v})
     result.values_unreadable = Counter({k: v for k, v in result.values_unreadable.items() if v})
     return result
@@ -182,12 +186,13 @@ def _currency(data: Any, given: str | None, result: Derivation) -> str | None:
     return None
 
 
-def _measure(data: Any, result: Derivation) -> None:
+def _measure(data: Any, result: Derivation, *, orders: bool) -> None:
     import polars as pl
 
     values, how, unknown = result.values, result.how, result.why_unknown
     if data.height == 0:
-        unknown["all"] = "no row with a readable creation date"
+        for name in DERIVABLE:
+            unknown[name] = "no row with a readable creation date"
         return
     dates = data.get_column("created")
     if "won_date" in data.columns:
@@ -284,6 +289,4 @@ def _measure(data: Any, result: Derivation) -> None:
         else:
             unknown["sales_cycle_days"] = "no won deal has both a creation and a closing date"
     else:
-        unknown["sales_cycle_days"] = ("order exports have one date per order" if "won_date" in data.columns
-                                       and data.get_column("won").all() and "stage" not in data.columns
-                                       else "no closing-date column")
+        unknown["sales_cycle_days"] = "order exports have one date per order" if orders else "no closing-date column"
