@@ -2,13 +2,21 @@
 
 Pure functions, no I/O. Conditions are three-valued: a comparison with an unknown field
 is *unknown*, `all` is false if any part is false, `any` is true if any part is true,
-and a rule fires only when its condition is true. Every leaf is evaluated (no
+and a rule fires only when its condition is true. Every comparison is evaluated (no
 short-circuit) so the trace can say what each rule saw.
+
+The rule base is compiled once into flat arrays: each distinct comparison (leaf) is
+evaluated once per profile into a small-int code (0 false, 1 unknown, 2 true), so `all`
+is `min`, `any` is `max` and `not` is `2 - x` (Kleene's three-valued logic), and every
+rule's outcome is read off those codes. `evaluate` returns that flat `Evaluation`, which
+batch writers serialise directly; `recommend` builds the full object tree from it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import operator
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -17,8 +25,8 @@ from advisor.profile import Profile, unknown_fields
 from advisor.recommendation import (
     LeafTrace,
     MixDecision,
-    Note,
     ModelDecision,
+    Note,
     Recommendation,
     RuleTrace,
     TechnologyItem,
@@ -29,133 +37,177 @@ from advisor.rulebase.loader import RuleBase, load_rule_base
 from advisor.suggest import did_you_mean
 
 Facts = dict[str, Any]
-Evaluator = Callable[[Facts, list[LeafTrace]], bool | None]
+Codes = Sequence[int]
+Code = Callable[[Codes], int]
+
+NO, UNKNOWN, YES = 0, 1, 2
+RESULTS: tuple[bool | None, ...] = (False, None, True)  # code -> LeafTrace.result
+STATUSES = ("not_fired", "unknown", "fired")  # code -> RuleTrace.status
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
-    "eq": lambda actual, t: actual == t,
+    "eq": operator.eq,
     "in": lambda actual, t: actual in t,
-    "lt": lambda actual, t: actual < t,
-    "lte": lambda actual, t: actual <= t,
-    "gt": lambda actual, t: actual > t,
-    "gte": lambda actual, t: actual >= t,
+    "lt": operator.lt,
+    "lte": operator.le,
+    "gt": operator.gt,
+    "gte": operator.ge,
     "between": lambda actual, t: t[0] <= actual <= t[1],
 }
 _NOTES_KEY = "_notes"
 
 
-def compile_condition(condition: Any) -> Evaluator:
-    """A condition tree as a function of the facts that appends one LeafTrace per leaf."""
-    if isinstance(condition, schema.Leaf):
-        field, op = condition.field, condition.operator
-        threshold = condition.threshold
-        compare = _COMPARE[op]
+@dataclass(frozen=True, slots=True)
+class CompiledLeaf:
+    """One distinct comparison of the rule base."""
 
-        def leaf(facts: Facts, out: list[LeafTrace]) -> bool | None:
-            actual = facts.get(field)
-            result = None if actual is None else compare(actual, threshold)
-            out.append(LeafTrace(field, op, threshold, actual, result, facts[_NOTES_KEY].get(field, "")))
-            return result
-
-        return leaf
-    if isinstance(condition, schema.All):
-        parts = [compile_condition(c) for c in condition.all]
-
-        def all_of(facts: Facts, out: list[LeafTrace]) -> bool | None:
-            results = [part(facts, out) for part in parts]
-            if False in results:
-                return False
-            return None if None in results else True
-
-        return all_of
-    if isinstance(condition, schema.AnyOf):
-        parts = [compile_condition(c) for c in condition.any]
-
-        def any_of(facts: Facts, out: list[LeafTrace]) -> bool | None:
-            results = [part(facts, out) for part in parts]
-            if True in results:
-                return True
-            return None if None in results else False
-
-        return any_of
-    if isinstance(condition, schema.Not):
-        inner = compile_condition(condition.not_)
-
-        def negate(facts: Facts, out: list[LeafTrace]) -> bool | None:
-            result = inner(facts, out)
-            return None if result is None else not result
-
-        return negate
-    raise TypeError(f"not a condition: {condition!r}")  # pragma: no cover - the schema admits no other
+    field: str
+    operator: str
+    threshold: Any
 
 
-Predicate = Callable[[Facts], bool | None]
+@dataclass(frozen=True, slots=True)
+class CompiledRule:
+    """A rule (or checklist item) as the indices of its leaves, in the order its trace lists them."""
+
+    id: str  # as the trace names it: tech.<id> for checklist items
+    decision: str  # department_model, sales_mix, technologies
+    leaves: tuple[int, ...]
+    effect: dict[str, Any]
+    source: schema.Source
 
 
-def compile_predicate(condition: Any) -> Predicate:
-    """A condition as a plain three-valued function, without traces: for searches that score often."""
-    if isinstance(condition, schema.Leaf):
-        field, threshold, compare = condition.field, condition.threshold, _COMPARE[condition.operator]
+class _Compiler:
+    """Assigns each distinct leaf an index and turns conditions into functions of the leaf codes."""
 
-        def leaf(facts: Facts) -> bool | None:
-            actual = facts.get(field)
-            return None if actual is None else compare(actual, threshold)
+    def __init__(self) -> None:
+        self.leaves: list[CompiledLeaf] = []
+        self._index: dict[tuple[str, str, str], int] = {}
 
-        return leaf
-    if isinstance(condition, (schema.All, schema.AnyOf)):
-        parts = [compile_predicate(c) for c in (condition.all if isinstance(condition, schema.All) else condition.any)]
-        decisive, other = (False, True) if isinstance(condition, schema.All) else (True, False)
+    def leaf(self, leaf: schema.Leaf) -> int:
+        key = (leaf.field, leaf.operator, repr(leaf.threshold))
+        if key not in self._index:
+            self._index[key] = len(self.leaves)
+            self.leaves.append(CompiledLeaf(leaf.field, leaf.operator, leaf.threshold))
+        return self._index[key]
 
-        def combine(facts: Facts) -> bool | None:
-            results = [part(facts) for part in parts]
-            if decisive in results:
-                return decisive
-            return None if None in results else other
+    def order(self, condition: Any) -> list[int]:
+        """The condition's leaves depth-first: the order of its trace."""
+        if isinstance(condition, schema.Leaf):
+            return [self.leaf(condition)]
+        if isinstance(condition, schema.Not):
+            return self.order(condition.not_)
+        parts = condition.all if isinstance(condition, schema.All) else condition.any
+        return [index for part in parts for index in self.order(part)]
 
-        return combine
-    inner = compile_predicate(condition.not_)
+    def code(self, condition: Any) -> Code:
+        if isinstance(condition, schema.Leaf):
+            return operator.itemgetter(self.leaf(condition))
+        if isinstance(condition, schema.Not):
+            inner = self.code(condition.not_)
+            return lambda codes: 2 - inner(codes)
+        parts = condition.all if isinstance(condition, schema.All) else condition.any
+        combine = min if isinstance(condition, schema.All) else max
+        if len(parts) == 1:
+            return self.code(parts[0])
+        if all(isinstance(part, schema.Leaf) for part in parts):
+            getter = operator.itemgetter(*(self.leaf(part) for part in parts))
+            return lambda codes: combine(getter(codes))
+        codes_of = [self.code(part) for part in parts]
+        return lambda codes: combine([part(codes) for part in codes_of])
 
-    def negate(facts: Facts) -> bool | None:
-        result = inner(facts)
-        return None if result is None else not result
 
-    return negate
+def compile_predicate(condition: Any) -> Callable[[Facts], bool | None]:
+    """A condition as a plain three-valued function of facts, for one-off checks (e.g. which questions apply)."""
+    compiler = _Compiler()
+    code = compiler.code(condition)
+    specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) for leaf in compiler.leaves]
+
+    def predicate(facts: Facts) -> bool | None:
+        return RESULTS[code([UNKNOWN if (v := facts.get(f)) is None else 2 * compare(v, t) for f, compare, t in specs])]
+
+    return predicate
 
 
-def _always(facts: Facts, out: list[LeafTrace]) -> bool | None:
-    return True
+def _always(codes: Codes) -> int:
+    return YES
 
 
-def _status(result: bool | None) -> str:
-    return "unknown" if result is None else ("fired" if result else "not_fired")
+@dataclass(slots=True)
+class Evaluation:
+    """One profile through the compiled rules, as flat arrays and plain decisions."""
+
+    profile: Profile
+    facts: Facts
+    notes: dict[str, Note]
+    leaves: list[int]  # a code per CompiledLeaf
+    rules: list[int]  # a code per Engine.rules entry (department model, sales mix, checklist, in trace order)
+    kinds: list[int]  # a code per sales kind
+    scores: dict[str, float]  # unrounded points per department model
+    department_model: str
+    runner_up: str
+    margin: float
+    model_reasons: list[int]  # indices into Engine.rules: fired, giving the winner points, most first
+    inside_share: float
+    unclamped_inside_share: float
+    mix_reasons: list[int]  # fired shifts, largest first
+    hybrid_reasons: list[int]
+
+    @property
+    def hybrid(self) -> bool:
+        return bool(self.hybrid_reasons)
 
 
 class Engine:
-    """A rule base compiled once; `recommend` is then cheap and side-effect free."""
+    """A rule base compiled once; `evaluate` and `recommend` are then cheap and side-effect free."""
 
     def __init__(self, rule_base: RuleBase) -> None:
         self.rule_base = rule_base
         self.rates = rule_base.meta.currency.usd_per_unit
+        compiler = _Compiler()
         model = rule_base.department_model
         self.tie_break = list(model.tie_break)
-        self.model_rules = [(r, compile_condition(r.when), {"points": dict(r.points)}) for r in model.rules]
-        self.model_predicates = [(compile_predicate(r.when), tuple(r.points.items())) for r in model.rules]
+        self.rules: list[CompiledRule] = []
+        codes: list[Code] = []
+        self._points: list[tuple[int, tuple[tuple[str, float], ...]]] = []
+        for rule in model.rules:
+            self._points.append((len(self.rules), tuple(rule.points.items())))
+            codes.append(compiler.code(rule.when))
+            self.rules.append(CompiledRule(rule.id, "department_model", tuple(compiler.order(rule.when)),
+                                           {"points": dict(rule.points)}, rule.source))
         mix = rule_base.sales_mix
         self.base_inside = mix.base_inside_share
         self.inside_range = mix.inside_share_range
-        self.mix_rules = []
+        self._shifts: list[tuple[int, float]] = []
+        self._hybrids: list[int] = []
         for rule in mix.rules:
             effect: dict[str, Any] = {}
             if rule.inside_shift:
                 effect["inside_shift"] = rule.inside_shift
+                self._shifts.append((len(self.rules), rule.inside_shift))
             if rule.hybrid:
                 effect["hybrid"] = True
-            self.mix_rules.append((rule, compile_condition(rule.when), effect))
+                self._hybrids.append(len(self.rules))
+            codes.append(compiler.code(rule.when))
+            self.rules.append(CompiledRule(rule.id, "sales_mix", tuple(compiler.order(rule.when)), effect, rule.source))
+        self._rule_codes = codes
         tech = rule_base.technologies
-        self.kinds = [(k, compile_condition(k.when)) for k in tech.kinds]
-        self.technologies = [
-            (t, compile_condition(t.when) if t.when else _always, {"group": t.group}, t.title.model_dump())
-            for t in tech.technologies
-        ]
+        self.kinds = [kind.id for kind in tech.kinds]
+        self._kind_codes = [compiler.code(kind.when) for kind in tech.kinds]
+        kind_leaves = {kind.id: compiler.order(kind.when) for kind in tech.kinds}
+        self.technologies = list(tech.technologies)
+        self.first_technology = len(self.rules)
+        # a checklist item: max over its kinds' codes (an undefined kind is false), min with its own condition
+        self._tech_codes: list[tuple[tuple[int, ...] | None, Code]] = []
+        for item in tech.technologies:
+            kinds = None if item.kinds is None else tuple(self.kinds.index(k) for k in item.kinds if k in self.kinds)
+            self._tech_codes.append((kinds, compiler.code(item.when) if item.when is not None else _always))
+            order = [i for k in (item.kinds or []) for i in kind_leaves.get(k, [])]
+            order += compiler.order(item.when) if item.when is not None else []
+            self.rules.append(CompiledRule("tech." + item.id, "technologies", tuple(order), {"group": item.group},
+                                           item.source))
+        self.leaves = compiler.leaves
+        self._leaf_specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) for leaf in self.leaves]
+        self._tie_rank = {m: i for i, m in enumerate(self.tie_break)}
 
     def facts(self, profile: Profile) -> Facts:
         """The profile as the rules see it: deal size converted to USD."""
@@ -182,113 +234,121 @@ class Engine:
         facts[_NOTES_KEY] = notes
         return facts
 
+    def _leaf_codes(self, facts: Facts) -> list[int]:
+        get = facts.get
+        return [UNKNOWN if (v := get(f)) is None else 2 * compare(v, t) for f, compare, t in self._leaf_specs]
+
+    def _ranked(self, scores: dict[str, float]) -> list[str]:
+        # equal scores keep the tie-break order, so the simpler model wins a tie
+        rank = self._tie_rank
+        return sorted(self.tie_break, key=lambda m: (-scores[m], rank[m]))
+
     def department_model_of(self, profile: Profile) -> tuple[str, dict[str, float]]:
         """Only the department-model decision, without traces: the fast path for searches."""
-        facts = self.facts(profile)
+        codes = self._leaf_codes(self.facts(profile))
         scores = dict.fromkeys(self.tie_break, 0.0)
-        for predicate, points in self.model_predicates:
-            if predicate(facts):
+        for index, points in self._points:
+            if self._rule_codes[index](codes) == YES:
                 for outcome, value in points:
                     scores[outcome] += value
-        winner = min(self.tie_break, key=lambda m: (-scores[m], self.tie_break.index(m)))
-        return winner, scores
+        return self._ranked(scores)[0], scores
 
-    def recommend(self, profile: Profile) -> Recommendation:
+    def evaluate(self, profile: Profile) -> Evaluation:
+        """Every rule's outcome and the three decisions, as flat data."""
         facts = self.facts(profile)
-        trace: list[RuleTrace] = []
+        codes = self._leaf_codes(facts)
+        rules = [code(codes) for code in self._rule_codes]
+        kinds = [code(codes) for code in self._kind_codes]
+        for kind_indices, code in self._tech_codes:
+            own = code(codes)
+            if kind_indices is not None:
+                own = min(own, max([kinds[k] for k in kind_indices], default=NO))
+            rules.append(own)
 
-        scores = {outcome: 0.0 for outcome in self.tie_break}
-        model_traces: list[RuleTrace] = []
-        for rule, evaluate, effect in self.model_rules:
-            leaves: list[LeafTrace] = []
-            status = _status(evaluate(facts, leaves))
-            entry = RuleTrace(rule.id, "department_model", status, tuple(leaves), effect, rule.source)
-            trace.append(entry)
-            if status == "fired":
-                model_traces.append(entry)
-                for outcome, points in rule.points.items():
-                    scores[outcome] += points
-        department_model = self._decide_model(scores, model_traces)
+        scores = dict.fromkeys(self.tie_break, 0.0)
+        for index, points in self._points:
+            if rules[index] == YES:
+                for outcome, value in points:
+                    scores[outcome] += value
+        ranked = self._ranked(scores)
+        winner = ranked[0]
+        reasons = [(index, p) for index, points in self._points if rules[index] == YES
+                   for outcome, p in points if outcome == winner and p > 0]
+        reasons.sort(key=lambda pair: -pair[1])
 
         inside = self.base_inside
-        shifts: list[RuleTrace] = []
-        hybrids: list[RuleTrace] = []
-        for rule, evaluate, effect in self.mix_rules:
-            leaves = []
-            status = _status(evaluate(facts, leaves))
-            entry = RuleTrace(rule.id, "sales_mix", status, tuple(leaves), effect, rule.source)
-            trace.append(entry)
-            if status == "fired":
-                if "inside_shift" in effect:
-                    inside += effect["inside_shift"]
-                    shifts.append(entry)
-                if effect.get("hybrid"):
-                    hybrids.append(entry)
+        shifts = []
+        for index, shift in self._shifts:
+            if rules[index] == YES:
+                inside += shift
+                shifts.append((index, shift))
+        shifts.sort(key=lambda pair: -abs(pair[1]))
         low, high = self.inside_range
-        unclamped = round(inside, 2)
-        inside = round(min(high, max(low, inside)), 2)
-        shifts.sort(key=lambda t: -abs(t.effect["inside_shift"]))
-        sales_mix = MixDecision(
-            inside, round(1.0 - inside, 2), bool(hybrids), self.base_inside, unclamped, shifts, hybrids
+        return Evaluation(
+            profile=profile,
+            facts=facts,
+            notes=facts[_NOTES_KEY],
+            leaves=codes,
+            rules=rules,
+            kinds=kinds,
+            scores=scores,
+            department_model=winner,
+            runner_up=ranked[1],
+            margin=round(scores[winner] - scores[ranked[1]], 4),
+            model_reasons=[index for index, _ in reasons],
+            inside_share=round(min(high, max(low, inside)), 2),
+            unclamped_inside_share=round(inside, 2),
+            mix_reasons=[index for index, _ in shifts],
+            hybrid_reasons=[index for index in self._hybrids if rules[index] == YES],
         )
 
-        kind_results: dict[str, bool | None] = {}
-        kind_leaves: dict[str, list[LeafTrace]] = {}
-        for kind, evaluate in self.kinds:
-            leaves = []
-            kind_results[kind.id] = evaluate(facts, leaves)
-            kind_leaves[kind.id] = leaves
-        sales_kinds = [k for k, result in kind_results.items() if result]
+    def sales_kinds(self, evaluation: Evaluation) -> list[str]:
+        return [kind for kind, code in zip(self.kinds, evaluation.kinds) if code == YES]
 
-        items: list[TechnologyItem] = []
-        for tech, evaluate, effect, title in self.technologies:
-            leaves = []
-            kinds_result: bool | None = True
-            if tech.kinds is not None:
-                results = [kind_results.get(k, False) for k in tech.kinds]
-                kinds_result = True if True in results else (None if None in results else False)
-                for k in tech.kinds:
-                    leaves.extend(kind_leaves.get(k, []))
-            when_result = evaluate(facts, leaves)
-            if kinds_result is False or when_result is False:
-                result: bool | None = False
-            elif kinds_result is None or when_result is None:
-                result = None
-            else:
-                result = True
-            entry = RuleTrace("tech." + tech.id, "technologies", _status(result), tuple(leaves), effect, tech.source)
-            trace.append(entry)
-            status = {True: "applies", None: "possible", False: "not_applicable"}[result]
-            items.append(TechnologyItem(tech.id, tech.group, title, status, entry))
+    def recommend(self, profile: Profile) -> Recommendation:
+        return self.recommendation(self.evaluate(profile))
 
+    def recommendation(self, ev: Evaluation) -> Recommendation:
+        """The full object tree of an evaluation: traces with every leaf's actual value."""
+        facts, notes, codes = ev.facts, ev.notes, ev.leaves
+        leaves = self.leaves
+
+        def leaf_trace(index: int) -> LeafTrace:
+            leaf = leaves[index]
+            return LeafTrace(leaf.field, leaf.operator, leaf.threshold, facts.get(leaf.field), RESULTS[codes[index]],
+                             notes.get(leaf.field, ""))
+
+        trace = [RuleTrace(rule.id, rule.decision, STATUSES[code], tuple(leaf_trace(i) for i in rule.leaves),
+                           rule.effect, rule.source) for rule, code in zip(self.rules, ev.rules)]
+        model = ModelDecision(
+            id=ev.department_model,
+            scores={m: round(s, 4) for m, s in ev.scores.items()},
+            reasons=[trace[i] for i in ev.model_reasons],
+            decided_by="tie_break" if ev.margin == 0 else "points",
+            runner_up=ev.runner_up,
+            margin=ev.margin,
+        )
+        mix = MixDecision(
+            ev.inside_share, round(1.0 - ev.inside_share, 2), ev.hybrid, self.base_inside, ev.unclamped_inside_share,
+            [trace[i] for i in ev.mix_reasons], [trace[i] for i in ev.hybrid_reasons],
+        )
+        status = {YES: "applies", UNKNOWN: "possible", NO: "not_applicable"}
+        items = [
+            TechnologyItem(item.id, item.group, item.title.model_dump(), status[ev.rules[i]], trace[i])
+            for i, item in enumerate(self.technologies, start=self.first_technology)
+        ]
         meta = self.rule_base.meta
         return Recommendation(
-            profile=profile,
-            department_model=department_model,
-            sales_mix=sales_mix,
-            sales_kinds=sales_kinds,
+            profile=ev.profile,
+            department_model=model,
+            sales_mix=mix,
+            sales_kinds=self.sales_kinds(ev),
             technologies=items,
-            unknown_fields=unknown_fields(profile),
+            unknown_fields=unknown_fields(ev.profile),
             trace=trace,
             rule_base_name=meta.name,
             rule_base_version=meta.version,
             rule_base_sha256=self.rule_base.sha256,
-        )
-
-    def _decide_model(self, scores: dict[str, float], fired: list[RuleTrace]) -> ModelDecision:
-        # equal scores keep the tie-break order, so the simpler model wins a tie
-        ranked = sorted(self.tie_break, key=lambda m: (-scores[m], self.tie_break.index(m)))
-        winner, runner_up = ranked[0], ranked[1]
-        margin = round(scores[winner] - scores[runner_up], 4)
-        reasons = [t for t in fired if t.effect["points"].get(winner, 0) > 0]
-        reasons.sort(key=lambda t: -t.effect["points"][winner])
-        return ModelDecision(
-            id=winner,
-            scores={m: round(s, 4) for m, s in scores.items()},
-            reasons=reasons,
-            decided_by="tie_break" if margin == 0 else "points",
-            runner_up=runner_up,
-            margin=margin,
         )
 
 
