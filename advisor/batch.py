@@ -75,14 +75,14 @@ def score_batch(
     if output is not None:
         refuse_overwriting_inputs(output, inputs)
     summary = Summary(output=str(output) if output is not None else None)
-    rows: list[tuple[str, Recommendation]] = []
+    rows: list[tuple[str, Recommendation]] = []  # the table format only: a table is printed whole
     records = read_inputs(inputs, warn=report, stdin=stdin)
     first_seen: dict[str, str] = {}
     try:
         # FailFast leaves the output context by an exception, so a partial file is discarded
         with contextlib.ExitStack() as stack:
             stream = stack.enter_context(atomic_output(output)) if output is not None else (stdout or sys.stdout)
-            writer = BatchWriter(stream, fmt, trace=trace) if fmt != "table" else None
+            writer = BatchWriter(stream, fmt, engine, trace=trace) if fmt != "table" else None
             for record in records:
                 summary.read += 1
                 if progress is not None:
@@ -91,7 +91,7 @@ def score_batch(
                 if error is None:
                     assert record.profile is not None
                     try:
-                        rec = engine.recommend(record.profile)
+                        evaluation = engine.evaluate(record.profile)
                     except ProfileError as exc:
                         exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
                         error = exc
@@ -99,17 +99,19 @@ def score_batch(
                     summary.rejected += 1
                     report(error.located())
                     if fail_fast:
+                        if writer is not None and output is None:
+                            writer.flush()  # standard output streams: what was scored before stays
                         raise FailFast
                     continue
                 _check_duplicate(record.profile.name, record.source, first_seen, report)
                 summary.scored += 1
-                summary.per_model[rec.department_model.id] += 1
+                summary.per_model[evaluation.department_model] += 1
                 if on_scored is not None:
                     on_scored(record.profile, record.source)
                 if writer is not None:
-                    writer.write(record.source, rec)
+                    writer.write(record.source, evaluation)
                 else:
-                    rows.append((record.source, rec))
+                    rows.append((record.source, engine.recommendation(evaluation)))
             if writer is not None:
                 writer.close()
             elif rows:

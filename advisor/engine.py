@@ -7,14 +7,17 @@ short-circuit) so the trace can say what each rule saw.
 
 The rule base is compiled once into flat arrays: each distinct comparison (leaf) is
 evaluated once per profile into a small-int code (0 false, 1 unknown, 2 true), so `all`
-is `min`, `any` is `max` and `not` is `2 - x` (Kleene's three-valued logic), and every
-rule's outcome is read off those codes. `evaluate` returns that flat `Evaluation`, which
-batch writers serialise directly; `recommend` builds the full object tree from it.
+is `min`, `any` is `max` and `not` is `2 - x` (Kleene's three-valued logic). A rule's
+outcome depends only on the codes of its own leaves, so each rule keeps a table from
+those codes (its *key*) to its outcome, filled on first sight: a rule with n leaves has
+at most 3**n keys. `evaluate` returns the flat `Evaluation` (codes and keys), which batch
+writers serialise directly; `recommend` builds the full object tree from it.
 """
 
 from __future__ import annotations
 
 import operator
+from itertools import compress
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,8 +131,32 @@ def compile_predicate(condition: Any) -> Callable[[Facts], bool | None]:
     return predicate
 
 
+def _by_points(pair: tuple[int, float]) -> float:
+    return -pair[1]
+
+
+def _by_size(pair: tuple[int, float]) -> float:
+    return -abs(pair[1])
+
+
 def _always(codes: Codes) -> int:
     return YES
+
+
+def _no_leaves(codes: Codes) -> tuple[()]:
+    return ()
+
+
+def _key_of(leaves: tuple[int, ...]) -> Callable[[Codes], Any]:
+    """The codes of a rule's leaves, in trace order: the key of its outcome table."""
+    return operator.itemgetter(*leaves) if leaves else _no_leaves
+
+
+def _technology_code(kinds: tuple[Code, ...] | None, own: Code) -> Code:
+    """Applies when one of its kinds applies (an undefined kind does not) and its own condition holds."""
+    if kinds is None:
+        return own
+    return lambda codes: min(own(codes), max([kind(codes) for kind in kinds], default=NO))
 
 
 @dataclass(slots=True)
@@ -140,6 +167,7 @@ class Evaluation:
     facts: Facts
     notes: dict[str, Note]
     leaves: list[int]  # a code per CompiledLeaf
+    keys: list[Any]  # per Engine.rules entry: the codes of its leaves (an int for a one-leaf rule)
     rules: list[int]  # a code per Engine.rules entry (department model, sales mix, checklist, in trace order)
     kinds: list[int]  # a code per sales kind
     scores: dict[str, float]  # unrounded points per department model
@@ -163,6 +191,8 @@ class Engine:
     def __init__(self, rule_base: RuleBase) -> None:
         self.rule_base = rule_base
         self.rates = rule_base.meta.currency.usd_per_unit
+        as_of = rule_base.meta.currency.as_of.isoformat()
+        self._conversion = {code: {"currency": code, "rate": f"{rate:g}", "as_of": as_of} for code, rate in self.rates.items()}
         compiler = _Compiler()
         model = rule_base.department_model
         self.tie_break = list(model.tie_break)
@@ -189,25 +219,26 @@ class Engine:
                 self._hybrids.append(len(self.rules))
             codes.append(compiler.code(rule.when))
             self.rules.append(CompiledRule(rule.id, "sales_mix", tuple(compiler.order(rule.when)), effect, rule.source))
-        self._rule_codes = codes
         tech = rule_base.technologies
         self.kinds = [kind.id for kind in tech.kinds]
         self._kind_codes = [compiler.code(kind.when) for kind in tech.kinds]
         kind_leaves = {kind.id: compiler.order(kind.when) for kind in tech.kinds}
         self.technologies = list(tech.technologies)
         self.first_technology = len(self.rules)
-        # a checklist item: max over its kinds' codes (an undefined kind is false), min with its own condition
-        self._tech_codes: list[tuple[tuple[int, ...] | None, Code]] = []
         for item in tech.technologies:
-            kinds = None if item.kinds is None else tuple(self.kinds.index(k) for k in item.kinds if k in self.kinds)
-            self._tech_codes.append((kinds, compiler.code(item.when) if item.when is not None else _always))
+            kinds = None if item.kinds is None else tuple(
+                self._kind_codes[self.kinds.index(k)] for k in item.kinds if k in self.kinds)
+            codes.append(_technology_code(kinds, compiler.code(item.when) if item.when is not None else _always))
             order = [i for k in (item.kinds or []) for i in kind_leaves.get(k, [])]
             order += compiler.order(item.when) if item.when is not None else []
             self.rules.append(CompiledRule("tech." + item.id, "technologies", tuple(order), {"group": item.group},
                                            item.source))
+        self._rule_codes = codes
+        self._shift_rules = [index for index, _ in self._shifts]
+        self._keys = [_key_of(rule.leaves) for rule in self.rules]
+        self._tables: list[dict[Any, int]] = [{} for _ in self.rules]
         self.leaves = compiler.leaves
         self._leaf_specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) for leaf in self.leaves]
-        self._tie_rank = {m: i for i, m in enumerate(self.tie_break)}
 
     def facts(self, profile: Profile) -> Facts:
         """The profile as the rules see it: deal size converted to USD."""
@@ -224,13 +255,7 @@ class Engine:
         if deal is not None and currency != "USD":
             # cents: a deal that converts to exactly a threshold must not miss it by float noise
             facts["average_deal_size"] = round(deal * self.rates[currency], 2)
-            notes["average_deal_size"] = Note(
-                "trace.converted",
-                amount=format_value(deal),
-                currency=currency,
-                rate=f"{self.rates[currency]:g}",
-                as_of=self.rule_base.meta.currency.as_of.isoformat(),
-            )
+            notes["average_deal_size"] = Note("trace.converted", amount=format_value(deal), **self._conversion[currency])
         facts[_NOTES_KEY] = notes
         return facts
 
@@ -240,8 +265,7 @@ class Engine:
 
     def _ranked(self, scores: dict[str, float]) -> list[str]:
         # equal scores keep the tie-break order, so the simpler model wins a tie
-        rank = self._tie_rank
-        return sorted(self.tie_break, key=lambda m: (-scores[m], rank[m]))
+        return sorted(self.tie_break, key=scores.__getitem__, reverse=True)  # stable: ties keep tie-break order
 
     def department_model_of(self, profile: Profile) -> tuple[str, dict[str, float]]:
         """Only the department-model decision, without traces: the fast path for searches."""
@@ -257,38 +281,37 @@ class Engine:
         """Every rule's outcome and the three decisions, as flat data."""
         facts = self.facts(profile)
         codes = self._leaf_codes(facts)
-        rules = [code(codes) for code in self._rule_codes]
+        keys = [key(codes) for key in self._keys]
+        try:
+            rules = list(map(dict.__getitem__, self._tables, keys))
+        except KeyError:  # a combination of codes not seen before: work it out once
+            rules = [table[key] if key in table else table.setdefault(key, code(codes))
+                     for table, key, code in zip(self._tables, keys, self._rule_codes)]
         kinds = [code(codes) for code in self._kind_codes]
-        for kind_indices, code in self._tech_codes:
-            own = code(codes)
-            if kind_indices is not None:
-                own = min(own, max([kinds[k] for k in kind_indices], default=NO))
-            rules.append(own)
 
+        fired = YES.__eq__
         scores = dict.fromkeys(self.tie_break, 0.0)
-        for index, points in self._points:
-            if rules[index] == YES:
-                for outcome, value in points:
-                    scores[outcome] += value
+        model_fired = list(compress(self._points, map(fired, rules)))  # department-model rules come first
+        for _, points in model_fired:
+            for outcome, value in points:
+                scores[outcome] += value
         ranked = self._ranked(scores)
         winner = ranked[0]
-        reasons = [(index, p) for index, points in self._points if rules[index] == YES
-                   for outcome, p in points if outcome == winner and p > 0]
-        reasons.sort(key=lambda pair: -pair[1])
+        reasons = [(index, p) for index, points in model_fired for outcome, p in points if outcome == winner and p > 0]
+        reasons.sort(key=_by_points)
 
         inside = self.base_inside
-        shifts = []
-        for index, shift in self._shifts:
-            if rules[index] == YES:
-                inside += shift
-                shifts.append((index, shift))
-        shifts.sort(key=lambda pair: -abs(pair[1]))
+        shifts = list(compress(self._shifts, map(fired, map(rules.__getitem__, self._shift_rules))))
+        for _, shift in shifts:
+            inside += shift
+        shifts.sort(key=_by_size)
         low, high = self.inside_range
         return Evaluation(
             profile=profile,
             facts=facts,
             notes=facts[_NOTES_KEY],
             leaves=codes,
+            keys=keys,
             rules=rules,
             kinds=kinds,
             scores=scores,
@@ -301,6 +324,15 @@ class Engine:
             mix_reasons=[index for index, _ in shifts],
             hybrid_reasons=[index for index in self._hybrids if rules[index] == YES],
         )
+
+    def outcome(self, index: int, key: Any) -> int:
+        """The code of rule `index` for a key an evaluation has already met."""
+        return self._tables[index][key]
+
+    def technologies_with(self, evaluation: Evaluation, code: int) -> list[str]:
+        """Ids of the checklist items that apply (YES) or are possible (UNKNOWN)."""
+        return [item.id for item, outcome in zip(self.technologies, evaluation.rules[self.first_technology:])
+                if outcome == code]
 
     def sales_kinds(self, evaluation: Evaluation) -> list[str]:
         return [kind for kind, code in zip(self.kinds, evaluation.kinds) if code == YES]

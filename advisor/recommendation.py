@@ -32,6 +32,39 @@ def display_value(field: str, value: Any, lang: str = "en") -> str:
     return format_value(value)
 
 
+def leaf_frame(field: str, operator: str, threshold: Any, result: bool | None, lang: str = "en") -> tuple[str, str]:
+    """LeafTrace.describe around the actual value: (before, after); for an unknown result, (whole text, "").
+
+    It depends on the rule only, so batch writers compute it once per leaf.
+    """
+    if lang == "en":
+        value = format_value  # the batch path: no catalogue lookups
+    else:
+        def value(v: Any) -> str:
+            return display_value(field, v, lang)
+
+    symbol = _SYMBOLS[operator]
+    if lang != "en" and operator in ("in", "between"):
+        symbol = tr(f"trace.{operator}", lang)
+    name = field if lang == "en" else tr(f"field.{field}", lang)
+    if operator == "between":
+        shown_threshold = f"{value(threshold[0])}–{value(threshold[1])}"
+    elif isinstance(threshold, (list, tuple)):
+        shown_threshold = "[" + ", ".join(value(v) for v in threshold) + "]"
+    else:
+        shown_threshold = value(threshold)
+    unit = " USD" if field == "average_deal_size" else ""
+    if result is None:
+        return tr("trace.unknown", lang, field=name, op=symbol, threshold=shown_threshold + unit), ""
+    if result:
+        if operator == "eq":
+            return f"{name} = ", ""
+        if operator == "in":
+            return f"{name} = ", f" ({tr('trace.one_of', lang, values=shown_threshold)})"
+        return f"{name} = ", f" {symbol} {shown_threshold}{unit}"
+    return f"{name} = ", f", {tr('trace.needs', lang)} {symbol} {shown_threshold}{unit}"
+
+
 @dataclass(frozen=True, slots=True)
 class Note:
     """A remark on an actual value (e.g. a currency conversion), translatable: a catalogue key and values."""
@@ -67,33 +100,16 @@ class LeafTrace:
 
         In English the field is named by its id; in ru and uk by its translated label.
         """
-        if lang == "en":
-            value = format_value  # the batch path: no catalogue lookups
-        else:
-            def value(v: Any) -> str:
-                return display_value(self.field, v, lang)
-
-        symbol = _SYMBOLS[self.operator]
-        if lang != "en" and self.operator in ("in", "between"):
-            symbol = tr(f"trace.{self.operator}", lang)
-        field = self.field if lang == "en" else tr(f"field.{self.field}", lang)
-        if self.operator == "between":
-            threshold = f"{value(self.threshold[0])}–{value(self.threshold[1])}"
-        elif isinstance(self.threshold, (list, tuple)):
-            threshold = "[" + ", ".join(value(v) for v in self.threshold) + "]"
-        else:
-            threshold = value(self.threshold)
-        unit = " USD" if self.field == "average_deal_size" else ""
+        before, after = leaf_frame(self.field, self.operator, self.threshold, self.result, lang)
         if self.result is None:
-            return tr("trace.unknown", lang, field=field, op=symbol, threshold=threshold + unit)
-        actual = value(self.actual) + unit + (f" ({self.note.text(lang) if isinstance(self.note, Note) else self.note})" if self.note else "")
-        if self.result:
-            if self.operator == "eq":
-                return f"{field} = {actual}"
-            if self.operator == "in":
-                return f"{field} = {actual} ({tr('trace.one_of', lang, values=threshold)})"
-            return f"{field} = {actual} {symbol} {threshold}{unit}"
-        return f"{field} = {actual}, {tr('trace.needs', lang)} {symbol} {threshold}{unit}"
+            return before
+        return before + self.shown(lang) + after
+
+    def shown(self, lang: str = "en") -> str:
+        """The actual value as describe() shows it: formatted, with its unit and note."""
+        value = format_value(self.actual) if lang == "en" else display_value(self.field, self.actual, lang)
+        note = self.note.text(lang) if isinstance(self.note, Note) else self.note
+        return value + (" USD" if self.field == "average_deal_size" else "") + (f" ({note})" if note else "")
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -153,6 +169,11 @@ def source_dict(source: Source) -> dict[str, Any]:
     return data
 
 
+def brief_reason(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
+    """A reason in a batch record: the rule, its effect, why, and the document it encodes."""
+    return {"rule": trace.rule, **effect, "why": trace.why(), "document": trace.source.document}
+
+
 def reason_dict(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
     return {"rule": trace.rule, **effect, "why": trace.why(), "source": source_dict(trace.source)}
 
@@ -207,6 +228,58 @@ class Recommendation:
     @property
     def possible_technologies(self) -> list[TechnologyItem]:
         return [t for t in self.technologies if t.status == "possible"]
+
+    def batch_dict(self, *, trace: bool = True) -> dict[str, Any]:
+        """The batch record (`score --format json/jsonl`): to_dict's decisions, sources by document only.
+
+        A record carries what varies from profile to profile; the statements and benchmarks are
+        the rule base's (named by its sha256) and printed by recommend, explain and report. The
+        trace gives every rule's outcome and why, grouped by status. json_records writes the
+        same bytes fast; this is the readable definition.
+        """
+        model = self.department_model
+        mix = self.sales_mix
+        data: dict[str, Any] = {
+            "name": self.profile.name,
+            "department_model": {
+                "id": model.id,
+                "scores": model.scores,
+                "decided_by": model.decided_by,
+                "runner_up": model.runner_up,
+                "margin": model.margin,
+                "reasons": [brief_reason(r, points=r.effect["points"][model.id]) for r in model.reasons],
+            },
+            "sales_mix": {
+                "inside_share": mix.inside_share,
+                "outside_share": mix.outside_share,
+                "hybrid": mix.hybrid,
+                "base_inside_share": mix.base_inside_share,
+                "unclamped_inside_share": mix.unclamped_inside_share,
+                "reasons": [brief_reason(r, inside_shift=r.effect["inside_shift"]) for r in mix.reasons],
+                "hybrid_reasons": [brief_reason(r) for r in mix.hybrid_reasons],
+            },
+            "sales_kinds": self.sales_kinds,
+            "technologies": [
+                {"id": t.id, "group": t.group, "why": t.trace.why(), "document": t.trace.source.document}
+                for t in self.applied_technologies
+            ],
+            "possible_technologies": [
+                {"id": t.id, "group": t.group, "depends_on": t.trace.unknown_fields()}
+                for t in self.possible_technologies
+            ],
+            "unknown_fields": self.unknown_fields,
+            "rule_base": {
+                "name": self.rule_base_name,
+                "version": self.rule_base_version,
+                "sha256": self.rule_base_sha256,
+            },
+        }
+        if trace:
+            data["trace"] = {
+                status: {t.rule: t.why() for t in self.trace if t.status == status}
+                for status in ("fired", "not_fired", "unknown")
+            }
+        return data
 
     def to_dict(self, *, trace: bool = True) -> dict[str, Any]:
         """The public JSON shape; keys are a contract (see README)."""

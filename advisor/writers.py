@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import csv
-import json
 import os
 import re
 import tempfile
@@ -12,7 +11,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import IO, Any
 
+from advisor.engine import UNKNOWN, YES, Engine, Evaluation
 from advisor.errors import UsageError
+from advisor.profile import unknown_fields
 from advisor.recommendation import Recommendation
 from advisor.rulebase.schema import DEPARTMENT_MODELS
 
@@ -36,72 +37,94 @@ CSV_COLUMNS = [
 ]
 
 
-def csv_row(source: str, rec: Recommendation) -> dict[str, Any]:
-    model = rec.department_model
+def csv_row(engine: Engine, source: str, ev: Evaluation) -> dict[str, Any]:
+    """One CSV row: the decisions of an evaluation, without its trace."""
     row: dict[str, Any] = {
         "source": source,
-        "name": rec.profile.name,
-        "department_model": model.id,
-        "decided_by": model.decided_by,
-        "margin": model.margin,
-        "inside_share": rec.sales_mix.inside_share,
-        "outside_share": rec.sales_mix.outside_share,
-        "hybrid": str(rec.sales_mix.hybrid).lower(),
-        "sales_kinds": " ".join(rec.sales_kinds),
-        "technologies": " ".join(t.id for t in rec.applied_technologies),
-        "possible_technologies": " ".join(t.id for t in rec.possible_technologies),
-        "unknown_fields": " ".join(rec.unknown_fields),
-        "rule_base_name": rec.rule_base_name,
-        "rule_base_version": rec.rule_base_version,
-        "rule_base_sha256": rec.rule_base_sha256,
+        "name": ev.profile.name,
+        "department_model": ev.department_model,
+        "decided_by": "tie_break" if ev.margin == 0 else "points",
+        "margin": ev.margin,
+        "inside_share": ev.inside_share,
+        "outside_share": round(1.0 - ev.inside_share, 2),
+        "hybrid": str(ev.hybrid).lower(),
+        "sales_kinds": " ".join(engine.sales_kinds(ev)),
+        "technologies": " ".join(engine.technologies_with(ev, YES)),
+        "possible_technologies": " ".join(engine.technologies_with(ev, UNKNOWN)),
+        "unknown_fields": " ".join(unknown_fields(ev.profile)),
+        "rule_base_name": engine.rule_base.meta.name,
+        "rule_base_version": engine.rule_base.meta.version,
+        "rule_base_sha256": engine.rule_base.sha256,
     }
     for outcome in DEPARTMENT_MODELS:
-        row[f"score_{outcome}"] = model.scores[outcome]
+        row[f"score_{outcome}"] = round(ev.scores[outcome], 4)
     return row
 
 
 def json_record(source: str, rec: Recommendation, *, trace: bool = True) -> dict[str, Any]:
-    return {"source": source, **rec.to_dict(trace=trace)}
+    """The readable definition of a batch JSON record; BatchWriter writes the same bytes from json_records."""
+    return {"source": source, **rec.batch_dict(trace=trace)}
 
 
-def _json_encoder():
-    """orjson where it is installed (about 3x faster on full traces), else the standard library."""
-    try:
-        import orjson
-    except ImportError:  # pragma: no cover - orjson is a dependency; platforms without wheels fall back
-        return lambda data: json.dumps(data, ensure_ascii=False)
-    return lambda data: orjson.dumps(data).decode("utf-8")
+_FLUSH_AT = 1 << 20  # bytes of JSON gathered before one write: a record is ~27 KB, a write call per record is slow
 
 
 class BatchWriter:
-    """Streams results in one format to a text stream."""
+    """Streams evaluations in one format (csv, json or jsonl) to a text stream."""
 
-    def __init__(self, stream: IO[str], fmt: str, *, trace: bool = True) -> None:
+    def __init__(self, stream: IO[str], fmt: str, engine: Engine, *, trace: bool = True) -> None:
         self.stream = stream
         self.fmt = fmt
+        self.engine = engine
         self.trace = trace
         self.count = 0
         self._csv: csv.DictWriter | None = None
-        self._dumps = _json_encoder()
+        self._pending: list[bytes] = []
+        self._size = 0
         if fmt == "csv":
             self._csv = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
             self._csv.writeheader()
-        elif fmt == "json":
-            stream.write("[")
+        else:
+            from advisor.json_records import JsonRecords
 
-    def write(self, source: str, rec: Recommendation) -> None:
+            self._encode = JsonRecords(engine).encode
+            if fmt == "json":
+                self._emit(b"[")
+
+    def write(self, source: str, ev: Evaluation) -> None:
         if self._csv is not None:
-            self._csv.writerow(csv_row(source, rec))
-        elif self.fmt == "jsonl":
-            self.stream.write(self._dumps(json_record(source, rec, trace=self.trace)) + "\n")
-        elif self.fmt == "json":
-            prefix = "\n" if self.count == 0 else ",\n"
-            self.stream.write(prefix + self._dumps(json_record(source, rec, trace=self.trace)))
+            self._csv.writerow(csv_row(self.engine, source, ev))
+        else:
+            record = self._encode(source, ev, trace=self.trace)
+            if self.fmt == "jsonl":
+                self._emit(record, b"\n")
+            else:
+                self._emit(b"\n" if self.count == 0 else b",\n", record)
         self.count += 1
+
+    def _emit(self, *chunks: bytes) -> None:
+        self._pending += chunks
+        self._size += sum(map(len, chunks))
+        if self._size >= _FLUSH_AT:
+            self.flush()
+
+    def flush(self) -> None:
+        """Write the gathered JSON out."""
+        data = b"".join(self._pending)
+        self._pending, self._size = [], 0
+        binary = getattr(self.stream, "buffer", None)
+        if binary is None:  # a text-only stream (e.g. io.StringIO)
+            self.stream.write(data.decode("utf-8"))
+        else:
+            self.stream.flush()
+            binary.write(data)
 
     def close(self) -> None:
         if self.fmt == "json":
-            self.stream.write("\n]\n" if self.count else "]\n")
+            self._emit(b"\n]\n" if self.count else b"]\n")
+        if self._csv is None:
+            self.flush()
+            self.stream.flush()
 
 
 @contextlib.contextmanager

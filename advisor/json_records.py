@@ -1,0 +1,198 @@
+"""Batch JSON records straight from an Evaluation, without building the object tree.
+
+A rule's part of a record (its reason, its checklist entry, its line in the trace)
+depends only on its outcome key (the codes of its leaves, see engine.py) and on the
+profile's values. So each part is written once per key as a bytes template with
+`%(s3)s`-style slots, and per profile only the values are filled in:
+
+    s<i>  field i's value as the `why` texts show it, escaped for a JSON string
+
+(Slot names are short because %-formatting hashes each one it meets.)
+
+`Recommendation.batch_dict` is the readable definition of the record; a property test
+holds this encoder to byte-for-byte the output of `orjson.dumps(batch_dict())`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from itertools import compress
+from typing import Any
+
+import orjson
+
+from advisor.engine import NO, UNKNOWN, YES, Engine, Evaluation
+from advisor.profile import unknown_fields
+from advisor.recommendation import format_value, leaf_frame
+
+_dumps: Callable[[Any], bytes] = orjson.dumps
+_CACHE_LIMIT = 4096  # distinct values remembered per field, so memory stays flat
+
+
+def _static(value: Any) -> bytes:
+    """JSON of a fixed value, made safe for %-formatting."""
+    return _dumps(value).replace(b"%", b"%%")
+
+
+def _in_string(text: str) -> bytes:
+    """Text escaped to sit inside a JSON string in a template."""
+    return _dumps(text)[1:-1].replace(b"%", b"%%")
+
+
+def _leaf_codes(key: Any) -> tuple[int, ...]:
+    return key if isinstance(key, tuple) else (key,)
+
+
+class JsonRecords:
+    """Encodes evaluations of one engine as the JSON of `{"source": ..., **Recommendation.batch_dict()}`."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        rules, leaves = engine.rules, engine.leaves
+        fields = sorted({leaf.field for leaf in leaves})
+        self._slot = {field: f"s{i}".encode() for i, field in enumerate(fields)}
+        # per field: its slot, its unit in the `why` texts, and a cache of its shown texts by value
+        self._shown = [(self._slot[field], field, " USD" if field == "average_deal_size" else "", {})
+                       for field in fields]
+        self._first_technology = engine.first_technology
+        self._frames = [
+            {code: leaf_frame(leaf.field, leaf.operator, leaf.threshold, result)
+             for code, result in ((NO, False), (UNKNOWN, None), (YES, True))}
+            for leaf in leaves
+        ]
+        self._rule_head = [b'{"rule":' + _static(rule.id) for rule in rules]
+        self._document = [b',"document":' + _static(rule.source.document) + b"}" for rule in rules]
+        self._trace_name = [_static(rule.id) + b":" for rule in rules]
+        self._points = {
+            index: {outcome: b',"points":' + _static(points) for outcome, points in rule.effect["points"].items()}
+            for index, rule in enumerate(rules) if rule.decision == "department_model"
+        }
+        self._shift = {
+            index: b',"inside_shift":' + _static(rule.effect["inside_shift"])
+            for index, rule in enumerate(rules) if "inside_shift" in rule.effect
+        }
+        self._tech_head = [_static({"id": item.id, "group": item.group})[:-1] for item in engine.technologies]
+        # per rule and key: `,"why":"..."`, and `"rule":"..."` for the trace
+        self._whys: list[dict[Any, bytes]] = [{} for _ in rules]
+        self._traces: list[dict[Any, bytes]] = [{} for _ in rules]
+        # per checklist item and key: its entry in "technologies" / "possible_technologies", or b""
+        self._applied: list[dict[Any, bytes]] = [{} for _ in engine.technologies]
+        self._possible: list[dict[Any, bytes]] = [{} for _ in engine.technologies]
+        meta = engine.rule_base.meta
+        self._tail = b',"rule_base":' + _static(
+            {"name": meta.name, "version": meta.version, "sha256": engine.rule_base.sha256})
+        self._base_inside = _static(engine.base_inside)
+
+    # ---- templates, made on first sight of a rule's key --------------------------------
+
+    def _why_text(self, index: int, key: Any) -> bytes:
+        """RuleTrace.why as template text: the leaves that decided the outcome, or all of them."""
+        rule = self.engine.rules[index]
+        status = self.engine.outcome(index, key)
+        pairs = list(zip(rule.leaves, _leaf_codes(key)))
+        chosen = [(leaf, code) for leaf, code in pairs if code == status] or pairs
+        texts = []
+        for leaf, code in chosen:
+            before, after = self._frames[leaf][code]
+            if code == UNKNOWN:
+                texts.append(_in_string(before))
+            else:
+                slot = self._slot[self.engine.leaves[leaf].field]
+                texts.append(_in_string(before) + b"%(" + slot + b")s" + _in_string(after))
+        return b"; ".join(texts)
+
+    def _why(self, index: int, key: Any) -> bytes:
+        template = self._whys[index].get(key)
+        if template is None:
+            template = self._whys[index][key] = b',"why":"' + self._why_text(index, key) + b'"'
+        return template
+
+    def _learn(self, keys: list[Any]) -> None:
+        """Make the trace lines and checklist entries for keys not seen before."""
+        first = self._first_technology
+        for index, key in enumerate(keys):
+            if key not in self._traces[index]:
+                self._traces[index][key] = self._trace_name[index] + b'"' + self._why_text(index, key) + b'"'
+            if index >= first and key not in self._applied[index - first]:
+                self._technology(index - first, key)
+
+    def _technology(self, t: int, key: Any) -> None:
+        index = self._first_technology + t
+        status = self.engine.outcome(index, key)
+        applied = possible = b""
+        if status == YES:
+            applied = self._tech_head[t] + self._why(index, key) + self._document[index]
+        elif status == UNKNOWN:
+            rule = self.engine.rules[index]
+            fields = sorted({self.engine.leaves[leaf].field for leaf, code in zip(rule.leaves, _leaf_codes(key))
+                             if code == UNKNOWN})
+            possible = self._tech_head[t] + b',"depends_on":' + _static(fields) + b"}"
+        self._applied[t][key] = applied
+        self._possible[t][key] = possible
+
+    # ---- per profile ---------------------------------------------------------------------
+
+    def _values(self, ev: Evaluation) -> dict[bytes, bytes]:
+        """Every field's slot: its value as the `why` texts show it (as LeafTrace.shown, JSON-escaped)."""
+        get, notes = ev.facts.get, ev.notes
+        values = {}
+        for slot, field, unit, cache in self._shown:
+            value = get(field)
+            text = cache.get(value)
+            if text is None or value == 0 or field in notes:  # 0.0 and -0.0 are one key but print apart
+                note = notes.get(field)
+                shown = format_value(value) + unit + (f" ({note.text()})" if note is not None else "")
+                text = _dumps(shown)[1:-1]
+                if note is None and len(cache) < _CACHE_LIMIT:  # integers, choices, yes/no and shares repeat
+                    cache[value] = text
+            values[slot] = text
+        return values
+
+    def encode(self, source: str, ev: Evaluation, *, trace: bool = True) -> bytes:
+        """One record's JSON (no newline)."""
+        keys, rules = ev.keys, ev.rules
+        try:
+            lines = list(map(dict.__getitem__, self._traces, keys))
+        except KeyError:
+            self._learn(keys)
+            lines = list(map(dict.__getitem__, self._traces, keys))
+        values = self._values(ev)
+
+        winner = ev.department_model
+        body = [
+            b',"department_model":{"id":', _dumps(winner),
+            b',"scores":', _dumps({m: round(s, 4) for m, s in ev.scores.items()}),
+            b',"decided_by":', b'"tie_break"' if ev.margin == 0 else b'"points"',
+            b',"runner_up":', _dumps(ev.runner_up), b',"margin":', _dumps(ev.margin), b',"reasons":[',
+        ]
+        for n, index in enumerate(ev.model_reasons):
+            body += (b"," if n else b"", self._rule_head[index], self._points[index][winner],
+                     self._why(index, keys[index]), self._document[index])
+        body += (
+            b']},"sales_mix":{"inside_share":', _dumps(ev.inside_share),
+            b',"outside_share":', _dumps(round(1.0 - ev.inside_share, 2)),
+            b',"hybrid":', b"true" if ev.hybrid_reasons else b"false",
+            b',"base_inside_share":', self._base_inside,
+            b',"unclamped_inside_share":', _dumps(ev.unclamped_inside_share), b',"reasons":[',
+        )
+        for n, index in enumerate(ev.mix_reasons):
+            body += (b"," if n else b"", self._rule_head[index], self._shift[index], self._why(index, keys[index]),
+                     self._document[index])
+        body.append(b'],"hybrid_reasons":[')
+        for n, index in enumerate(ev.hybrid_reasons):
+            body += (b"," if n else b"", self._rule_head[index], self._why(index, keys[index]), self._document[index])
+        tech_keys = keys[self._first_technology:]
+        body += (
+            b']},"sales_kinds":', _dumps(self.engine.sales_kinds(ev)),
+            b',"technologies":[', b",".join(filter(None, map(dict.__getitem__, self._applied, tech_keys))),
+            b'],"possible_technologies":[', b",".join(filter(None, map(dict.__getitem__, self._possible, tech_keys))),
+            b'],"unknown_fields":', _dumps(unknown_fields(ev.profile)), self._tail,
+        )
+        if trace:
+            body += (
+                b',"trace":{"fired":{', b",".join(compress(lines, map(YES.__eq__, rules))),
+                b'},"not_fired":{', b",".join(compress(lines, map(NO.__eq__, rules))),
+                b'},"unknown":{', b",".join(compress(lines, map(UNKNOWN.__eq__, rules))), b"}}",
+            )
+        body.append(b"}")
+        return b'{"source":' + _dumps(source) + b',"name":' + _dumps(ev.profile.name) + b"".join(body) % values
