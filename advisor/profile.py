@@ -31,6 +31,15 @@ _GROUP_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'_")
 
 def parse_number(text: str, decimal: str = ".") -> float:
     """A number as people type it: '1 200,5' with decimal=',' or '1,200.5' with '.'."""
+    if decimal == ".":
+        try:  # the common case, '1200.5': float() reads exactly what the steps below would
+            value = float(text)
+        except ValueError:
+            pass
+        else:
+            if not math.isfinite(value):
+                raise ValueError("not a finite number")
+            return value
     cleaned = text.strip().translate(_GROUP_SEPARATORS)
     if decimal == ",":
         cleaned = cleaned.replace(".", "").replace(",", ".") if "," in cleaned else cleaned

@@ -197,11 +197,13 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
         )
         return
 
-    # Track physical lines so quoted cells spanning lines still report the row's first line.
-    counter = _LineCounter(iterator, start=header_row)
-    reader = csv.reader(counter, delimiter=delimiter)
+    # reader.line_num counts physical lines, so a quoted cell spanning lines still reports the row's first line
+    reader = csv.reader(iterator, delimiter=delimiter)
+    width = len(columns)
+    kept = [i for i, col in enumerate(columns) if col is not None]
+    names = [columns[i] for i in kept]
     while True:
-        start = counter.line + 1
+        start = header_row + reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
@@ -209,29 +211,16 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
         except csv.Error as exc:
             yield _bad(file, start, ProfileError(f"malformed CSV row: {exc}"))
             continue
-        if not cells or all(not c.strip() for c in cells):
-            continue  # blank line
-        if len(cells) != len(columns):
-            yield _bad(
-                file, start, ProfileError(f"row has {len(cells)} cells, the header has {len(columns)}")
-            )
+        if not "".join(cells).strip():
+            continue  # a blank line, or a row of empty cells
+        if len(cells) != width:
+            yield _bad(file, start, ProfileError(f"row has {len(cells)} cells, the header has {width}"))
             continue
-        data = {col: _csv_value(col, cell, decimal) for col, cell in zip(columns, cells) if col is not None}
+        if decimal == ",":
+            data = {name: _csv_value(name, cells[i], decimal) for name, i in zip(names, kept)}
+        else:  # the validators strip and parse; nothing to convert first
+            data = {name: cells[i] for name, i in zip(names, kept)}
         yield _validated(data, file, start, lambda key, start=start: start)
-
-
-class _LineCounter:
-    def __init__(self, lines: Iterator[str], start: int) -> None:
-        self.lines = lines
-        self.line = start
-
-    def __iter__(self) -> "_LineCounter":
-        return self
-
-    def __next__(self) -> str:
-        text = next(self.lines)
-        self.line += 1
-        return text
 
 
 # ---- files, folders, stdin --------------------------------------------------------
