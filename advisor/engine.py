@@ -378,6 +378,7 @@ class Engine:
             technologies=items,
             unknown_fields=unknown_fields(ev.profile),
             trace=trace,
+            facts={name: value for name, value in ev.facts.items() if name != _NOTES_KEY},
             rule_base_name=meta.name,
             rule_base_version=meta.version,
             rule_base_sha256=self.rule_base.sha256,

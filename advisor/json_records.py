@@ -1,7 +1,6 @@
 """Batch JSON records straight from an Evaluation, without building the object tree.
 
-A rule's part of a record (its reason, its checklist entry, its line in the trace)
-depends only on its outcome key (the codes of its leaves, see engine.py) and on the
+A rule's part of a record (its reason, its checklist entry) depends only on its outcome key (the codes of its leaves, see engine.py) and on the
 profile's values. So each part is written once per key as a bytes template with
 `%(s3)s`-style slots, and per profile only the values are filled in:
 
@@ -16,13 +15,14 @@ holds this encoder to byte-for-byte the output of `orjson.dumps(batch_dict())`.
 from __future__ import annotations
 
 from collections.abc import Callable
-from itertools import compress
+from itertools import compress, repeat
+from operator import is_
 from typing import Any
 
 import orjson
 
 from advisor.engine import NO, UNKNOWN, YES, Engine, Evaluation
-from advisor.profile import unknown_fields
+from advisor.profile import EVIDENCE_FIELDS
 from advisor.recommendation import format_value, leaf_frame
 
 _dumps: Callable[[Any], bytes] = orjson.dumps
@@ -62,7 +62,7 @@ class JsonRecords:
         ]
         self._rule_head = [b'{"rule":' + _static(rule.id) for rule in rules]
         self._document = [b',"document":' + _static(rule.source.document) + b"}" for rule in rules]
-        self._trace_name = [_static(rule.id) + b":" for rule in rules]
+        self._quoted_ids = [_static(rule.id) for rule in rules]
         self._points = {
             index: {outcome: b',"points":' + _static(points) for outcome, points in rule.effect["points"].items()}
             for index, rule in enumerate(rules) if rule.decision == "department_model"
@@ -72,9 +72,7 @@ class JsonRecords:
             for index, rule in enumerate(rules) if "inside_shift" in rule.effect
         }
         self._tech_head = [_static({"id": item.id, "group": item.group})[:-1] for item in engine.technologies]
-        # per rule and key: `,"why":"..."`, and `"rule":"..."` for the trace
-        self._whys: list[dict[Any, bytes]] = [{} for _ in rules]
-        self._traces: list[dict[Any, bytes]] = [{} for _ in rules]
+        self._whys: list[dict[Any, bytes]] = [{} for _ in rules]  # per rule and key: `,"why":"..."`
         # per checklist item and key: its entry in "technologies" / "possible_technologies", or b""
         self._applied: list[dict[Any, bytes]] = [{} for _ in engine.technologies]
         self._possible: list[dict[Any, bytes]] = [{} for _ in engine.technologies]
@@ -107,15 +105,6 @@ class JsonRecords:
             template = self._whys[index][key] = b',"why":"' + self._why_text(index, key) + b'"'
         return template
 
-    def _learn(self, keys: list[Any]) -> None:
-        """Make the trace lines and checklist entries for keys not seen before."""
-        first = self._first_technology
-        for index, key in enumerate(keys):
-            if key not in self._traces[index]:
-                self._traces[index][key] = self._trace_name[index] + b'"' + self._why_text(index, key) + b'"'
-            if index >= first and key not in self._applied[index - first]:
-                self._technology(index - first, key)
-
     def _technology(self, t: int, key: Any) -> None:
         index = self._first_technology + t
         status = self.engine.outcome(index, key)
@@ -139,24 +128,21 @@ class JsonRecords:
         for slot, field, unit, cache in self._shown:
             value = get(field)
             text = cache.get(value)
-            if text is None or value == 0 or field in notes:  # 0.0 and -0.0 are one key but print apart
-                note = notes.get(field)
-                shown = format_value(value) + unit + (f" ({note.text()})" if note is not None else "")
-                text = _dumps(shown)[1:-1]
-                if note is None and len(cache) < _CACHE_LIMIT:  # integers, choices, yes/no and shares repeat
+            if text is None:  # zero is never cached: 0.0 and -0.0 are one key but print apart
+                text = _dumps(format_value(value) + unit)[1:-1]
+                if value != 0 and len(cache) < _CACHE_LIMIT:  # integers, choices, yes/no and shares repeat
                     cache[value] = text
             values[slot] = text
+        for field, note in notes.items():  # a converted deal size says from what
+            slot = self._slot[field]
+            values[slot] += _dumps(f" ({note.text()})")[1:-1]
         return values
 
     def encode(self, source: str, ev: Evaluation, *, trace: bool = True) -> bytes:
         """One record's JSON (no newline)."""
         keys, rules = ev.keys, ev.rules
-        try:
-            lines = list(map(dict.__getitem__, self._traces, keys))
-        except KeyError:
-            self._learn(keys)
-            lines = list(map(dict.__getitem__, self._traces, keys))
         values = self._values(ev)
+        facts = list(map(ev.facts.get, EVIDENCE_FIELDS))  # as the rules compared them: deal size in USD
 
         winner = ev.department_model
         body = [
@@ -182,17 +168,28 @@ class JsonRecords:
         for n, index in enumerate(ev.hybrid_reasons):
             body += (b"," if n else b"", self._rule_head[index], self._why(index, keys[index]), self._document[index])
         tech_keys = keys[self._first_technology:]
+        try:
+            applied = b",".join(filter(None, map(dict.__getitem__, self._applied, tech_keys)))
+        except KeyError:  # keys not seen before: make their entries once
+            for t, key in enumerate(tech_keys):
+                if key not in self._applied[t]:
+                    self._technology(t, key)
+            applied = b",".join(filter(None, map(dict.__getitem__, self._applied, tech_keys)))
         body += (
             b']},"sales_kinds":', _dumps(self.engine.sales_kinds(ev)),
-            b',"technologies":[', b",".join(filter(None, map(dict.__getitem__, self._applied, tech_keys))),
+            b',"technologies":[', applied,
             b'],"possible_technologies":[', b",".join(filter(None, map(dict.__getitem__, self._possible, tech_keys))),
-            b'],"unknown_fields":', _dumps(unknown_fields(ev.profile)), self._tail,
+            b'],"unknown_fields":', _dumps(list(compress(EVIDENCE_FIELDS, map(is_, facts, repeat(None))))),
+            self._tail,
         )
         if trace:
+            groups: tuple[list[bytes], list[bytes], list[bytes]] = ([], [], [])  # by outcome code
+            for rule, code in zip(self._quoted_ids, rules):
+                groups[code].append(rule)
             body += (
-                b',"trace":{"fired":{', b",".join(compress(lines, map(YES.__eq__, rules))),
-                b'},"not_fired":{', b",".join(compress(lines, map(NO.__eq__, rules))),
-                b'},"unknown":{', b",".join(compress(lines, map(UNKNOWN.__eq__, rules))), b"}}",
+                b',"facts":', _dumps(dict(zip(EVIDENCE_FIELDS, facts))),
+                b',"trace":{"fired":[', b",".join(groups[YES]), b'],"not_fired":[', b",".join(groups[NO]),
+                b'],"unknown":[', b",".join(groups[UNKNOWN]), b"]}",
             )
         body.append(b"}")
         return b'{"source":' + _dumps(source) + b',"name":' + _dumps(ev.profile.name) + b"".join(body) % values

@@ -60,6 +60,14 @@ def _is_unknown(value: Any) -> bool:
 
 
 def _finite(value: Any) -> Any:
+    if type(value) is str:  # a CSV cell: float() first, as parse_number does, without the extra call
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if math.isfinite(number):
+                return number
     if isinstance(value, bool):
         raise ValueError("expected a number, not true/false")
     if isinstance(value, float) and not math.isfinite(value):
@@ -74,6 +82,14 @@ def _finite(value: Any) -> Any:
 
 def _share(value: Any) -> Any:
     """A share: 0-1, or a percent string such as '35%'."""
+    if type(value) is str:  # a CSV cell such as '0.35': the common case first
+        try:
+            number = float(value)
+        except ValueError:
+            pass
+        else:
+            if 0 <= number <= 1:
+                return number
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
@@ -321,13 +337,15 @@ def validate_profile(
             f"a profile is a mapping of field: value, got {type(data).__name__}", file=file, line=line_of(None)
         )
     cleaned: dict[str, Any] = {}
-    for key, value in data.items():
-        key = str(key).strip()
-        if key in META_KEYS:
+    markers = UNKNOWN_MARKERS
+    for key, value in data.items():  # _is_unknown inlined: this loop runs for every batch row and field
+        key = key.strip() if isinstance(key, str) else str(key).strip()
+        if key == "name":
+            cleaned[key] = value.strip() if isinstance(value, str) else value
+        elif value is None or (isinstance(value, str) and value.strip().lower() in markers) or key in META_KEYS:
             continue
-        if _is_unknown(value) and key != "name":
-            continue
-        cleaned[key] = value.strip() if isinstance(value, str) and key == "name" else value
+        else:
+            cleaned[key] = value
     try:
         return Profile.model_validate(cleaned)
     except ValidationError as exc:

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.i18n import has_text, tr
-from advisor.profile import Profile
+from advisor.profile import EVIDENCE_FIELDS, Profile
 from advisor.rulebase.schema import Source
 
 _SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "in": "in", "between": "between"}
@@ -217,6 +217,7 @@ class Recommendation:
     technologies: list[TechnologyItem]
     unknown_fields: list[str]
     trace: list[RuleTrace] = field(repr=False)
+    facts: dict[str, Any] = field(default_factory=dict, repr=False)  # the values the rules compared (USD)
     rule_base_name: str = ""
     rule_base_version: str = ""
     rule_base_sha256: str = ""
@@ -232,10 +233,11 @@ class Recommendation:
     def batch_dict(self, *, trace: bool = True) -> dict[str, Any]:
         """The batch record (`score --format json/jsonl`): to_dict's decisions, sources by document only.
 
-        A record carries what varies from profile to profile; the statements and benchmarks are
-        the rule base's (named by its sha256) and printed by recommend, explain and report. The
-        trace gives every rule's outcome and why, grouped by status. json_records writes the
-        same bytes fast; this is the readable definition.
+        A record carries what varies from profile to profile: the trace is the facts the rules
+        compared (deal size in USD) and every rule's outcome. What is fixed by the rule base
+        (thresholds, statements, benchmarks) is the rule base's, named by its sha256, and shown
+        by recommend, explain and report. json_records writes the same bytes fast; this is the
+        readable definition.
         """
         model = self.department_model
         mix = self.sales_mix
@@ -275,10 +277,9 @@ class Recommendation:
             },
         }
         if trace:
-            data["trace"] = {
-                status: {t.rule: t.why() for t in self.trace if t.status == status}
-                for status in ("fired", "not_fired", "unknown")
-            }
+            data["facts"] = {name: self.facts.get(name) for name in EVIDENCE_FIELDS}
+            data["trace"] = {status: [t.rule for t in self.trace if t.status == status]
+                             for status in ("fired", "not_fired", "unknown")}
         return data
 
     def to_dict(self, *, trace: bool = True) -> dict[str, Any]:
