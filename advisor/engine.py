@@ -18,9 +18,10 @@ from __future__ import annotations
 
 import operator
 from itertools import compress
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 from advisor.errors import ProfileError
@@ -33,7 +34,6 @@ from advisor.recommendation import (
     Recommendation,
     RuleTrace,
     TechnologyItem,
-    format_value,
 )
 from advisor.rulebase import schema
 from advisor.rulebase.loader import RuleBase, load_rule_base
@@ -57,6 +57,7 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "between": lambda actual, t: t[0] <= actual <= t[1],
 }
 _NOTES_KEY = "_notes"
+_NO_NOTES: Mapping[str, Note] = MappingProxyType({})
 
 
 @dataclass(frozen=True, slots=True)
@@ -165,7 +166,7 @@ class Evaluation:
 
     profile: Profile
     facts: Facts
-    notes: dict[str, Note]
+    notes: Mapping[str, Note]
     leaves: list[int]  # a code per CompiledLeaf
     keys: list[Any]  # per Engine.rules entry: the codes of its leaves (an int for a one-leaf rule)
     rules: list[int]  # a code per Engine.rules entry (department model, sales mix, checklist, in trace order)
@@ -241,23 +242,29 @@ class Engine:
         self._leaf_specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) for leaf in self.leaves]
 
     def facts(self, profile: Profile) -> Facts:
-        """The profile as the rules see it: deal size converted to USD."""
-        facts: Facts = profile.__dict__.copy()
-        notes: dict[str, Note] = {}
-        deal = facts.get("average_deal_size")
-        currency = profile.currency
-        if currency not in self.rates:
+        """The profile as the rules see it (deal size converted to USD), with its notes under "_notes"."""
+        facts, notes = self.compared(profile)
+        return {**facts, _NOTES_KEY: notes}
+
+    def compared(self, profile: Profile) -> tuple[Facts, Mapping[str, Note]]:
+        """The values the rules compare, and notes on them (a currency conversion). Do not change them:
+        without a conversion the facts are the profile's own."""
+        facts: Facts = profile.__dict__
+        currency = facts["currency"]
+        rate = self.rates.get(currency)
+        if rate is None:
             raise ProfileError(
                 f"unknown currency '{currency}'; the rule base has rates for {', '.join(sorted(self.rates))}"
                 + did_you_mean(currency, self.rates),
                 key="currency",
             )
-        if deal is not None and currency != "USD":
-            # cents: a deal that converts to exactly a threshold must not miss it by float noise
-            facts["average_deal_size"] = round(deal * self.rates[currency], 2)
-            notes["average_deal_size"] = Note("trace.converted", amount=format_value(deal), **self._conversion[currency])
-        facts[_NOTES_KEY] = notes
-        return facts
+        deal = facts["average_deal_size"]
+        if deal is None or currency == "USD":
+            return facts, _NO_NOTES
+        facts = facts.copy()
+        # cents: a deal that converts to exactly a threshold must not miss it by float noise
+        facts["average_deal_size"] = round(deal * rate, 2)
+        return facts, {"average_deal_size": Note("trace.converted", amount=deal, **self._conversion[currency])}
 
     def _leaf_codes(self, facts: Facts) -> list[int]:
         get = facts.get
@@ -279,7 +286,7 @@ class Engine:
 
     def evaluate(self, profile: Profile) -> Evaluation:
         """Every rule's outcome and the three decisions, as flat data."""
-        facts = self.facts(profile)
+        facts, notes = self.compared(profile)
         codes = self._leaf_codes(facts)
         keys = [key(codes) for key in self._keys]
         try:
@@ -309,7 +316,7 @@ class Engine:
         return Evaluation(
             profile=profile,
             facts=facts,
-            notes=facts[_NOTES_KEY],
+            notes=notes,
             leaves=codes,
             keys=keys,
             rules=rules,
@@ -378,7 +385,7 @@ class Engine:
             technologies=items,
             unknown_fields=unknown_fields(ev.profile),
             trace=trace,
-            facts={name: value for name, value in ev.facts.items() if name != _NOTES_KEY},
+            facts=dict(ev.facts),
             rule_base_name=meta.name,
             rule_base_version=meta.version,
             rule_base_sha256=self.rule_base.sha256,

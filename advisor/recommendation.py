@@ -70,14 +70,15 @@ class Note:
     """A remark on an actual value (e.g. a currency conversion), translatable: a catalogue key and values."""
 
     key: str
-    values: dict[str, "str | Note"]
+    values: dict[str, Any]  # text, a Note, or a value shown by format_value (formatted only when shown)
 
-    def __init__(self, key: str, **values: "str | Note") -> None:
+    def __init__(self, key: str, **values: Any) -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "values", values)
 
     def text(self, lang: str = "en") -> str:
-        values = {k: v.text(lang) if isinstance(v, Note) else v for k, v in self.values.items()}
+        values = {k: v.text(lang) if isinstance(v, Note) else v if isinstance(v, str) else format_value(v)
+                  for k, v in self.values.items()}
         return tr(self.key, lang, **values)
 
     def __str__(self) -> str:
