@@ -231,6 +231,33 @@ class Recommendation:
     def possible_technologies(self) -> list[TechnologyItem]:
         return [t for t in self.technologies if t.status == "possible"]
 
+    def _rule_base(self) -> dict[str, str]:
+        return {"name": self.rule_base_name, "version": self.rule_base_version, "sha256": self.rule_base_sha256}
+
+    def _decisions(self, reason: Any) -> dict[str, Any]:
+        """The department-model and sales-mix decisions, each reason written by `reason`."""
+        model = self.department_model
+        mix = self.sales_mix
+        return {
+            "department_model": {
+                "id": model.id,
+                "scores": model.scores,
+                "decided_by": model.decided_by,
+                "runner_up": model.runner_up,
+                "margin": model.margin,
+                "reasons": [reason(r, points=r.effect["points"][model.id]) for r in model.reasons],
+            },
+            "sales_mix": {
+                "inside_share": mix.inside_share,
+                "outside_share": mix.outside_share,
+                "hybrid": mix.hybrid,
+                "base_inside_share": mix.base_inside_share,
+                "unclamped_inside_share": mix.unclamped_inside_share,
+                "reasons": [reason(r, inside_shift=r.effect["inside_shift"]) for r in mix.reasons],
+                "hybrid_reasons": [reason(r) for r in mix.hybrid_reasons],
+            },
+        }
+
     def batch_dict(self, *, trace: bool = True) -> dict[str, Any]:
         """The batch record (`score --format json/jsonl`): to_dict's decisions, sources by document only.
 
@@ -240,27 +267,9 @@ class Recommendation:
         by recommend, explain and report. json_records writes the same bytes fast; this is the
         readable definition.
         """
-        model = self.department_model
-        mix = self.sales_mix
         data: dict[str, Any] = {
             "name": self.profile.name,
-            "department_model": {
-                "id": model.id,
-                "scores": model.scores,
-                "decided_by": model.decided_by,
-                "runner_up": model.runner_up,
-                "margin": model.margin,
-                "reasons": [brief_reason(r, points=r.effect["points"][model.id]) for r in model.reasons],
-            },
-            "sales_mix": {
-                "inside_share": mix.inside_share,
-                "outside_share": mix.outside_share,
-                "hybrid": mix.hybrid,
-                "base_inside_share": mix.base_inside_share,
-                "unclamped_inside_share": mix.unclamped_inside_share,
-                "reasons": [brief_reason(r, inside_shift=r.effect["inside_shift"]) for r in mix.reasons],
-                "hybrid_reasons": [brief_reason(r) for r in mix.hybrid_reasons],
-            },
+            **self._decisions(brief_reason),
             "sales_kinds": self.sales_kinds,
             "technologies": [
                 {"id": t.id, "group": t.group, "why": t.trace.why(), "document": t.trace.source.document}
@@ -271,11 +280,7 @@ class Recommendation:
                 for t in self.possible_technologies
             ],
             "unknown_fields": self.unknown_fields,
-            "rule_base": {
-                "name": self.rule_base_name,
-                "version": self.rule_base_version,
-                "sha256": self.rule_base_sha256,
-            },
+            "rule_base": self._rule_base(),
         }
         if trace:
             data["facts"] = {name: self.facts.get(name) for name in EVIDENCE_FIELDS}
@@ -285,27 +290,9 @@ class Recommendation:
 
     def to_dict(self, *, trace: bool = True) -> dict[str, Any]:
         """The public JSON shape; keys are a contract (see README)."""
-        model = self.department_model
-        mix = self.sales_mix
         data: dict[str, Any] = {
             "name": self.profile.name,
-            "department_model": {
-                "id": model.id,
-                "scores": model.scores,
-                "decided_by": model.decided_by,
-                "runner_up": model.runner_up,
-                "margin": model.margin,
-                "reasons": [reason_dict(r, points=r.effect["points"][model.id]) for r in model.reasons],
-            },
-            "sales_mix": {
-                "inside_share": mix.inside_share,
-                "outside_share": mix.outside_share,
-                "hybrid": mix.hybrid,
-                "base_inside_share": mix.base_inside_share,
-                "unclamped_inside_share": mix.unclamped_inside_share,
-                "reasons": [reason_dict(r, inside_shift=r.effect["inside_shift"]) for r in mix.reasons],
-                "hybrid_reasons": [reason_dict(r) for r in mix.hybrid_reasons],
-            },
+            **self._decisions(reason_dict),
             "sales_kinds": self.sales_kinds,
             "technologies": [
                 {"id": t.id, "group": t.group, "title": t.title["en"], "reasons": [reason_dict(t.trace)]}
@@ -316,11 +303,7 @@ class Recommendation:
                 for t in self.possible_technologies
             ],
             "unknown_fields": self.unknown_fields,
-            "rule_base": {
-                "name": self.rule_base_name,
-                "version": self.rule_base_version,
-                "sha256": self.rule_base_sha256,
-            },
+            "rule_base": self._rule_base(),
         }
         if trace:
             data["trace"] = [t.to_dict() for t in self.trace]
