@@ -17,9 +17,9 @@ writers serialise directly; `recommend` builds the full object tree from it.
 from __future__ import annotations
 
 import operator
-from itertools import compress
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -56,7 +56,6 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "gte": operator.ge,
     "between": lambda actual, t: t[0] <= actual <= t[1],
 }
-_NOTES_KEY = "_notes"
 _NO_NOTES: Mapping[str, Note] = MappingProxyType({})
 
 
@@ -242,9 +241,8 @@ class Engine:
         self._leaf_specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) for leaf in self.leaves]
 
     def facts(self, profile: Profile) -> Facts:
-        """The profile as the rules see it (deal size converted to USD), with its notes under "_notes"."""
-        facts, notes = self.compared(profile)
-        return {**facts, _NOTES_KEY: notes}
+        """The profile as the rules see it (deal size converted to USD): a copy, free to change."""
+        return dict(self.compared(profile)[0])
 
     def compared(self, profile: Profile) -> tuple[Facts, Mapping[str, Note]]:
         """The values the rules compare, and notes on them (a currency conversion). Do not change them:
@@ -271,12 +269,12 @@ class Engine:
         return [UNKNOWN if (v := get(f)) is None else 2 * compare(v, t) for f, compare, t in self._leaf_specs]
 
     def _ranked(self, scores: dict[str, float]) -> list[str]:
-        # equal scores keep the tie-break order, so the simpler model wins a tie
-        return sorted(self.tie_break, key=scores.__getitem__, reverse=True)  # stable: ties keep tie-break order
+        # the sort is stable, so equal scores keep the tie-break order and the simpler model wins a tie
+        return sorted(self.tie_break, key=scores.__getitem__, reverse=True)
 
     def department_model_of(self, profile: Profile) -> tuple[str, dict[str, float]]:
         """Only the department-model decision, without traces: the fast path for searches."""
-        codes = self._leaf_codes(self.facts(profile))
+        codes = self._leaf_codes(self.compared(profile)[0])
         scores = dict.fromkeys(self.tie_break, 0.0)
         for index, points in self._points:
             if self._rule_codes[index](codes) == YES:

@@ -55,7 +55,7 @@ def build_report(engine: Engine, profile: Profile, *, source: str | None, lang: 
                  date: dt.date | None = None) -> ReportContent:
     rec = engine.recommend(profile)
     explanation = explain(engine, profile)
-    facts = engine.facts(profile)
+    facts = rec.facts  # as the rules compared them: deal size in USD
     staffing = engine.rule_base.staffing
     plan = roadmap = None
     if staffing is not None:
