@@ -46,6 +46,8 @@ Code = Callable[[Codes], int]
 NO, UNKNOWN, YES = 0, 1, 2
 RESULTS: tuple[bool | None, ...] = (False, None, True)  # code -> LeafTrace.result
 STATUSES = ("not_fired", "unknown", "fired")  # code -> RuleTrace.status
+TECHNOLOGY_STATUSES = ("not_applicable", "possible", "applies")  # code -> TechnologyItem.status
+TECHNOLOGY_CODES = {status: code for code, status in enumerate(TECHNOLOGY_STATUSES)}
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -183,6 +185,15 @@ class Evaluation:
     @property
     def hybrid(self) -> bool:
         return bool(self.hybrid_reasons)
+
+    @property
+    def outside_share(self) -> float:
+        return round(1.0 - self.inside_share, 2)
+
+    @property
+    def decided_by(self) -> str:
+        """"points", or "tie_break" when the winner's lead is zero."""
+        return "tie_break" if self.margin == 0 else "points"
 
 
 class Engine:
@@ -334,8 +345,9 @@ class Engine:
         """The code of rule `index` for a key an evaluation has already met."""
         return self._tables[index][key]
 
-    def technologies_with(self, evaluation: Evaluation, code: int) -> list[str]:
-        """Ids of the checklist items that apply (YES) or are possible (UNKNOWN)."""
+    def technologies_with(self, evaluation: Evaluation, status: str) -> list[str]:
+        """Ids of the checklist items with a TechnologyItem status: applies, possible or not_applicable."""
+        code = TECHNOLOGY_CODES[status]
         return [item.id for item, outcome in zip(self.technologies, evaluation.rules[self.first_technology:])
                 if outcome == code]
 
@@ -361,17 +373,16 @@ class Engine:
             id=ev.department_model,
             scores={m: round(s, 4) for m, s in ev.scores.items()},
             reasons=[trace[i] for i in ev.model_reasons],
-            decided_by="tie_break" if ev.margin == 0 else "points",
+            decided_by=ev.decided_by,
             runner_up=ev.runner_up,
             margin=ev.margin,
         )
         mix = MixDecision(
-            ev.inside_share, round(1.0 - ev.inside_share, 2), ev.hybrid, self.base_inside, ev.unclamped_inside_share,
+            ev.inside_share, ev.outside_share, ev.hybrid, self.base_inside, ev.unclamped_inside_share,
             [trace[i] for i in ev.mix_reasons], [trace[i] for i in ev.hybrid_reasons],
         )
-        status = {YES: "applies", UNKNOWN: "possible", NO: "not_applicable"}
         items = [
-            TechnologyItem(item.id, item.group, item.title.model_dump(), status[ev.rules[i]], trace[i])
+            TechnologyItem(item.id, item.group, item.title.model_dump(), TECHNOLOGY_STATUSES[ev.rules[i]], trace[i])
             for i, item in enumerate(self.technologies, start=self.first_technology)
         ]
         meta = self.rule_base.meta

@@ -148,7 +148,7 @@ class JsonRecords:
         body = [
             b',"department_model":{"id":', _dumps(winner),
             b',"scores":', _dumps({m: round(s, 4) for m, s in ev.scores.items()}),
-            b',"decided_by":', b'"tie_break"' if ev.margin == 0 else b'"points"',
+            b',"decided_by":', _dumps(ev.decided_by),
             b',"runner_up":', _dumps(ev.runner_up), b',"margin":', _dumps(ev.margin), b',"reasons":[',
         ]
         for n, index in enumerate(ev.model_reasons):
@@ -156,7 +156,7 @@ class JsonRecords:
                      self._why(index, keys[index]), self._document[index])
         body += (
             b']},"sales_mix":{"inside_share":', _dumps(ev.inside_share),
-            b',"outside_share":', _dumps(round(1.0 - ev.inside_share, 2)),
+            b',"outside_share":', _dumps(ev.outside_share),
             b',"hybrid":', b"true" if ev.hybrid_reasons else b"false",
             b',"base_inside_share":', self._base_inside,
             b',"unclamped_inside_share":', _dumps(ev.unclamped_inside_share), b',"reasons":[',

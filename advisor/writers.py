@@ -9,13 +9,15 @@ import re
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
-from advisor.engine import UNKNOWN, YES, Engine, Evaluation
 from advisor.errors import UsageError
 from advisor.profile import unknown_fields
-from advisor.recommendation import Recommendation
 from advisor.rulebase.schema import DEPARTMENT_MODELS
+
+if TYPE_CHECKING:  # the engine is imported by whoever scores; writing a file needs none of it
+    from advisor.engine import Engine, Evaluation
+    from advisor.recommendation import Recommendation
 
 CSV_COLUMNS = [
     "source",
@@ -43,14 +45,14 @@ def csv_row(engine: Engine, source: str, ev: Evaluation) -> dict[str, Any]:
         "source": source,
         "name": ev.profile.name,
         "department_model": ev.department_model,
-        "decided_by": "tie_break" if ev.margin == 0 else "points",
+        "decided_by": ev.decided_by,
         "margin": ev.margin,
         "inside_share": ev.inside_share,
-        "outside_share": round(1.0 - ev.inside_share, 2),
+        "outside_share": ev.outside_share,
         "hybrid": str(ev.hybrid).lower(),
         "sales_kinds": " ".join(engine.sales_kinds(ev)),
-        "technologies": " ".join(engine.technologies_with(ev, YES)),
-        "possible_technologies": " ".join(engine.technologies_with(ev, UNKNOWN)),
+        "technologies": " ".join(engine.technologies_with(ev, "applies")),
+        "possible_technologies": " ".join(engine.technologies_with(ev, "possible")),
         "unknown_fields": " ".join(unknown_fields(ev.profile)),
         "rule_base_name": engine.rule_base.meta.name,
         "rule_base_version": engine.rule_base.meta.version,
@@ -66,7 +68,7 @@ def json_record(source: str, rec: Recommendation, *, trace: bool = True) -> dict
     return {"source": source, **rec.batch_dict(trace=trace)}
 
 
-_FLUSH_AT = 1 << 20  # bytes of JSON gathered before one write: a record is ~27 KB, a write call per record is slow
+_FLUSH_AT = 1 << 20  # bytes of JSON gathered before one write: records are ~7 KB, a write call each is slow
 
 
 class BatchWriter:
