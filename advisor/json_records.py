@@ -1,8 +1,9 @@
 """Batch JSON records straight from an Evaluation, without building the object tree.
 
-A rule's part of a record (its reason, its checklist entry) depends only on its outcome key (the codes of its leaves, see engine.py) and on the
-profile's values. So each part is written once per key as a bytes template with
-`%(s3)s`-style slots, and per profile only the values are filled in:
+A rule's part of a record (its reason, its checklist entry) depends only on its outcome
+key (the codes of its leaves, see engine.py) and on the profile's values. So each part is
+written once per key as a bytes template with `%(s3)s`-style slots, and per profile only
+the values are filled in:
 
     s<i>  field i's value as the `why` texts show it, escaped for a JSON string
 
@@ -23,7 +24,7 @@ import orjson
 
 from advisor.engine import NO, UNKNOWN, YES, Engine, Evaluation
 from advisor.profile import EVIDENCE_FIELDS
-from advisor.recommendation import format_value, leaf_frame
+from advisor.recommendation import leaf_frame, shown_value
 
 _dumps: Callable[[Any], bytes] = orjson.dumps
 _CACHE_LIMIT = 4096  # distinct values remembered per field, so memory stays flat
@@ -51,9 +52,8 @@ class JsonRecords:
         rules, leaves = engine.rules, engine.leaves
         fields = sorted({leaf.field for leaf in leaves})
         self._slot = {field: f"s{i}".encode() for i, field in enumerate(fields)}
-        # per field: its slot, its unit in the `why` texts, and a cache of its shown texts by value
-        self._shown = [(self._slot[field], field, " USD" if field == "average_deal_size" else "", {})
-                       for field in fields]
+        # per field: its slot and a cache of its shown texts by value
+        self._shown: list[tuple[bytes, str, dict[Any, bytes]]] = [(self._slot[field], field, {}) for field in fields]
         self._first_technology = engine.first_technology
         self._frames = [
             {code: leaf_frame(leaf.field, leaf.operator, leaf.threshold, result)
@@ -122,20 +122,19 @@ class JsonRecords:
     # ---- per profile ---------------------------------------------------------------------
 
     def _values(self, ev: Evaluation) -> dict[bytes, bytes]:
-        """Every field's slot: its value as the `why` texts show it (as LeafTrace.shown, JSON-escaped)."""
-        get, notes = ev.facts.get, ev.notes
+        """Every field's slot: its value as the `why` texts show it (shown_value), JSON-escaped."""
+        get = ev.facts.get
         values = {}
-        for slot, field, unit, cache in self._shown:
+        for slot, field, cache in self._shown:
             value = get(field)
             text = cache.get(value)
             if text is None:  # zero is never cached: 0.0 and -0.0 are one key but print apart
-                text = _dumps(format_value(value) + unit)[1:-1]
+                text = _dumps(shown_value(field, value))[1:-1]
                 if value != 0 and len(cache) < _CACHE_LIMIT:  # integers, choices, yes/no and shares repeat
                     cache[value] = text
             values[slot] = text
-        for field, note in notes.items():  # a converted deal size says from what
-            slot = self._slot[field]
-            values[slot] += _dumps(f" ({note.text()})")[1:-1]
+        for field, note in ev.notes.items():  # a converted deal size says from what
+            values[self._slot[field]] = _dumps(shown_value(field, get(field), note))[1:-1]
         return values
 
     def encode(self, source: str, ev: Evaluation, *, trace: bool = True) -> bytes:

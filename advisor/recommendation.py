@@ -32,6 +32,17 @@ def display_value(field: str, value: Any, lang: str = "en") -> str:
     return format_value(value)
 
 
+def _unit(field: str) -> str:
+    return " USD" if field == "average_deal_size" else ""  # the rules compare deal sizes in USD
+
+
+def shown_value(field: str, value: Any, note: "Note | str" = "", lang: str = "en") -> str:
+    """A compared value as the `why` texts show it: formatted, with its unit and note."""
+    text = format_value(value) if lang == "en" else display_value(field, value, lang)
+    note_text = note.text(lang) if isinstance(note, Note) else note
+    return text + _unit(field) + (f" ({note_text})" if note_text else "")
+
+
 def leaf_frame(field: str, operator: str, threshold: Any, result: bool | None, lang: str = "en") -> tuple[str, str]:
     """LeafTrace.describe around the actual value: (before, after); for an unknown result, (whole text, "").
 
@@ -53,7 +64,7 @@ def leaf_frame(field: str, operator: str, threshold: Any, result: bool | None, l
         shown_threshold = "[" + ", ".join(value(v) for v in threshold) + "]"
     else:
         shown_threshold = value(threshold)
-    unit = " USD" if field == "average_deal_size" else ""
+    unit = _unit(field)
     if result is None:
         return tr("trace.unknown", lang, field=name, op=symbol, threshold=shown_threshold + unit), ""
     if result:
@@ -108,9 +119,7 @@ class LeafTrace:
 
     def shown(self, lang: str = "en") -> str:
         """The actual value as describe() shows it: formatted, with its unit and note."""
-        value = format_value(self.actual) if lang == "en" else display_value(self.field, self.actual, lang)
-        note = self.note.text(lang) if isinstance(self.note, Note) else self.note
-        return value + (" USD" if self.field == "average_deal_size" else "") + (f" ({note})" if note else "")
+        return shown_value(self.field, self.actual, self.note, lang)
 
     def to_dict(self) -> dict[str, Any]:
         data = {
