@@ -60,14 +60,6 @@ def _is_unknown(value: Any) -> bool:
 
 
 def _finite(value: Any) -> Any:
-    if type(value) is str:  # a CSV cell: float() first, as parse_number does, without the extra call
-        try:
-            number = float(value)
-        except ValueError:
-            pass
-        else:
-            if math.isfinite(number):
-                return number
     if isinstance(value, bool):
         raise ValueError("expected a number, not true/false")
     if isinstance(value, float) and not math.isfinite(value):
@@ -82,14 +74,6 @@ def _finite(value: Any) -> Any:
 
 def _share(value: Any) -> Any:
     """A share: 0-1, or a percent string such as '35%'."""
-    if type(value) is str:  # a CSV cell such as '0.35': the common case first
-        try:
-            number = float(value)
-        except ValueError:
-            pass
-        else:
-            if 0 <= number <= 1:
-                return number
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
