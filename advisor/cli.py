@@ -137,7 +137,7 @@ def score(
         Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
     ] = None,
     trace: Annotated[
-        bool, typer.Option("--trace/--no-trace", help="Include every rule's trace in JSON and JSONL output.")
+        bool, typer.Option("--trace/--no-trace", help="In JSON and JSONL output, include the facts the rules compared and every rule's outcome (fired, not_fired, unknown).")
     ] = True,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Stop at the first bad record (no output file is written).")
