@@ -9,14 +9,14 @@ from __future__ import annotations
 import contextlib
 import sys
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, IO
+from typing import IO, Any
 
-from advisor.engine import Engine
-from advisor.errors import AdvisorError, ProfileError
-from advisor.readers import read_inputs
+from advisor.engine import Engine, Evaluation
+from advisor.parallel import Outcome, default_jobs, score_here, score_in_pool, worth_parallel
+from advisor.readers import read_inputs_raw
 from advisor.recommendation import Recommendation
 from advisor.writers import BatchWriter, atomic_output, refuse_overwriting_inputs
 
@@ -65,53 +65,47 @@ def score_batch(
     fail_fast: bool = False,
     progress: Callable[[int], None] | None = None,
     on_scored: Callable[[Any, str], None] | None = None,
+    jobs: int | None = None,
 ) -> Summary:
     """Score every record of `inputs`, writing `fmt` to `output` (or stdout).
 
     With `fail_fast`, the first bad record stops the run and no output file is written.
     `progress`, if given, is called with the count of records read so far; `on_scored`
-    with each scored profile and its source (e.g. to write its report).
+    with each scored profile and its source (e.g. to write its report). `jobs` worker
+    processes score CSV and JSON Lines rows (None: as many as there are CPUs, when the
+    input is long enough to gain from it; 1: this process alone); the output is the same.
     """
     if output is not None:
         refuse_overwriting_inputs(output, inputs)
     summary = Summary(output=str(output) if output is not None else None)
     rows: list[tuple[str, Recommendation]] = []  # the table format only: a table is printed whole
-    records = read_inputs(inputs, warn=report, stdin=stdin)
     first_seen: dict[str, str] = {}
     try:
         # FailFast leaves the output context by an exception, so a partial file is discarded
         with contextlib.ExitStack() as stack:
             stream = stack.enter_context(atomic_output(output)) if output is not None else (stdout or sys.stdout)
             writer = BatchWriter(stream, fmt, engine, trace=trace) if fmt != "table" else None
-            for record in records:
+            outcomes = stack.enter_context(contextlib.closing(
+                _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs)))
+            for source, name, model, result in outcomes:
                 summary.read += 1
                 if progress is not None:
                     progress(summary.read)
-                error: AdvisorError | None = record.error
-                if error is None:
-                    assert record.profile is not None
-                    try:
-                        evaluation = engine.evaluate(record.profile)
-                    except ProfileError as exc:
-                        exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
-                        error = exc
-                if error is not None:
+                if model is None:
                     summary.rejected += 1
-                    report(error.located())
+                    report(result)
                     if fail_fast:
                         if writer is not None and output is None:
                             writer.flush()  # standard output streams: what was scored before stays
                         raise FailFast
                     continue
-                _check_duplicate(record.profile.name, record.source, first_seen, report)
+                _check_duplicate(name, source, first_seen, report)
                 summary.scored += 1
-                summary.per_model[evaluation.department_model] += 1
-                if on_scored is not None:
-                    on_scored(record.profile, record.source)
+                summary.per_model[model] += 1
                 if writer is not None:
-                    writer.write(record.source, evaluation)
+                    writer.write(result)
                 else:
-                    rows.append((record.source, engine.recommendation(evaluation)))
+                    rows.append((source, result))
             if writer is not None:
                 writer.close()
             elif rows:
@@ -123,6 +117,27 @@ def score_batch(
     except FailFast:
         summary.stopped_early = True
     return summary
+
+
+def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, report: Callable[[str], None],
+              stdin: IO[str] | None, on_scored: Callable[[Any, str], None] | None,
+              jobs: int | None) -> Iterator[Outcome]:
+    """(source, name, model, encoded record) per scored record, (source, None, None, error) per bad one."""
+    records = read_inputs_raw(inputs, warn=report, stdin=stdin)
+    if writer is None or on_scored is not None:  # a table, or reports, need each evaluation in this process
+        make = writer.encode if writer is not None else (lambda source, ev: engine.recommendation(ev))
+
+        def encode(source: str, ev: Evaluation) -> Any:
+            if on_scored is not None:
+                on_scored(ev.profile, source)
+            return make(source, ev)
+
+        return score_here(records, engine, encode)
+    if jobs is None:
+        jobs = default_jobs() if worth_parallel(inputs) else 1
+    if jobs > 1:
+        return score_in_pool(records, engine, writer.encode, fmt=writer.fmt, trace=writer.trace, jobs=jobs)
+    return score_here(records, engine, writer.encode)
 
 
 def _check_duplicate(name: str, source: str, first_seen: dict[str, str], report: Callable[[str], None]) -> None:

@@ -145,6 +145,9 @@ def score(
     report_dir: Annotated[
         Optional[Path], typer.Option("--report-dir", help="Also write an HTML report per profile and a sortable index.html here.", show_default=False)
     ] = None,
+    jobs: Annotated[
+        Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes scoring CSV and JSON Lines rows in csv/json/jsonl output (default: one per CPU, up to 8, when the input is over 1 MB; 1: one process). The output is the same whatever the number.", show_default=False)
+    ] = None,
     lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:
@@ -161,7 +164,7 @@ def score(
         with _progress_bar(enabled=_show_progress(format, output)) as progress:
             summary = score_batch(
                 engine, inputs, fmt=format.value, output=output, trace=trace, report=_stderr,
-                fail_fast=fail_fast, progress=progress, on_scored=reports.add if reports else None,
+                fail_fast=fail_fast, progress=progress, on_scored=reports.add if reports else None, jobs=jobs,
             )
         if reports is not None and not summary.stopped_early:
             _stderr(f"reports: {len(reports.rows)} in {report_dir}; open {reports.finish()}")
@@ -469,7 +472,11 @@ def _show_progress(format: ScoreFormat, output: Path | None) -> bool:
 
 
 class _progress_bar:
-    """Context manager yielding a callback(records_read), or None when no bar is shown."""
+    """Context manager yielding a callback(records_read), or None when no bar is shown.
+
+    The bar (and rich's refresh thread) starts at the first call, so worker processes
+    forked before any record is read never inherit a running thread.
+    """
 
     EVERY = 250  # records between redraws: a redraw costs more than scoring a record
 
@@ -480,6 +487,18 @@ class _progress_bar:
     def __enter__(self):
         if not self.enabled:
             return None
+        task = None
+
+        def update(count: int) -> None:
+            nonlocal task
+            if count % self.EVERY == 0:
+                if self.progress is None:
+                    task = self._start()
+                self.progress.update(task, completed=count)
+
+        return update
+
+    def _start(self):
         from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
@@ -491,13 +510,7 @@ class _progress_bar:
             transient=True,
         )
         self.progress.start()
-        task = self.progress.add_task("score", total=None)
-
-        def update(count: int) -> None:
-            if count % self.EVERY == 0:
-                self.progress.update(task, completed=count)
-
-        return update
+        return self.progress.add_task("score", total=None)
 
     def __exit__(self, *exc_info) -> None:
         if self.progress is not None:

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from advisor.errors import AdvisorError, InputError, ProfileError, UsageError
 from advisor.profile import FIELD_NAMES, FIELDS, Profile, parse_number, validate_profile
@@ -44,6 +44,25 @@ class Record:
     @property
     def source(self) -> str:
         return self.file if self.line is None else f"{self.file}:{self.line}"
+
+
+class RawRecord(NamedTuple):
+    """A CSV or JSON Lines row read but not yet validated: picklable, so another process can score it.
+
+    Every key of such a row sits on the row's own line, so its location needs no document.
+    """
+
+    file: str
+    line: int
+    data: Any
+
+    @property
+    def source(self) -> str:
+        return f"{self.file}:{self.line}"
+
+    def validated(self) -> Record:
+        line = self.line
+        return _validated(self.data, self.file, line, lambda key: line)
 
 
 Warn = Callable[[str], None]
@@ -109,7 +128,7 @@ def read_json_text(text: str, file: str) -> Iterator[Record]:
         yield _validated(item, file, None, lambda key: None)
 
 
-def read_jsonl_lines(lines: Iterable[str], file: str) -> Iterator[Record]:
+def read_jsonl_lines(lines: Iterable[str], file: str) -> Iterator[Record | RawRecord]:
     for number, text in enumerate(lines, start=1):
         if not text.strip():
             continue
@@ -118,7 +137,7 @@ def read_jsonl_lines(lines: Iterable[str], file: str) -> Iterator[Record]:
         except json.JSONDecodeError as exc:
             yield _bad(file, number, ProfileError(f"malformed JSON: {exc.msg}"))
             continue
-        yield _validated(data, file, number, lambda key, number=number: number)
+        yield RawRecord(file, number, data)
 
 
 # ---- CSV --------------------------------------------------------------------------
@@ -144,7 +163,7 @@ def _csv_value(name: str, value: str, decimal: str) -> Any:
     return f"{number!r}%" if percent else number
 
 
-def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Record]:
+def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Record | RawRecord]:
     """Rows of a CSV whose header holds profile field names."""
     iterator = iter(lines)
     header_line = None
@@ -220,7 +239,7 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
             data = {name: _csv_value(name, cells[i], decimal) for name, i in zip(names, kept)}
         else:  # the validators strip and parse; nothing to convert first
             data = {name: cells[i] for name, i in zip(names, kept)}
-        yield _validated(data, file, start, lambda key, start=start: start)
+        yield RawRecord(file, start, data)
 
 
 # ---- files, folders, stdin --------------------------------------------------------
@@ -246,7 +265,7 @@ def _open_text(path: Path) -> IO[str]:
     return path.open("r", encoding=encoding, errors="replace" if encoding == "cp1251" else "strict", newline="")
 
 
-def read_file(path: Path, warn: Warn) -> Iterator[Record]:
+def read_file(path: Path, warn: Warn) -> Iterator[Record | RawRecord]:
     file = str(path)
     suffix = path.suffix.lower()
     try:
@@ -272,7 +291,7 @@ def read_file(path: Path, warn: Warn) -> Iterator[Record]:
         yield from read_text_auto(text, file, warn)
 
 
-def read_text_auto(text: str, file: str, warn: Warn) -> Iterator[Record]:
+def read_text_auto(text: str, file: str, warn: Warn) -> Iterator[Record | RawRecord]:
     """Standard input or a file without a known suffix: YAML, CSV or JSON Lines, by its first line."""
     first = next((line.strip() for line in text.splitlines() if line.strip()), "")
     if first.startswith("{"):
@@ -287,7 +306,7 @@ def read_text_auto(text: str, file: str, warn: Warn) -> Iterator[Record]:
         yield _bad(file, 1, ProfileError("no input: expected a profile"))
 
 
-def read_folder(folder: Path, warn: Warn) -> Iterator[Record]:
+def read_folder(folder: Path, warn: Warn) -> Iterator[Record | RawRecord]:
     entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     skipped = [p.name for p in entries if p.is_file() and p.suffix.lower() not in PROFILE_SUFFIXES]
     if skipped:
@@ -313,7 +332,13 @@ def check_inputs(inputs: list[str]) -> None:
 
 
 def read_inputs(inputs: list[str], warn: Warn, stdin: IO[str] | None = None) -> Iterator[Record]:
-    """Every record of every input, in the order given."""
+    """Every record of every input, in the order given, validated."""
+    for item in read_inputs_raw(inputs, warn, stdin):
+        yield item.validated() if type(item) is RawRecord else item
+
+
+def read_inputs_raw(inputs: list[str], warn: Warn, stdin: IO[str] | None = None) -> Iterator[Record | RawRecord]:
+    """Every record of every input, in the order given; CSV and JSON Lines rows not yet validated."""
     check_inputs(inputs)
     for item in inputs:
         if item == STDIN:

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import io
 import os
 import re
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
@@ -72,36 +73,33 @@ _FLUSH_AT = 1 << 20  # bytes of JSON gathered before one write: records are ~7 K
 
 
 class BatchWriter:
-    """Streams evaluations in one format (csv, json or jsonl) to a text stream."""
+    """Streams records in one format (csv, json or jsonl) to a text stream.
+
+    `encode` turns an evaluation into one record's text; `write` puts encoded records in
+    order. The two are apart so another process can encode and this one write.
+    """
 
     def __init__(self, stream: IO[str], fmt: str, engine: Engine, *, trace: bool = True) -> None:
         self.stream = stream
         self.fmt = fmt
-        self.engine = engine
         self.trace = trace
         self.count = 0
-        self._csv: csv.DictWriter | None = None
         self._pending: list[bytes] = []
         self._size = 0
+        self.encode = record_encoder(engine, fmt, trace=trace)
         if fmt == "csv":
-            self._csv = csv.DictWriter(stream, fieldnames=CSV_COLUMNS, lineterminator="\n")
-            self._csv.writeheader()
-        else:
-            from advisor.json_records import JsonRecords
+            stream.write(csv_header())
+        elif fmt == "json":
+            self._emit(b"[")
 
-            self._encode = JsonRecords(engine).encode
-            if fmt == "json":
-                self._emit(b"[")
-
-    def write(self, source: str, ev: Evaluation) -> None:
-        if self._csv is not None:
-            self._csv.writerow(csv_row(self.engine, source, ev))
+    def write(self, record: bytes | str) -> None:
+        """One record as `encode` made it."""
+        if self.fmt == "csv":
+            self.stream.write(record)  # type: ignore[arg-type]
+        elif self.fmt == "jsonl":
+            self._emit(record, b"\n")  # type: ignore[arg-type]
         else:
-            record = self._encode(source, ev, trace=self.trace)
-            if self.fmt == "jsonl":
-                self._emit(record, b"\n")
-            else:
-                self._emit(b"\n" if self.count == 0 else b",\n", record)
+            self._emit(b"\n" if self.count == 0 else b",\n", record)  # type: ignore[arg-type]
         self.count += 1
 
     def _emit(self, *chunks: bytes) -> None:
@@ -124,9 +122,36 @@ class BatchWriter:
     def close(self) -> None:
         if self.fmt == "json":
             self._emit(b"\n]\n" if self.count else b"]\n")
-        if self._csv is None:
+        if self.fmt != "csv":
             self.flush()
-            self.stream.flush()
+        self.stream.flush()
+
+
+Encode = Callable[[str, "Evaluation"], "bytes | str"]
+
+
+def record_encoder(engine: Engine, fmt: str, *, trace: bool = True) -> Encode:
+    """The function that makes one record of `fmt` from an evaluation: a CSV line (str) or JSON (UTF-8 bytes)."""
+    if fmt != "csv":
+        from advisor.json_records import JsonRecords
+
+        encode_json = JsonRecords(engine).encode
+        return lambda source, ev: encode_json(source, ev, trace=trace)
+    buffer = io.StringIO()
+    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+
+    def encode_csv(source: str, ev: Evaluation) -> str:
+        writer.writerow(csv_row(engine, source, ev))
+        line = buffer.getvalue()
+        buffer.seek(0)
+        buffer.truncate()
+        return line
+
+    return encode_csv
+
+
+def csv_header() -> str:
+    return ",".join(CSV_COLUMNS) + "\n"  # the names need no quoting
 
 
 @contextlib.contextmanager

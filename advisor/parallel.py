@@ -1,0 +1,159 @@
+"""Scoring a long stream on several processes, with results in input order.
+
+The parent reads: CSV and JSON Lines rows stay raw (cells and their line). Worker
+processes validate, evaluate and encode chunks of them; the parent writes the encoded
+records in the order read, reports bad records in that order and counts everything,
+exactly as one process would. Records the parent cannot hand over (a YAML profile,
+whose errors point at lines inside its document) are scored in the parent, in turn.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import signal
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from typing import TYPE_CHECKING, Any
+
+from advisor.errors import AdvisorError, ProfileError
+from advisor.readers import RawRecord, Record
+
+if TYPE_CHECKING:
+    from advisor.engine import Engine
+    from advisor.rulebase.loader import RuleBase
+
+# (source, name, department_model, encoded record) for a scored record;
+# (source, None, None, the located error) for a rejected one.
+Outcome = tuple[str, Any, Any, Any]
+
+CHUNK = 500  # records a worker scores per task: large enough that passing them costs little
+MAX_JOBS = 8  # workers at most by default: beyond it the parent's reading is the limit
+PARALLEL_MIN_BYTES = 1 << 20  # CSV / JSON Lines input (~5,000 rows) below which one process is quicker
+
+
+def score_here(records: Iterable[Record | RawRecord], engine: Engine,
+               encode: Callable[[str, Any], Any]) -> Iterator[Outcome]:
+    """Score records in this process, one outcome each, in order."""
+    evaluate = engine.evaluate
+    for record in records:
+        if type(record) is RawRecord:
+            record = record.validated()
+        error = record.error
+        if error is None:
+            try:
+                evaluation = evaluate(record.profile)
+            except ProfileError as exc:  # e.g. a currency the rule base has no rate for
+                exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
+                error = exc
+            else:
+                yield record.source, record.profile.name, evaluation.department_model, encode(record.source,
+                                                                                              evaluation)
+                continue
+        yield record.source, None, None, error.located()
+
+
+def default_jobs() -> int:
+    """The CPUs this process may use, at most MAX_JOBS."""
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cpus = os.cpu_count() or 1
+    return max(1, min(cpus, MAX_JOBS))
+
+
+def worth_parallel(inputs: list[str]) -> bool:
+    """Whether the CSV and JSON Lines among `inputs` are long enough to pay for starting workers."""
+    from advisor.readers import CSV_SUFFIXES, JSONL_SUFFIXES
+
+    size = 0
+    for item in inputs:
+        if item == "-":
+            continue
+        path = os.path.abspath(item)
+        names = [os.path.join(path, n) for n in os.listdir(path)] if os.path.isdir(path) else [path]
+        size += sum(os.path.getsize(n) for n in names
+                    if n.lower().endswith(CSV_SUFFIXES + JSONL_SUFFIXES) and os.path.isfile(n))
+    return size >= PARALLEL_MIN_BYTES
+
+
+# ---- in a worker ----------------------------------------------------------------------
+
+_worker: tuple[Engine, Callable[[str, Any], Any]] | None = None
+
+
+def _start_worker(rule_base: RuleBase, fmt: str, trace: bool) -> None:
+    global _worker
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
+    from advisor.engine import Engine
+    from advisor.writers import record_encoder
+
+    engine = Engine(rule_base)
+    _worker = engine, record_encoder(engine, fmt, trace=trace)
+
+
+def _score_chunk(chunk: list[RawRecord | Outcome]) -> list[Outcome]:
+    assert _worker is not None
+    engine, encode = _worker
+    out: list[Outcome] = []
+    for item in chunk:
+        if type(item) is RawRecord:
+            out.extend(score_here((item,), engine, encode))
+        else:  # already an outcome: a row the parent rejected while reading
+            out.append(item)  # type: ignore[arg-type]
+    return out
+
+
+# ---- in the parent --------------------------------------------------------------------
+
+
+def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode: Callable[[str, Any], Any], *,
+                  fmt: str, trace: bool, jobs: int) -> Iterator[Outcome]:
+    """Outcomes of `records` in order, raw rows scored by `jobs` worker processes.
+
+    At most about 2 x jobs chunks are in flight, so memory stays flat however long the
+    input. Closing the iterator early (--fail-fast) cancels what has not started.
+    """
+    methods = multiprocessing.get_all_start_methods()
+    # fork shares the loaded rule base and starts in milliseconds; spawn (Windows, macOS) re-imports
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
+                               initargs=(engine.rule_base, fmt, trace))
+    pending: deque[Future[list[Outcome]] | list[Outcome]] = deque()
+    window = 2 * jobs + 1
+    chunk: list[Any] = []
+    try:
+        pool.submit(int).result()  # start the workers now, before this process starts any thread
+        for record in records:
+            if type(record) is RawRecord:
+                chunk.append(record)
+            elif record.error is not None:
+                chunk.append((record.source, None, None, record.error.located()))
+            else:  # a YAML or JSON profile: scored here, in its turn
+                if chunk:
+                    pending.append(pool.submit(_score_chunk, chunk))
+                    chunk = []
+                pending.append(list(score_here((record,), engine, encode)))
+            if len(chunk) >= CHUNK:
+                pending.append(pool.submit(_score_chunk, chunk))
+                chunk = []
+            while len(pending) > window:
+                yield from _result(pending.popleft())
+        if chunk:
+            pending.append(pool.submit(_score_chunk, chunk))
+        while pending:
+            yield from _result(pending.popleft())
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _result(item: Future[list[Outcome]] | list[Outcome]) -> list[Outcome]:
+    if isinstance(item, list):
+        return item
+    try:
+        return item.result()
+    except BrokenProcessPool:
+        raise AdvisorError("a scoring process ended unexpectedly (killed, or out of memory?); "
+                           "run again, or with --jobs 1") from None
