@@ -9,6 +9,7 @@ whose errors point at lines inside its document) are scored in the parent, in tu
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import signal
@@ -31,7 +32,7 @@ Outcome = tuple[str, Any, Any, Any]
 
 CHUNK = 500  # records a worker scores per task: large enough that passing them costs little
 MAX_JOBS = 8  # workers at most by default: beyond it the parent's reading is the limit
-PARALLEL_MIN_BYTES = 1 << 20  # CSV / JSON Lines input (~5,000 rows) below which one process is quicker
+PARALLEL_MIN_BYTES = 256 << 10  # CSV / JSON Lines input (~2,500 rows) below which one process is as quick
 
 
 def score_here(records: Iterable[Record | RawRecord], engine: Engine,
@@ -113,7 +114,7 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
                   fmt: str, trace: bool, jobs: int) -> Iterator[Outcome]:
     """Outcomes of `records` in order, raw rows scored by `jobs` worker processes.
 
-    At most about 2 x jobs chunks are in flight, so memory stays flat however long the
+    At most jobs + 1 chunks are in flight, so memory stays flat however long the
     input. Closing the iterator early (--fail-fast) cancels what has not started.
     """
     methods = multiprocessing.get_all_start_methods()
@@ -122,8 +123,9 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                initargs=(engine.rule_base, fmt, trace))
     pending: deque[Future[list[Outcome]] | list[Outcome]] = deque()
-    window = 2 * jobs + 1
+    window = jobs + 1
     chunk: list[Any] = []
+    gc.freeze()  # workers leave what they inherit alone, so it stays shared instead of copied
     try:
         pool.submit(int).result()  # start the workers now, before this process starts any thread
         for record in records:
@@ -146,6 +148,7 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
         while pending:
             yield from _result(pending.popleft())
     finally:
+        gc.unfreeze()
         pool.shutdown(wait=True, cancel_futures=True)
 
 

@@ -4,10 +4,14 @@
 
 1. Cold start: `advisor recommend` on one profile vs `python -c "import typer, rich,
    pydantic, yaml"` (the floor any CLI with these libraries pays), median of --repeat runs.
-2. Batch: `advisor score generated.csv -f jsonl` (full traces) for each --rows size:
-   profiles per second and the child's peak memory (ru_maxrss), to show memory stays flat;
-   beside it bench/baseline.py, the same rules hand-written, on the same file, and a
-   check that both give the same decisions for every row.
+2. Batch: `advisor score generated.csv -f jsonl` (full traces) for each --rows size, with
+   the default worker processes (one per CPU) and with --jobs 1, beside bench/baseline.py
+   (the same rules hand-written, one process) on the same file; median of --batch-repeat
+   interleaved runs. Memory: the peak of the whole process tree's proportional set size
+   (parent and workers, shared pages counted once; sampled every 100 ms from /proc) and the
+   largest single process's peak RSS. Then a check that advisor and the baseline give the
+   same decisions for every row.
+3. --memory-rows N: advisor alone on N rows, output discarded, to show memory stays flat.
 Generated files go to bench/out/ (git-ignored); the generator is seeded, so runs compare.
 """
 
@@ -76,15 +80,47 @@ def run_child(args: list[str]) -> tuple[float, int]:
     return elapsed, max(peak, before)
 
 
-def peak_of(args: list[str]) -> tuple[float, int]:
-    """Run in a fresh Python so RUSAGE_CHILDREN's maximum belongs to this child alone."""
+def _tree(pid: int) -> list[int]:
+    """pid and its descendants (Linux /proc)."""
+    found, queue = [], [pid]
+    while queue:
+        current = queue.pop()
+        found.append(current)
+        try:
+            for task in Path(f"/proc/{current}/task").iterdir():
+                queue += map(int, (task / "children").read_text().split())
+        except OSError:
+            pass
+    return found
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def measure(args: list[str]) -> tuple[float, int, int]:
+    """Wall seconds, peak PSS of the process tree (KiB, 0 without /proc) and the largest peak RSS (KiB).
+
+    Run from a fresh Python so RUSAGE_CHILDREN's maximum belongs to this command alone.
+    """
     code = (
         "import resource,subprocess,sys,time;s=time.perf_counter();"
         f"subprocess.run({args!r},stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
         "print(time.perf_counter()-s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    return float(out[0]), int(out[1])
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
+    peak_pss = 0
+    while child.poll() is None:
+        peak_pss = max(peak_pss, sum(map(_pss_kib, _tree(child.pid)[1:])))
+        time.sleep(0.1)
+    out = child.stdout.read().split()
+    return float(out[0]), peak_pss, int(out[1])
 
 
 def same_decisions(advisor_out: Path, baseline_out: Path) -> str:
@@ -106,32 +142,59 @@ def same_decisions(advisor_out: Path, baseline_out: Path) -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
-    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--repeat", type=int, default=5, help="cold-start runs (median)")
+    parser.add_argument("--batch-repeat", type=int, default=3, help="batch runs of each command (median)")
+    parser.add_argument("--memory-rows", type=int, nargs="*", default=[], help="rows for the flat-memory check")
     options = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     python = sys.executable
     profile = str(ROOT / "profiles" / "online-store.yaml")
 
-    floor = [run_child([python, "-c", "import typer, rich, pydantic, yaml"])[0] for _ in range(options.repeat)]
-    cold = [run_child([python, "-m", "advisor", "recommend", profile])[0] for _ in range(options.repeat)]
+    floor, cold = [], []
+    for _ in range(options.repeat):  # interleaved, so a busy moment hits both alike
+        floor.append(run_child([python, "-c", "import typer, rich, pydantic, yaml"])[0])
+        cold.append(run_child([python, "-m", "advisor", "recommend", profile])[0])
     print(f"cold start  import floor {statistics.median(floor) * 1000:.0f} ms   "
           f"advisor recommend {statistics.median(cold) * 1000:.0f} ms   "
           f"ratio {statistics.median(cold) / statistics.median(floor):.2f}")
 
     for rows in options.rows:
-        source = OUT / f"profiles-{rows}.csv"
-        if not source.exists():
-            generate(source, rows)
+        source = _generated(rows)
         target = OUT / f"scored-{rows}.jsonl"
-        seconds, peak_kib = peak_of([python, "-m", "advisor", "score", str(source), "-f", "jsonl", "-o", str(target)])
-        print(f"advisor  {rows:>8,} rows  {seconds:7.2f} s  {rows / seconds:8,.0f} profiles/s  "
-              f"peak {peak_kib / 1024:6.1f} MiB  (csv in, jsonl out with full traces)")
         plain = OUT / f"baseline-{rows}.jsonl"
-        base_seconds, base_peak = peak_of([python, str(HERE / "baseline.py"), str(source), str(plain)])
-        print(f"baseline {rows:>8,} rows  {base_seconds:7.2f} s  {rows / base_seconds:8,.0f} profiles/s  "
-              f"peak {base_peak / 1024:6.1f} MiB  (same rules hand-written, no traces)")
-        print(f"         advisor runs at {base_seconds / seconds:.2f} of the baseline's speed; "
-              f"decisions agree: {same_decisions(target, plain)}")
+        commands = {
+            "advisor": [python, "-m", "advisor", "score", str(source), "-f", "jsonl", "-o", str(target)],
+            "advisor -j 1": [python, "-m", "advisor", "score", str(source), "-f", "jsonl", "-j", "1",
+                             "-o", str(target)],
+            "baseline": [python, str(HERE / "baseline.py"), str(source), str(plain)],
+        }
+        runs: dict[str, list[tuple[float, int, int]]] = {name: [] for name in commands}
+        for _ in range(options.batch_repeat):
+            for name, args in commands.items():
+                runs[name].append(measure(args))
+        seconds = {name: statistics.median(r[0] for r in results) for name, results in runs.items()}
+        for name, results in runs.items():
+            pss = max(r[1] for r in results) / 1024
+            rss = max(r[2] for r in results) / 1024
+            print(f"{name:13s} {rows:>9,} rows  {seconds[name]:7.2f} s  {rows / seconds[name]:8,.0f} profiles/s  "
+                  f"peak {pss:6.1f} MiB all processes, {rss:6.1f} MiB largest"
+                  + ("  (same rules hand-written, no traces)" if name == "baseline" else "  (jsonl, full traces)"))
+        for name in ("advisor", "advisor -j 1"):
+            print(f"              {name} runs at {seconds['baseline'] / seconds[name]:.2f} of the baseline's speed")
+        print(f"              decisions agree: {same_decisions(target, plain)}")
+
+    for rows in options.memory_rows:
+        source = _generated(rows)
+        took, pss, rss = measure([python, "-m", "advisor", "score", str(source), "-f", "jsonl"])
+        print(f"memory        {rows:>9,} rows  {took:7.2f} s  {rows / took:8,.0f} profiles/s  "
+              f"peak {pss / 1024:6.1f} MiB all processes, {rss / 1024:6.1f} MiB largest  (output discarded)")
+
+
+def _generated(rows: int) -> Path:
+    source = OUT / f"profiles-{rows}.csv"
+    if not source.exists():
+        generate(source, rows)
+    return source
 
 
 if __name__ == "__main__":
