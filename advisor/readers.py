@@ -46,23 +46,38 @@ class Record:
         return self.file if self.line is None else f"{self.file}:{self.line}"
 
 
+class CsvColumns(NamedTuple):
+    """How one CSV file's cells map to profile fields: shared by all of its rows."""
+
+    names: tuple[str, ...]  # the profile fields present, in column order
+    kept: tuple[int, ...]  # the index of each of those columns in a row
+    decimal: str  # "," for Excel's export in Russian and Ukrainian locales, else "."
+
+
 class RawRecord(NamedTuple):
     """A CSV or JSON Lines row read but not yet validated: picklable, so another process can score it.
 
+    `data` is a mapping (JSON Lines) or a CSV row's cells as read, with the file's `columns`.
     Every key of such a row sits on the row's own line, so its location needs no document.
     """
 
     file: str
     line: int
     data: Any
+    columns: CsvColumns | None = None
 
     @property
     def source(self) -> str:
         return f"{self.file}:{self.line}"
 
     def validated(self) -> Record:
-        line = self.line
-        return _validated(self.data, self.file, line, lambda key: line)
+        line, data, columns = self.line, self.data, self.columns
+        if columns is not None:
+            if columns.decimal == ",":
+                data = {name: _csv_value(name, data[i], ",") for name, i in zip(columns.names, columns.kept)}
+            else:  # the validators strip and parse; nothing to convert first
+                data = {name: data[i] for name, i in zip(columns.names, columns.kept)}
+        return _validated(data, self.file, line, lambda key: line)
 
 
 Warn = Callable[[str], None]
@@ -219,8 +234,8 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
     # reader.line_num counts physical lines, so a quoted cell spanning lines still reports the row's first line
     reader = csv.reader(iterator, delimiter=delimiter)
     width = len(columns)
-    kept = [i for i, col in enumerate(columns) if col is not None]
-    names = [columns[i] for i in kept]
+    kept = tuple(i for i, col in enumerate(columns) if col is not None)
+    shared = CsvColumns(tuple(columns[i] for i in kept), kept, decimal)  # type: ignore[misc]
     while True:
         start = header_row + reader.line_num + 1
         try:
@@ -235,11 +250,7 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
         if len(cells) != width:
             yield _bad(file, start, ProfileError(f"row has {len(cells)} cells, the header has {width}"))
             continue
-        if decimal == ",":
-            data = {name: _csv_value(name, cells[i], decimal) for name, i in zip(names, kept)}
-        else:  # the validators strip and parse; nothing to convert first
-            data = {name: cells[i] for name, i in zip(names, kept)}
-        yield RawRecord(file, start, data)
+        yield RawRecord(file, start, cells, shared)
 
 
 # ---- files, folders, stdin --------------------------------------------------------
