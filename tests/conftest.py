@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,10 @@ from typer.testing import CliRunner
 from advisor.cli import app
 from advisor.engine import Engine
 from advisor.rulebase.loader import load_rule_base
+
+# the rule-base cache of this test session, never the user's (subprocesses inherit it)
+os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-test-cache-")
+atexit.register(shutil.rmtree, os.environ["ADVISOR_CACHE_DIR"], True)
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILES = ROOT / "profiles"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import random
 import sys
 
@@ -96,7 +97,8 @@ def test_exit_code_is_the_same_whatever_the_format(cli, tmp_path):
 
 def _spawn(args: list[str], cwd):
     return pexpect.spawn(sys.executable, ["-m", "advisor", *args], cwd=str(cwd), encoding="utf-8", timeout=60,
-                         env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "100", "PYTHONPATH": str(ROOT)},
+                         env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "100", "PYTHONPATH": str(ROOT),
+                              "ADVISOR_CACHE_DIR": os.environ["ADVISOR_CACHE_DIR"]},
                          dimensions=(40, 100))
 
 

@@ -31,11 +31,18 @@ def detect_language(explicit: str | None = None, environ: Mapping[str, str] = os
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
+    from advisor.cache import cached
+
+    return cached("messages", str(CATALOGUE_PATH), _read_catalogue)
+
+
+def _read_catalogue() -> dict[str, dict[str, str]]:
     import yaml
 
+    from advisor.cache import read_bytes
+
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    with open(CATALOGUE_PATH, encoding="utf-8") as stream:
-        data: dict[str, Any] = yaml.load(stream, Loader=loader)
+    data: dict[str, Any] = yaml.load(read_bytes(CATALOGUE_PATH).decode("utf-8"), Loader=loader)
     return {str(key): {str(k): str(v) for k, v in value.items()} for key, value in data.items()}
 
 

@@ -9,6 +9,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel, ValidationError
 
+from advisor import cache
 from advisor.errors import InputError, RuleBaseError
 from advisor.rulebase import schema
 from advisor.suggest import did_you_mean
@@ -120,7 +121,7 @@ def _rule_id(doc: LocatedDocument, path: tuple[Any, ...]) -> str | None:
 def read_rule_file(path: Path) -> tuple[LocatedDocument, bytes]:
     """A rule file parsed, and its bytes for the hash: read once, errors as RuleBaseError."""
     try:
-        raw = path.read_bytes()
+        raw = cache.read_bytes(path)
         return parse_yaml(decode_text(raw), str(path)), raw
     except OSError as exc:
         raise RuleBaseError(f"cannot read: {exc.strerror}", file=str(path)) from None
@@ -208,7 +209,7 @@ def read_staffing(root: Path, digest: Any, docs: dict[str, LocatedDocument],
                   documents: tuple[str, ...]) -> schema.StaffingFile | None:
     """staffing.yaml if the folder has one: validated, hashed, its sources checked."""
     path = root / STAFFING_FILE
-    if not path.is_file():
+    if not cache.is_file(path):
         return None
     doc, raw = read_rule_file(path)
     digest.update(STAFFING_FILE.encode() + b"\0" + raw + b"\0")

@@ -14,6 +14,7 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
+from advisor import cache
 from advisor.errors import RuleBaseError
 from advisor.rulebase import schema
 from advisor.rulebase.loader import (
@@ -81,7 +82,7 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
     parsed: dict[str, Any] = {}
     for name, model in OVERLAY_FILES.items():
         path = root / name
-        if not path.is_file():
+        if not cache.is_file(path):
             continue
         doc, raw = read_rule_file(path)
         digest.update(name.encode() + b"\0" + raw)
