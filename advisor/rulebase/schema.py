@@ -37,7 +37,9 @@ Version = Annotated[str, BeforeValidator(lambda v: str(v) if isinstance(v, (int,
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+    # Validators are built on first validation: a run that takes the rule base from the
+    # cache (advisor/cache.py) validates none and never pays for them.
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
 class Localized(Strict):
@@ -171,9 +173,6 @@ Condition = Annotated[
         custom_error_message="a condition is a mapping: {field, <operator>} or all / any / not",
     ),
 ]
-All.model_rebuild()
-AnyOf.model_rebuild()
-Not.model_rebuild()
 
 
 def fields_read(condition: Any) -> set[str]:
