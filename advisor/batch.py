@@ -79,7 +79,7 @@ def score_batch(
         refuse_overwriting_inputs(output, inputs)
     summary = Summary(output=str(output) if output is not None else None)
     rows: list[tuple[str, Recommendation]] = []  # the table format only: a table is printed whole
-    first_seen: dict[str, str] = {}
+    names = _Names()
     try:
         # FailFast leaves the output context by an exception, so a partial file is discarded
         with contextlib.ExitStack() as stack:
@@ -87,7 +87,7 @@ def score_batch(
             writer = BatchWriter(stream, fmt, engine, trace=trace) if fmt != "table" else None
             outcomes = stack.enter_context(contextlib.closing(
                 _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs)))
-            for source, name, model, result in outcomes:
+            for file, line, name, model, result in outcomes:
                 summary.read += 1
                 if progress is not None:
                     progress(summary.read)
@@ -99,13 +99,13 @@ def score_batch(
                             writer.flush()  # standard output streams: what was scored before stays
                         raise FailFast
                     continue
-                _check_duplicate(name, source, first_seen, report)
+                names.check(name, file, line, report)
                 summary.scored += 1
                 summary.per_model[model] += 1
                 if writer is not None:
                     writer.write(result)
                 else:
-                    rows.append((source, result))
+                    rows.append((file if line is None else f"{file}:{line}", result))
             if writer is not None:
                 writer.close()
             elif rows:
@@ -122,7 +122,7 @@ def score_batch(
 def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, report: Callable[[str], None],
               stdin: IO[str] | None, on_scored: Callable[[Any, str], None] | None,
               jobs: int | None) -> Iterator[Outcome]:
-    """(source, name, model, encoded record) per scored record, (source, None, None, error) per bad one."""
+    """(file, line, name, model, encoded record) per scored record, (file, line, None, None, error) per bad one."""
     records = read_inputs_raw(inputs, warn=report, stdin=stdin)
     if writer is None or on_scored is not None:  # a table, or reports, need each evaluation in this process
         make = writer.encode if writer is not None else (lambda source, ev: engine.recommendation(ev))
@@ -140,12 +140,32 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
     return score_here(records, engine, writer.encode)
 
 
-def _check_duplicate(name: str, source: str, first_seen: dict[str, str], report: Callable[[str], None]) -> None:
-    """Two records with one name are both scored; the second is pointed at the first."""
-    earlier = first_seen.get(name)
-    if earlier is not None:
-        report(f"{source}: name: '{name}' also names the record at {earlier} (both are scored)")
-    elif len(first_seen) < DUPLICATE_CHECK_LIMIT:
-        first_seen[name] = source
-        if len(first_seen) == DUPLICATE_CHECK_LIMIT:
-            report(f"duplicate-name check stops after {DUPLICATE_CHECK_LIMIT:,} names, to keep memory flat")
+class _Names:
+    """The names scored so far, to point a second record with a name at the first.
+
+    Each name keeps only where it was first seen, packed in one integer (which file, which
+    line), so a name costs about 130 bytes; past DUPLICATE_CHECK_LIMIT names the check
+    stops and says so once, and memory stays flat however long the input.
+    """
+
+    def __init__(self) -> None:
+        self.first: dict[str, int] = {}
+        self.files: dict[str, int] = {}
+        self.file_names: list[str] = []
+
+    def check(self, name: str, file: str, line: int | None, report: Callable[[str], None]) -> None:
+        """Two records with one name are both scored; the second is pointed at the first."""
+        earlier = self.first.get(name)
+        if earlier is not None:
+            source = file if line is None else f"{file}:{line}"
+            first_file, first_line = self.file_names[earlier >> 32], earlier & 0xFFFFFFFF
+            where = first_file if first_line == 0 else f"{first_file}:{first_line}"
+            report(f"{source}: name: '{name}' also names the record at {where} (both are scored)")
+        elif len(self.first) < DUPLICATE_CHECK_LIMIT:
+            number = self.files.get(file)
+            if number is None:
+                number = self.files[file] = len(self.file_names)
+                self.file_names.append(file)
+            self.first[name] = number << 32 | (line or 0)  # lines start at 1: 0 is "the whole file"
+            if len(self.first) == DUPLICATE_CHECK_LIMIT:
+                report(f"duplicate-name check stops after {DUPLICATE_CHECK_LIMIT:,} names, to keep memory flat")

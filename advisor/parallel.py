@@ -26,9 +26,9 @@ if TYPE_CHECKING:
     from advisor.engine import Engine
     from advisor.rulebase.loader import RuleBase
 
-# (source, name, department_model, encoded record) for a scored record;
-# (source, None, None, the located error) for a rejected one.
-Outcome = tuple[str, Any, Any, Any]
+# (file, line, name, department_model, encoded record) for a scored record;
+# (file, line, None, None, the located error) for a rejected one. line is None for a whole file.
+Outcome = tuple[str, "int | None", Any, Any, Any]
 
 CHUNK = 500  # records a worker scores per task: large enough that passing them costs little
 MAX_JOBS = 8  # workers at most by default: beyond it the parent's reading is the limit
@@ -50,10 +50,10 @@ def score_here(records: Iterable[Record | RawRecord], engine: Engine,
                 exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
                 error = exc
             else:
-                yield record.source, record.profile.name, evaluation.department_model, encode(record.source,
-                                                                                              evaluation)
+                yield (record.file, record.line, record.profile.name, evaluation.department_model,
+                       encode(record.source, evaluation))
                 continue
-        yield record.source, None, None, error.located()
+        yield record.file, record.line, None, None, error.located()
 
 
 def default_jobs() -> int:
@@ -132,7 +132,7 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
             if type(record) is RawRecord:
                 chunk.append(record)
             elif record.error is not None:
-                chunk.append((record.source, None, None, record.error.located()))
+                chunk.append((record.file, record.line, None, None, record.error.located()))
             else:  # a YAML or JSON profile: scored here, in its turn
                 if chunk:
                     pending.append(pool.submit(_score_chunk, chunk))

@@ -80,6 +80,26 @@ def test_duplicate_names_are_reported_and_both_scored(engine, tmp_path):
     assert errors == [f"{path}:4: name: 'Acme' also names the record at {path}:2 (both are scored)"]
 
 
+def test_duplicate_names_across_files_and_past_the_limit(engine, tmp_path, monkeypatch):
+    monkeypatch.setattr("advisor.batch.DUPLICATE_CHECK_LIMIT", 3)
+    first, second = tmp_path / "a.yaml", tmp_path / "b.yaml"
+    first.write_text("name: Acme\n")
+    second.write_text("name: Acme\n")
+    rows = tmp_path / "rows.csv"
+    rows.write_text(HEADER + "One,1,0.1,b2b\nTwo,1,0.1,b2b\nTwo,1,0.1,b2b\nAcme,1,0.1,b2b\nTwo,1,0.1,b2b\n")
+    errors = []
+    summary = score_batch(engine, [str(first), str(second), str(rows)], fmt="jsonl", output=None, trace=False,
+                          report=errors.append, stdout=io.StringIO())
+    assert summary.scored == 7
+    assert errors == [
+        f"{second}: name: 'Acme' also names the record at {first} (both are scored)",  # whole files: no line
+        "duplicate-name check stops after 3 names, to keep memory flat",  # Acme, One, Two
+        f"{rows}:4: name: 'Two' also names the record at {rows}:3 (both are scored)",
+        f"{rows}:5: name: 'Acme' also names the record at {first} (both are scored)",
+        f"{rows}:6: name: 'Two' also names the record at {rows}:3 (both are scored)",
+    ]
+
+
 def test_very_long_line_is_a_located_bad_record(engine, tmp_path):
     path = tmp_path / "long.csv"
     path.write_text(HEADER + "A,1,0.1,b2b\n" + "B," + "9" * (11 * 1024 * 1024) + ",0.1,b2b\nC,1,0.1,b2b\n")

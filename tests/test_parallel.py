@@ -104,6 +104,6 @@ def test_reading_runs_at_most_a_few_chunks_ahead_of_writing(engine, monkeypatch)
     outcomes = parallel.score_in_pool(rows(), engine, record_encoder(engine, "jsonl"), fmt="jsonl", trace=True,
                                       jobs=2)
     first = next(outcomes)
-    assert first[0] == "big.csv:2" and first[1] == "N0"
+    assert first[:3] == ("big.csv", 2, "N0")
     assert pulled <= (2 + 1 + 2) * 7  # the window of jobs + 1 chunks, the one being filled, one more read
     assert sum(1 for _ in outcomes) == 999 and pulled == 1000
