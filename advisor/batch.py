@@ -22,7 +22,7 @@ from advisor.writers import BatchWriter, atomic_output, refuse_overwriting_input
 
 # Duplicate names are remembered up to this many distinct names, so memory stays flat
 # on million-row files; past it the check stops and says so once.
-DUPLICATE_CHECK_LIMIT = 200_000
+DUPLICATE_CHECK_LIMIT = 100_000
 
 
 @dataclass

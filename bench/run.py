@@ -141,7 +141,7 @@ def same_decisions(advisor_out: Path, baseline_out: Path) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, nargs="+", default=[10_000, 100_000])
+    parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 100_000])
     parser.add_argument("--repeat", type=int, default=5, help="cold-start runs (median)")
     parser.add_argument("--batch-repeat", type=int, default=3, help="batch runs of each command (median)")
     parser.add_argument("--memory-rows", type=int, nargs="*", default=[], help="rows for the flat-memory check")
