@@ -135,7 +135,8 @@ def recommend(
 
         from advisor.render.text import render_recommendation
 
-        render_recommendation(rec, Console(), source=record.source, lang=_language(lang))
+        # emoji=False: our texts hold no :emoji: codes, and a client's text must not turn into one
+        render_recommendation(rec, Console(emoji=False), source=record.source, lang=_language(lang))
 
 
 @app.command()
@@ -317,7 +318,7 @@ def explain(
 
         from advisor.render.explanation import render_explanation
 
-        render_explanation(explanation, Console())
+        render_explanation(explanation, Console(emoji=False))
 
 
 @app.command()
@@ -355,7 +356,7 @@ def compare(
     else:
         from rich.console import Console
 
-        render_comparison(columns, Console())
+        render_comparison(columns, Console(emoji=False))
 
 
 rules_app = typer.Typer(help="Rule bases as code: check them, test them, measure their coverage.",
