@@ -159,7 +159,7 @@ def score(
         Optional[Path], typer.Option("--report-dir", help="Also write an HTML report per profile and a sortable index.html here.", show_default=False)
     ] = None,
     jobs: Annotated[
-        Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes scoring CSV and JSON Lines rows in csv/json/jsonl output (default: one per CPU, up to 8, when the input is over 256 KB; 1: one process). The output is the same whatever the number.", show_default=False)
+        Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes scoring CSV and JSON Lines rows for csv/json/jsonl output without --report-dir (default: one per CPU, up to 8, when the input is over 256 KB; 1: one process). The output is the same whatever the number.", show_default=False)
     ] = None,
     lang: LangOption = None,
     rules: RulesOption = None,
