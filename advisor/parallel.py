@@ -32,6 +32,7 @@ Outcome = tuple[str, "int | None", Any, Any, Any]
 
 CHUNK = 500  # records a worker scores per task: large enough that passing them costs little
 MAX_JOBS = 8  # workers at most by default: beyond it the parent's reading is the limit
+START_METHOD: str | None = None  # None: fork where there is one (Linux), else spawn (Windows, macOS)
 PARALLEL_MIN_BYTES = 256 << 10  # CSV / JSON Lines input (~2,500 rows) below which one process is as quick
 
 
@@ -117,9 +118,9 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
     At most jobs + 1 chunks are in flight, so memory stays flat however long the
     input. Closing the iterator early (--fail-fast) cancels what has not started.
     """
-    methods = multiprocessing.get_all_start_methods()
     # fork shares the loaded rule base and starts in milliseconds; spawn (Windows, macOS) re-imports
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    method = START_METHOD or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    context = multiprocessing.get_context(method)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                initargs=(engine.rule_base, fmt, trace))
     pending: deque[Future[list[Outcome]] | list[Outcome]] = deque()

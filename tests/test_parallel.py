@@ -62,6 +62,11 @@ def test_two_processes_write_what_one_writes(engine, inputs, fmt):
         assert any(s.endswith("online-store.yaml") for s in sources)
 
 
+def test_spawned_workers_as_on_windows_and_macos_write_the_same(engine, inputs, monkeypatch):
+    monkeypatch.setattr(parallel, "START_METHOD", "spawn")  # workers import advisor and get the rule base pickled
+    assert _run(engine, inputs, "jsonl", jobs=2)[1:] == _run(engine, inputs, "jsonl", jobs=1)[1:]
+
+
 def test_fail_fast_stops_at_the_first_bad_record_with_workers(engine, inputs, tmp_path):
     summary, out, messages = _run(engine, inputs, "jsonl", jobs=2, fail_fast=True)
     assert summary.stopped_early and summary.read == 3 and summary.rejected == 1
