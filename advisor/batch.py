@@ -152,6 +152,7 @@ class _Names:
         self.first: dict[str, int] = {}
         self.files: dict[str, int] = {}
         self.file_names: list[str] = []
+        self.full = False
 
     def check(self, name: str, file: str, line: int | None, report: Callable[[str], None]) -> None:
         """Two records with one name are both scored; the second is pointed at the first."""
@@ -167,5 +168,8 @@ class _Names:
                 number = self.files[file] = len(self.file_names)
                 self.file_names.append(file)
             self.first[name] = number << 32 | (line or 0)  # lines start at 1: 0 is "the whole file"
-            if len(self.first) == DUPLICATE_CHECK_LIMIT:
-                report(f"duplicate-name check stops after {DUPLICATE_CHECK_LIMIT:,} names, to keep memory flat")
+        elif not self.full:
+            self.full = True
+            source = file if line is None else f"{file}:{line}"
+            report(f"{source}: duplicate-name check stops at this record: it remembers "
+                   f"{DUPLICATE_CHECK_LIMIT:,} names, to keep memory flat")

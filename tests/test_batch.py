@@ -86,17 +86,18 @@ def test_duplicate_names_across_files_and_past_the_limit(engine, tmp_path, monke
     first.write_text("name: Acme\n")
     second.write_text("name: Acme\n")
     rows = tmp_path / "rows.csv"
-    rows.write_text(HEADER + "One,1,0.1,b2b\nTwo,1,0.1,b2b\nTwo,1,0.1,b2b\nAcme,1,0.1,b2b\nTwo,1,0.1,b2b\n")
+    rows.write_text(HEADER + "One,1,0.1,b2b\nTwo,1,0.1,b2b\nTwo,1,0.1,b2b\nAcme,1,0.1,b2b\nNew,1,0.1,b2b\n"
+                    "Two,1,0.1,b2b\nNew,1,0.1,b2b\n")
     errors = []
     summary = score_batch(engine, [str(first), str(second), str(rows)], fmt="jsonl", output=None, trace=False,
                           report=errors.append, stdout=io.StringIO())
-    assert summary.scored == 7
+    assert summary.scored == 9
     assert errors == [
         f"{second}: name: 'Acme' also names the record at {first} (both are scored)",  # whole files: no line
-        "duplicate-name check stops after 3 names, to keep memory flat",  # Acme, One, Two
-        f"{rows}:4: name: 'Two' also names the record at {rows}:3 (both are scored)",
+        f"{rows}:4: name: 'Two' also names the record at {rows}:3 (both are scored)",  # Acme, One, Two: full
         f"{rows}:5: name: 'Acme' also names the record at {first} (both are scored)",
-        f"{rows}:6: name: 'Two' also names the record at {rows}:3 (both are scored)",
+        f"{rows}:6: duplicate-name check stops at this record: it remembers 3 names, to keep memory flat",
+        f"{rows}:7: name: 'Two' also names the record at {rows}:3 (both are scored)",
     ]
 
 
