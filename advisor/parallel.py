@@ -13,6 +13,7 @@ import gc
 import multiprocessing
 import os
 import signal
+import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -118,8 +119,10 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
     At most jobs + 1 chunks are in flight, so memory stays flat however long the
     input. Closing the iterator early (--fail-fast) cancels what has not started.
     """
-    # fork shares the loaded rule base and starts in milliseconds; spawn (Windows, macOS) re-imports
-    method = START_METHOD or ("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+    # fork shares the loaded rule base and starts in milliseconds; spawn (Windows, macOS) re-imports.
+    # Forking a process that runs other threads can deadlock the child, so then spawn too.
+    method = START_METHOD or ("fork" if "fork" in multiprocessing.get_all_start_methods()
+                              and _single_threaded() else "spawn")
     context = multiprocessing.get_context(method)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
                                initargs=(engine.rule_base, fmt, trace))
@@ -151,6 +154,13 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
     finally:
         gc.unfreeze()
         pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _single_threaded() -> bool:
+    try:  # every thread, including those a library started outside the threading module
+        return len(os.listdir("/proc/self/task")) == 1
+    except OSError:
+        return threading.active_count() == 1
 
 
 def _result(item: Future[list[Outcome]] | list[Outcome]) -> list[Outcome]:
