@@ -75,10 +75,14 @@ def worth_parallel(inputs: list[str]) -> bool:
     for item in inputs:
         if item == "-":
             continue
-        path = os.path.abspath(item)
-        names = [os.path.join(path, n) for n in os.listdir(path)] if os.path.isdir(path) else [path]
-        size += sum(os.path.getsize(n) for n in names
-                    if n.lower().endswith(CSV_SUFFIXES + JSONL_SUFFIXES) and os.path.isfile(n))
+        try:  # an input that cannot be listed or measured is the reader's to report
+            path = os.path.abspath(item)
+            names = ([os.path.join(path, n) for n in os.listdir(path) if not n.startswith(".")]
+                     if os.path.isdir(path) else [path])
+            size += sum(os.path.getsize(n) for n in names
+                        if n.lower().endswith(CSV_SUFFIXES + JSONL_SUFFIXES) and os.path.isfile(n))
+        except OSError:
+            continue
     return size >= PARALLEL_MIN_BYTES
 
 

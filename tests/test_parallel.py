@@ -112,3 +112,14 @@ def test_reading_runs_at_most_a_few_chunks_ahead_of_writing(engine, monkeypatch)
     assert first[:3] == ("big.csv", 2, "N0")
     assert pulled <= (2 + 1 + 2) * 7  # the window of jobs + 1 chunks, the one being filled, one more read
     assert sum(1 for _ in outcomes) == 999 and pulled == 1000
+
+
+def test_workers_start_for_long_csv_or_jsonl_input_only(tmp_path):
+    folder = tmp_path / "clients"
+    folder.mkdir()
+    big = folder / "big.csv"
+    big.write_text(HEADER + "A,500,0.5,b2b,2000,EUR\n" * 12_000)  # about 290 KB
+    (folder / "notes.txt").write_text("x" * 400_000)  # not a profile file: not counted
+    assert parallel.worth_parallel([str(folder)]) and parallel.worth_parallel([str(big)])
+    big.rename(folder / ".big.csv")  # hidden files are not read, so not counted either
+    assert not parallel.worth_parallel([str(folder), str(tmp_path / "missing.csv"), "-"])
