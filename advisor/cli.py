@@ -6,6 +6,7 @@ that need them, so `advisor --help` stays fast.
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import sys
 from enum import Enum
@@ -174,7 +175,7 @@ def score(
             from advisor.report.write import ReportFolder
 
             reports = ReportFolder(report_dir, engine, _language(lang))
-        with _progress_bar(enabled=_show_progress(format, output)) as progress:
+        with _progress_bar(enabled=_show_progress(format, output)) as progress, _reader_gone():
             summary = score_batch(
                 engine, inputs, fmt=format.value, output=output, trace=trace, report=_stderr,
                 fail_fast=fail_fast, progress=progress, on_scored=reports.add if reports else None, jobs=jobs,
@@ -185,6 +186,21 @@ def score(
         raise _fail(exc) from None
     _stderr(summary.describe())
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if summary.rejected else ExitStatus.OK))
+
+
+@contextlib.contextmanager
+def _reader_gone():
+    """`advisor score big.csv | head` ends quietly with 0 when the reader stops reading.
+
+    click would turn the broken pipe into exit 1, which here means "records were rejected".
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush has somewhere to go
+        raise typer.Exit(int(ExitStatus.OK)) from None
 
 
 def _load_profile(item: str, engine):

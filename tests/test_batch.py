@@ -141,3 +141,18 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     assert "scoring:" not in piped.stderr and "\x1b[" not in piped.stderr
     (summary,) = piped.stderr.splitlines()  # the summary alone: no bar, no colour codes
     assert summary.startswith("records read 6000, scored 6000, rejected 0")
+
+
+def test_a_reader_that_stops_early_ends_the_run_quietly_with_0(tmp_path):
+    """`advisor score big.csv | head -1`: no traceback, and not exit 1 (which means rejected records)."""
+    import subprocess
+
+    path = tmp_path / "many.csv"
+    path.write_text(HEADER + "".join(f"N{i},{i},0.3,b2b\n" for i in range(20_000)))  # workers, megabytes out
+    child = subprocess.Popen([sys.executable, "-m", "advisor", "score", str(path), "-f", "jsonl"], cwd=ROOT,
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    first = child.stdout.readline()
+    child.stdout.close()
+    _, errors = child.communicate(timeout=60)
+    assert json.loads(first)["name"] == "N0"
+    assert child.returncode == 0 and errors == b""
