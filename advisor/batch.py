@@ -16,7 +16,7 @@ from typing import IO, Any
 
 from advisor.engine import Engine, Evaluation
 from advisor.parallel import Outcome, default_jobs, score_here, score_in_pool, worth_parallel
-from advisor.readers import read_inputs_raw
+from advisor.readers import read_inputs_raw, source_of
 from advisor.recommendation import Recommendation
 from advisor.writers import BatchWriter, atomic_output, refuse_overwriting_inputs
 
@@ -105,7 +105,7 @@ def score_batch(
                 if writer is not None:
                     writer.write(result)
                 else:
-                    rows.append((file if line is None else f"{file}:{line}", result))
+                    rows.append((source_of(file, line), result))
             if writer is not None:
                 writer.close()
             elif rows:
@@ -158,10 +158,9 @@ class _Names:
         """Two records with one name are both scored; the second is pointed at the first."""
         earlier = self.first.get(name)
         if earlier is not None:
-            source = file if line is None else f"{file}:{line}"
             first_file, first_line = self.file_names[earlier >> 32], earlier & 0xFFFFFFFF
-            where = first_file if first_line == 0 else f"{first_file}:{first_line}"
-            report(f"{source}: name: '{name}' also names the record at {where} (both are scored)")
+            where = source_of(first_file, first_line or None)
+            report(f"{source_of(file, line)}: name: '{name}' also names the record at {where} (both are scored)")
         elif len(self.first) < DUPLICATE_CHECK_LIMIT:
             number = self.files.get(file)
             if number is None:
@@ -170,6 +169,5 @@ class _Names:
             self.first[name] = number << 32 | (line or 0)  # lines start at 1: 0 is "the whole file"
         elif not self.full:
             self.full = True
-            source = file if line is None else f"{file}:{line}"
-            report(f"{source}: duplicate-name check stops at this record: it remembers "
+            report(f"{source_of(file, line)}: duplicate-name check stops at this record: it remembers "
                    f"{DUPLICATE_CHECK_LIMIT:,} names, to keep memory flat")

@@ -31,6 +31,11 @@ STDIN = "-"
 csv.field_size_limit(10 * 1024 * 1024)  # very long cells are data to reject, not a crash
 
 
+def source_of(file: str, line: int | None) -> str:
+    """Where a record came from, as messages and outputs name it: file:line, or the file for a whole file."""
+    return file if line is None else f"{file}:{line}"
+
+
 @dataclass
 class Record:
     """One input record: a profile, or the error that rejected it."""
@@ -43,7 +48,7 @@ class Record:
 
     @property
     def source(self) -> str:
-        return self.file if self.line is None else f"{self.file}:{self.line}"
+        return source_of(self.file, self.line)
 
 
 class CsvColumns(NamedTuple):
