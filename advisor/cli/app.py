@@ -1,0 +1,123 @@
+"""The typer application and what its commands share: options, the rule-base load, errors to one line."""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from advisor import __version__
+from advisor.errors import AdvisorError, ExitStatus
+
+app = typer.Typer(
+    name="advisor",
+    help="Which sales-department model, inside/outside mix and sales technologies fit a company, "
+    "and why, from five practitioners' documents.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+
+RulesOption = Annotated[
+    Optional[Path],
+    typer.Option("--rules", help="Rule-base folder: a complete one, or one that extends the built-in rules.", show_default=False),
+]
+
+
+class Language(str, Enum):
+    en = "en"
+    ru = "ru"
+    uk = "uk"
+
+
+LangOption = Annotated[
+    Optional[Language],
+    typer.Option("--lang", help="Language of the text: en, ru or uk (default: from the locale, LANG; else en).", show_default=False),
+]
+
+
+def language_of(lang: Language | None) -> str:
+    from advisor.i18n import detect_language
+
+    return detect_language(lang.value if lang else None)
+
+
+class RecommendFormat(str, Enum):
+    text = "text"
+    json = "json"
+    markdown = "markdown"
+
+
+class ScoreFormat(str, Enum):
+    table = "table"
+    csv = "csv"
+    json = "json"
+    jsonl = "jsonl"
+
+
+def say(message: str) -> None:
+    sys.stderr.write(message.rstrip("\n") + "\n")
+
+
+def fail(error: AdvisorError) -> typer.Exit:
+    say(f"advisor: {error.located()}" if error.file is None else error.located())
+    return typer.Exit(int(error.exit_status))
+
+
+def engine_from(rules: Path | None):  # -> Engine; imported lazily
+    from advisor.engine import load_engine
+
+    engine = load_engine(rules)
+    started()
+    return engine
+
+
+_COLLECTOR = gc.get_threshold()
+
+
+def started() -> None:
+    """Start-up is over: what it built lives until exit, so the collector may leave it be and run as usual."""
+    gc.freeze()
+    gc.set_threshold(*_COLLECTOR)
+
+
+def _version(value: bool) -> None:
+    if value:
+        typer.echo(f"advisor {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """advisor: explainable sales-model advice."""
+
+
+@contextlib.contextmanager
+def reader_gone():
+    """`advisor score big.csv | head` ends quietly with 0 when the reader stops reading.
+
+    click would turn the broken pipe into exit 1, which here means "records were rejected".
+    """
+    try:
+        yield
+    except BrokenPipeError:
+        import os
+
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush has somewhere to go
+        raise typer.Exit(int(ExitStatus.OK)) from None
+
+
+def load_profile(item: str, engine):
+    from advisor.engine import load_checked_profile
+
+    return load_checked_profile(item, engine)

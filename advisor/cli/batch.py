@@ -1,0 +1,117 @@
+"""score: many profiles, with a progress bar for a person watching."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from advisor.cli.app import (
+    LangOption, ScoreFormat, RulesOption, app, engine_from, fail, language_of, reader_gone, say,
+)
+from advisor.errors import AdvisorError, ExitStatus
+
+
+@app.command()
+def score(
+    inputs: Annotated[
+        list[str],
+        typer.Argument(metavar="INPUT...", help="Profile YAML files, folders of them, CSV (header = field names), JSONL, or - for stdin."),
+    ],
+    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    output: Annotated[
+        Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
+    ] = None,
+    trace: Annotated[
+        bool, typer.Option("--trace/--no-trace", help="In JSON and JSONL output, include the facts the rules compared and every rule's outcome (fired, not_fired, unknown).")
+    ] = True,
+    fail_fast: Annotated[
+        bool, typer.Option("--fail-fast", help="Stop at the first bad record (no output file is written).")
+    ] = False,
+    report_dir: Annotated[
+        Optional[Path], typer.Option("--report-dir", help="Also write an HTML report per profile and a sortable index.html here.", show_default=False)
+    ] = None,
+    jobs: Annotated[
+        Optional[int], typer.Option("--jobs", "-j", min=1, help="Processes scoring CSV and JSON Lines rows for csv/json/jsonl output without --report-dir (default: one per CPU, up to 8, when the input is over 256 KB; 1: one process). The output is the same whatever the number.", show_default=False)
+    ] = None,
+    lang: LangOption = None,
+    rules: RulesOption = None,
+) -> None:
+    """Score many profiles; bad records are reported on stderr and the rest are still scored."""
+    from advisor.batch import score_batch
+
+    try:
+        engine = engine_from(rules)
+        reports = None
+        if report_dir is not None:
+            from advisor.report.write import ReportFolder
+
+            reports = ReportFolder(report_dir, engine, language_of(lang))
+        with ProgressBar(enabled=show_progress(format, output)) as progress, reader_gone():
+            summary = score_batch(
+                engine, inputs, fmt=format.value, output=output, trace=trace, report=say,
+                fail_fast=fail_fast, progress=progress, on_scored=reports.add if reports else None, jobs=jobs,
+            )
+        if reports is not None and not summary.stopped_early:
+            say(f"reports: {len(reports.rows)} in {report_dir}; open {reports.finish()}")
+    except AdvisorError as exc:
+        raise fail(exc) from None
+    say(summary.describe())
+    raise typer.Exit(int(ExitStatus.BAD_RECORDS if summary.rejected else ExitStatus.OK))
+
+
+def show_progress(format: ScoreFormat, output: Path | None) -> bool:
+    """A bar only for a person watching stderr, and never over results printed to the same terminal."""
+    import os
+
+    if os.environ.get("CI") or not sys.stderr.isatty():
+        return False
+    return output is not None or format is ScoreFormat.table or not sys.stdout.isatty()
+
+
+class ProgressBar:
+    """Context manager yielding a callback(records_read), or None when no bar is shown.
+
+    The bar (and rich's refresh thread) starts at the first call, so worker processes
+    forked before any record is read never inherit a running thread.
+    """
+
+    EVERY = 250  # records between redraws: a redraw costs more than scoring a record
+
+    def __init__(self, enabled: bool) -> None:
+        self.enabled = enabled
+        self.progress = None
+
+    def __enter__(self):
+        if not self.enabled:
+            return None
+        task = None
+
+        def update(count: int) -> None:
+            nonlocal task
+            if count % self.EVERY == 0:
+                if self.progress is None:
+                    task = self._start()
+                self.progress.update(task, completed=count)
+
+        return update
+
+    def _start(self):
+        from rich.console import Console
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.progress = Progress(
+            SpinnerColumn(),
+            TextColumn("scoring: {task.completed:,} records read"),
+            TimeElapsedColumn(),
+            console=Console(stderr=True),
+            transient=True,
+        )
+        self.progress.start()
+        return self.progress.add_task("score", total=None)
+
+    def __exit__(self, *exc_info) -> None:
+        if self.progress is not None:
+            self.progress.stop()

@@ -1,0 +1,51 @@
+"""derive: a profile measured from a CRM or order export."""
+
+from __future__ import annotations
+
+from enum import Enum
+import sys
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from advisor.cli.app import (
+    app, fail, say,
+)
+from advisor.errors import AdvisorError
+
+
+class DerivePreset(str, Enum):
+    auto = "auto"
+    bitrix24 = "bitrix24"
+    amocrm = "amocrm"
+    hubspot = "hubspot"
+    pipedrive = "pipedrive"
+    salesforce = "salesforce"
+    orders = "orders"
+    generic = "generic"
+
+
+@app.command()
+def derive(
+    export: Annotated[str, typer.Argument(metavar="EXPORT", help="A CRM deals export or an order-line export: CSV, CSV.GZ or XLSX.")],
+    preset: Annotated[DerivePreset, typer.Option("--preset", help="The export's layout; auto detects it from the header.")] = DerivePreset.auto,
+    maps: Annotated[
+        Optional[list[str]], typer.Option("--map", help="role=column, e.g. created='Date created' (roles: id, created, closed, stage, won_flag, closed_flag, amount, quantity, unit_price, client, currency).", show_default=False)
+    ] = None,
+    currency: Annotated[Optional[str], typer.Option("--currency", help="Currency of the amounts (ISO code), if the export does not say.", show_default=False)] = None,
+    name: Annotated[Optional[str], typer.Option("--name", help="The profile's name (default: the file's name).", show_default=False)] = None,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the profile YAML here (atomically) instead of stdout.", show_default=False)] = None,
+) -> None:
+    """Measure a profile from a CRM or order export: each figure with where it came from; the rest left unknown."""
+    from advisor.derive.command import run_derive
+    from advisor.rulebase.loader import load_rule_base
+
+    try:
+        status = run_derive(
+            export, preset_name=preset.value, maps=maps or [], currency=currency, name=name, output=output,
+            say=say, write_stdout=lambda text: sys.stdout.write(text), rates=load_rule_base().meta.currency.usd_per_unit,
+        )
+    except AdvisorError as exc:
+        raise fail(exc) from None
+    raise typer.Exit(status)

@@ -1,0 +1,129 @@
+"""rules: rule bases as code (check, init, diff, test)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from advisor.cli.app import (
+    app, engine_from, fail, say,
+)
+from advisor.errors import AdvisorError, ExitStatus
+
+
+rules_app = typer.Typer(help="Rule bases as code: check them, test them, measure their coverage.",
+                        no_args_is_help=True)
+app.add_typer(rules_app, name="rules")
+
+
+@rules_app.command("check")
+def rules_check(
+    directory: Annotated[
+        Optional[Path], typer.Argument(metavar="[DIR]", help="Rule-base folder (default: the built-in one).")
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+) -> None:
+    """Validate a rule base and warn about rules that can never fire, duplicates and gaps."""
+    from advisor.rulebase.analysis import analyse
+    from advisor.rulebase.loader import load_rule_base
+
+    try:
+        rule_base = load_rule_base(directory)
+    except AdvisorError as exc:
+        typer.echo(f"{exc.located()}", err=True)
+        raise typer.Exit(int(ExitStatus.BAD_RECORDS)) from None
+    findings = analyse(rule_base)
+    for finding in findings:
+        typer.echo(finding.located())
+    rules = len(rule_base.department_model.rules) + len(rule_base.sales_mix.rules)
+    extends = f" (extends {rule_base.extends})" if rule_base.extends else ""
+    typer.echo(f"{rule_base.label}{extends}: {rules} rules, {len(rule_base.technologies.technologies)} technologies, "
+               f"{len(findings)} warning(s)")
+    raise typer.Exit(int(ExitStatus.BAD_RECORDS if findings and strict else ExitStatus.OK))
+
+
+@rules_app.command("init")
+def rules_init(
+    directory: Annotated[Path, typer.Argument(metavar="DIR", help="A new (or empty) folder.")],
+) -> None:
+    """Write a starting rule base that extends the built-in one, with comments and a test."""
+    from advisor.rulebase.init import init_rule_base
+
+    try:
+        written = init_rule_base(directory)
+    except AdvisorError as exc:
+        raise fail(exc) from None
+    for path in written:
+        typer.echo(f"wrote {path}")
+    typer.echo(f"next: advisor rules check {directory} && advisor rules test {directory}")
+
+
+@rules_app.command("diff")
+def rules_diff(
+    old: Annotated[Path, typer.Argument(metavar="OLD", help="The rule-base folder before.")],
+    new: Annotated[Path, typer.Argument(metavar="NEW", help="The rule-base folder after.")],
+    profiles: Annotated[
+        list[str], typer.Option("--profiles", help="Profiles to compare on (files, folders, CSV, JSONL, -).")
+    ],
+) -> None:
+    """Which profiles' recommendations change between two rule bases, and the rules that explain it."""
+    from advisor.engine import Engine
+    from advisor.readers import read_inputs
+    from advisor.rulebase.diff import diff_rule_bases
+    from advisor.rulebase.loader import load_rule_base
+
+    try:
+        before, after = Engine(load_rule_base(old)), Engine(load_rule_base(new))
+        changes, compared, rejected = diff_rule_bases(before, after, read_inputs(profiles, warn=say), say)
+    except AdvisorError as exc:
+        raise fail(exc) from None
+    for change in changes:
+        typer.echo("\n".join(change.describe()))
+    models = sum(c.model_changed for c in changes)
+    typer.echo(f"{before.rule_base.label} -> {after.rule_base.label}: {compared} profiles compared, "
+               f"{len(changes)} changed ({models} change department model)")
+    raise typer.Exit(int(ExitStatus.BAD_RECORDS if rejected else ExitStatus.OK))
+
+
+@rules_app.command("test")
+def rules_test(
+    directory: Annotated[
+        Optional[Path], typer.Argument(metavar="[DIR]", help="Rule-base folder (default: the built-in one).")
+    ] = None,
+    min_coverage: Annotated[
+        float, typer.Option("--min-coverage", help="Fail under this percent of rules seen both firing and not.")
+    ] = 0.0,
+) -> None:
+    """Run the rule base's tests (DIR/tests/*.yaml) and report rule coverage."""
+    from advisor.rulebase.loader import builtin_rules_dir
+    from advisor.rulebase.testing import run_tests
+
+    try:
+        engine = engine_from(directory)
+        folder = (directory or builtin_rules_dir()) / "tests"
+        report = run_tests(engine, folder) if folder.is_dir() else None
+    except AdvisorError as exc:
+        raise fail(exc) from None
+    if report is None or not report.results:
+        say(f"advisor: no rule tests ran: put cases in {folder}/*.yaml")
+        raise typer.Exit(int(ExitStatus.BAD_RECORDS))
+    for result in report.results:
+        if result.failures:
+            for failure in result.failures:
+                typer.echo(f"FAIL {result.where}: {result.case.name}: {failure}")
+    untested = report.untested
+    half = [c.rule for c in report.coverage.values() if c.fired and not c.covered]
+    passed = len(report.results) - len(report.failed)
+    typer.echo(f"{passed} passed, {len(report.failed)} failed")
+    typer.echo(f"rule coverage: {len(report.coverage) - len(untested)} of {len(report.coverage)} rules fired by a test; "
+               f"{report.coverage_percent:.1f}% seen both firing and not")
+    if untested:
+        typer.echo(f"rules no test fires: {', '.join(untested)}")
+    if half:
+        typer.echo(f"rules no test sees not firing: {', '.join(half)}")
+    ok = not report.failed and not untested and report.coverage_percent >= min_coverage
+    if report.coverage_percent < min_coverage:
+        typer.echo(f"coverage {report.coverage_percent:.1f}% is under --min-coverage {min_coverage:g}%")
+    raise typer.Exit(int(ExitStatus.OK if ok else ExitStatus.BAD_RECORDS))
