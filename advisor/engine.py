@@ -1,21 +1,28 @@
 """The scoring engine: a compiled rule base turns a profile into a recommendation.
 
-Pure functions, no I/O. Conditions are three-valued: a comparison with an unknown field
-is *unknown*, `all` is false if any part is false, `any` is true if any part is true,
-and a rule fires only when its condition is true. Every comparison is evaluated (no
-short-circuit) so the trace can say what each rule saw.
+Pure functions, no I/O. Evidence is graded: a comparison holds to a *degree* between 0
+and 1 (a crisp comparison is 0 or 1; a ramp `at_least: [low, high]` grades linearly
+between its anchors), and a comparison with an unknown field holds to an unknown degree,
+the interval [0, 1]. `all` is the minimum, `any` the maximum, `not` is 1 - x, applied to
+both ends of the intervals (for crisp leaves this is Kleene's three-valued logic). A rule
+gives `points x degree`; a model's score is the sum over the known degrees (the lower
+ends), and its interval [lowest, highest] is what the unknown answers could still make
+of it. Every comparison is evaluated (no short-circuit) so the trace can say what each
+rule saw.
 
 The rule base is compiled once into flat arrays: each distinct comparison (leaf) is
-evaluated once per profile into a small-int code (0 false, 1 unknown, 2 true), so `all`
-is `min`, `any` is `max` and `not` is `2 - x` (Kleene's three-valued logic). A rule's
-outcome depends only on the codes of its own leaves, so each rule keeps a table from
-those codes (its *key*) to its outcome, filled on first sight: a rule with n leaves has
-at most 3**n keys. `evaluate` returns the flat `Evaluation` (codes and keys), which batch
-writers serialise directly; `recommend` builds the full object tree from it.
+evaluated once per profile into a small-int code (0 false, 1 unknown, 2 true, 3 partly
+true: a ramp between its anchors). A rule's outcome code depends only on the codes of its
+own leaves, so each rule keeps a table from those codes (its *key*) to its outcome,
+filled on first sight: a rule with n leaves has at most 4**n keys. Only a rule with a
+partly true leaf needs its exact degree interval, computed from the leaves' degrees.
+`evaluate` returns the flat `Evaluation`, which batch writers serialise directly;
+`recommend` builds the full object tree from it.
 """
 
 from __future__ import annotations
 
+import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
@@ -42,12 +49,18 @@ from advisor.suggest import did_you_mean
 Facts = dict[str, Any]
 Codes = Sequence[int]
 Code = Callable[[Codes], int]
+Degrees = Callable[[Sequence[tuple[float, float]]], tuple[float, float]]
 
-NO, UNKNOWN, YES = 0, 1, 2
-RESULTS: tuple[bool | None, ...] = (False, None, True)  # code -> LeafTrace.result
-STATUSES = ("not_fired", "unknown", "fired")  # code -> RuleTrace.status
+NO, UNKNOWN, YES, PARTIAL = 0, 1, 2, 3
+RESULTS: tuple[bool | None, ...] = (False, None, True)  # code -> LeafTrace.result (a partial leaf: its degree)
+STATUSES = ("not_fired", "unknown", "fired", "partial")  # code -> RuleTrace.status
 TECHNOLOGY_STATUSES = ("not_applicable", "possible", "applies")  # code -> TechnologyItem.status
 TECHNOLOGY_CODES = {status: code for code, status in enumerate(TECHNOLOGY_STATUSES)}
+CONFIDENCE_LEVELS = ("firm", "leaning", "open")
+Interval = tuple[float, float]
+# A code's degree interval; a partial leaf's stand-in degree decides only a rule's status,
+# which depends on which leaves are partly true, never on how much.
+_INTERVALS: tuple[Interval, ...] = ((0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.5, 0.5))
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -68,6 +81,48 @@ class CompiledLeaf:
     field: str
     operator: str
     threshold: Any
+    per: str | None = None  # the leaf compares field / per
+    per_min: float | None = None
+
+    @property
+    def graded(self) -> bool:
+        return self.operator in schema.RAMPS
+
+    @property
+    def plain(self) -> bool:
+        """A crisp comparison of one field: the fast path."""
+        return self.per is None and not self.graded
+
+    def value(self, facts: Mapping[str, Any]) -> Any:
+        """What the leaf compares: the field's value, or the ratio of two; None when unknown."""
+        value = facts.get(self.field)
+        if self.per is None or value is None:
+            return value
+        divisor = facts.get(self.per)
+        if divisor is None:
+            return None
+        divisor = max(divisor, self.per_min or 0)
+        if divisor <= 0:  # nobody to share the work: any work at all is more than capacity
+            return math.inf if value > 0 else 0.0
+        return value / divisor
+
+    def degree(self, value: Any) -> float:
+        """How far the comparison holds for a known value: 0 or 1, or between for a ramp."""
+        if self.operator == "at_least":
+            low, high = self.threshold
+            return 0.0 if value <= low else 1.0 if value >= high else (value - low) / (high - low)
+        if self.operator == "at_most":
+            low, high = self.threshold
+            return 1.0 if value <= low else 0.0 if value >= high else (high - value) / (high - low)
+        return 1.0 if _COMPARE[self.operator](value, self.threshold) else 0.0
+
+    def code(self, facts: Mapping[str, Any]) -> tuple[int, float | None]:
+        """The leaf's code and degree (None when unknown)."""
+        value = self.value(facts)
+        if value is None:
+            return UNKNOWN, None
+        degree = self.degree(value)
+        return (NO if degree <= 0 else YES if degree >= 1 else PARTIAL), degree
 
 
 @dataclass(frozen=True, slots=True)
@@ -89,10 +144,10 @@ class _Compiler:
         self._index: dict[tuple[str, str, str], int] = {}
 
     def leaf(self, leaf: schema.Leaf) -> int:
-        key = (leaf.field, leaf.operator, repr(leaf.threshold))
+        key = (leaf.field, leaf.operator, repr(leaf.threshold), leaf.per, leaf.per_min)
         if key not in self._index:
             self._index[key] = len(self.leaves)
-            self.leaves.append(CompiledLeaf(leaf.field, leaf.operator, leaf.threshold))
+            self.leaves.append(CompiledLeaf(leaf.field, leaf.operator, leaf.threshold, leaf.per, leaf.per_min))
         return self._index[key]
 
     def order(self, condition: Any) -> list[int]:
@@ -104,33 +159,68 @@ class _Compiler:
         parts = condition.all if isinstance(condition, schema.All) else condition.any
         return [index for part in parts for index in self.order(part)]
 
-    def code(self, condition: Any) -> Code:
+    def degrees(self, condition: Any) -> Degrees:
+        """The condition as a function of its leaves' degree intervals to its own."""
         if isinstance(condition, schema.Leaf):
             return operator.itemgetter(self.leaf(condition))
         if isinstance(condition, schema.Not):
-            inner = self.code(condition.not_)
-            return lambda codes: 2 - inner(codes)
-        parts = condition.all if isinstance(condition, schema.All) else condition.any
+            inner = self.degrees(condition.not_)
+
+            def negated(intervals: Sequence[Interval]) -> Interval:
+                low, high = inner(intervals)
+                return 1.0 - high, 1.0 - low
+
+            return negated
+        parts = [self.degrees(part) for part in (condition.all if isinstance(condition, schema.All) else condition.any)]
         combine = min if isinstance(condition, schema.All) else max
-        if len(parts) == 1:
-            return self.code(parts[0])
-        if all(isinstance(part, schema.Leaf) for part in parts):
-            getter = operator.itemgetter(*(self.leaf(part) for part in parts))
-            return lambda codes: combine(getter(codes))
-        codes_of = [self.code(part) for part in parts]
-        return lambda codes: combine([part(codes) for part in codes_of])
+
+        def combined(intervals: Sequence[Interval]) -> Interval:
+            ends = [part(intervals) for part in parts]
+            return combine(low for low, _ in ends), combine(high for _, high in ends)
+
+        return combined
+
+    def code(self, condition: Any) -> Code:
+        """The condition's outcome code from its leaves' codes (worked out once per key, see Engine)."""
+        return _code_of(self.degrees(condition))
+
+
+def interval_status(interval: Interval) -> int:
+    """The outcome code of a degree interval: not fired, fired, partly fired, or unknown."""
+    low, high = interval
+    if high <= 0:
+        return NO
+    if low >= 1:
+        return YES
+    return PARTIAL if low == high else UNKNOWN
+
+
+def _code_of(degrees: Degrees) -> Code:
+    def code(codes: Codes) -> int:
+        return interval_status(degrees([_INTERVALS[c] for c in codes]))
+
+    return code
 
 
 def compile_predicate(condition: Any) -> Callable[[Facts], bool | None]:
-    """A condition as a plain three-valued function of facts, for one-off checks (e.g. which questions apply)."""
+    """A condition as a plain three-valued function of facts, for one-off checks (e.g. which questions apply).
+
+    A graded condition counts as true from a degree of one half.
+    """
     compiler = _Compiler()
-    code = compiler.code(condition)
-    specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) for leaf in compiler.leaves]
+    degrees = compiler.degrees(condition)
+    leaves = compiler.leaves
 
     def predicate(facts: Facts) -> bool | None:
-        return RESULTS[code([UNKNOWN if (v := facts.get(f)) is None else 2 * compare(v, t) for f, compare, t in specs])]
+        intervals = [(0.0, 1.0) if (d := leaf.code(facts)[1]) is None else (d, d) for leaf in leaves]
+        low, high = degrees(intervals)
+        return True if low >= 0.5 else False if high < 0.5 else None
 
     return predicate
+
+
+def _never(actual: Any, threshold: Any) -> bool:  # a stand-in: the leaf is worked out elsewhere
+    return False
 
 
 def _by_points(pair: tuple[int, float]) -> float:
@@ -141,8 +231,8 @@ def _by_size(pair: tuple[int, float]) -> float:
     return -abs(pair[1])
 
 
-def _always(codes: Codes) -> int:
-    return YES
+def _always(intervals: Sequence[Interval]) -> Interval:
+    return 1.0, 1.0
 
 
 def _no_leaves(codes: Codes) -> tuple[()]:
@@ -154,11 +244,35 @@ def _key_of(leaves: tuple[int, ...]) -> Callable[[Codes], Any]:
     return operator.itemgetter(*leaves) if leaves else _no_leaves
 
 
-def _technology_code(kinds: tuple[Code, ...] | None, own: Code) -> Code:
+def _technology_degrees(kinds: tuple[Degrees, ...] | None, own: Degrees) -> Degrees:
     """Applies when one of its kinds applies (an undefined kind does not) and its own condition holds."""
     if kinds is None:
         return own
-    return lambda codes: min(own(codes), max([kind(codes) for kind in kinds], default=NO))
+
+    def degrees(intervals: Sequence[Interval]) -> Interval:
+        own_low, own_high = own(intervals)
+        ends = [kind(intervals) for kind in kinds] or [(0.0, 0.0)]
+        return min(own_low, max(low for low, _ in ends)), min(own_high, max(high for _, high in ends))
+
+    return degrees
+
+
+def _crisp(interval: Interval) -> int:
+    """A partly true condition where only yes or no will do (hybrid, a checklist item): true from one half."""
+    low, high = interval
+    return YES if low >= 0.5 else NO if high < 0.5 else UNKNOWN
+
+
+def confidence_of(scores: Mapping[str, float], low: Mapping[str, float], high: Mapping[str, float],
+                  winner: str, runner_up: str, near_tie: float) -> str:
+    """firm: no unknown answer can change the winner; leaning: the known answers decide, unknown ones
+    could still change it; open: a tie or a near-tie, or no evidence for any model."""
+    others = [m for m in scores if m != winner]
+    if scores[winner] - scores[runner_up] < near_tie or scores[winner] <= 0:
+        return "open"
+    if all(low[winner] > high[m] for m in others):
+        return "firm"
+    return "leaning"
 
 
 @dataclass(slots=True)
@@ -172,15 +286,20 @@ class Evaluation:
     keys: list[Any]  # per Engine.rules entry: the codes of its leaves (an int for a one-leaf rule)
     rules: list[int]  # a code per Engine.rules entry (department model, sales mix, checklist, in trace order)
     kinds: list[int]  # a code per sales kind
-    scores: dict[str, float]  # unrounded points per department model
+    scores: dict[str, float]  # points per department model from the known answers (degrees' lower ends)
+    score_low: dict[str, float]  # the lowest each score can still be, whatever the unknown answers are
+    score_high: dict[str, float]  # and the highest
     department_model: str
     runner_up: str
     margin: float
-    model_reasons: list[int]  # indices into Engine.rules: fired, giving the winner points, most first
+    confidence: str  # firm, leaning or open
+    model_reasons: list[int]  # indices into Engine.rules: giving the winner points, most first
     inside_share: float
     unclamped_inside_share: float
-    mix_reasons: list[int]  # fired shifts, largest first
+    mix_reasons: list[int]  # shifts that moved the share, largest first
     hybrid_reasons: list[int]
+    partial_leaves: dict[int, float]  # leaf index -> degree, for leaves partly true
+    degrees: dict[int, Interval]  # rule index -> degree interval, for rules whose key holds a partly true leaf
 
     @property
     def hybrid(self) -> bool:
@@ -195,6 +314,14 @@ class Evaluation:
         """"points", or "tie_break" when the winner's lead is zero."""
         return "tie_break" if self.margin == 0 else "points"
 
+    def degree(self, index: int) -> Interval:
+        """Rule `index`'s degree interval: [0, 0] not fired, [1, 1] fired, [d, d] partly, [low, high] unknown."""
+        return self.degrees.get(index) or _INTERVALS[self.rules[index]]
+
+    def earned(self, index: int, points: float) -> float:
+        """What a rule giving `points` adds from the known answers."""
+        return points * self.degree(index)[0]
+
 
 class Engine:
     """A rule base compiled once; `evaluate` and `recommend` are then cheap and side-effect free."""
@@ -207,12 +334,13 @@ class Engine:
         compiler = _Compiler()
         model = rule_base.department_model
         self.tie_break = list(model.tie_break)
+        self.near_tie = model.near_tie_margin
         self.rules: list[CompiledRule] = []
-        codes: list[Code] = []
+        degrees: list[Degrees] = []
         self._points: list[tuple[int, tuple[tuple[str, float], ...]]] = []
         for rule in model.rules:
             self._points.append((len(self.rules), tuple(rule.points.items())))
-            codes.append(compiler.code(rule.when))
+            degrees.append(compiler.degrees(rule.when))
             self.rules.append(CompiledRule(rule.id, "department_model", tuple(compiler.order(rule.when)),
                                            {"points": dict(rule.points)}, rule.source))
         mix = rule_base.sales_mix
@@ -228,29 +356,36 @@ class Engine:
             if rule.hybrid:
                 effect["hybrid"] = True
                 self._hybrids.append(len(self.rules))
-            codes.append(compiler.code(rule.when))
+            degrees.append(compiler.degrees(rule.when))
             self.rules.append(CompiledRule(rule.id, "sales_mix", tuple(compiler.order(rule.when)), effect, rule.source))
         tech = rule_base.technologies
         self.kinds = [kind.id for kind in tech.kinds]
-        self._kind_codes = [compiler.code(kind.when) for kind in tech.kinds]
+        self._kind_degrees = [compiler.degrees(kind.when) for kind in tech.kinds]
         kind_leaves = {kind.id: compiler.order(kind.when) for kind in tech.kinds}
         self.technologies = list(tech.technologies)
         self.first_technology = len(self.rules)
         for item in tech.technologies:
             kinds = None if item.kinds is None else tuple(
-                self._kind_codes[self.kinds.index(k)] for k in item.kinds if k in self.kinds)
-            codes.append(_technology_code(kinds, compiler.code(item.when) if item.when is not None else _always))
+                self._kind_degrees[self.kinds.index(k)] for k in item.kinds if k in self.kinds)
+            degrees.append(_technology_degrees(kinds, compiler.degrees(item.when) if item.when is not None else _always))
             order = [i for k in (item.kinds or []) for i in kind_leaves.get(k, [])]
             order += compiler.order(item.when) if item.when is not None else []
             self.rules.append(CompiledRule("tech." + item.id, "technologies", tuple(order), {"group": item.group},
                                            item.source))
-        self._rule_codes = codes
+        self._rule_degrees = degrees
+        self._rule_codes = [_code_of(d) for d in degrees]
+        self._kind_codes = [_code_of(d) for d in self._kind_degrees]
         self._shift_rules = [index for index, _ in self._shifts]
         self._keys = [_key_of(rule.leaves) for rule in self.rules]
         self._tables: list[dict[Any, int]] = [{} for _ in self.rules]
         self.leaves = compiler.leaves
-        self._leaf_specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) for leaf in self.leaves]
-
+        # The fast path compares plain leaves inline; graded and ratio leaves (a few) are worked out after.
+        self._leaf_specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) if leaf.plain else ("", _never, None)
+                            for leaf in self.leaves]
+        self._special_leaves = [(index, leaf) for index, leaf in enumerate(self.leaves) if not leaf.plain]
+        # rules that can hold a partly true leaf: only their degree intervals need working out
+        graded = {index for index, leaf in self._special_leaves if leaf.graded}
+        self._graded_rules = [index for index, rule in enumerate(self.rules) if graded.intersection(rule.leaves)]
     def facts(self, profile: Profile) -> Facts:
         """The profile as the rules see it (deal size converted to USD): a copy, free to change."""
         return dict(self.compared(profile)[0])
@@ -275,53 +410,113 @@ class Engine:
         facts["average_deal_size"] = round(deal * rate, 2)
         return facts, {"average_deal_size": Note("trace.converted", amount=deal, **self._conversion[currency])}
 
-    def _leaf_codes(self, facts: Facts) -> list[int]:
+    def _leaf_codes(self, facts: Facts) -> tuple[list[int], dict[int, float]]:
+        """A code per leaf, and the degree of each partly true one."""
         get = facts.get
-        return [UNKNOWN if (v := get(f)) is None else 2 * compare(v, t) for f, compare, t in self._leaf_specs]
+        codes = [UNKNOWN if (v := get(f)) is None else 2 * compare(v, t) for f, compare, t in self._leaf_specs]
+        partial: dict[int, float] = {}
+        for index, leaf in self._special_leaves:
+            code, degree = leaf.code(facts)
+            codes[index] = code
+            if code == PARTIAL:
+                partial[index] = degree  # type: ignore[assignment]
+        return codes, partial
 
-    def _ranked(self, scores: dict[str, float]) -> list[str]:
-        # the sort is stable, so equal scores keep the tie-break order and the simpler model wins a tie
-        return sorted(self.tie_break, key=scores.__getitem__, reverse=True)
-
-    def department_model_of(self, profile: Profile) -> tuple[str, dict[str, float]]:
-        """Only the department-model decision, without traces: the fast path for searches."""
-        codes = self._leaf_codes(self.compared(profile)[0])
-        scores = dict.fromkeys(self.tie_break, 0.0)
-        for index, points in self._points:
-            if self._rule_codes[index](codes) == YES:
-                for outcome, value in points:
-                    scores[outcome] += value
-        return self._ranked(scores)[0], scores
-
-    def evaluate(self, profile: Profile) -> Evaluation:
-        """Every rule's outcome and the three decisions, as flat data."""
-        facts, notes = self.compared(profile)
-        codes = self._leaf_codes(facts)
+    def _rule_codes_of(self, codes: list[int]) -> tuple[list[Any], list[int]]:
         keys = [key(codes) for key in self._keys]
         try:
             rules = list(map(dict.__getitem__, self._tables, keys))
         except KeyError:  # a combination of codes not seen before: work it out once
             rules = [table[key] if key in table else table.setdefault(key, code(codes))
                      for table, key, code in zip(self._tables, keys, self._rule_codes)]
-        kinds = [code(codes) for code in self._kind_codes]
+        return keys, rules
 
-        fired = YES.__eq__
+    def _intervals(self, codes: list[int], partial: dict[int, float]) -> list[Interval]:
+        intervals = [_INTERVALS[c] for c in codes]
+        for index, degree in partial.items():
+            intervals[index] = (degree, degree)
+        return intervals
+
+    def _exact_degrees(self, codes: list[int], partial: dict[int, float]) -> dict[int, Interval]:
+        """The degree intervals of the rules a partly true leaf reaches (the others follow from their codes)."""
+        if not partial:
+            return {}
+        intervals = self._intervals(codes, partial)
+        return {index: self._rule_degrees[index](intervals) for index in self._graded_rules
+                if not partial.keys().isdisjoint(self.rules[index].leaves)}
+
+    def _ranked(self, scores: dict[str, float]) -> list[str]:
+        # the sort is stable, so equal scores keep the tie-break order and the simpler model wins a tie
+        return sorted(self.tie_break, key=scores.__getitem__, reverse=True)
+
+    def _score(self, rules: list[int], degrees: dict[int, Interval]
+               ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
+        """Each model's points from the known answers, and the lowest and highest the unknown ones allow."""
         scores = dict.fromkeys(self.tie_break, 0.0)
-        model_fired = list(compress(self._points, map(fired, rules)))  # department-model rules come first
-        for _, points in model_fired:
+        low = dict.fromkeys(self.tie_break, 0.0)
+        high = dict.fromkeys(self.tie_break, 0.0)
+        for index, points in self._points:
+            code = rules[index]
+            if code == NO:
+                continue
+            lowest, highest = degrees.get(index) or _INTERVALS[code]
             for outcome, value in points:
-                scores[outcome] += value
+                a, b = value * lowest, value * highest
+                scores[outcome] += a
+                if a <= b:
+                    low[outcome] += a
+                    high[outcome] += b
+                else:
+                    low[outcome] += b
+                    high[outcome] += a
+        # rounded, so that float noise in graded points never decides a tie
+        return ({m: round(v, 6) for m, v in scores.items()}, {m: round(v, 6) for m, v in low.items()},
+                {m: round(v, 6) for m, v in high.items()})
+
+    def department_model_of(self, profile: Profile) -> tuple[str, dict[str, float]]:
+        """Only the department-model decision, without traces: the fast path for searches."""
+        codes, partial = self._leaf_codes(self.compared(profile)[0])
+        _, rules = self._rule_codes_of(codes)
+        scores = self._score(rules, self._exact_degrees(codes, partial))[0]
+        return self._ranked(scores)[0], scores
+
+    def evaluate(self, profile: Profile) -> Evaluation:
+        """Every rule's outcome and the three decisions, as flat data."""
+        facts, notes = self.compared(profile)
+        codes, partial = self._leaf_codes(facts)
+        keys, rules = self._rule_codes_of(codes)
+        degrees = self._exact_degrees(codes, partial)
+        if partial:
+            intervals = self._intervals(codes, partial)
+            kinds = [_crisp(kind(intervals)) for kind in self._kind_degrees]
+            for index in range(self.first_technology, len(rules)):  # a checklist item applies or not
+                if index in degrees:
+                    rules[index] = _crisp(degrees.pop(index))
+        else:
+            kinds = [code(codes) for code in self._kind_codes]
+
+        scores, low, high = self._score(rules, degrees)
         ranked = self._ranked(scores)
-        winner = ranked[0]
-        reasons = [(index, p) for index, points in model_fired for outcome, p in points if outcome == winner and p > 0]
+        winner, runner_up = ranked[0], ranked[1]
+        reasons = []
+        for index, points in self._points:
+            if rules[index] != NO:
+                lowest = (degrees.get(index) or _INTERVALS[rules[index]])[0]
+                for outcome, value in points:
+                    if outcome == winner and value > 0 and lowest > 0:
+                        reasons.append((index, value * lowest))
         reasons.sort(key=_by_points)
 
         inside = self.base_inside
-        shifts = list(compress(self._shifts, map(fired, map(rules.__getitem__, self._shift_rules))))
-        for _, shift in shifts:
-            inside += shift
+        shifts = []
+        for index, shift in self._shifts:
+            if rules[index] != NO:
+                moved = shift * (degrees.get(index) or _INTERVALS[rules[index]])[0]
+                if moved:
+                    inside += moved
+                    shifts.append((index, moved))
         shifts.sort(key=_by_size)
-        low, high = self.inside_range
+        low_share, high_share = self.inside_range
         return Evaluation(
             profile=profile,
             facts=facts,
@@ -331,14 +526,20 @@ class Engine:
             rules=rules,
             kinds=kinds,
             scores=scores,
+            score_low=low,
+            score_high=high,
             department_model=winner,
-            runner_up=ranked[1],
-            margin=round(scores[winner] - scores[ranked[1]], 4),
+            runner_up=runner_up,
+            margin=round(scores[winner] - scores[runner_up], 4),
+            confidence=confidence_of(scores, low, high, winner, runner_up, self.near_tie),
             model_reasons=[index for index, _ in reasons],
-            inside_share=round(min(high, max(low, inside)), 2),
+            inside_share=round(min(high_share, max(low_share, inside)), 2),
             unclamped_inside_share=round(inside, 2),
             mix_reasons=[index for index, _ in shifts],
-            hybrid_reasons=[index for index in self._hybrids if rules[index] == YES],
+            hybrid_reasons=[index for index in self._hybrids
+                            if _crisp(degrees.get(index) or _INTERVALS[rules[index]]) == YES],
+            partial_leaves=partial,
+            degrees=degrees,
         )
 
     def outcome(self, index: int, key: Any) -> int:
@@ -354,21 +555,26 @@ class Engine:
     def sales_kinds(self, evaluation: Evaluation) -> list[str]:
         return [kind for kind, code in zip(self.kinds, evaluation.kinds) if code == YES]
 
+    def rule_trace(self, ev: Evaluation, index: int) -> RuleTrace:
+        """How rule `index` came out, with every leaf's actual value."""
+        rule = self.rules[index]
+        return RuleTrace(rule.id, rule.decision, STATUSES[ev.rules[index]],
+                         tuple(self._leaf_trace(ev, i) for i in rule.leaves), rule.effect, rule.source, ev.degree(index))
+
+    def _leaf_trace(self, ev: Evaluation, index: int) -> LeafTrace:
+        leaf = self.leaves[index]
+        code = ev.leaves[index]
+        result = ev.partial_leaves[index] if code == PARTIAL else RESULTS[code]
+        return LeafTrace(leaf.field, leaf.operator, leaf.threshold, leaf.value(ev.facts), result,
+                         ev.notes.get(leaf.field, "") if leaf.per is None else "", leaf.per)
+
     def recommend(self, profile: Profile) -> Recommendation:
         return self.recommendation(self.evaluate(profile))
 
     def recommendation(self, ev: Evaluation) -> Recommendation:
         """The full object tree of an evaluation: traces with every leaf's actual value."""
-        facts, notes, codes = ev.facts, ev.notes, ev.leaves
-        leaves = self.leaves
 
-        def leaf_trace(index: int) -> LeafTrace:
-            leaf = leaves[index]
-            return LeafTrace(leaf.field, leaf.operator, leaf.threshold, facts.get(leaf.field), RESULTS[codes[index]],
-                             notes.get(leaf.field, ""))
-
-        trace = [RuleTrace(rule.id, rule.decision, STATUSES[code], tuple(leaf_trace(i) for i in rule.leaves),
-                           rule.effect, rule.source) for rule, code in zip(self.rules, ev.rules)]
+        trace = [self.rule_trace(ev, index) for index in range(len(self.rules))]
         model = ModelDecision(
             id=ev.department_model,
             scores={m: round(s, 4) for m, s in ev.scores.items()},
@@ -376,6 +582,10 @@ class Engine:
             decided_by=ev.decided_by,
             runner_up=ev.runner_up,
             margin=ev.margin,
+            confidence=ev.confidence,
+            score_low={m: round(s, 4) for m, s in ev.score_low.items()},
+            score_high={m: round(s, 4) for m, s in ev.score_high.items()},
+            near_tie=self.near_tie,
         )
         mix = MixDecision(
             ev.inside_share, ev.outside_share, ev.hybrid, self.base_inside, ev.unclamped_inside_share,

@@ -22,7 +22,7 @@ from typing import Any
 
 import orjson
 
-from advisor.engine import NO, UNKNOWN, YES, Engine, Evaluation
+from advisor.engine import NO, PARTIAL, UNKNOWN, YES, Engine, Evaluation
 from advisor.profile import EVIDENCE_FIELDS
 from advisor.recommendation import leaf_frame, shown_value
 
@@ -73,6 +73,11 @@ class JsonRecords:
         }
         self._tech_head = [_static({"id": item.id, "group": item.group})[:-1] for item in engine.technologies]
         self._whys: list[dict[Any, bytes]] = [{} for _ in rules]  # per rule and key: `,"why":"..."`
+        # Rules with a ramp or a ratio show a value no one field's slot holds (a degree, a ratio):
+        # their parts are written per record from the trace, the readable way (they are few).
+        special = {index for index, leaf in enumerate(leaves) if not leaf.plain}
+        self._special = {index for index, rule in enumerate(rules) if special.intersection(rule.leaves)}
+        self._special_techs = [t for t in range(len(engine.technologies)) if engine.first_technology + t in self._special]
         # per checklist item and key: its entry in "technologies" / "possible_technologies", or b""
         self._applied: list[dict[Any, bytes]] = [{} for _ in engine.technologies]
         self._possible: list[dict[Any, bytes]] = [{} for _ in engine.technologies]
@@ -99,7 +104,9 @@ class JsonRecords:
                 texts.append(_in_string(before) + b"%(" + slot + b")s" + _in_string(after))
         return b"; ".join(texts)
 
-    def _why(self, index: int, key: Any) -> bytes:
+    def _why(self, index: int, key: Any, ev: Evaluation) -> bytes:
+        if index in self._special:
+            return b',"why":' + _static(self.engine.rule_trace(ev, index).why())
         template = self._whys[index].get(key)
         if template is None:
             template = self._whys[index][key] = b',"why":"' + self._why_text(index, key) + b'"'
@@ -110,7 +117,7 @@ class JsonRecords:
         status = self.engine.outcome(index, key)
         applied = possible = b""
         if status == YES:
-            applied = self._tech_head[t] + self._why(index, key) + self._document[index]
+            applied = self._tech_head[t] + self._why(index, key, None) + self._document[index]  # type: ignore[arg-type]
         elif status == UNKNOWN:
             rule = self.engine.rules[index]
             fields = sorted({self.engine.leaves[leaf].field for leaf, code in zip(rule.leaves, _leaf_codes(key))
@@ -118,6 +125,17 @@ class JsonRecords:
             possible = self._tech_head[t] + b',"depends_on":' + _static(fields) + b"}"
         self._applied[t][key] = applied
         self._possible[t][key] = possible
+
+    def _technology_of(self, t: int, ev: Evaluation) -> tuple[bytes, bytes]:
+        """A checklist item with a ramp or a ratio: its entries written from its trace."""
+        index = self._first_technology + t
+        status = ev.rules[index]
+        if status == YES:
+            return self._tech_head[t] + self._why(index, None, ev) + self._document[index], b""
+        if status == UNKNOWN:
+            fields = self.engine.rule_trace(ev, index).unknown_fields()
+            return b"", self._tech_head[t] + b',"depends_on":' + _static(fields) + b"}"
+        return b"", b""
 
     # ---- per profile ---------------------------------------------------------------------
 
@@ -146,13 +164,18 @@ class JsonRecords:
         winner = ev.department_model
         body = [
             b',"department_model":{"id":', _dumps(winner),
+            b',"confidence":', _dumps(ev.confidence),
+            b',"close_call":', b"true" if ev.margin < self.engine.near_tie else b"false",
             b',"scores":', _dumps({m: round(s, 4) for m, s in ev.scores.items()}),
+            b',"score_ranges":', _dumps({m: [round(ev.score_low[m], 4), round(ev.score_high[m], 4)] for m in ev.scores}),
             b',"decided_by":', _dumps(ev.decided_by),
             b',"runner_up":', _dumps(ev.runner_up), b',"margin":', _dumps(ev.margin), b',"reasons":[',
         ]
         for n, index in enumerate(ev.model_reasons):
-            body += (b"," if n else b"", self._rule_head[index], self._points[index][winner],
-                     self._why(index, keys[index]), self._document[index])
+            points = self._points[index][winner] if rules[index] == YES else (
+                b',"points":' + _static(round(self.engine.rules[index].effect["points"][winner] * ev.degree(index)[0], 4)))
+            body += (b"," if n else b"", self._rule_head[index], points,
+                     self._why(index, keys[index], ev), self._document[index])
         body += (
             b']},"sales_mix":{"inside_share":', _dumps(ev.inside_share),
             b',"outside_share":', _dumps(ev.outside_share),
@@ -161,34 +184,39 @@ class JsonRecords:
             b',"unclamped_inside_share":', _dumps(ev.unclamped_inside_share), b',"reasons":[',
         )
         for n, index in enumerate(ev.mix_reasons):
-            body += (b"," if n else b"", self._rule_head[index], self._shift[index], self._why(index, keys[index]),
+            shift = self._shift[index] if rules[index] == YES else (
+                b',"inside_shift":' + _static(round(self.engine.rules[index].effect["inside_shift"] * ev.degree(index)[0], 4)))
+            body += (b"," if n else b"", self._rule_head[index], shift, self._why(index, keys[index], ev),
                      self._document[index])
         body.append(b'],"hybrid_reasons":[')
         for n, index in enumerate(ev.hybrid_reasons):
-            body += (b"," if n else b"", self._rule_head[index], self._why(index, keys[index]), self._document[index])
+            body += (b"," if n else b"", self._rule_head[index], self._why(index, keys[index], ev), self._document[index])
         tech_keys = keys[self._first_technology:]
         try:
-            applied = b",".join(filter(None, map(dict.__getitem__, self._applied, tech_keys)))
+            applied = list(map(dict.__getitem__, self._applied, tech_keys))
         except KeyError:  # keys not seen before: make their entries once
             for t, key in enumerate(tech_keys):
                 if key not in self._applied[t]:
                     self._technology(t, key)
-            applied = b",".join(filter(None, map(dict.__getitem__, self._applied, tech_keys)))
+            applied = list(map(dict.__getitem__, self._applied, tech_keys))
+        possible = list(map(dict.__getitem__, self._possible, tech_keys))
+        for t in self._special_techs:
+            applied[t], possible[t] = self._technology_of(t, ev)
         body += (
             b']},"sales_kinds":', _dumps(self.engine.sales_kinds(ev)),
-            b',"technologies":[', applied,
-            b'],"possible_technologies":[', b",".join(filter(None, map(dict.__getitem__, self._possible, tech_keys))),
+            b',"technologies":[', b",".join(filter(None, applied)),
+            b'],"possible_technologies":[', b",".join(filter(None, possible)),
             b'],"unknown_fields":', _dumps(list(compress(EVIDENCE_FIELDS, map(is_, facts, repeat(None))))),
             self._tail,
         )
         if trace:
-            groups: tuple[list[bytes], list[bytes], list[bytes]] = ([], [], [])  # by outcome code
+            groups: tuple[list[bytes], ...] = ([], [], [], [])  # by outcome code
             for rule, code in zip(self._quoted_ids, rules):
                 groups[code].append(rule)
             body += (
                 b',"facts":', _dumps(dict(zip(EVIDENCE_FIELDS, facts))),
-                b',"trace":{"fired":[', b",".join(groups[YES]), b'],"not_fired":[', b",".join(groups[NO]),
-                b'],"unknown":[', b",".join(groups[UNKNOWN]), b"]}",
+                b',"trace":{"fired":[', b",".join(groups[YES]), b'],"partial":[', b",".join(groups[PARTIAL]),
+                b'],"not_fired":[', b",".join(groups[NO]), b'],"unknown":[', b",".join(groups[UNKNOWN]), b"]}",
             )
         body.append(b"}")
         return b'{"source":' + _dumps(source) + b',"name":' + _dumps(ev.profile.name) + b"".join(body) % values

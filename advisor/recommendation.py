@@ -9,7 +9,9 @@ from advisor.i18n import has_text, tr
 from advisor.profile import EVIDENCE_FIELDS, Profile
 from advisor.rulebase.schema import Source
 
-_SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "in": "in", "between": "between"}
+_SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "in": "in", "between": "between",
+            "at_least": "≥", "at_most": "≤"}
+_RAMPS = ("at_least", "at_most")
 
 
 def format_value(value: Any) -> str:
@@ -43,10 +45,13 @@ def shown_value(field: str, value: Any, note: "Note | str" = "", lang: str = "en
     return text + _unit(field) + (f" ({note_text})" if note_text else "")
 
 
-def leaf_frame(field: str, operator: str, threshold: Any, result: bool | None, lang: str = "en") -> tuple[str, str]:
+def leaf_frame(field: str, operator: str, threshold: Any, result: bool | float | None, lang: str = "en",
+               per: str | None = None) -> tuple[str, str]:
     """LeafTrace.describe around the actual value: (before, after); for an unknown result, (whole text, "").
 
-    It depends on the rule only, so batch writers compute it once per leaf.
+    A ramp's threshold shows as its two anchors, `≥ 200…600`, and a partly true result
+    as its degree in percent. Apart from that degree it depends on the rule only, so
+    batch writers compute it once per leaf.
     """
     if lang == "en":
         value = format_value  # the batch path: no catalogue lookups
@@ -58,15 +63,21 @@ def leaf_frame(field: str, operator: str, threshold: Any, result: bool | None, l
     if lang != "en" and operator in ("in", "between"):
         symbol = tr(f"trace.{operator}", lang)
     name = field if lang == "en" else tr(f"field.{field}", lang)
+    if per is not None:
+        name += " / " + (per if lang == "en" else tr(f"field.{per}", lang))
     if operator == "between":
         shown_threshold = f"{value(threshold[0])}–{value(threshold[1])}"
+    elif operator in _RAMPS:
+        shown_threshold = f"{format_value(threshold[0])}…{format_value(threshold[1])}"
     elif isinstance(threshold, (list, tuple)):
         shown_threshold = "[" + ", ".join(value(v) for v in threshold) + "]"
     else:
         shown_threshold = value(threshold)
-    unit = _unit(field)
+    unit = _unit(field) if per is None else ""
     if result is None:
         return tr("trace.unknown", lang, field=name, op=symbol, threshold=shown_threshold + unit), ""
+    if result is not True and result is not False:  # a ramp, partly true
+        return f"{name} = ", f" {symbol} {shown_threshold}{unit} ({result:.0%})"
     if result:
         if operator == "eq":
             return f"{name} = ", ""
@@ -103,22 +114,34 @@ class LeafTrace:
     field: str
     operator: str
     threshold: Any
-    actual: Any  # None when the field is unknown; deal sizes in USD
-    result: bool | None  # None: unknown
+    actual: Any  # None when the field is unknown; deal sizes in USD; the ratio for a `per` leaf
+    result: bool | float | None  # None: unknown; a float between 0 and 1: a ramp, partly true
     note: Note | str = ""  # e.g. the original currency of a converted deal size
+    per: str | None = None  # the leaf compares field / per
+
+    @property
+    def degree(self) -> float | None:
+        """How far the comparison holds: 0, 1, or between for a ramp; None when unknown."""
+        return None if self.result is None else float(self.result)
+
+    @property
+    def partial(self) -> bool:
+        return self.result is not None and 0 < self.result < 1
 
     def describe(self, lang: str = "en") -> str:
         """'repeat_sales_share = 0.55 ≥ 0.4', 'leads_per_month = 120, needs ≥ 400', or 'x unknown'.
 
         In English the field is named by its id; in ru and uk by its translated label.
         """
-        before, after = leaf_frame(self.field, self.operator, self.threshold, self.result, lang)
+        before, after = leaf_frame(self.field, self.operator, self.threshold, self.result, lang, self.per)
         if self.result is None:
             return before
         return before + self.shown(lang) + after
 
     def shown(self, lang: str = "en") -> str:
         """The actual value as describe() shows it: formatted, with its unit and note."""
+        if self.per is not None:
+            return format_value(float(self.actual))
         return shown_value(self.field, self.actual, self.note, lang)
 
     def to_dict(self) -> dict[str, Any]:
@@ -127,8 +150,10 @@ class LeafTrace:
             "operator": self.operator,
             "threshold": self.threshold,
             "actual": self.actual,
-            "result": "unknown" if self.result is None else self.result,
+            "result": "unknown" if self.result is None else self.result if self.partial else bool(self.result),
         }
+        if self.per is not None:
+            data["per"] = self.per
         if self.note:
             data["note"] = str(self.note)
         return data
@@ -144,32 +169,43 @@ class RuleTrace:
     leaves: tuple[LeafTrace, ...]
     effect: dict[str, Any]
     source: Source
+    degree: tuple[float, float] = (0.0, 0.0)  # [lowest, highest]: [1, 1] fired, [d, d] partly, wider: unknown
 
     @property
     def fired(self) -> bool:
         return self.status == "fired"
 
+    def earned(self, points: float) -> float:
+        """What the rule adds of `points` from the known answers: points x degree."""
+        return round(points * self.degree[0], 4)
+
     def why(self, lang: str = "en") -> str:
         """The comparisons that decided the outcome, joined for one line of text."""
         if self.status == "fired":
-            chosen = [leaf for leaf in self.leaves if leaf.result]
+            chosen = [leaf for leaf in self.leaves if leaf.result is not None and leaf.result >= 1]
+        elif self.status == "partial":
+            chosen = [leaf for leaf in self.leaves if leaf.partial]
         elif self.status == "not_fired":
-            chosen = [leaf for leaf in self.leaves if leaf.result is False]
+            chosen = [leaf for leaf in self.leaves if leaf.result is not None and leaf.result <= 0]
         else:
             chosen = [leaf for leaf in self.leaves if leaf.result is None]
         return "; ".join(leaf.describe(lang) for leaf in chosen or self.leaves)
 
     def unknown_fields(self) -> list[str]:
-        return sorted({leaf.field for leaf in self.leaves if leaf.result is None})
+        return sorted({name for leaf in self.leaves if leaf.result is None
+                       for name in (leaf.field, leaf.per) if name is not None})
 
     def to_dict(self) -> dict[str, Any]:
-        return {
+        data = {
             "rule": self.rule,
             "decision": self.decision,
             "status": self.status,
             "effect": self.effect,
             "conditions": [leaf.to_dict() for leaf in self.leaves],
         }
+        if self.status == "partial" or self.status == "unknown":
+            data["degree"] = [round(self.degree[0], 4), round(self.degree[1], 4)]
+        return data
 
 
 def source_dict(source: Source) -> dict[str, Any]:
@@ -191,11 +227,23 @@ def reason_dict(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
 @dataclass(frozen=True)
 class ModelDecision:
     id: str
-    scores: dict[str, float]
-    reasons: list[RuleTrace]  # fired rules that gave the winner points, most points first
+    scores: dict[str, float]  # points from the known answers
+    reasons: list[RuleTrace]  # rules that gave the winner points, most points first
     decided_by: str  # "points" or "tie_break"
     runner_up: str
     margin: float
+    confidence: str = "open"  # firm, leaning or open (engine.confidence_of)
+    score_low: dict[str, float] = field(default_factory=dict)  # the lowest each score can be, unknowns whatever
+    score_high: dict[str, float] = field(default_factory=dict)  # and the highest
+    near_tie: float = 1.0  # a lead under this many points is a close call
+
+    @property
+    def close_call(self) -> bool:
+        """A tie or a lead too small to rest on: always said in words, with both models."""
+        return self.margin < self.near_tie
+
+    def score_ranges(self) -> dict[str, list[float]]:
+        return {m: [self.score_low[m], self.score_high[m]] for m in self.scores}
 
 
 @dataclass(frozen=True)
@@ -250,11 +298,14 @@ class Recommendation:
         return {
             "department_model": {
                 "id": model.id,
+                "confidence": model.confidence,
+                "close_call": model.close_call,
                 "scores": model.scores,
+                "score_ranges": model.score_ranges(),
                 "decided_by": model.decided_by,
                 "runner_up": model.runner_up,
                 "margin": model.margin,
-                "reasons": [reason(r, points=r.effect["points"][model.id]) for r in model.reasons],
+                "reasons": [reason(r, points=r.earned(r.effect["points"][model.id])) for r in model.reasons],
             },
             "sales_mix": {
                 "inside_share": mix.inside_share,
@@ -262,7 +313,7 @@ class Recommendation:
                 "hybrid": mix.hybrid,
                 "base_inside_share": mix.base_inside_share,
                 "unclamped_inside_share": mix.unclamped_inside_share,
-                "reasons": [reason(r, inside_shift=r.effect["inside_shift"]) for r in mix.reasons],
+                "reasons": [reason(r, inside_shift=r.earned(r.effect["inside_shift"])) for r in mix.reasons],
                 "hybrid_reasons": [reason(r) for r in mix.hybrid_reasons],
             },
         }
@@ -294,7 +345,7 @@ class Recommendation:
         if trace:
             data["facts"] = {name: self.facts.get(name) for name in EVIDENCE_FIELDS}
             data["trace"] = {status: [t.rule for t in self.trace if t.status == status]
-                             for status in ("fired", "not_fired", "unknown")}
+                             for status in ("fired", "partial", "not_fired", "unknown")}
         return data
 
     def to_dict(self, *, trace: bool = True) -> dict[str, Any]:

@@ -103,6 +103,7 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
         checked = _revalidate(doc, schema.DepartmentModelDecision, {
             "tie_break": change.tie_break or department.tie_break,
             "tie_break_reason": change.tie_break_reason or department.tie_break_reason,
+            "near_tie_margin": department.near_tie_margin if change.near_tie_margin is None else change.near_tie_margin,
             "rules": [],
         })
         department = checked.model_copy(update={"rules": rules})

@@ -1,8 +1,11 @@
 """The rule base as pydantic models: what a valid rule file may say.
 
 Rules are data. A condition is a tree of `all` / `any` / `not` over leaves that compare
-one profile field with a threshold (`eq`, `in`, `lt`, `lte`, `gt`, `gte`, `between`);
-nothing in a rule file is ever evaluated as code.
+one profile field with a threshold (`eq`, `in`, `lt`, `lte`, `gt`, `gte`, `between`), or
+grade it between two anchors (`at_least: [low, high]`: 0 at or below low, 1 at or above
+high, linear between; `at_most` the mirror image). A leaf may compare a ratio of two
+fields (`per: <field>`), so a criterion stated against capacity can be read as one.
+Nothing in a rule file is ever evaluated as code.
 """
 
 from __future__ import annotations
@@ -24,8 +27,9 @@ from pydantic import (
 from advisor.profile import FIELD_NAMES, FIELDS
 from advisor.suggest import did_you_mean
 
-OPERATORS = ("eq", "in", "lt", "lte", "gt", "gte", "between")
-NUMERIC_OPERATORS = ("lt", "lte", "gt", "gte", "between")
+OPERATORS = ("eq", "in", "lt", "lte", "gt", "gte", "between", "at_least", "at_most")
+NUMERIC_OPERATORS = ("lt", "lte", "gt", "gte", "between", "at_least", "at_most")
+RAMPS = ("at_least", "at_most")  # graded: a degree between 0 and 1, linear between two anchors
 DEPARTMENT_MODELS = ("one_level", "two_level_contact_center", "two_level_account_manager", "three_level")
 TECHNOLOGY_GROUPS = ("internal", "external", "marketing", "personnel")
 SALES_KINDS = ("traditional", "project", "regional")
@@ -94,11 +98,15 @@ class Leaf(Strict):
     gt: float | None = None
     gte: float | None = None
     between: tuple[float, float] | None = None
+    at_least: tuple[float, float] | None = None  # [low, high]: degree 0 at low, 1 at high
+    at_most: tuple[float, float] | None = None  # [low, high]: degree 1 at low, 0 at high
+    per: str | None = None  # compare field / per (e.g. leads per seller)
+    per_min: float | None = Field(None, gt=0)  # the divisor counts as at least this (a founder alone is one seller)
 
-    @field_validator("field")
+    @field_validator("field", "per")
     @classmethod
-    def _known_field(cls, value: str) -> str:
-        if value not in FIELDS or value == "name":
+    def _known_field(cls, value: str | None) -> str | None:
+        if value is not None and (value not in FIELDS or value == "name"):
             raise ValueError(f"'{value}' is not a profile field{did_you_mean(value, FIELD_NAMES)}")
         return value
 
@@ -124,7 +132,24 @@ class Leaf(Strict):
                 raise ValueError(f"'{self.field}' is a number: compare it with a number")
         if self.between is not None and self.between[0] > self.between[1]:
             raise ValueError(f"between needs [low, high], got {list(self.between)}")
+        ramp = self.at_least or self.at_most
+        if ramp is not None and not ramp[0] < ramp[1]:
+            raise ValueError(f"{op} needs [low, high] with low < high, got {list(ramp)}")
+        if self.per is not None:
+            if op not in NUMERIC_OPERATORS or not FIELDS[self.per].numeric:
+                raise ValueError(f"per: '{self.field}' per '{self.per}' is a ratio of two numbers; compare it with a number")
+        elif self.per_min is not None:
+            raise ValueError("per_min goes with per")
         return self
+
+    @property
+    def graded(self) -> bool:
+        return self.at_least is not None or self.at_most is not None
+
+    @property
+    def compared(self) -> str:
+        """What the leaf compares, as a trace names it: a field, or 'field/per'."""
+        return self.field if self.per is None else f"{self.field}/{self.per}"
 
     @property
     def operator(self) -> str:
@@ -180,7 +205,7 @@ def fields_read(condition: Any) -> set[str]:
     if condition is None:
         return set()
     if isinstance(condition, Leaf):
-        return {condition.field}
+        return {condition.field} if condition.per is None else {condition.field, condition.per}
     children = condition.all if isinstance(condition, All) else condition.any if isinstance(condition, AnyOf) else [
         condition.not_]
     return set().union(*(fields_read(c) for c in children))
@@ -291,6 +316,8 @@ class DepartmentModelDecision(Strict):
 
     tie_break: list[str]
     tie_break_reason: Localized
+    # A lead of less than this many points is a close call: the advice says so, with both models.
+    near_tie_margin: float = Field(1.0, ge=0)
     rules: list[ModelRule]
 
     @field_validator("tie_break")
@@ -357,6 +384,7 @@ class RuleBaseOverlayMeta(Strict):
 class DepartmentModelOverlay(Strict):
     tie_break: list[str] | None = None
     tie_break_reason: Localized | None = None
+    near_tie_margin: float | None = Field(None, ge=0)
     rules: list[ModelRule] = []  # an id of the base replaces that rule; a new id adds one
     disable: list[str] = []
 
