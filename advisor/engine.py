@@ -26,7 +26,6 @@ import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from itertools import compress
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -37,6 +36,7 @@ from advisor.recommendation import (
     LeafTrace,
     MixDecision,
     ModelDecision,
+    NextModel,
     Note,
     Recommendation,
     RuleTrace,
@@ -134,6 +134,7 @@ class CompiledRule:
     leaves: tuple[int, ...]
     effect: dict[str, Any]
     source: schema.Source
+    anchors: str | None = None  # where a ramp's anchors come from
 
 
 class _Compiler:
@@ -171,8 +172,19 @@ class _Compiler:
                 return 1.0 - high, 1.0 - low
 
             return negated
-        parts = [self.degrees(part) for part in (condition.all if isinstance(condition, schema.All) else condition.any)]
+        children = condition.all if isinstance(condition, schema.All) else condition.any
         combine = min if isinstance(condition, schema.All) else max
+        if len(children) == 1:
+            return self.degrees(children[0])
+        if all(isinstance(part, schema.Leaf) for part in children):
+            getter = operator.itemgetter(*(self.leaf(part) for part in children))
+
+            def of_leaves(intervals: Sequence[Interval]) -> Interval:
+                ends = getter(intervals)
+                return combine([low for low, _ in ends]), combine([high for _, high in ends])
+
+            return of_leaves
+        parts = [self.degrees(part) for part in children]
 
         def combined(intervals: Sequence[Interval]) -> Interval:
             ends = [part(intervals) for part in parts]
@@ -300,6 +312,9 @@ class Evaluation:
     hybrid_reasons: list[int]
     partial_leaves: dict[int, float]  # leaf index -> degree, for leaves partly true
     degrees: dict[int, Interval]  # rule index -> degree interval, for rules whose key holds a partly true leaf
+    started: bool = False  # the starting point holds: it decides the model to build now
+    next_model: str | None = None  # the model the evidence points to, when that is not the starting one
+    next_confidence: str | None = None
 
     @property
     def hybrid(self) -> bool:
@@ -311,7 +326,10 @@ class Evaluation:
 
     @property
     def decided_by(self) -> str:
-        """"points", or "tie_break" when the winner's lead is zero."""
+        """"starting_point" (build this now, grow into next_model), "tie_break" when the winner's lead
+        is zero, else "points"."""
+        if self.started:
+            return "starting_point"
         return "tie_break" if self.margin == 0 else "points"
 
     def degree(self, index: int) -> Interval:
@@ -335,6 +353,11 @@ class Engine:
         model = rule_base.department_model
         self.tie_break = list(model.tie_break)
         self.near_tie = model.near_tie_margin
+        self.starting_point = model.starting_point
+        self.grow_into = dict(model.grow_into)
+        self._start: Degrees | None = compiler.degrees(model.starting_point.when) if model.starting_point else None
+        self._start_key = _key_of(tuple(compiler.order(model.starting_point.when))) if model.starting_point else None
+        self._start_table: dict[Any, int] = {}
         self.rules: list[CompiledRule] = []
         degrees: list[Degrees] = []
         self._points: list[tuple[int, tuple[tuple[str, float], ...]]] = []
@@ -342,7 +365,7 @@ class Engine:
             self._points.append((len(self.rules), tuple(rule.points.items())))
             degrees.append(compiler.degrees(rule.when))
             self.rules.append(CompiledRule(rule.id, "department_model", tuple(compiler.order(rule.when)),
-                                           {"points": dict(rule.points)}, rule.source))
+                                           {"points": dict(rule.points)}, rule.source, rule.anchors))
         mix = rule_base.sales_mix
         self.base_inside = mix.base_inside_share
         self.inside_range = mix.inside_share_range
@@ -357,7 +380,8 @@ class Engine:
                 effect["hybrid"] = True
                 self._hybrids.append(len(self.rules))
             degrees.append(compiler.degrees(rule.when))
-            self.rules.append(CompiledRule(rule.id, "sales_mix", tuple(compiler.order(rule.when)), effect, rule.source))
+            self.rules.append(CompiledRule(rule.id, "sales_mix", tuple(compiler.order(rule.when)), effect, rule.source,
+                                           rule.anchors))
         tech = rule_base.technologies
         self.kinds = [kind.id for kind in tech.kinds]
         self._kind_degrees = [compiler.degrees(kind.when) for kind in tech.kinds]
@@ -377,15 +401,22 @@ class Engine:
         self._kind_codes = [_code_of(d) for d in self._kind_degrees]
         self._shift_rules = [index for index, _ in self._shifts]
         self._keys = [_key_of(rule.leaves) for rule in self.rules]
+        self._model_keys = self._keys[:len(model.rules)]  # department-model rules come first
         self._tables: list[dict[Any, int]] = [{} for _ in self.rules]
         self.leaves = compiler.leaves
         # The fast path compares plain leaves inline; graded and ratio leaves (a few) are worked out after.
         self._leaf_specs = [(leaf.field, _COMPARE[leaf.operator], leaf.threshold) if leaf.plain else ("", _never, None)
                             for leaf in self.leaves]
         self._special_leaves = [(index, leaf) for index, leaf in enumerate(self.leaves) if not leaf.plain]
+        self._specials = [
+            (index, leaf.field, leaf.per, leaf.per_min or 0.0, schema.RAMPS.index(leaf.operator) + 1 if leaf.graded else 0,
+             *(leaf.threshold if leaf.graded else (leaf.threshold, None)), _COMPARE.get(leaf.operator, _never))
+            for index, leaf in self._special_leaves
+        ]
         # rules that can hold a partly true leaf: only their degree intervals need working out
         graded = {index for index, leaf in self._special_leaves if leaf.graded}
-        self._graded_rules = [index for index, rule in enumerate(self.rules) if graded.intersection(rule.leaves)]
+        self._graded_rules = [(index, frozenset(graded.intersection(rule.leaves)), self._rule_degrees[index])
+                              for index, rule in enumerate(self.rules) if graded.intersection(rule.leaves)]
     def facts(self, profile: Profile) -> Facts:
         """The profile as the rules see it (deal size converted to USD): a copy, free to change."""
         return dict(self.compared(profile)[0])
@@ -415,11 +446,37 @@ class Engine:
         get = facts.get
         codes = [UNKNOWN if (v := get(f)) is None else 2 * compare(v, t) for f, compare, t in self._leaf_specs]
         partial: dict[int, float] = {}
-        for index, leaf in self._special_leaves:
-            code, degree = leaf.code(facts)
-            codes[index] = code
-            if code == PARTIAL:
-                partial[index] = degree  # type: ignore[assignment]
+        # graded and ratio leaves, inlined (CompiledLeaf.code is the readable form): per profile
+        # this loop runs for every such leaf, and method calls would double its cost
+        for index, field, per, per_min, kind, low, high, compare in self._specials:
+            value = get(field)
+            if value is None:
+                continue  # stays UNKNOWN
+            if per is not None:
+                divisor = get(per)
+                if divisor is None:
+                    continue
+                if divisor < per_min:
+                    divisor = per_min
+                value = value / divisor if divisor > 0 else (math.inf if value > 0 else 0.0)
+            if kind == 1:  # at_least
+                if value <= low:
+                    codes[index] = NO
+                elif value >= high:
+                    codes[index] = YES
+                else:
+                    codes[index] = PARTIAL
+                    partial[index] = (value - low) / (high - low)
+            elif kind == 2:  # at_most
+                if value <= low:
+                    codes[index] = YES
+                elif value >= high:
+                    codes[index] = NO
+                else:
+                    codes[index] = PARTIAL
+                    partial[index] = (high - value) / (high - low)
+            else:  # a crisp comparison of a ratio
+                codes[index] = 2 * compare(value, low)
         return codes, partial
 
     def _rule_codes_of(self, codes: list[int]) -> tuple[list[Any], list[int]]:
@@ -437,27 +494,49 @@ class Engine:
             intervals[index] = (degree, degree)
         return intervals
 
-    def _exact_degrees(self, codes: list[int], partial: dict[int, float]) -> dict[int, Interval]:
+    def _exact_degrees(self, codes: list[int], partial: dict[int, float],
+                       intervals: list[Interval] | None = None) -> dict[int, Interval]:
         """The degree intervals of the rules a partly true leaf reaches (the others follow from their codes)."""
         if not partial:
             return {}
-        intervals = self._intervals(codes, partial)
-        return {index: self._rule_degrees[index](intervals) for index in self._graded_rules
-                if not partial.keys().isdisjoint(self.rules[index].leaves)}
+        if intervals is None:
+            intervals = self._intervals(codes, partial)
+        reached = partial.keys()
+        return {index: degrees(intervals) for index, graded, degrees in self._graded_rules
+                if not reached.isdisjoint(graded)}
+
+    def _started(self, codes: list[int], partial: dict[int, float]) -> bool:
+        """Whether the starting point holds (a table per key of its leaves' codes, as for rules)."""
+        if self._start is None:
+            return False
+        key = self._start_key(codes)  # type: ignore[misc]
+        code = self._start_table.get(key)
+        if code is None:
+            code = self._start_table[key] = _code_of(self._start)(codes)
+        if code == PARTIAL or (code == UNKNOWN and partial):
+            return _crisp(self._start(self._intervals(codes, partial))) == YES
+        return code == YES
 
     def _ranked(self, scores: dict[str, float]) -> list[str]:
         # the sort is stable, so equal scores keep the tie-break order and the simpler model wins a tie
         return sorted(self.tie_break, key=scores.__getitem__, reverse=True)
 
-    def _score(self, rules: list[int], degrees: dict[int, Interval]
+    def _score(self, rules: list[int], degrees: dict[int, Interval], ranges: bool = True
                ) -> tuple[dict[str, float], dict[str, float], dict[str, float]]:
-        """Each model's points from the known answers, and the lowest and highest the unknown ones allow."""
+        """Each model's points from the known answers, and (with `ranges`) the lowest and highest the
+        unknown ones allow."""
         scores = dict.fromkeys(self.tie_break, 0.0)
         low = dict.fromkeys(self.tie_break, 0.0)
         high = dict.fromkeys(self.tie_break, 0.0)
         for index, points in self._points:
             code = rules[index]
             if code == NO:
+                continue
+            if code == YES and index not in degrees:
+                for outcome, value in points:
+                    scores[outcome] += value
+                    low[outcome] += value
+                    high[outcome] += value
                 continue
             lowest, highest = degrees.get(index) or _INTERVALS[code]
             for outcome, value in points:
@@ -469,35 +548,70 @@ class Engine:
                 else:
                     low[outcome] += b
                     high[outcome] += a
-        # rounded, so that float noise in graded points never decides a tie
-        return ({m: round(v, 6) for m, v in scores.items()}, {m: round(v, 6) for m, v in low.items()},
-                {m: round(v, 6) for m, v in high.items()})
+        # rounded, so that float noise in graded points never decides a tie or a range
+        scores = {m: round(v, 6) for m, v in scores.items()}
+        if ranges:
+            low = {m: round(v, 6) for m, v in low.items()}
+            high = {m: round(v, 6) for m, v in high.items()}
+        return scores, low, high
 
     def department_model_of(self, profile: Profile) -> tuple[str, dict[str, float]]:
         """Only the department-model decision, without traces: the fast path for searches."""
-        codes, partial = self._leaf_codes(self.compared(profile)[0])
+        now, _, scores = self.decide(self.compared(profile)[0])
+        return now, scores
+
+    def decide(self, facts: Facts) -> tuple[str, str, dict[str, float]]:
+        """From facts as `compared` makes them: the model to build now, the one the evidence points to
+        (the same unless the starting point decides), and the scores."""
+        codes, partial = self._leaf_codes(facts)
+        rules = [table[key] if key in table else table.setdefault(key, code(codes))
+                 for table, key, code in zip(self._tables, [key(codes) for key in self._model_keys], self._rule_codes)]
+        scores = self._score(rules, self._exact_degrees(codes, partial), ranges=False)[0]
+        evidence = self._ranked(scores)[0]
+        if self._started(codes, partial):
+            return self.starting_point.model, evidence, scores  # type: ignore[union-attr]
+        return evidence, evidence, scores
+
+    def could_win(self, facts: Facts, target: str) -> bool:
+        """Whether some values of the fields unknown in `facts` could make `target` the model to build now:
+        a bound from the score intervals (never a false no), for pruning searches."""
+        codes, partial = self._leaf_codes(facts)
         _, rules = self._rule_codes_of(codes)
-        scores = self._score(rules, self._exact_degrees(codes, partial))[0]
-        return self._ranked(scores)[0], scores
+        scores, low, high = self._score(rules, self._exact_degrees(codes, partial))
+        if self._start is not None and target != self.starting_point.model:  # type: ignore[union-attr]
+            key = self._start_key(codes)  # type: ignore[misc]
+            if self._start_table.get(key) == YES and not partial:
+                return False  # the starting point holds whatever the unknowns are
+        return all(high[target] >= low[m] for m in scores if m != target)
 
     def evaluate(self, profile: Profile) -> Evaluation:
         """Every rule's outcome and the three decisions, as flat data."""
         facts, notes = self.compared(profile)
         codes, partial = self._leaf_codes(facts)
         keys, rules = self._rule_codes_of(codes)
-        degrees = self._exact_degrees(codes, partial)
         if partial:
             intervals = self._intervals(codes, partial)
+            degrees = self._exact_degrees(codes, partial, intervals)
             kinds = [_crisp(kind(intervals)) for kind in self._kind_degrees]
-            for index in range(self.first_technology, len(rules)):  # a checklist item applies or not
-                if index in degrees:
-                    rules[index] = _crisp(degrees.pop(index))
+            for index in [i for i in degrees if i >= self.first_technology]:  # a checklist item applies or not
+                rules[index] = _crisp(degrees.pop(index))
         else:
+            degrees = {}
             kinds = [code(codes) for code in self._kind_codes]
 
         scores, low, high = self._score(rules, degrees)
         ranked = self._ranked(scores)
         winner, runner_up = ranked[0], ranked[1]
+        confidence = confidence_of(scores, low, high, winner, runner_up, self.near_tie)
+        next_model = next_confidence = None
+        started = self._started(codes, partial)
+        if started:
+            # no department yet: build the starting model now, whatever the evidence; the evidence
+            # names the model to grow into when it points elsewhere
+            if self.starting_point.model != winner:
+                next_model, next_confidence = winner, confidence
+                winner, runner_up = self.starting_point.model, next_model
+            confidence = "firm"
         reasons = []
         for index, points in self._points:
             if rules[index] != NO:
@@ -531,7 +645,7 @@ class Engine:
             department_model=winner,
             runner_up=runner_up,
             margin=round(scores[winner] - scores[runner_up], 4),
-            confidence=confidence_of(scores, low, high, winner, runner_up, self.near_tie),
+            confidence=confidence,
             model_reasons=[index for index, _ in reasons],
             inside_share=round(min(high_share, max(low_share, inside)), 2),
             unclamped_inside_share=round(inside, 2),
@@ -540,6 +654,9 @@ class Engine:
                             if _crisp(degrees.get(index) or _INTERVALS[rules[index]]) == YES],
             partial_leaves=partial,
             degrees=degrees,
+            started=started,
+            next_model=next_model,
+            next_confidence=next_confidence,
         )
 
     def outcome(self, index: int, key: Any) -> int:
@@ -559,7 +676,8 @@ class Engine:
         """How rule `index` came out, with every leaf's actual value."""
         rule = self.rules[index]
         return RuleTrace(rule.id, rule.decision, STATUSES[ev.rules[index]],
-                         tuple(self._leaf_trace(ev, i) for i in rule.leaves), rule.effect, rule.source, ev.degree(index))
+                         tuple(self._leaf_trace(ev, i) for i in rule.leaves), rule.effect, rule.source, ev.degree(index),
+                         rule.anchors)
 
     def _leaf_trace(self, ev: Evaluation, index: int) -> LeafTrace:
         leaf = self.leaves[index]
@@ -586,6 +704,10 @@ class Engine:
             score_low={m: round(s, 4) for m, s in ev.score_low.items()},
             score_high={m: round(s, 4) for m, s in ev.score_high.items()},
             near_tie=self.near_tie,
+            started=ev.started,
+            start_source=self.starting_point.source if ev.started else None,
+            next=None if ev.next_model is None else NextModel(
+                ev.next_model, ev.next_confidence or "open", self.grow_into.get(ev.next_model)),
         )
         mix = MixDecision(
             ev.inside_share, ev.outside_share, ev.hybrid, self.base_inside, ev.unclamped_inside_share,

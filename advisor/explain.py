@@ -1,11 +1,17 @@
 """Why this model, why not the others, and what would change the advice.
 
-Scores are piecewise constant in every numeric field: they change only where a rule's
-threshold is crossed. So a search that tries, for each field, the values at and one
-resolution step either side of every threshold on that field finds the smallest change
-that flips the recommendation, at that resolution. Categorical fields are tried at each
-of their values. Every change is verified by re-scoring the whole profile before it is
-reported.
+Scores are piecewise linear in every numeric field: constant except across a ramp's two
+anchors, where they move linearly, and stepping where a crisp threshold is crossed. So a
+search that tries, for each field, the values at and one resolution step either side of
+every threshold and anchor on that field (a ratio's anchors scaled by the other field's
+value) finds where the advice can change; inside a ramp the smallest change is then found
+by bisection on the field's resolution grid. Categorical fields are tried at each of their
+values. Every change is verified by re-scoring the whole profile before it is reported.
+
+The unknown answers are ranked by what knowing them could do: change the model on its
+own (some value of it alone gives another model), change it together with other unknown
+answers (it feeds a rule that could still lift another model past the winner), or only
+narrow the score intervals, by how much.
 """
 
 from __future__ import annotations
@@ -121,6 +127,18 @@ class Counterfactual:
 class UnknownImpact:
     field: str
     outcomes: list[tuple[Any, str]]  # (value tried, model it gives); only those that change the advice
+    with_others: bool = False  # no value alone changes the model, but together with other unknowns one could
+    narrows: float = 0.0  # score-interval width (points, all models) that hangs on this field
+
+    @property
+    def changes_model(self) -> str:
+        """"alone", "with_others" or "no"."""
+        return "alone" if self.outcomes else "with_others" if self.with_others else "no"
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"field": self.field, "changes_model": self.changes_model, "changes_advice": bool(self.outcomes),
+                "narrows_points": round(self.narrows, 4),
+                "values_that_change_advice": [{"value": v, "model": m} for v, m in self.outcomes]}
 
 
 @dataclass
@@ -142,14 +160,20 @@ class Explanation:
             "fixed": self.fixed,
             "department_model": {
                 "id": model.id,
+                "confidence": model.confidence,
+                "close_call": model.close_call,
                 "scores": model.scores,
+                "score_ranges": model.score_ranges(),
                 "runner_up": model.runner_up,
                 "margin": model.margin,
                 "decided_by": model.decided_by,
+                "next": model.next.to_dict() if model.next else None,
             },
             "reason_codes": {
-                "department_model": [reason_dict(r, points=r.effect["points"][model.id]) for r in model.reasons],
-                "sales_mix": [reason_dict(r, inside_shift=r.effect["inside_shift"]) for r in rec.sales_mix.reasons],
+                "department_model": [reason_dict(r, points=r.earned(r.effect["points"][model.id]))
+                                     for r in model.reasons],
+                "sales_mix": [reason_dict(r, inside_shift=r.earned(r.effect["inside_shift"]))
+                              for r in rec.sales_mix.reasons],
                 "hybrid": [reason_dict(r) for r in rec.sales_mix.hybrid_reasons],
             },
             "sales_mix": {"inside_share": rec.sales_mix.inside_share, "outside_share": rec.sales_mix.outside_share,
@@ -163,6 +187,7 @@ class Explanation:
                         {
                             "rule": r.rule,
                             "points": r.effect["points"][w.model],
+                            "earned": r.earned(r.effect["points"][w.model]),
                             "status": r.status,
                             "why": r.why(),
                             "unknown_fields": r.unknown_fields(),
@@ -175,11 +200,7 @@ class Explanation:
             ],
             "counterfactuals": [{"to": c.to, "changes": c.changes, "scores": c.scores} for c in self.counterfactuals],
             "unreachable": self.unreachable,
-            "unknown_fields": [
-                {"field": u.field, "changes_advice": bool(u.outcomes),
-                 "values_that_change_advice": [{"value": v, "model": m} for v, m in u.outcomes]}
-                for u in self.unknown_impacts
-            ],
+            "unknown_fields": [u.to_dict() for u in self.unknown_impacts],
             "rule_base": {"name": rec.rule_base_name, "version": rec.rule_base_version, "sha256": rec.rule_base_sha256},
         }
 
@@ -213,27 +234,76 @@ def explain(engine: Engine, profile: Profile, *, scenario: Mapping[str, Any] | N
             unreachable.append(model)
         else:
             counterfactuals.append(found)
-    impacts = [search.unknown_impact(name, winner) for name in rec.unknown_fields if name not in fixed_list]
-    return Explanation(rec, scenario, fixed_list, why_not, counterfactuals, unreachable,
-                       [i for i in impacts if i is not None])
+    impacts = rank_unknowns(engine, profile, rec, fixed_list, search)
+    return Explanation(rec, scenario, fixed_list, why_not, counterfactuals, unreachable, impacts)
+
+
+def advise(engine: Engine, profile: Profile) -> Recommendation:
+    """The recommendation with its unknown answers ranked (what to ask next): for one profile at a time."""
+    rec = engine.recommend(profile)
+    rec.ask_next.extend(rank_unknowns(engine, profile, rec))
+    return rec
+
+
+def rank_unknowns(engine: Engine, profile: Profile, rec: Recommendation, fixed: Iterable[str] = (),
+                  search: "_Search | None" = None) -> list[UnknownImpact]:
+    """The unknown fields, those whose answer could change the model most first (see the module's docstring)."""
+    search = search or _Search(engine, profile, list(fixed))
+    model = rec.department_model
+    low, high = model.score_low, model.score_high
+    evidence_winner = max(engine.tie_break, key=lambda m: (model.scores[m], -engine.tie_break.index(m)))
+    settled = all(low[evidence_winner] > high[m] for m in model.scores if m != evidence_winner)
+    impacts = []
+    for name in rec.unknown_fields:
+        if name in fixed:
+            continue
+        narrows, with_others = 0.0, False
+        for trace in rec.trace:
+            if trace.decision != "department_model" or name not in trace.unknown_fields():
+                continue
+            lowest, highest = trace.degree
+            for outcome, points in trace.effect["points"].items():
+                narrows += abs(points) * (highest - lowest)
+                # a model still in the race: the winner (knowing could hold it up or let it fall), or one
+                # whose highest score reaches the winner's lowest
+                with_others |= outcome == evidence_winner or high[outcome] >= low[evidence_winner]
+        impact = search.unknown_impact(name, evidence_winner)
+        impact.with_others = with_others and not impact.outcomes and not settled
+        impact.narrows = narrows
+        impacts.append(impact)
+    order = {"alone": 0, "with_others": 1, "no": 2}
+    impacts.sort(key=lambda i: (order[i.changes_model], -round(i.narrows, 6), EVIDENCE_FIELDS.index(i.field)))
+    return impacts
 
 
 # ---- the search --------------------------------------------------------------------
 
 
-def _thresholds(condition: Any, name: str) -> list[float]:
-    """Every number a condition compares `name` with."""
+def _thresholds(condition: Any, name: str, facts: Mapping[str, Any]) -> list[tuple[float, bool]]:
+    """Every number at which a condition's outcome on `name` can change, in the field's own value,
+    with whether the outcome moves linearly above it (inside a ramp)."""
     if isinstance(condition, schema.Leaf):
-        if condition.field != name or condition.operator not in schema.NUMERIC_OPERATORS:
+        if condition.operator not in schema.NUMERIC_OPERATORS or name not in (condition.field, condition.per):
             return []
         value = condition.threshold
-        return [float(v) for v in value] if isinstance(value, list) else [float(value)]
+        points = [float(v) for v in value] if isinstance(value, list) else [float(value)]
+        if condition.per is not None:  # a ratio: its anchors scaled by the other field's value
+            other = facts.get(condition.per if name == condition.field else condition.field)
+            if other is None:
+                return []
+            if name == condition.field:
+                divisor = max(other, condition.per_min or 0)
+                points = [p * divisor for p in points]
+            else:
+                points = [other / p for p in points if p > 0]
+        ramp = condition.graded
+        return [(p, ramp and i == 0) for i, p in enumerate(sorted(points))]
     if isinstance(condition, schema.All):
-        return [t for c in condition.all for t in _thresholds(c, name)]
+        return [t for c in condition.all for t in _thresholds(c, name, facts)]
     if isinstance(condition, schema.AnyOf):
-        return [t for c in condition.any for t in _thresholds(c, name)]
+        return [t for c in condition.any for t in _thresholds(c, name, facts)]
     if isinstance(condition, schema.Not):
-        return _thresholds(condition.not_, name)
+        return _thresholds(condition.not_, name, facts)
     return []
 
 
@@ -241,13 +311,28 @@ class _Search:
     def __init__(self, engine: Engine, profile: Profile, fixed: list[str]) -> None:
         self.engine = engine
         self.profile = profile
-        rules = engine.rule_base.department_model.rules
-        read = set().union(*(schema.fields_read(r.when) for r in rules))
+        self.rules = engine.rule_base.department_model.rules
+        start = engine.rule_base.department_model.starting_point
+        self.conditions = [r.when for r in self.rules] + ([start.when] if start else [])
+        read = set().union(*(schema.fields_read(c) for c in self.conditions))
         self.fields = [f for f in EVIDENCE_FIELDS if f in read and f not in fixed]
-        self.candidates = {f: self._candidates(f, rules) for f in self.fields}
-        self._cache: dict[tuple, tuple[str, dict[str, float]]] = {}
+        self.facts = engine.facts(profile)
+        self._candidates: dict[str, list[Any]] = {}
+        self._coarse: dict[str, list[Any]] = {}  # thresholds and anchors only: for pairs of fields
+        self._ramps: dict[str, list[tuple[float, float]]] = {}
+        self._cache: dict[tuple, tuple[str, str, dict[str, float]]] = {}
+        self._rate = engine.rates.get(profile.currency, 1)
 
-    def _candidates(self, name: str, rules: list[schema.ModelRule]) -> list[Any]:
+    def candidates(self, name: str) -> list[Any]:
+        if name not in self._candidates:
+            self._candidates[name] = self._make_candidates(name)
+        return self._candidates[name]
+
+    def coarse(self, name: str) -> list[Any]:
+        self.candidates(name)
+        return self._coarse.get(name, self._candidates[name])
+
+    def _make_candidates(self, name: str) -> list[Any]:
         spec = FIELDS[name]
         if spec.kind == "choice":
             return list(spec.choices)
@@ -258,28 +343,63 @@ class _Search:
         if name == "average_deal_size":  # thresholds are in USD; candidates in the profile's currency
             scale = 1 / self.engine.rates.get(self.profile.currency, 1)
         values: set[float] = set()
-        for rule in rules:
-            for threshold in _thresholds(rule.when, name):
+        inside: set[float] = set()
+        ramps = []
+        for condition in self.conditions:
+            found = sorted(_thresholds(condition, name, self.facts))
+            for (threshold, linear), nxt in zip(found, found[1:] + [(None, False)]):
                 local = threshold * scale
                 for base in (math.floor(local / step) * step, math.ceil(local / step) * step):
                     values.update({base - step, base, base + step})
-        cleaned = []
-        for value in values:
-            value = round(value, 6)
-            if spec.kind == "integer":
-                value = int(round(value))
-            if spec.minimum is not None and (value < spec.minimum or (spec.exclusive_minimum and value <= spec.minimum)):
-                continue
-            if spec.maximum is not None and value > spec.maximum:
-                continue
-            cleaned.append(value)
-        return sorted(set(cleaned))
+                if linear and nxt[0] is not None:
+                    high = nxt[0] * scale
+                    ramps.append((local, high))
+                    # inside a ramp two models can cross without an anchor nearby: look between too
+                    inside.update(round((local + (high - local) * k / 8) / step) * step for k in range(1, 8))
+        self._ramps[name] = ramps
+        coarse = {v for v in map(lambda v: self._clean(name, v), values) if v is not None}
+        self._coarse[name] = sorted(coarse)
+        return sorted(coarse | {v for v in map(lambda v: self._clean(name, v), inside) if v is not None})
 
-    def outcome(self, changes: tuple[tuple[str, Any], ...]) -> tuple[str, dict[str, float]]:
+    def _clean(self, name: str, value: float) -> Any:
+        spec = FIELDS[name]
+        value = round(value, 6)
+        if spec.kind == "integer":
+            value = int(round(value))
+        if spec.minimum is not None and (value < spec.minimum or (spec.exclusive_minimum and value <= spec.minimum)):
+            return None
+        if spec.maximum is not None and value > spec.maximum:
+            return None
+        return value
+
+    def outcome(self, changes: tuple[tuple[str, Any], ...]) -> tuple[str, str, dict[str, float]]:
+        """(model now, model the evidence points to, scores) with `changes` made: facts changed directly, as
+        Engine.compared would make them (a candidate is already a valid value), so no profile is validated."""
         if changes not in self._cache:
-            changed = self.profile.model_copy(update=dict(changes))
-            self._cache[changes] = self.engine.department_model_of(changed)
+            facts = dict(self.facts)
+            for name, value in changes:
+                # cents, as Engine.compared rounds a converted deal size
+                facts[name] = round(value * self._rate, 2) if name == "average_deal_size" and value is not None else value
+            self._cache[changes] = self.engine.decide(facts)
         return self._cache[changes]
+
+    def could_reach(self, target: str, names: tuple[str, ...]) -> bool:
+        facts = dict(self.facts)
+        for name in names:
+            facts[name] = None
+        return self.engine.could_win(facts, target)
+
+    def movers(self, target: str) -> list[str]:
+        """The fields a change of which can lift `target` or lower a model above it."""
+        now = self.outcome(())[2]
+        above = {m for m, score in now.items() if score >= now[target] and m != target}
+        read: set[str] = set()
+        for rule in self.rules:
+            if rule.points.get(target, 0) > 0 or any(rule.points.get(m, 0) != 0 for m in above):
+                read |= schema.fields_read(rule.when)
+        if self.engine.starting_point is not None:
+            read |= schema.fields_read(self.engine.starting_point.when)
+        return [f for f in self.fields if f in read]
 
     def distance(self, name: str, value: Any) -> float:
         """How big a change is: relative for numbers (unknown counts as a full change), 1 for categories."""
@@ -290,21 +410,56 @@ class _Search:
 
     def _options(self, name: str) -> list[Any]:
         current = getattr(self.profile, name)
-        return [v for v in self.candidates[name] if v != current]
+        return [v for v in self.candidates(name) if v != current]
+
+    def _closer(self, name: str, value: Any, target: str) -> Any:
+        """Inside a ramp the model changes somewhere between two candidates: the value nearest the
+        profile's own that still gives `target`, by bisection on the field's resolution grid."""
+        current = getattr(self.profile, name)
+        if current is None or not FIELDS[name].numeric:
+            return value
+        step = RESOLUTION.get(name, 1)
+        nearer = [c for c in self.candidates(name) if (current < c < value) or (value < c < current)]
+        far = min(nearer, key=lambda c: abs(c - value), default=current)  # the last candidate before `value`
+        if not any(min(far, value) < high and max(far, value) > low for low, high in self._ramps.get(name, [])):
+            return value
+        good, bad = value, far  # good gives the target; bad does not (or is the profile's own value)
+        while abs(good - bad) > step * 1.5:
+            middle = self._clean(name, round((good + bad) / 2 / step) * step)
+            if middle is None or middle in (good, bad):
+                break
+            if self.outcome(((name, middle),))[0] == target:
+                good = middle
+            else:
+                bad = middle
+        return good
 
     def smallest_change_to(self, target: str) -> Counterfactual | None:
         best: tuple[float, tuple[tuple[str, Any], ...]] | None = None
         for name in self.fields:
+            if not self.could_reach(target, (name,)):
+                continue
             for value in self._options(name):
                 changes = ((name, value),)
                 if self.outcome(changes)[0] == target:
+                    value = self._closer(name, value, target)
+                    changes = ((name, value),)
                     cost = self.distance(name, value)
                     if best is None or cost < best[0]:
                         best = (cost, changes)
         if best is None:
-            for first, second in itertools.combinations(self.fields, 2):
-                for a in self._options(first):
-                    for b in self._options(second):
+            # pairs on the thresholds and anchors only (the ramps' insides would square the work), of the
+            # fields that can move the target's score or the others' (the rest cannot help)
+            for first, second in itertools.combinations(self.movers(target), 2):
+                if not self.could_reach(target, (first, second)):
+                    continue  # no values of these two can do it: one bound instead of every pair of values
+                current = (getattr(self.profile, first), getattr(self.profile, second))
+                for a in self.coarse(first):
+                    if a == current[0]:
+                        continue
+                    for b in self.coarse(second):
+                        if b == current[1]:
+                            continue
                         changes = ((first, a), (second, b))
                         if self.outcome(changes)[0] == target:
                             cost = self.distance(first, a) + self.distance(second, b)
@@ -318,12 +473,13 @@ class _Search:
             return None
         return Counterfactual(target, changes, verified.department_model.scores)
 
-    def unknown_impact(self, name: str, winner: str) -> UnknownImpact | None:
-        if name not in self.candidates:
+    def unknown_impact(self, name: str, winner: str) -> UnknownImpact:
+        """The values of an unknown field that alone make the evidence point to another model than `winner`."""
+        if name not in self.fields:
             return UnknownImpact(name, [])
         outcomes = []
-        for value in self.candidates[name]:
-            model = self.outcome(((name, value),))[0]
+        for value in self.candidates(name):
+            model = self.outcome(((name, value),))[1]
             if model != winner:
                 outcomes.append((value, model))
         return UnknownImpact(name, outcomes)

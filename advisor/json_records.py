@@ -85,6 +85,8 @@ class JsonRecords:
         self._tail = b',"rule_base":' + _static(
             {"name": meta.name, "version": meta.version, "sha256": engine.rule_base.sha256})
         self._base_inside = _static(engine.base_inside)
+        start = engine.starting_point
+        self._start = _static({"document": start.source.document, "says": start.source.says.en}) if start else b"null"
 
     # ---- templates, made on first sight of a rule's key --------------------------------
 
@@ -126,6 +128,15 @@ class JsonRecords:
         self._applied[t][key] = applied
         self._possible[t][key] = possible
 
+    def _next(self, ev: Evaluation) -> bytes:
+        if ev.next_model is None:
+            return b"null"
+        grow = self.engine.grow_into.get(ev.next_model)
+        data: dict[str, Any] = {"id": ev.next_model, "confidence": ev.next_confidence}
+        if grow is not None:
+            data.update(trigger=grow.trigger.en, trigger_reasoning=grow.reasoning)
+        return _static(data)
+
     def _technology_of(self, t: int, ev: Evaluation) -> tuple[bytes, bytes]:
         """A checklist item with a ramp or a ratio: its entries written from its trace."""
         index = self._first_technology + t
@@ -165,11 +176,13 @@ class JsonRecords:
         body = [
             b',"department_model":{"id":', _dumps(winner),
             b',"confidence":', _dumps(ev.confidence),
-            b',"close_call":', b"true" if ev.margin < self.engine.near_tie else b"false",
+            b',"close_call":', b"true" if not ev.started and ev.margin < self.engine.near_tie else b"false",
             b',"scores":', _dumps({m: round(s, 4) for m, s in ev.scores.items()}),
             b',"score_ranges":', _dumps({m: [round(ev.score_low[m], 4), round(ev.score_high[m], 4)] for m in ev.scores}),
             b',"decided_by":', _dumps(ev.decided_by),
-            b',"runner_up":', _dumps(ev.runner_up), b',"margin":', _dumps(ev.margin), b',"reasons":[',
+            b',"runner_up":', _dumps(ev.runner_up), b',"margin":', _dumps(ev.margin),
+            b',"starting_point":', self._start if ev.started else b"null",
+            b',"next":', self._next(ev), b',"reasons":[',
         ]
         for n, index in enumerate(ev.model_reasons):
             points = self._points[index][winner] if rules[index] == YES else (

@@ -170,6 +170,7 @@ class RuleTrace:
     effect: dict[str, Any]
     source: Source
     degree: tuple[float, float] = (0.0, 0.0)  # [lowest, highest]: [1, 1] fired, [d, d] partly, wider: unknown
+    anchors: str | None = None  # where a ramp's anchors come from
 
     @property
     def fired(self) -> bool:
@@ -184,7 +185,7 @@ class RuleTrace:
         if self.status == "fired":
             chosen = [leaf for leaf in self.leaves if leaf.result is not None and leaf.result >= 1]
         elif self.status == "partial":
-            chosen = [leaf for leaf in self.leaves if leaf.partial]
+            chosen = [leaf for leaf in self.leaves if leaf.result is not None]
         elif self.status == "not_fired":
             chosen = [leaf for leaf in self.leaves if leaf.result is not None and leaf.result <= 0]
         else:
@@ -221,7 +222,31 @@ def brief_reason(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
 
 
 def reason_dict(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
-    return {"rule": trace.rule, **effect, "why": trace.why(), "source": source_dict(trace.source)}
+    data = {"rule": trace.rule, **effect, "why": trace.why(), "source": source_dict(trace.source)}
+    if trace.status == "partial":
+        data["degree"] = round(trace.degree[0], 4)
+    if trace.anchors:
+        data["anchors"] = trace.anchors
+    return data
+
+
+@dataclass(frozen=True)
+class NextModel:
+    """The model to grow into when the starting point decides what to build now, and when to move."""
+
+    id: str
+    confidence: str  # of the evidence that names it
+    grow_into: Any = None  # schema.GrowInto: the trigger and where it comes from
+
+    def trigger(self, lang: str = "en") -> str:
+        return self.grow_into.trigger.get(lang) if self.grow_into is not None else ""
+
+    def to_dict(self) -> dict[str, Any]:
+        data: dict[str, Any] = {"id": self.id, "confidence": self.confidence}
+        if self.grow_into is not None:
+            data["trigger"] = self.grow_into.trigger.en
+            data["trigger_reasoning"] = self.grow_into.reasoning
+        return data
 
 
 @dataclass(frozen=True)
@@ -236,11 +261,14 @@ class ModelDecision:
     score_low: dict[str, float] = field(default_factory=dict)  # the lowest each score can be, unknowns whatever
     score_high: dict[str, float] = field(default_factory=dict)  # and the highest
     near_tie: float = 1.0  # a lead under this many points is a close call
+    started: bool = False  # decided_by "starting_point": the company has no department yet
+    start_source: Source | None = None  # the statement of the starting point, when started
+    next: NextModel | None = None  # with a starting point: the model the evidence says to grow into
 
     @property
     def close_call(self) -> bool:
         """A tie or a lead too small to rest on: always said in words, with both models."""
-        return self.margin < self.near_tie
+        return not self.started and self.margin < self.near_tie
 
     def score_ranges(self) -> dict[str, list[float]]:
         return {m: [self.score_low[m], self.score_high[m]] for m in self.scores}
@@ -279,6 +307,9 @@ class Recommendation:
     rule_base_name: str = ""
     rule_base_version: str = ""
     rule_base_sha256: str = ""
+    # the unknown answers ranked by what knowing them could change (explain.rank_unknowns);
+    # filled by explain.advise for recommend, report and ask, not in batches
+    ask_next: list[Any] = field(default_factory=list, repr=False)
 
     @property
     def applied_technologies(self) -> list[TechnologyItem]:
@@ -305,6 +336,8 @@ class Recommendation:
                 "decided_by": model.decided_by,
                 "runner_up": model.runner_up,
                 "margin": model.margin,
+                "starting_point": source_dict(model.start_source) if model.start_source else None,
+                "next": model.next.to_dict() if model.next else None,
                 "reasons": [reason(r, points=r.earned(r.effect["points"][model.id])) for r in model.reasons],
             },
             "sales_mix": {
@@ -363,6 +396,7 @@ class Recommendation:
                 for t in self.possible_technologies
             ],
             "unknown_fields": self.unknown_fields,
+            "ask_next": [impact.to_dict() for impact in self.ask_next],
             "rule_base": self._rule_base(),
         }
         if trace:

@@ -24,8 +24,13 @@ CSV_COLUMNS = [
     "source",
     "name",
     "department_model",
+    "confidence",
+    "close_call",
+    "next_model",
     *(f"score_{m}" for m in DEPARTMENT_MODELS),
+    *(f"score_{m}_{end}" for m in DEPARTMENT_MODELS for end in ("low", "high")),
     "decided_by",
+    "runner_up",
     "margin",
     "inside_share",
     "outside_share",
@@ -46,7 +51,11 @@ def csv_row(engine: Engine, source: str, ev: Evaluation) -> dict[str, Any]:
         "source": source,
         "name": ev.profile.name,
         "department_model": ev.department_model,
+        "confidence": ev.confidence,
+        "close_call": str(not ev.started and ev.margin < engine.near_tie).lower(),
+        "next_model": ev.next_model or "",
         "decided_by": ev.decided_by,
+        "runner_up": ev.runner_up,
         "margin": ev.margin,
         "inside_share": ev.inside_share,
         "outside_share": ev.outside_share,
@@ -61,6 +70,8 @@ def csv_row(engine: Engine, source: str, ev: Evaluation) -> dict[str, Any]:
     }
     for outcome in DEPARTMENT_MODELS:
         row[f"score_{outcome}"] = round(ev.scores[outcome], 4)
+        row[f"score_{outcome}_low"] = round(ev.score_low[outcome], 4)
+        row[f"score_{outcome}_high"] = round(ev.score_high[outcome], 4)
     return row
 
 

@@ -13,7 +13,7 @@ from advisor.i18n import _read_catalogue
 from advisor.profile import Profile
 from advisor.rulebase import loader
 
-SEASONAL = Profile(name="Garden", seasonality_peak_ratio=1.7, leads_per_month=100)
+SEASONAL = Profile(name="Garden", seasonality_peak_ratio=1.7, leads_per_month=400, sales_team_size=2)
 
 
 @pytest.fixture
@@ -54,8 +54,8 @@ def test_the_second_load_reads_no_yaml_and_scores_the_same(cache_dir, rules_copy
 def test_an_edited_rule_file_is_read_again(cache_dir, rules_copy, parses):
     before = _seasonality_points(load_engine(rules_copy))
     path = rules_copy / "department_model.yaml"
-    path.write_text(path.read_text().replace("{field: seasonality_peak_ratio, gte: 1.5}",
-                                             "{field: seasonality_peak_ratio, gte: 1.9}"))
+    path.write_text(path.read_text().replace("{field: seasonality_peak_ratio, at_least: [1.3, 2.0]}",
+                                             "{field: seasonality_peak_ratio, at_least: [1.8, 2.5]}"))
     after = load_engine(rules_copy)
     assert len(parses) == 10
     assert _seasonality_points(after) != before  # 1.7 no longer passes the changed threshold
@@ -76,8 +76,8 @@ def test_an_overlay_sees_a_change_in_the_folder_it_extends(cache_dir, tmp_path, 
     (overlay / "rulebase.yaml").write_text("extends: ../rules\nname: acme\nversion: 1\n")
     before = load_engine(overlay)
     path = rules_copy / "department_model.yaml"
-    path.write_text(path.read_text().replace("{field: seasonality_peak_ratio, gte: 1.5}",
-                                             "{field: seasonality_peak_ratio, gte: 1.9}"))
+    path.write_text(path.read_text().replace("{field: seasonality_peak_ratio, at_least: [1.3, 2.0]}",
+                                             "{field: seasonality_peak_ratio, at_least: [1.8, 2.5]}"))
     after = load_engine(overlay)
     assert after.rule_base.sha256 != before.rule_base.sha256
     assert _seasonality_points(after) != _seasonality_points(before)

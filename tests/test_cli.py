@@ -22,7 +22,8 @@ def test_recommend_text_shows_model_mix_checklist_reasons_sources_and_unknowns(c
     assert result.exit_code == 0
     out = result.stdout
     assert "Department model: One-level" in out
-    assert "DM.one_level.no_department" in out and "sales-department-models.uk.txt" in out
+    assert "no sales department yet, so build this model now" in out and "sales-department-models.uk.txt" in out
+    assert "Confidence: firm" in out and "What to find out next:" in out
     assert "Inside / outside: 65% inside" in out
     assert "[ ] Operational reporting" in out
     assert "Possible, depending on unknown answers" in out
@@ -39,7 +40,11 @@ def test_recommend_json_has_the_contract_keys(cli):
     assert data["department_model"]["id"] == "three_level"
     assert data["sales_mix"]["inside_share"] + data["sales_mix"]["outside_share"] == pytest.approx(1)
     assert data["rule_base"]["sha256"] and data["unknown_fields"] == []
-    assert {t["status"] for t in data["trace"]} <= {"fired", "not_fired", "unknown"}
+    assert {t["status"] for t in data["trace"]} <= {"fired", "partial", "not_fired", "unknown"}
+    model = data["department_model"]
+    assert model["confidence"] == "firm" and model["close_call"] is False and model["next"] is None
+    assert all(low <= model["scores"][m] <= high for m, (low, high) in model["score_ranges"].items())
+    assert data["ask_next"] == []  # nothing is unknown
 
 
 def test_recommend_markdown(cli):
@@ -91,7 +96,7 @@ def test_score_folder_table_and_summary(cli):
 
 def test_score_keeps_going_past_bad_records_and_every_output_traces_to_one_input(cli, tmp_path):
     data = tmp_path / "clients.csv"
-    data.write_text("name,leads_per_month,repeat_sales_share\nA,500,0.5\nB,lots,0.1\nC,10,45%\n")
+    data.write_text("name,sales_team_size,leads_per_month,repeat_sales_share\nA,1,900,0.5\nB,1,lots,0.1\nC,1,10,45%\n")
     result = cli("score", str(data), str(PROFILES / "founder-alone.yaml"), "-f", "jsonl")
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"{data}:3: leads_per_month: expected a number, got 'lots'"

@@ -1,4 +1,4 @@
-"""The engine: three-valued conditions, traces, tie-breaks, currency conversion."""
+"""The engine: graded conditions with unknowns as intervals, traces, confidence, tie-breaks, currency conversion."""
 
 from __future__ import annotations
 
@@ -22,31 +22,81 @@ def test_an_all_unknown_profile_fires_nothing_and_says_so(engine):
 
 
 def test_unknown_is_never_read_as_zero_or_false(engine):
-    # sales_team_size 0 would fire DM.one_level.no_department; unknown must not
+    # sales_team_size 0 is the starting point (no department yet); unknown must not be taken for it
     rec = engine.recommend(Profile(name="x", leads_per_month=10))
     trace = {t.rule: t for t in rec.trace}
-    assert trace["DM.one_level.no_department"].status == "unknown"
-    assert trace["DM.one_level.no_department"].why() == "sales_team_size unknown (rule needs = 0)"
+    assert not rec.department_model.started
+    assert trace["DM.one_level.small_team"].status == "unknown"
+    assert trace["DM.one_level.small_team"].why() == "sales_team_size unknown (rule needs ≤ 2…5)"
+    assert trace["DM.one_level.small_team"].degree == (0.0, 1.0)
     assert trace["MIX.regional_territory"].status == "unknown"
 
 
 def test_trace_has_every_rule_once_with_actual_and_threshold(engine, ):
-    rec = engine.recommend(Profile(name="x", leads_per_month=120, qualified_lead_share=0.2))
+    rec = engine.recommend(Profile(name="x", sales_team_size=2, leads_per_month=120, qualified_lead_share=0.2))
     rule_base = engine.rule_base
     expected = [r.id for r in rule_base.department_model.rules] + [r.id for r in rule_base.sales_mix.rules]
     expected += ["tech." + t.id for t in rule_base.technologies.technologies]
     assert [t.rule for t in rec.trace] == expected
     flood = next(t for t in rec.trace if t.rule == "DM.contact_center.unready_flood")
-    assert flood.status == "not_fired"
-    assert flood.why() == "leads_per_month = 120, needs ≥ 400"
+    assert flood.status == "not_fired"  # 60 requests a seller is under the ramp's low anchor (100)
+    assert flood.why() == "leads_per_month / sales_team_size = 60, needs ≥ 100…400"
     leaf = flood.leaves[0]
-    assert (leaf.field, leaf.operator, leaf.threshold, leaf.actual, leaf.result) == ("leads_per_month", "gte", 400, 120, False)
+    assert (leaf.field, leaf.per, leaf.operator, leaf.threshold, leaf.actual, leaf.result) == (
+        "leads_per_month", "sales_team_size", "at_least", [100, 400], 60, False)
+
+
+def test_a_ramp_grades_points_between_its_anchors(engine):
+    # 250 requests a seller: half-way up the 100-400 ramp; qualified share 0.2 is fully "most not ready"
+    rec = engine.recommend(Profile(name="x", sales_team_size=2, leads_per_month=500, qualified_lead_share=0.2))
+    flood = next(t for t in rec.trace if t.rule == "DM.contact_center.unready_flood")
+    assert flood.status == "partial" and flood.degree == (0.5, 0.5)
+    assert flood.earned(3) == 1.5
+    assert flood.why() == ("leads_per_month / sales_team_size = 250 ≥ 100…400 (50%); "
+                           "qualified_lead_share = 0.2 ≤ 0.4…0.6")
+    assert flood.to_dict()["degree"] == [0.5, 0.5]
 
 
 def test_all_is_false_when_any_part_is_false_even_with_unknowns(engine):
-    rec = engine.recommend(Profile(name="x", leads_per_month=10))  # qualified share unknown
+    rec = engine.recommend(Profile(name="x", sales_team_size=5, leads_per_month=10))  # qualified share unknown
     flood = next(t for t in rec.trace if t.rule == "DM.contact_center.unready_flood")
-    assert flood.status == "not_fired"
+    assert flood.status == "not_fired" and flood.degree == (0.0, 0.0)
+
+
+def test_an_unknown_beside_a_partial_degree_is_an_interval_up_to_it(engine):
+    rec = engine.recommend(Profile(name="x", sales_team_size=2, leads_per_month=500))  # qualified share unknown
+    flood = next(t for t in rec.trace if t.rule == "DM.contact_center.unready_flood")
+    assert flood.status == "unknown" and flood.degree == (0.0, 0.5)
+    model = rec.department_model
+    # the contact centre's score can still gain 3 x 0.5 from this rule alone
+    assert model.score_high["two_level_contact_center"] - model.scores["two_level_contact_center"] >= 1.5
+
+
+def test_scores_lie_within_their_ranges_and_confidence_follows_from_them(engine):
+    from advisor.engine import CONFIDENCE_LEVELS
+
+    for profile in (Profile(name="blank"), Profile(name="x", sales_team_size=8, leads_per_month=5000,
+                                                    qualified_lead_share=0.2, repeat_sales_share=0.1)):
+        model = engine.recommend(profile).department_model
+        assert model.confidence in CONFIDENCE_LEVELS
+        for m in DEPARTMENT_MODELS:
+            assert model.score_low[m] <= model.scores[m] <= model.score_high[m]
+        others = [m for m in DEPARTMENT_MODELS if m != model.id]
+        firm = all(model.score_low[model.id] > model.score_high[m] for m in others) and not model.close_call
+        assert (model.confidence == "firm") is (firm and model.scores[model.id] > 0)
+    assert engine.recommend(Profile(name="blank")).department_model.confidence == "open"
+
+
+def test_a_company_without_a_department_builds_one_level_now_and_is_told_what_to_grow_into(engine):
+    rec = engine.recommend(Profile(name="alone", sales_team_size=0, leads_per_month=3000, qualified_lead_share=0.3,
+                                   repeat_sales_share=0.6))
+    model = rec.department_model
+    assert model.id == "one_level" and model.decided_by == "starting_point" and model.confidence == "firm"
+    assert model.next is not None and model.next.id == "three_level"
+    assert "250 a month per seller" in model.next.trigger("en")
+    data = rec.to_dict()["department_model"]
+    assert data["next"]["id"] == "three_level" and data["starting_point"]["document"] == "sales-department-models.uk.txt"
+    assert data["close_call"] is False
 
 
 def test_any_is_true_when_one_part_is_true_despite_unknowns(engine):
@@ -55,23 +105,24 @@ def test_any_is_true_when_one_part_is_true_despite_unknowns(engine):
     assert item.status == "applies"
 
 
-def test_scores_are_the_sum_of_fired_points(engine):
+def test_scores_are_the_sum_of_points_times_degree(engine):
     rec = engine.recommend(
-        Profile(name="x", leads_per_month=900, qualified_lead_share=0.2, repeat_sales_share=0.5, sales_team_size=9)
+        Profile(name="x", leads_per_month=3000, qualified_lead_share=0.2, repeat_sales_share=0.45, sales_team_size=9)
     )
     totals = dict.fromkeys(DEPARTMENT_MODELS, 0.0)
     for trace in rec.trace:
-        if trace.decision == "department_model" and trace.fired:
+        if trace.decision == "department_model" and trace.status in ("fired", "partial"):
             for model, points in trace.effect["points"].items():
-                totals[model] += points
-    assert rec.department_model.scores == totals
+                totals[model] += points * trace.degree[0]
+    assert rec.department_model.scores == pytest.approx({m: round(v, 4) for m, v in totals.items()}, abs=1e-4)
     assert rec.department_model.id == "three_level"
-    assert rec.department_model.margin == totals["three_level"] - sorted(totals.values())[-2]
+    ranked = sorted(totals.values())
+    assert rec.department_model.margin == pytest.approx(ranked[-1] - ranked[-2], abs=1e-4)
 
 
 def test_deal_size_is_converted_to_usd_before_comparison(engine):
-    in_usd = engine.recommend(Profile(name="x", average_deal_size=124_000))
-    in_rub = engine.recommend(Profile(name="x", average_deal_size=10_000_000, currency="RUB"))  # 124,000 USD
+    in_usd = engine.recommend(Profile(name="x", average_deal_size=124_000, deals_per_month=2))
+    in_rub = engine.recommend(Profile(name="x", average_deal_size=10_000_000, currency="RUB", deals_per_month=2))  # 124,000 USD
     def fired(rec):
         return {t.rule for t in rec.trace if t.fired}
     assert "DM.one_level.very_expensive" in fired(in_usd) and "DM.one_level.very_expensive" in fired(in_rub)

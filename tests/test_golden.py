@@ -1,9 +1,11 @@
 """Golden cases: each example profile, the outcome the documents call for, and why.
 
-A case is a data file in tests/golden/: the profile, the expected outcome, and the
-statements (rule id, document, what it says) that justify it. Each cited rule must
-have fired and must cite that document, so a case fails when the advice is right
-for the wrong reason too.
+A case is a data file in tests/golden/: the profile, the expected outcome (with how sure
+the advice must be, and the model to grow into where the company starts from nothing),
+and the statements (rule id, document, what it says) that justify it. Each cited rule
+must have contributed (fired, or held partly on a ramp) and must cite that document, so
+a case fails when the advice is right for the wrong reason too. `starting_point` cites
+the rule base's starting point instead of a rule.
 """
 
 from __future__ import annotations
@@ -39,7 +41,17 @@ def test_golden(case: Path, engine):
     rec = engine.recommend(record.profile)
     expect = spec["expect"]
 
-    assert rec.department_model.id == expect["department_model"], rec.department_model.scores
+    model = rec.department_model
+    assert model.id == expect["department_model"], model.scores
+    if "confidence" in expect:
+        assert model.confidence == expect["confidence"], (model.confidence, model.scores, model.score_low,
+                                                          model.score_high)
+    if "close_call" in expect:
+        assert model.close_call is expect["close_call"], (model.margin, model.runner_up)
+    if "runner_up" in expect:
+        assert model.runner_up == expect["runner_up"]
+    if "next" in expect:
+        assert (model.next.id if model.next else None) == expect["next"]
     if "inside_share" in expect:
         low, high = expect["inside_share"]
         assert low <= rec.sales_mix.inside_share <= high
@@ -57,9 +69,13 @@ def test_golden(case: Path, engine):
 
     traces = {t.rule: t for t in rec.trace}
     for reason in spec["because"]:
+        if reason["rule"] == "starting_point":
+            assert model.started and model.start_source.document == reason["document"]
+            continue
         trace = traces[reason["rule"]]
         assert trace.source.document == reason["document"]
         if (SOURCES / reason["document"]).parent.is_dir():
             assert (SOURCES / reason["document"]).is_file(), f"{reason['document']} is not a source document"
         excluded = reason["rule"].startswith("tech.") and reason["rule"][5:] in expect.get("technologies_exclude", [])
-        assert trace.fired is not excluded, f"{reason['rule']} is {trace.status}: {trace.why()}"
+        contributed = trace.status in ("fired", "partial")
+        assert contributed is not excluded, f"{reason['rule']} is {trace.status}: {trace.why()}"

@@ -45,23 +45,28 @@ def test_the_encoder_matches_on_every_example_profile_after_its_templates_are_wa
 
 def test_a_batch_record_traces_every_rule_once_with_the_facts_the_rules_compared(engine):
     profile = Profile(name="Shop", currency="RUB", average_deal_size=150_000, leads_per_month=900,
-                      repeat_sales_share=0.5, market="b2c")
+                      repeat_sales_share=0.4, market="b2c", sales_team_size=12)
     rec = engine.recommend(profile)
     record = json.loads(JsonRecords(engine).encode("shop.yaml", engine.evaluate(profile)))
     trace = record["trace"]
-    listed = trace["fired"] + trace["not_fired"] + trace["unknown"]
+    listed = trace["fired"] + trace["partial"] + trace["not_fired"] + trace["unknown"]
     assert sorted(listed) == sorted(t.rule for t in rec.trace) and len(listed) == len(set(listed))
-    for status in ("fired", "not_fired", "unknown"):
+    assert "DM.account_manager.many_repeat" in trace["partial"]  # 40% repeat: part-way up its ramp
+    for status in ("fired", "partial", "not_fired", "unknown"):
         assert trace[status] == [t.rule for t in rec.trace if t.status == status]
     assert set(STATUSES) == set(trace)
     # the deal size as the rules compared it: 150,000 RUB at the rule base's rate, in USD
     rate = engine.rule_base.meta.currency.usd_per_unit["RUB"]
     assert record["facts"]["average_deal_size"] == round(150_000 * rate, 2)
-    assert list(record["facts"]) == list(EVIDENCE_FIELDS) and record["facts"]["sales_team_size"] is None
+    assert list(record["facts"]) == list(EVIDENCE_FIELDS) and record["facts"]["sales_cycle_days"] is None
     documents = set(engine.rule_base.documents)
     reasons = record["department_model"]["reasons"] + record["sales_mix"]["reasons"] + record["technologies"]
     assert reasons and all(r["document"] in documents and "why" in r for r in reasons)
-    assert "leads_per_month = 900 ≥ 400" in [r["why"] for r in record["department_model"]["reasons"]]
+    reasons = record["department_model"]["reasons"]
+    assert record["department_model"]["id"] == "two_level_account_manager"
+    # 40% repeat sales is 60% of the way up the 25%-50% ramp: 3 points x 0.6
+    assert {"rule": "DM.account_manager.many_repeat", "points": 1.8, "why": "repeat_sales_share = 0.4 ≥ 0.25…0.5 (60%)",
+            "document": "sales-department-models.uk.txt"} in reasons
 
 
 def test_csv_rows_come_from_the_evaluation_and_agree_with_the_recommendation(engine):

@@ -50,7 +50,7 @@ def test_overlay_replaces_disables_and_adds_and_names_itself(tmp_path):
         "rulebase.yaml": "extends: builtin\nname: acme\nversion: 2.0.0\ndocuments: [acme-playbook.md]\n"
                          "currency: {as_of: 2026-11-01, usd_per_unit: {RUB: 0.01}}\n",
         "department_model.yaml": """\
-disable: [DM.one_level.no_department]
+disable: [DM.one_level.small_team, starting_point]
 rules:
   - id: ACME.founders_hire_farmers
     when: {field: sales_team_size, eq: 0}
@@ -61,7 +61,8 @@ rules:
     })
     rule_base = load_rule_base(folder)
     ids = [r.id for r in rule_base.department_model.rules]
-    assert "DM.one_level.no_department" not in ids and ids[-1] == "ACME.founders_hire_farmers"
+    assert "DM.one_level.small_team" not in ids and ids[-1] == "ACME.founders_hire_farmers"
+    assert rule_base.department_model.starting_point is None
     assert rule_base.meta.currency.usd_per_unit["RUB"] == 0.01 and rule_base.meta.currency.usd_per_unit["EUR"] == 1.16
     assert rule_base.own_rules == {"ACME.founders_hire_farmers", "MIX.high_price"}
     assert rule_base.sha256 != load_rule_base().sha256
@@ -73,8 +74,8 @@ rules:
 @pytest.mark.parametrize(
     "files, file, fragment",
     [
-        ({"department_model.yaml": "disable: [DM.one_level.no_departmen]\n"}, "department_model.yaml",
-         "no rule 'DM.one_level.no_departmen' to disable (did you mean 'DM.one_level.no_department'?)"),
+        ({"department_model.yaml": "disable: [DM.one_level.smal_team]\n"}, "department_model.yaml",
+         "no rule 'DM.one_level.smal_team' to disable (did you mean 'DM.one_level.small_team'?)"),
         ({"sales_mix.yaml": HIGH_PRICE_AT_50K.replace("inside-vs-outside-sales.lv.txt", "playbook.md")},
          "sales_mix.yaml", "'playbook.md' is not one of the rule base's documents"),
         ({"rulebase.yaml": "extends: ../nowhere\nname: x\nversion: 1\n"}, "rulebase.yaml", "no rule base folder"),

@@ -96,20 +96,24 @@ def _replace(path: Path, old: str, new: str) -> int:
 
 # (file, text to replace, replacement, expected key, expected message fragment)
 BROKEN = [
-    ("department_model.yaml", "{field: sales_team_size, eq: 0}", "{field: sales_team_sise, eq: 0}",
+    ("department_model.yaml", "{field: sales_team_size, at_most: [2, 5]}", "{field: sales_team_sise, at_most: [2, 5]}",
      "rules[0].when.field", "did you mean 'sales_team_size'"),
-    ("department_model.yaml", "{field: deals_per_month, lte: 5}", "{field: deals_per_month, lte_: 5}",
-     "rules[2].when.lte_", "did you mean 'lte'"),
-    ("department_model.yaml", "points: {one_level: 5}", "points: {one_levle: 5}",
+    ("department_model.yaml", "{field: deals_per_month, at_most: [5, 15]}\n    points",
+     "{field: deals_per_month, at_mots: [5, 15]}\n    points", "rules[1].when.at_mots", "did you mean 'at_most'"),
+    ("department_model.yaml", "{field: deals_per_month, at_most: [5, 15]}\n    points",
+     "{field: deals_per_month, at_most: [15, 5]}\n    points", "rules[1].when", "low < high"),
+    ("department_model.yaml", "points: {one_level: 2}", "points: {one_levle: 2}",
      "rules[0].points", "did you mean 'one_level'"),
-    ("department_model.yaml", "points: {one_level: 5}", "points: {one_level: lots}",
+    ("department_model.yaml", "points: {one_level: 2}", "points: {one_level: lots}",
      "rules[0].points.one_level", "valid number"),
-    ("department_model.yaml", "id: DM.one_level.small_team", "id: DM.one_level.no_department",
+    ("department_model.yaml", "id: DM.one_level.few_deals", "id: DM.one_level.small_team",
      "rules[1].id", "duplicate rule id"),
     ("department_model.yaml", "{field: market, eq: b2c}", "{field: market, eq: b2d}",
-     "rules[18].when", "did you mean 'b2c'"),
+     "rules[13].when", "did you mean 'b2c'"),
     ("department_model.yaml", "{field: market, eq: b2c}", "{field: market, gte: 3}",
-     "rules[18].when", "compares numbers"),
+     "rules[13].when", "compares numbers"),
+    ("department_model.yaml", "per: sales_team_size, per_min: 1, at_least: [100, 400]}\n    points: {two_level_contact_center: 1",
+     "per: market, per_min: 1, at_least: [100, 400]}\n    points: {two_level_contact_center: 1", "rules[4].when", "ratio of two numbers"),
     ("sales_mix.yaml", "document: inside-vs-outside-sales.lv.txt", "document: inside-vs-outside.lv.txt",
      "base_source.document", "did you mean 'inside-vs-outside-sales.lv.txt'"),
     ("sales_mix.yaml", "inside_shift: 0.15", "inside_shit: 0.15", "rules[0].inside_shit", "did you mean 'inside_shift'"),
@@ -149,7 +153,16 @@ def test_missing_rule_file_and_missing_folder(rules_copy, tmp_path):
         load_rule_base(tmp_path / "nowhere")
 
 
+def test_a_ramp_must_say_where_its_anchors_come_from(rules_copy):
+    _replace(rules_copy / "department_model.yaml", "    anchors: >\n      Two sellers or fewer",
+             "    note: >\n      Two sellers or fewer")
+    with pytest.raises(RuleBaseError) as caught:
+        load_rule_base(rules_copy)
+    assert caught.value.key.startswith("rules[0]") and "DM.one_level.small_team" in caught.value.message
+    assert "anchors" in caught.value.message
+
+
 def test_editing_a_rule_changes_the_hash(rules_copy):
     before = load_rule_base(rules_copy).sha256
-    _replace(rules_copy / "department_model.yaml", "points: {one_level: 5}", "points: {one_level: 6}")
+    _replace(rules_copy / "department_model.yaml", "points: {one_level: 2}", "points: {one_level: 3}")
     assert load_rule_base(rules_copy).sha256 != before

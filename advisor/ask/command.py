@@ -82,7 +82,9 @@ def finish(engine: Any, answers: dict[str, Any], path: Path, console: Console, t
     profile = validate_profile(answers, file=str(path))  # the answers were checked one by one; this is the proof
     write_profile(path, text)
     console.print(Text(t("ask.written", path=path), style="bold green"))
-    rec = engine.recommend(profile)
+    from advisor.explain import advise
+
+    rec = advise(engine, profile)
     render_recommendation(rec, console, source=str(path), lang=t.lang)
     lang = "" if t.lang == "en" else f" --lang {t.lang}"
     console.print(Text(t("ask.rerun", command=f"advisor recommend {path}{lang}"), style="bold"))

@@ -25,7 +25,9 @@ def recommend(
     try:
         engine = engine_from(rules)
         record = load_profile(profile, engine)
-        rec = engine.recommend(record.profile)
+        from advisor.explain import advise
+
+        rec = advise(engine, record.profile)
     except AdvisorError as exc:
         raise fail(exc) from None
 

@@ -9,9 +9,12 @@ from rich.text import Text
 
 from advisor.explain import Explanation
 from advisor.labels import MODEL_NAMES, MODEL_SHORT
+from advisor.i18n import Translator
 from advisor.recommendation import format_value
+from advisor.render.verdict import verdict_lines
 
-_STATUS = {"fired": ("fired", "green"), "not_fired": ("did not fire", "red"), "unknown": ("unknown", "yellow")}
+_STATUS = {"fired": ("fired", "green"), "partial": ("partly", "green"), "not_fired": ("did not fire", "red"),
+           "unknown": ("unknown", "yellow")}
 
 
 def _changes(changes: dict) -> str:
@@ -25,6 +28,9 @@ def _impact_lines(exp: Explanation) -> list[str]:
             shown = "; ".join(f"{format_value(v)} → {MODEL_SHORT[m]}" for v, m in impact.outcomes[:6])
             more = f" (+{len(impact.outcomes) - 6} more)" if len(impact.outcomes) > 6 else ""
             lines.append(f"{impact.field}: changes the advice at {shown}{more}")
+        elif impact.with_others:
+            lines.append(f"{impact.field}: no value of it alone changes the department model, but together with "
+                         f"other unknown answers it can (it feeds {impact.narrows:g} points of the score ranges)")
         else:
             lines.append(f"{impact.field}: no value of it changes the department model")
     return lines
@@ -38,9 +44,8 @@ def render_explanation(exp: Explanation, console: Console) -> None:
     head.append(MODEL_NAMES[model.id], style="bold green")
     if exp.scenario:
         head.append(f"\nScenario: {_changes(exp.scenario)}", style="magenta")
-    margin = (f"ahead of {MODEL_SHORT[model.runner_up]} by {model.margin:g}" if model.decided_by == "points"
-              else f"tied with {MODEL_SHORT[model.runner_up]}; the simpler model wins the tie")
-    head.append(f"\n{model.scores[model.id]:g} points, {margin}.", style="dim")
+    head.append(f"\n{model.scores[model.id]:g} points. " + " ".join(verdict_lines(model, Translator("en"))),
+                style="dim")
 
     reasons = Table.grid(padding=(0, 1))
     reasons.add_column(justify="right", no_wrap=True)
@@ -51,7 +56,7 @@ def render_explanation(exp: Explanation, console: Console) -> None:
         body.append(f"  {trace.why()}\n")
         body.append(trace.source.document, style="cyan")
         body.append(f": {trace.source.says.en}", style="dim")
-        reasons.add_row(Text(f"+{trace.effect['points'][model.id]:g}", style="green"), body)
+        reasons.add_row(Text(f"+{trace.earned(trace.effect['points'][model.id]):g}", style="green"), body)
     console.print(Panel(Group(head, Text("Reason codes:", style="bold"), reasons), border_style="green",
                         title="why this model", title_align="left"))
 
@@ -63,7 +68,9 @@ def render_explanation(exp: Explanation, console: Console) -> None:
         grid.add_column()
         for trace in why.rules:
             label, style = _STATUS[trace.status]
-            grid.add_row(Text(f"  +{trace.effect['points'][why.model]:g} {label}", style=style),
+            points = trace.effect["points"][why.model]
+            shown = f"+{points:g}" if trace.status != "partial" else f"+{trace.earned(points):g} of {points:g}"
+            grid.add_row(Text(f"  {shown} {label}", style=style),
                          Text(f"{trace.rule}  {trace.why()}"))
         parts.append(grid)
     console.print(Panel(Group(*parts), border_style="yellow", title="why not the others", title_align="left"))
@@ -91,13 +98,14 @@ def render_explanation_markdown(exp: Explanation) -> str:
     if exp.scenario:
         out += [f"Scenario: {_changes(exp.scenario)}", ""]
     out += [f"**{MODEL_NAMES[model.id]}**: {model.scores[model.id]:g} points; runner-up {MODEL_SHORT[model.runner_up]} "
-            f"by {model.margin:g}.", "", "## Reason codes", ""]
-    out += [f"- **+{t.effect['points'][model.id]:g}** `{t.rule}`: {t.why()}  \n  *{t.source.document}*: {t.source.says.en}"
-            for t in model.reasons] or ["- none"]
+            f"by {model.margin:g}.", "", *verdict_lines(model, Translator("en")), "", "## Reason codes", ""]
+    out += [f"- **+{t.earned(t.effect['points'][model.id]):g}** `{t.rule}`: {t.why()}  \n  *{t.source.document}*: "
+            f"{t.source.says.en}" for t in model.reasons] or ["- none"]
     out += ["", "## Why not the others", ""]
     for why in exp.why_not:
         out += [f"### {MODEL_SHORT[why.model]} ({why.score:g} points, {why.gap:g} behind)", ""]
-        out += [f"- +{t.effect['points'][why.model]:g} `{t.rule}` {_STATUS[t.status][0]}: {t.why()}" for t in why.rules]
+        out += [f"- +{t.earned(t.effect['points'][why.model]) if t.status == 'partial' else t.effect['points'][why.model]:g}"
+                f" `{t.rule}` {_STATUS[t.status][0]}: {t.why()}" for t in why.rules]
         out.append("")
     out += ["## What would change the advice", ""]
     out += [f"- to **{MODEL_SHORT[c.to]}**: {_changes(c.changes)}" for c in exp.counterfactuals]

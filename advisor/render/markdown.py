@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
+from advisor.render.verdict import ask_next_lines, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
 
@@ -11,6 +12,8 @@ def _cite(trace: RuleTrace, t: Translator) -> str:
     text = f"  \n  *{trace.source.document}*: {trace.source.says.get(t.lang)}"
     if trace.source.benchmark:
         text += "  \n  " + t("md.threshold", benchmark=trace.source.benchmark)
+    if trace.anchors:
+        text += "  \n  " + t("md.anchors", anchors=trace.anchors)
     return text
 
 
@@ -22,25 +25,26 @@ def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str
     if source:
         out += [t("md.profile", source=f"`{source}`"), ""]
     out += [f"## {t('md.department_model')}", "", f"**{t(f'model.{model.id}')}**", ""]
-    runner_up = t(f"model_short.{model.runner_up}")
-    if model.decided_by == "tie_break":
-        out += [t("rec.nothing_fired") if max(model.scores.values()) == 0 else t("rec.tie", other=runner_up), ""]
-    else:
-        out += [t("rec.ahead", other=runner_up, margin=f"{model.margin:g}"), ""]
-    out += [t("md.model_points"), "|---|---:|"]
+    for line in verdict_lines(model, t):
+        out += [line, ""]
+    if model.start_source is not None:
+        out += [f"*{model.start_source.document}*: {model.start_source.says.get(lang)}", ""]
+    out += [t("md.model_points") + " " + t("md.score_range") + " |", "|---|---:|---:|"]
     for outcome, score in sorted(model.scores.items(), key=lambda kv: -kv[1]):
         name = t(f"model_short.{outcome}")
-        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {score:g} |")
+        low, high = model.score_low[outcome], model.score_high[outcome]
+        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {score:g} | {low:g}–{high:g} |")
     out += ["", t("rec.why"), ""]
     for trace in model.reasons:
-        out.append(f"- **+{trace.effect['points'][model.id]:g}** `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
+        out.append(f"- **+{trace.earned(trace.effect['points'][model.id]):g}** `{trace.rule}`: "
+                   f"{trace.why(lang)}{_cite(trace, t)}")
     if not model.reasons:
         out.append("- " + t("md.no_reason"))
     out += ["", f"## {t('md.mix_title')}", "",
             f"**{t('rec.inside', share=f'{mix.inside_share:.0%}')}, {t('rec.outside', share=f'{mix.outside_share:.0%}')}**; "
             + t("md.mix_start", share=f"{mix.base_inside_share:.0%}"), ""]
     for trace in mix.reasons:
-        out.append(f"- **{trace.effect['inside_shift']:+.0%}** `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
+        out.append(f"- **{trace.earned(trace.effect['inside_shift']):+.0%}** `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
     if mix.hybrid:
         out += ["", f"**{t('rec.hybrid')}**", ""]
         for trace in mix.hybrid_reasons:
@@ -60,5 +64,7 @@ def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str
                 for i in rec.possible_technologies]
         out.append("")
     out += [f"## {t('md.unknown_title')}", "", ", ".join(f"`{f}`" for f in rec.unknown_fields) or t("md.none"), ""]
+    if rec.ask_next:
+        out += [t("verdict.ask_next"), ""] + [f"1. {line}" for line in ask_next_lines(rec.ask_next, t)] + [""]
     out += [t("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version, sha=f"`{rec.rule_base_sha256}`"), ""]
     return "\n".join(out)

@@ -20,7 +20,7 @@ MODEL_CODES = {
 def batch_table(rows: list[tuple[str, Recommendation]]) -> Table:
     table = Table(
         title="advisor score",
-        caption="CC = contact centre, AM = account manager; pts = winner's points +margin. "
+        caption="CC = contact centre, AM = account manager; sure = confidence (firm, leaning, open); pts = winner's points and lead. "
         "-f csv or -f json give every score, reason and source."
         + (f"\nRule base: {rows[0][1].rule_base_name} {rows[0][1].rule_base_version} "
            f"(sha256 {rows[0][1].rule_base_sha256[:12]})" if rows else ""),
@@ -33,6 +33,7 @@ def batch_table(rows: list[tuple[str, Recommendation]]) -> Table:
     )
     table.add_column("name", no_wrap=True, overflow="ellipsis", max_width=24)
     table.add_column("model", no_wrap=True, min_width=10)
+    table.add_column("sure", no_wrap=True, min_width=7)
     table.add_column("pts", justify="right", no_wrap=True, min_width=6)
     table.add_column("inside", justify="right", no_wrap=True, min_width=6)
     table.add_column("hybrid", no_wrap=True, min_width=6)
@@ -42,8 +43,10 @@ def batch_table(rows: list[tuple[str, Recommendation]]) -> Table:
         model = rec.department_model
         table.add_row(
             Text(rec.profile.name),  # a name is data, never markup
-            MODEL_CODES[model.id] + (" (tie)" if model.decided_by == "tie_break" else ""),
-            f"{model.scores[model.id]:g} +{model.margin:g}",
+            MODEL_CODES[model.id] + (" (tie)" if model.decided_by == "tie_break" else " (close)" if model.close_call
+                                     else f" -> {MODEL_CODES[model.next.id]}" if model.next else ""),
+            model.confidence,
+            f"{model.scores[model.id]:.1f} {model.margin:+.1f}",
             f"{rec.sales_mix.inside_share:.0%}",
             "yes" if rec.sales_mix.hybrid else "",
             str(len(rec.applied_technologies)),

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
+from advisor.render.verdict import ask_next_lines, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
 BAR_WIDTH = 24
@@ -48,16 +49,16 @@ def _model_section(rec: Recommendation, t: Translator) -> Group:
     header = Text()
     header.append(t("rec.department_model"), style="bold")
     header.append(t(f"model.{model.id}"), style="bold green")
-    runner_up = t(f"model_short.{model.runner_up}")
-    if model.decided_by == "tie_break":
-        note = Text("  " + t("rec.tie", other=runner_up), style="yellow")
-        if top == 0:
-            note = Text("  " + t("rec.nothing_fired"), style="yellow")
-    else:
-        note = Text("  " + t("rec.ahead", other=runner_up, margin=f"{model.margin:g}"), style="dim")
-    parts: list = [header, note, table]
+    uncertain = model.close_call or model.confidence == "open"
+    notes = [Text("  " + line, style="yellow" if uncertain else "dim") for line in verdict_lines(model, t)]
+    parts: list = [header, *notes, table]
+    if model.start_source is not None:
+        start = Text()
+        start.append(model.start_source.document, style="cyan")
+        start.append(f": {model.start_source.says.get(t.lang)}", style="dim")
+        parts.append(start)
     if model.reasons:
-        rows = [(Text(f"+{r.effect['points'][model.id]:g}", style="green"), r) for r in model.reasons]
+        rows = [(Text(f"+{r.earned(r.effect['points'][model.id]):g}", style="green"), r) for r in model.reasons]
         parts += [Text(t("rec.why"), style="bold"), _reasons(rows, t)]
     return Group(*parts)
 
@@ -80,7 +81,7 @@ def _mix_section(rec: Recommendation, t: Translator) -> Group:
     if mix.reasons:
         rows = []
         for trace in mix.reasons:
-            shift = trace.effect["inside_shift"]
+            shift = trace.earned(trace.effect["inside_shift"])
             rows.append((Text(f"{shift:+.0%}", style="magenta" if shift > 0 else "yellow"), trace))
         parts.append(_reasons(rows, t))
     if mix.hybrid:
@@ -124,6 +125,10 @@ def render_recommendation(
                 ("\n  " + t("rec.unknown_note"), "dim"),
             )
         )
+        if rec.ask_next:
+            console.print(Text(t("verdict.ask_next"), style="bold"))
+            for line in ask_next_lines(rec.ask_next, t):
+                console.print(Text("  " + line))
     else:
         console.print(Text(t("rec.unknown_none"), style="dim"))
     console.print(

@@ -63,8 +63,13 @@ def field_range(name: str) -> Interval:
 
 
 def leaf_interval(leaf: schema.Leaf) -> Interval | None:
+    """Where the leaf holds at all (to some degree, for a ramp); None when it is not an interval of its field."""
+    if leaf.per is not None:  # a ratio of two fields: no interval of either alone
+        return None
     t = leaf.threshold
     return {
+        "at_least": lambda: Interval(low=t[0], low_open=True),
+        "at_most": lambda: Interval(high=t[1], high_open=True),
         "lt": lambda: Interval(high=t, high_open=True),
         "lte": lambda: Interval(high=t),
         "gt": lambda: Interval(low=t, low_open=True),

@@ -57,7 +57,7 @@ disable: []
 - name: a founder who sells alone starts with one level
   profile: {{name: Solo, sales_team_size: 0, leads_per_month: 30}}
   expect: {{department_model: one_level}}
-  fires: [DM.one_level.no_department]
+  fires: [DM.one_level.small_team]
 """,
 }
 

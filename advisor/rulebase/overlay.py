@@ -50,6 +50,9 @@ def _revalidate(doc: LocatedDocument, model: type[BaseModel], data: dict[str, An
         raise first_error(doc, exc) from None
 
 
+STARTING_POINT = "starting_point"  # the name `disable:` takes for the department model's starting point
+
+
 def _merge(doc: LocatedDocument, section: str, base: list[Any], changes: list[Any], disable: list[str],
            key=lambda item: item.id) -> tuple[list[Any], set[str]]:
     """Base items with `disable` dropped, same-id items replaced and new ones appended."""
@@ -98,12 +101,17 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
     if "department_model.yaml" in parsed:
         change: schema.DepartmentModelOverlay = parsed["department_model.yaml"]
         doc = docs["department_model.yaml"]
-        rules, changed = _merge(doc, "rules", department.rules, change.rules, change.disable)
+        # `disable: [starting_point]` drops the base's starting point (a rule base with none)
+        drop_start = STARTING_POINT in change.disable
+        disable = [rule_id for rule_id in change.disable if rule_id != STARTING_POINT]
+        rules, changed = _merge(doc, "rules", department.rules, change.rules, disable)
         own |= changed
         checked = _revalidate(doc, schema.DepartmentModelDecision, {
             "tie_break": change.tie_break or department.tie_break,
             "tie_break_reason": change.tie_break_reason or department.tie_break_reason,
             "near_tie_margin": department.near_tie_margin if change.near_tie_margin is None else change.near_tie_margin,
+            "starting_point": change.starting_point or (None if drop_start else department.starting_point),
+            "grow_into": {**department.grow_into, **change.grow_into},
             "rules": [],
         })
         department = checked.model_copy(update={"rules": rules})

@@ -215,7 +215,29 @@ class Rule(Strict):
     id: str = Field(pattern=r"^[A-Za-z][A-Za-z0-9_.-]*$")
     when: Condition
     source: Source
+    # Where a ramp's two anchors come from: the cited benchmark's spread, or the author's reasoning.
+    anchors: str | None = None
     note: str | None = None
+
+    @field_validator("anchors")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) if value is not None else None
+
+    @model_validator(mode="after")
+    def _ramps_say_where_their_anchors_come_from(self) -> "Rule":
+        if self.anchors is None and _graded(self.when):
+            raise ValueError("it grades a value (at_least / at_most): say where its anchors come from "
+                             "in `anchors:`")
+        return self
+
+
+def _graded(condition: Any) -> bool:
+    if isinstance(condition, Leaf):
+        return condition.graded
+    children = condition.all if isinstance(condition, All) else condition.any if isinstance(condition, AnyOf) else [
+        condition.not_]
+    return any(_graded(c) for c in children)
 
 
 class ModelRule(Rule):
@@ -311,6 +333,33 @@ class CurrencyTable(Strict):
         return check_rates(value)
 
 
+class StartingPoint(Strict):
+    """Where a company starts whatever else it says: the model to build now; the evidence names the next."""
+
+    when: Condition
+    model: str
+    source: Source
+
+    @field_validator("model")
+    @classmethod
+    def _known_model(cls, value: str) -> str:
+        if value not in DEPARTMENT_MODELS:
+            raise ValueError(f"'{value}' is not a department model{did_you_mean(value, DEPARTMENT_MODELS)}")
+        return value
+
+
+class GrowInto(Strict):
+    """When to move to a model: the measurable trigger shown with a `next` model, and where it comes from."""
+
+    trigger: Localized
+    reasoning: str
+
+    @field_validator("reasoning")
+    @classmethod
+    def _one_line(cls, value: str) -> str:
+        return " ".join(value.split())
+
+
 class DepartmentModelDecision(Strict):
     """Outcomes in tie-break order: on equal points the earlier (simpler) model wins."""
 
@@ -318,7 +367,17 @@ class DepartmentModelDecision(Strict):
     tie_break_reason: Localized
     # A lead of less than this many points is a close call: the advice says so, with both models.
     near_tie_margin: float = Field(1.0, ge=0)
+    starting_point: StartingPoint | None = None
+    grow_into: dict[str, GrowInto] = {}
     rules: list[ModelRule]
+
+    @field_validator("grow_into")
+    @classmethod
+    def _known_models(cls, value: dict[str, GrowInto]) -> dict[str, GrowInto]:
+        for model in value:
+            if model not in DEPARTMENT_MODELS:
+                raise ValueError(f"'{model}' is not a department model{did_you_mean(model, DEPARTMENT_MODELS)}")
+        return value
 
     @field_validator("tie_break")
     @classmethod
@@ -385,6 +444,8 @@ class DepartmentModelOverlay(Strict):
     tie_break: list[str] | None = None
     tie_break_reason: Localized | None = None
     near_tie_margin: float | None = Field(None, ge=0)
+    starting_point: StartingPoint | None = None
+    grow_into: dict[str, GrowInto] = {}  # merged over the base's, model by model
     rules: list[ModelRule] = []  # an id of the base replaces that rule; a new id adds one
     disable: list[str] = []
 

@@ -1,10 +1,11 @@
 """Rule tests as data, and rule coverage: `advisor rules test`.
 
 A rule base folder may hold `tests/*.yaml`: each a list of cases with a profile, the
-outcome expected for each decision, and rules expected to fire or not. Coverage counts,
-for every rule, whether some test fired it, and whether its condition was seen both true
-(fired) and false (did not fire); an unconditional checklist item has nothing to cover
-beyond firing.
+outcome expected for each decision (with the confidence, a close call, the model to grow
+into), and rules expected to fire or not. A graded rule "fires" when its condition holds
+to some degree (fully, or partly on a ramp). Coverage counts, for every rule, whether some
+test fired it, and whether its condition was seen both true (fired, fully or partly) and
+false (did not fire); an unconditional checklist item has nothing to cover beyond firing.
 """
 
 from __future__ import annotations
@@ -35,6 +36,9 @@ class TechnologyExpectation(_Strict):
 
 class Expectation(_Strict):
     department_model: str | None = None
+    confidence: str | None = None  # firm, leaning, open
+    close_call: bool | None = None
+    next_model: str | None = None  # the model to grow into; "none" when the evidence agrees with today's
     inside_share: float | tuple[float, float] | None = None
     hybrid: bool | None = None
     technologies: TechnologyExpectation | None = None
@@ -161,15 +165,20 @@ def run_tests(engine: Engine, folder: Path) -> TestReport:
             coverage = report.coverage.get(trace.rule)
             if coverage is None:
                 continue
-            coverage.seen_true += trace.status == "fired"
+            coverage.seen_true += _held(trace)
             coverage.seen_false += trace.status == "not_fired"
         failures += _check(case, rec)
         status = {t.rule: t for t in rec.trace}
-        failures += [f"expected {r} to fire; it did not: {status[r].why()}" for r in case.fires if not status[r].fired]
+        failures += [f"expected {r} to fire; it did not: {status[r].why()}" for r in case.fires if not _held(status[r])]
         failures += [f"expected {r} not to fire; it fired: {status[r].why()}" for r in case.does_not_fire
-                     if status[r].fired]
+                     if _held(status[r])]
         report.results.append(CaseResult(case, where, failures))
     return report
+
+
+def _held(trace: Any) -> bool:
+    """Fired fully, or partly on a ramp."""
+    return trace.status in ("fired", "partial")
 
 
 def _check(case: RuleTestCase, rec) -> list[str]:
@@ -183,6 +192,16 @@ def _check(case: RuleTestCase, rec) -> list[str]:
             failures.append(f"department_model: expected {expect.department_model}, got {model.id} "
                             f"(scores {', '.join(f'{k} {v:g}' for k, v in model.scores.items())})")
     inside = rec.sales_mix.inside_share
+    if expect.confidence is not None and model.confidence != expect.confidence:
+        failures.append(f"confidence: expected {expect.confidence}, got {model.confidence} "
+                        f"(scores {model.scores}, ranges {model.score_ranges()})")
+    if expect.close_call is not None and model.close_call is not expect.close_call:
+        failures.append(f"close_call: expected {str(expect.close_call).lower()}, got {str(model.close_call).lower()} "
+                        f"(margin {model.margin:g} over {model.runner_up})")
+    if expect.next_model is not None:
+        got = model.next.id if model.next else "none"
+        if got != expect.next_model:
+            failures.append(f"next_model: expected {expect.next_model}, got {got}")
     if isinstance(expect.inside_share, tuple):
         low, high = expect.inside_share
         if not low <= inside <= high:
