@@ -64,8 +64,8 @@ def test_a_batch_record_traces_every_rule_once_with_the_facts_the_rules_compared
     assert reasons and all(r["document"] in documents and "why" in r for r in reasons)
     reasons = record["department_model"]["reasons"]
     assert record["department_model"]["id"] == "two_level_account_manager"
-    # 40% repeat sales is 60% of the way up the 25%-50% ramp: 3 points x 0.6
-    assert {"rule": "DM.account_manager.many_repeat", "points": 1.8, "why": "repeat_sales_share = 0.4 ≥ 0.25…0.5 (60%)",
+    # 40% repeat sales is two thirds of the way up the 20%-50% ramp: 3 points x 2/3
+    assert {"rule": "DM.account_manager.many_repeat", "points": 2.0, "why": "repeat_sales_share = 0.4 ≥ 0.2…0.5 (67%)",
             "document": "sales-department-models.uk.txt"} in reasons
 
 

@@ -124,3 +124,68 @@ def _strip_whys(value):
     if isinstance(value, list):
         return [_strip_whys(v) for v in value]
     return value
+
+
+# one resolution step of each continuous field (explain.RESOLUTION): counts are discrete and left out
+CONTINUOUS = {name: step for name, step in __import__("advisor.explain", fromlist=["RESOLUTION"]).RESOLUTION.items()
+              if FIELDS[name].kind in ("number", "share")}
+
+
+def _edges(engine, name: str) -> list[float]:
+    """Every threshold and anchor the rules compare `name` with (a ratio's, with its divisor at one):
+    where a cliff would be, if there were one."""
+    edges = []
+    for leaf in engine.leaves:
+        if leaf.field == name and leaf.operator not in ("eq", "in"):
+            edges += [float(v) for v in (leaf.threshold if isinstance(leaf.threshold, list) else [leaf.threshold])]
+    return sorted(set(edges)) or [0.5]
+
+
+@SETTINGS
+@given(profiles, st.sampled_from(sorted(CONTINUOUS)), st.integers(0, 50), st.integers(-1, 1), st.booleans())
+def test_one_step_of_a_continuous_field_moves_no_score_by_more_than_a_quarter_point(engine, profile, name, pick,
+                                                                                   shift, up):
+    spec = FIELDS[name]
+    step = CONTINUOUS[name]
+    edges = _edges(engine, name)
+    value = edges[pick % len(edges)] + shift * step  # at, just under or just over a threshold or anchor
+    if profile.sales_team_size is not None:
+        profile = _with(profile, sales_team_size=1)  # so a ratio's anchors are the field's own
+    other = value + step if up else value - step
+    lowest = (spec.minimum or 0.0) + (step if spec.exclusive_minimum else 0)
+    value, other = max(value, lowest), max(other, lowest)
+    if spec.maximum is not None:
+        value, other = min(value, spec.maximum), min(other, spec.maximum)
+    before = engine.recommend(_with(profile, **{name: value})).department_model
+    after = engine.recommend(_with(profile, **{name: other})).department_model
+    assert all(abs(after.scores[m] - before.scores[m]) <= 0.25 + 1e-9 for m in before.scores), (name, value, other)
+
+
+@SETTINGS
+@given(profiles)
+def test_every_score_lies_in_its_range_and_filling_an_unknown_stays_inside_it(engine, profile):
+    model = engine.recommend(profile).department_model
+    for m, score in model.scores.items():
+        assert model.score_low[m] - 1e-9 <= score <= model.score_high[m] + 1e-9
+    for name in ("repeat_sales_share", "leads_per_month", "sales_team_size", "qualified_lead_share"):
+        if getattr(profile, name) is None:
+            for value in ({"sales_team_size": [0, 3, 40]}.get(name) or [0.0, 0.3, 0.6, 1.0, 800.0]):
+                if FIELDS[name].kind == "share" and value > 1:
+                    continue
+                filled = engine.recommend(_with(profile, **{name: value})).department_model
+                for m, score in filled.scores.items():  # knowing more never leaves the range the unknown allowed
+                    assert model.score_low[m] - 1e-9 <= score <= model.score_high[m] + 1e-9, (name, value, m)
+
+
+@SETTINGS
+@given(profiles)
+def test_firm_advice_is_not_changed_by_any_single_unknown_answer(engine, profile):
+    from advisor.explain import _Search
+
+    model = engine.recommend(profile).department_model
+    if model.confidence != "firm":
+        return
+    search = _Search(engine, profile, [])
+    for name in (f for f in search.fields if getattr(profile, f) is None):
+        for value in search.coarse(name):
+            assert search.outcome(((name, value),))[0] == model.id, (name, value)
