@@ -549,7 +549,7 @@ class Engine:
                     low[outcome] += b
                     high[outcome] += a
         # rounded, so that float noise in graded points never decides a tie or a range
-        scores = {m: round(v, 6) for m, v in scores.items()}
+        scores = {m: round(v, 6) + 0.0 for m, v in scores.items()}  # + 0.0: never a -0 shown
         if ranges:
             low = {m: round(v, 6) for m, v in low.items()}
             high = {m: round(v, 6) for m, v in high.items()}

@@ -42,7 +42,24 @@ def test_one_changed_threshold_changes_exactly_the_expected_recommendations(cli,
     assert changed == [str(PROFILES / "b2b-saas-long-sale.yaml"), str(PROFILES / "regional-distributor.yaml")]
     assert result.stdout.count("inside_share: 0.45 -> 0.55") == 2
     assert result.stdout.count("because MIX.high_price: fired -> not_fired") == 2
-    assert "12 profiles compared, 2 changed (0 change department model)" in result.stdout
+    assert "12 profiles compared, 2 changed (0 change department model, 0 change confidence)" in result.stdout
+    assert cli("rules", "diff", str(Path("rules").resolve()), str(folder), "--profiles", str(PROFILES),
+               "--exit-code").exit_code == 1
+
+
+def test_diff_reports_changed_scores_margins_and_confidence(cli, tmp_path):
+    # the account manager's main rule worth 4 points instead of 3: ShiftPlanner's close call becomes firm
+    text = (Path("rules") / "department_model.yaml").read_text()
+    rule = text[text.index("  - id: DM.account_manager.many_repeat"):text.index("  - id: DM.account_manager.mostly_repeat")]
+    folder = overlay(tmp_path, {"department_model.yaml": "rules:\n" + rule.replace(
+        "points: {two_level_account_manager: 3, three_level: 1}", "points: {two_level_account_manager: 4, three_level: 1}")})
+    result = cli("rules", "diff", str(Path("rules").resolve()), str(folder), "--profiles", str(PROFILES))
+    assert result.exit_code == 0
+    block = result.stdout.split(str(PROFILES / "smb-saas.yaml"))[1].split("\n" + str(PROFILES))[0]
+    assert "confidence: open, close call -> firm" in block
+    assert "scores: two_level_account_manager 4.75 -> 5.75" in block
+    assert "margin: 0.1944 over three_level -> 1.1944 over three_level" in block
+    assert "0 change department model, 1 change confidence" in result.stdout
 
 
 def test_overlay_replaces_disables_and_adds_and_names_itself(tmp_path):

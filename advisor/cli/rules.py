@@ -67,8 +67,12 @@ def rules_diff(
     profiles: Annotated[
         list[str], typer.Option("--profiles", help="Profiles to compare on (files, folders, CSV, JSONL, -).")
     ],
+    exit_code: Annotated[
+        bool, typer.Option("--exit-code", help="Exit 1 when any profile's advice changed (as git diff --exit-code).")
+    ] = False,
 ) -> None:
-    """Which profiles' recommendations change between two rule bases, and the rules that explain it."""
+    """Which profiles' recommendations change between two rule bases (model, confidence, scores, margin, mix,
+    checklist), and the rules that explain it."""
     from advisor.engine import Engine
     from advisor.readers import read_inputs
     from advisor.rulebase.diff import diff_rule_bases
@@ -82,9 +86,10 @@ def rules_diff(
     for change in changes:
         typer.echo("\n".join(change.describe()))
     models = sum(c.model_changed for c in changes)
+    confidence = sum(c.confidence_changed for c in changes)
     typer.echo(f"{before.rule_base.label} -> {after.rule_base.label}: {compared} profiles compared, "
-               f"{len(changes)} changed ({models} change department model)")
-    raise typer.Exit(int(ExitStatus.BAD_RECORDS if rejected else ExitStatus.OK))
+               f"{len(changes)} changed ({models} change department model, {confidence} change confidence)")
+    raise typer.Exit(int(ExitStatus.BAD_RECORDS if rejected or (exit_code and changes) else ExitStatus.OK))
 
 
 @rules_app.command("test")

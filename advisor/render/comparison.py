@@ -12,9 +12,10 @@ from advisor.rulebase.schema import DEPARTMENT_MODELS
 
 
 def _rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
-    rows = [("model", [MODEL_SHORT[c.recommendation.department_model.id] for c in columns])]
+    rows = [("model", [_model_cell(c) for c in columns]),
+            ("confidence", [c.recommendation.department_model.confidence for c in columns])]
     for model in DEPARTMENT_MODELS:
-        rows.append((f"  {MODEL_SHORT[model]}", [f"{c.recommendation.department_model.scores[model]:g}" for c in columns]))
+        rows.append((f"  {MODEL_SHORT[model]}", [_score_cell(c, model) for c in columns]))
     rows.append(("inside / outside", [f"{c.recommendation.sales_mix.inside_share:.0%} / "
                                       f"{c.recommendation.sales_mix.outside_share:.0%}" for c in columns]))
     rows.append(("hybrid", ["yes" if c.recommendation.sales_mix.hybrid else "no" for c in columns]))
@@ -23,6 +24,29 @@ def _rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
     for tech, where in technology_differences(columns):
         rows.append((f"  {tech}", ["✓" if w else "" for w in where]))
     return rows
+
+
+def _model_cell(column: Column) -> str:
+    """The model, and a tie or close call with the runner-up named, or the model to grow into."""
+    model = column.recommendation.department_model
+    text = MODEL_SHORT[model.id]
+    if model.next is not None:
+        return f"{text} now, then {MODEL_SHORT[model.next.id]}"
+    if model.margin == 0:
+        return f"{text} (tie with {MODEL_SHORT[model.runner_up]})"
+    if model.close_call:
+        return f"{text} (close call with {MODEL_SHORT[model.runner_up]})"
+    return text
+
+
+def _score_cell(column: Column, outcome: str) -> str:
+    """Points, with the range the unknown answers leave open when it is wider."""
+    model = column.recommendation.department_model
+    score, low, high = model.scores[outcome], model.score_low[outcome], model.score_high[outcome]
+    shown = f"{score:.2f}".rstrip("0").rstrip(".")
+    if high - low > 1e-9:
+        shown += f" ({low:.2f}".rstrip("0").rstrip(".") + f"–{high:.2f}".rstrip("0").rstrip(".") + ")"
+    return shown
 
 
 def render_comparison(columns: list[Column], console: Console) -> None:

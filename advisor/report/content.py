@@ -53,8 +53,9 @@ class ReportContent:
 
 def build_report(engine: Engine, profile: Profile, *, source: str | None, lang: str,
                  date: dt.date | None = None) -> ReportContent:
-    rec = engine.recommend(profile)
     explanation = explain(engine, profile)
+    rec = explanation.recommendation
+    rec.ask_next.extend(explanation.unknown_impacts)  # ranked: what to find out next
     facts = rec.facts  # as the rules compared them: deal size in USD
     staffing = engine.rule_base.staffing
     plan = roadmap = None

@@ -28,6 +28,7 @@ svg .org-count { font-weight: 700; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 5px 8px;
         border-bottom: 1px solid var(--line); vertical-align: top; } td.num, th.num { text-align: right; }
 ul.checklist { list-style: none; padding-left: 4px; } ul.checklist li { margin: 3px 0; }
+.verdict { margin: 4px 0; } .verdict.open { color: #9a6700; font-weight: 600; }
 .reason { margin: 8px 0; } .reason code { background: #f0f2f4; padding: 0 4px; border-radius: 3px; }
 .source { color: var(--muted); font-size: 13px; margin-left: 16px; }
 ul.roadmap li.done { color: var(--muted); }
@@ -58,6 +59,20 @@ def summary_text(content: ReportContent) -> str:
              people=total if total is not None else t("report.people_unknown"),
              inside=f"{rec.sales_mix.inside_share:.0%}", outside=f"{rec.sales_mix.outside_share:.0%}",
              items=len(rec.applied_technologies))
+
+
+def verdict_html(content: ReportContent) -> str:
+    """How sure the advice is, a close call or tie with both models, and what to find out next."""
+    from advisor.render.verdict import ask_next_lines, verdict_lines
+
+    t, model = content.t, content.recommendation.department_model
+    level = "open" if model.close_call else model.confidence
+    html = "".join(f'<p class="verdict {escape(level)}">{escape(line)}</p>' for line in verdict_lines(model, t))
+    asks = ask_next_lines(content.recommendation.ask_next, t)
+    if asks:
+        html += (f'<p class="ask-next"><b>{escape(t("verdict.ask_next"))}</b></p><ol class="ask-next">'
+                 + "".join(f"<li>{escape(line)}</li>" for line in asks) + "</ol>")
+    return html
 
 
 def _staffing(content: ReportContent) -> str:
@@ -134,12 +149,12 @@ def _reasons(content: ReportContent) -> str:
     t, rec = content.t, content.recommendation
     model, mix = rec.department_model, rec.sales_mix
     body = [f'<h3>{escape(t(f"model.{model.id}"))}</h3>']
-    body += [_reason(r, f"+{r.effect['points'][model.id]:g}", content) for r in model.reasons]
+    body += [_reason(r, f"+{r.earned(r.effect['points'][model.id]):g}", content) for r in model.reasons]
     if not model.reasons:
         body.append(f'<p>{escape(t("rec.nothing_fired"))}</p>')
     body.append(f'<h3>{escape(t("rec.inside", share=f"{mix.inside_share:.0%}"))}</h3>')
     body.append(f'<p class="muted">{escape(t("rec.mix_start", share=f"{mix.base_inside_share:.0%}"))}</p>')
-    body += [_reason(r, f"{r.effect['inside_shift']:+.0%}", content) for r in mix.reasons]
+    body += [_reason(r, f"{r.earned(r.effect['inside_shift']):+.0%}", content) for r in mix.reasons]
     if mix.hybrid:
         body.append(f'<p><b>{escape(t("rec.hybrid"))}</b></p>')
         body += [_reason(r, t("rec.hybrid_tag"), content) for r in mix.hybrid_reasons]
@@ -197,7 +212,8 @@ def render_html(content: ReportContent) -> str:
     body = "".join([
         f"<h1>{escape(title)}</h1><p class=\"meta\">{escape(meta)}</p>",
         _section("summary", t("report.summary"),
-                 f'<p class="summary"><b>{escape(t(f"model.{model.id}"))}</b><br>{escape(summary_text(content))}</p>{charts}'),
+                 f'<p class="summary"><b>{escape(t(f"model.{model.id}"))}</b><br>{escape(summary_text(content))}</p>'
+                 f'{verdict_html(content)}{charts}'),
         _staffing(content), _roadmap(content), _checklist(content), _reasons(content), _changes(content),
         _unknown(content), _norms(content),
         f"<footer><p>{escape(footer)}</p></footer>",

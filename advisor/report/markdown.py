@@ -13,6 +13,12 @@ def render_report_markdown(content: ReportContent) -> str:
     out = [f"# {t('report.title', name=rec.profile.name)}", ""]
     out += [" · ".join(x for x in (f"`{content.source}`" if content.source else "", content.date.isoformat()) if x), ""]
     out += [f"## {t('report.summary')}", "", f"**{t(f'model.{model.id}')}**", "", summary_text(content), ""]
+    from advisor.render.verdict import ask_next_lines, verdict_lines
+
+    out += [line for verdict in verdict_lines(model, t) for line in (verdict, "")]
+    asks = ask_next_lines(rec.ask_next, t)
+    if asks:
+        out += [f"**{t('verdict.ask_next')}**", ""] + [f"1. {line}" for line in asks] + [""]
     out += [f"### {t('report.scores')}", "", t("md.model_points"), "|---|---:|"]
     out += [f"| {t(f'model_short.{m}')} | {s:g} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
     out += ["", f"### {t('report.mix')}", "",
@@ -47,10 +53,10 @@ def render_report_markdown(content: ReportContent) -> str:
             out += [f"### {t(f'group.{group}')}", ""] + [f"- [ ] {i.title.get(lang) or i.title['en']}" for i in items] + [""]
     out += [f"## {t('report.reasons')}", ""]
     for r in model.reasons:
-        out.append(f"- **+{r.effect['points'][model.id]:g}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
+        out.append(f"- **+{r.earned(r.effect['points'][model.id]):g}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
                    f"{r.source.says.get(lang)}")
     for r in mix.reasons:
-        out.append(f"- **{r.effect['inside_shift']:+.0%}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
+        out.append(f"- **{r.earned(r.effect['inside_shift']):+.0%}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
                    f"{r.source.says.get(lang)}")
     out += ["", f"## {t('report.change')}", ""]
     changes = [t("report.change_to", model=t(f"model_short.{c.to}"), changes=content.change_text(c.changes))

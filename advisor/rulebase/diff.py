@@ -23,11 +23,27 @@ class Change:
     def model_changed(self) -> bool:
         return self.old.department_model.id != self.new.department_model.id
 
+    @property
+    def confidence_changed(self) -> bool:
+        was, now = self.old.department_model, self.new.department_model
+        return was.confidence != now.confidence or was.close_call != now.close_call
+
     def describe(self) -> list[str]:
         old, new = self.old, self.new
         lines = [f"{self.source}: {self.name}"]
+        was, now = old.department_model, new.department_model
         if self.model_changed:
-            lines.append(f"  department_model: {old.department_model.id} -> {new.department_model.id}")
+            lines.append(f"  department_model: {was.id} -> {now.id}")
+        if was.confidence != now.confidence or was.close_call != now.close_call:
+            lines.append(f"  confidence: {_confidence(was)} -> {_confidence(now)}")
+        if (was.next.id if was.next else None) != (now.next.id if now.next else None):
+            lines.append(f"  next: {was.next.id if was.next else 'none'} -> {now.next.id if now.next else 'none'}")
+        moved = [f"{m} {was.scores[m]:g} -> {now.scores.get(m, 0):g}" for m in was.scores
+                 if abs(was.scores[m] - now.scores.get(m, 0)) >= SCORE_STEP]
+        if moved:
+            lines.append(f"  scores: {'; '.join(moved)}")
+        if abs(was.margin - now.margin) >= SCORE_STEP or was.runner_up != now.runner_up:
+            lines.append(f"  margin: {was.margin:g} over {was.runner_up} -> {now.margin:g} over {now.runner_up}")
         if old.sales_mix.inside_share != new.sales_mix.inside_share:
             lines.append(f"  inside_share: {old.sales_mix.inside_share:g} -> {new.sales_mix.inside_share:g}")
         if old.sales_mix.hybrid != new.sales_mix.hybrid:
@@ -42,12 +58,23 @@ class Change:
         return lines
 
 
+SCORE_STEP = 0.01  # score and margin changes smaller than this are rounding, not news
+
+
+def _confidence(model) -> str:
+    return model.confidence + (", close call" if model.close_call else "")
+
+
 def _statuses(rec: Recommendation) -> dict[str, RuleTrace]:
     return {t.rule: t for t in rec.trace}
 
 
 def _same(a: Recommendation, b: Recommendation) -> bool:
-    return (a.department_model.id == b.department_model.id
+    x, y = a.department_model, b.department_model
+    return (x.id == y.id and x.confidence == y.confidence and x.close_call == y.close_call
+            and (x.next.id if x.next else None) == (y.next.id if y.next else None)
+            and abs(x.margin - y.margin) < SCORE_STEP
+            and all(abs(x.scores[m] - y.scores.get(m, 0)) < SCORE_STEP for m in x.scores)
             and a.sales_mix.inside_share == b.sales_mix.inside_share
             and a.sales_mix.hybrid == b.sales_mix.hybrid
             and [t.id for t in a.applied_technologies] == [t.id for t in b.applied_technologies])
