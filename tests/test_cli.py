@@ -23,7 +23,7 @@ def test_recommend_text_shows_model_mix_checklist_reasons_sources_and_unknowns(c
     out = result.stdout
     assert "Department model: One-level" in out
     assert "no sales department yet, so build this model now" in out and "sales-department-models.uk.txt" in out
-    assert "Confidence: firm" in out and "What to find out next:" in out
+    assert "Confidence: firm" in out and "What to find out next (it decides the model to grow into):" in out
     assert "Inside / outside: 65% inside" in out
     assert "[ ] Operational reporting" in out
     assert "Possible, depending on unknown answers" in out

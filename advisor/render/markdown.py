@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
-from advisor.render.verdict import ask_next_lines, verdict_lines
+from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
 
@@ -65,6 +65,6 @@ def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str
         out.append("")
     out += [f"## {t('md.unknown_title')}", "", ", ".join(f"`{f}`" for f in rec.unknown_fields) or t("md.none"), ""]
     if rec.ask_next:
-        out += [t("verdict.ask_next"), ""] + [f"1. {line}" for line in ask_next_lines(rec.ask_next, t)] + [""]
+        out += [ask_next_title(rec.department_model, t), ""] + [f"1. {line}" for line in ask_next_lines(rec.ask_next, t)] + [""]
     out += [t("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version, sha=f"`{rec.rule_base_sha256}`"), ""]
     return "\n".join(out)

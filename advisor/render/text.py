@@ -9,7 +9,7 @@ from rich.text import Text
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
-from advisor.render.verdict import ask_next_lines, verdict_lines
+from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
 BAR_WIDTH = 24
@@ -126,7 +126,7 @@ def render_recommendation(
             )
         )
         if rec.ask_next:
-            console.print(Text(t("verdict.ask_next"), style="bold"))
+            console.print(Text(ask_next_title(rec.department_model, t), style="bold"))
             for line in ask_next_lines(rec.ask_next, t):
                 console.print(Text("  " + line))
     else:

@@ -44,6 +44,11 @@ def ask_next_lines(impacts: Sequence[Any], t: Translator, top: int = 3) -> list[
     return [t(f"verdict.ask.{impact.changes_model}", field=t.field(impact.field)) for impact in impacts[:top]]
 
 
+def ask_next_title(model: ModelDecision, t: Translator) -> str:
+    """With a starting point the answers decide the model to grow into, not today's."""
+    return t("verdict.ask_next_started" if model.started else "verdict.ask_next")
+
+
 def _number(value: float, lang: str) -> str:
     text = f"{value:.2f}".rstrip("0").rstrip(".")
     return text.replace(".", ",") if lang in ("ru", "uk") else text

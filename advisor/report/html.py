@@ -63,14 +63,15 @@ def summary_text(content: ReportContent) -> str:
 
 def verdict_html(content: ReportContent) -> str:
     """How sure the advice is, a close call or tie with both models, and what to find out next."""
-    from advisor.render.verdict import ask_next_lines, verdict_lines
+    from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
 
-    t, model = content.t, content.recommendation.department_model
+    t, rec = content.t, content.recommendation
+    model = rec.department_model
     level = "open" if model.close_call else model.confidence
     html = "".join(f'<p class="verdict {escape(level)}">{escape(line)}</p>' for line in verdict_lines(model, t))
     asks = ask_next_lines(content.recommendation.ask_next, t)
     if asks:
-        html += (f'<p class="ask-next"><b>{escape(t("verdict.ask_next"))}</b></p><ol class="ask-next">'
+        html += (f'<p class="ask-next"><b>{escape(ask_next_title(rec.department_model, t))}</b></p><ol class="ask-next">'
                  + "".join(f"<li>{escape(line)}</li>" for line in asks) + "</ol>")
     return html
 
@@ -198,10 +199,13 @@ def _norms(content: ReportContent) -> str:
 def render_html(content: ReportContent) -> str:
     t, rec = content.t, content.recommendation
     model = rec.department_model
-    scores = [(t(f"model_short.{m}"), s, m == model.id) for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
+    order = sorted(model.scores, key=lambda m: -model.scores[m])
+    scores = [(t(f"model_short.{m}"), model.scores[m], m == model.id) for m in order]
+    ranges = [(model.score_low[m], model.score_high[m]) for m in order]
     mix = rec.sales_mix
     charts = (f'<div class="grid"><figure id="score-chart"><figcaption>{escape(t("report.scores"))}</figcaption>'
-              f'{svg.score_chart(scores)}</figure>'
+              f'{svg.score_chart(scores, ranges=ranges)}'
+              f'<p class="muted">{escape(t("report.score_ranges_note"))}</p></figure>'
               f'<figure id="mix-chart"><figcaption>{escape(t("report.mix"))}</figcaption>'
               f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=f"{mix.inside_share:.0%}"), t("rec.outside", share=f"{mix.outside_share:.0%}"))}'
               f'</figure></div>')

@@ -13,12 +13,12 @@ def render_report_markdown(content: ReportContent) -> str:
     out = [f"# {t('report.title', name=rec.profile.name)}", ""]
     out += [" · ".join(x for x in (f"`{content.source}`" if content.source else "", content.date.isoformat()) if x), ""]
     out += [f"## {t('report.summary')}", "", f"**{t(f'model.{model.id}')}**", "", summary_text(content), ""]
-    from advisor.render.verdict import ask_next_lines, verdict_lines
+    from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
 
     out += [line for verdict in verdict_lines(model, t) for line in (verdict, "")]
     asks = ask_next_lines(rec.ask_next, t)
     if asks:
-        out += [f"**{t('verdict.ask_next')}**", ""] + [f"1. {line}" for line in asks] + [""]
+        out += [f"**{ask_next_title(model, t)}**", ""] + [f"1. {line}" for line in asks] + [""]
     out += [f"### {t('report.scores')}", "", t("md.model_points"), "|---|---:|"]
     out += [f"| {t(f'model_short.{m}')} | {s:g} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
     out += ["", f"### {t('report.mix')}", "",

@@ -7,11 +7,14 @@ from html import escape
 GREEN, BLUE, MAGENTA, AMBER, GREY = "#2e7d32", "#5c7cba", "#8e3b8e", "#d89b1d", "#9e9e9e"
 
 
-def score_chart(scores: list[tuple[str, float, bool]], width: int = 640) -> str:
-    """Horizontal bars, one per model: (label, points, is the winner); negative points go left of 0."""
+def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
+                ranges: list[tuple[float, float]] | None = None) -> str:
+    """Horizontal bars, one per model: (label, points, is the winner); negative points go left of 0.
+    With `ranges`, a whisker per bar spans what the unknown answers could still make of the score."""
     row, label_width, pad = 30, 230, 40
-    low = min(0.0, *(s for _, s, _ in scores))
-    high = max(1.0, *(s for _, s, _ in scores))
+    ranges = ranges or [(s, s) for _, s, _ in scores]
+    low = min(0.0, *(s for _, s, _ in scores), *(a for a, _ in ranges))
+    high = max(1.0, *(s for _, s, _ in scores), *(b for _, b in ranges))
     span = (width - label_width - pad) / (high - low)
     zero = label_width + (0 - low) * span
     height = row * len(scores) + 10
@@ -25,7 +28,15 @@ def score_chart(scores: list[tuple[str, float, bool]], width: int = 640) -> str:
                      f'{" win" if winner else ""}">{escape(label)}</text>')
         parts.append(f'<rect class="bar" x="{x0:.1f}" y="{y + 4}" width="{max(x1 - x0, 1):.1f}" height="20" '
                      f'fill="{colour}" rx="3"/>')
-        parts.append(f'<text x="{max(x1, zero) + 6:.1f}" y="{y + 18}" class="value">{score:g}</text>')
+        lowest, highest = ranges[i]
+        if highest - lowest > 1e-9:
+            a, b = zero + lowest * span, zero + highest * span
+            parts.append(f'<line class="range" x1="{a:.1f}" y1="{y + 14}" x2="{b:.1f}" y2="{y + 14}" '
+                         f'stroke="#24292f" stroke-width="2"/>'
+                         f'<line x1="{a:.1f}" y1="{y + 8}" x2="{a:.1f}" y2="{y + 20}" stroke="#24292f" stroke-width="2"/>'
+                         f'<line x1="{b:.1f}" y1="{y + 8}" x2="{b:.1f}" y2="{y + 20}" stroke="#24292f" stroke-width="2"/>')
+        shown = f"{score:.2f}".rstrip("0").rstrip(".")
+        parts.append(f'<text x="{max(x1, zero, zero + highest * span) + 6:.1f}" y="{y + 18}" class="value">{shown}</text>')
     parts.append(f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="{GREY}" stroke-width="1"/>')
     parts.append("</svg>")
     return "".join(parts)
