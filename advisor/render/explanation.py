@@ -11,7 +11,7 @@ from advisor.explain import Explanation
 from advisor.labels import MODEL_NAMES, MODEL_SHORT
 from advisor.i18n import Translator
 from advisor.recommendation import format_value
-from advisor.render.verdict import verdict_lines
+from advisor.render.verdict import points, verdict_lines
 
 _STATUS = {"fired": ("fired", "green"), "partial": ("partly", "green"), "not_fired": ("did not fire", "red"),
            "unknown": ("unknown", "yellow")}
@@ -30,7 +30,7 @@ def _impact_lines(exp: Explanation) -> list[str]:
             lines.append(f"{impact.field}: changes the advice at {shown}{more}")
         elif impact.with_others:
             lines.append(f"{impact.field}: no value of it alone changes the department model, but together with "
-                         f"other unknown answers it can (it feeds {impact.narrows:g} points of the score ranges)")
+                         f"other unknown answers it can (it feeds {points(impact.narrows)} points of the score ranges)")
         else:
             lines.append(f"{impact.field}: no value of it changes the department model")
     return lines
@@ -44,7 +44,7 @@ def render_explanation(exp: Explanation, console: Console) -> None:
     head.append(MODEL_NAMES[model.id], style="bold green")
     if exp.scenario:
         head.append(f"\nScenario: {_changes(exp.scenario)}", style="magenta")
-    head.append(f"\n{model.scores[model.id]:g} points. " + " ".join(verdict_lines(model, Translator("en"))),
+    head.append(f"\n{points(model.scores[model.id])} points. " + " ".join(verdict_lines(model, Translator("en"))),
                 style="dim")
 
     reasons = Table.grid(padding=(0, 1))
@@ -56,20 +56,20 @@ def render_explanation(exp: Explanation, console: Console) -> None:
         body.append(f"  {trace.why()}\n")
         body.append(trace.source.document, style="cyan")
         body.append(f": {trace.source.says.en}", style="dim")
-        reasons.add_row(Text(f"+{trace.earned(trace.effect['points'][model.id]):g}", style="green"), body)
+        reasons.add_row(Text("+" + points(trace.earned(trace.effect['points'][model.id])), style="green"), body)
     console.print(Panel(Group(head, Text("Reason codes:", style="bold"), reasons), border_style="green",
                         title="why this model", title_align="left"))
 
     parts: list = []
     for why in exp.why_not:
-        parts.append(Text(f"{MODEL_SHORT[why.model]}: {why.score:g} points, {why.gap:g} behind", style="bold"))
+        parts.append(Text(f"{MODEL_SHORT[why.model]}: {points(why.score)} points, {points(why.gap)} behind", style="bold"))
         grid = Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
         for trace in why.rules:
             label, style = _STATUS[trace.status]
-            points = trace.effect["points"][why.model]
-            shown = f"+{points:g}" if trace.status != "partial" else f"+{trace.earned(points):g} of {points:g}"
+            full = trace.effect["points"][why.model]
+            shown = f"+{points(full)}" if trace.status != "partial" else f"+{points(trace.earned(full))} of {points(full)}"
             grid.add_row(Text(f"  {shown} {label}", style=style),
                          Text(f"{trace.rule}  {trace.why()}"))
         parts.append(grid)
@@ -97,14 +97,14 @@ def render_explanation_markdown(exp: Explanation) -> str:
     out = [f"# Why {MODEL_SHORT[model.id]} for {rec.profile.name}", ""]
     if exp.scenario:
         out += [f"Scenario: {_changes(exp.scenario)}", ""]
-    out += [f"**{MODEL_NAMES[model.id]}**: {model.scores[model.id]:g} points; runner-up {MODEL_SHORT[model.runner_up]} "
-            f"by {model.margin:g}.", "", *verdict_lines(model, Translator("en")), "", "## Reason codes", ""]
-    out += [f"- **+{t.earned(t.effect['points'][model.id]):g}** `{t.rule}`: {t.why()}  \n  *{t.source.document}*: "
+    out += [f"**{MODEL_NAMES[model.id]}**: {points(model.scores[model.id])} points; runner-up "
+            f"{MODEL_SHORT[model.runner_up]} by {points(model.margin)}.", "", *verdict_lines(model, Translator("en")), "", "## Reason codes", ""]
+    out += [f"- **+{points(t.earned(t.effect['points'][model.id]))}** `{t.rule}`: {t.why()}  \n  *{t.source.document}*: "
             f"{t.source.says.en}" for t in model.reasons] or ["- none"]
     out += ["", "## Why not the others", ""]
     for why in exp.why_not:
-        out += [f"### {MODEL_SHORT[why.model]} ({why.score:g} points, {why.gap:g} behind)", ""]
-        out += [f"- +{t.earned(t.effect['points'][why.model]) if t.status == 'partial' else t.effect['points'][why.model]:g}"
+        out += [f"### {MODEL_SHORT[why.model]} ({points(why.score)} points, {points(why.gap)} behind)", ""]
+        out += [f"- +{points(t.earned(t.effect['points'][why.model]) if t.status == 'partial' else t.effect['points'][why.model])}"
                 f" `{t.rule}` {_STATUS[t.status][0]}: {t.why()}" for t in why.rules]
         out.append("")
     out += ["## What would change the advice", ""]

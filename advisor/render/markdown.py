@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
-from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
+from advisor.render.verdict import ask_next_lines, ask_next_title, points, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
 
@@ -33,10 +33,10 @@ def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str
     for outcome, score in sorted(model.scores.items(), key=lambda kv: -kv[1]):
         name = t(f"model_short.{outcome}")
         low, high = model.score_low[outcome], model.score_high[outcome]
-        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {score:g} | {low:g}–{high:g} |")
+        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {points(score, lang)} | {points(low, lang)}–{points(high, lang)} |")
     out += ["", t("rec.why"), ""]
     for trace in model.reasons:
-        out.append(f"- **+{trace.earned(trace.effect['points'][model.id]):g}** `{trace.rule}`: "
+        out.append(f"- **+{points(trace.earned(trace.effect['points'][model.id]), lang)}** `{trace.rule}`: "
                    f"{trace.why(lang)}{_cite(trace, t)}")
     if not model.reasons:
         out.append("- " + t("md.no_reason"))

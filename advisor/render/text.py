@@ -9,7 +9,7 @@ from rich.text import Text
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
-from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
+from advisor.render.verdict import ask_next_lines, ask_next_title, points, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
 BAR_WIDTH = 24
@@ -45,7 +45,7 @@ def _model_section(rec: Recommendation, t: Translator) -> Group:
     table.add_column(no_wrap=True)
     for outcome, score in sorted(model.scores.items(), key=lambda kv: -kv[1]):
         style = "bold green" if outcome == model.id else ""
-        table.add_row(Text(t(f"model_short.{outcome}"), style=style), f"{score:g}", Text(_bar(score, top), style=style or "blue"))
+        table.add_row(Text(t(f"model_short.{outcome}"), style=style), points(score, t.lang), Text(_bar(score, top), style=style or "blue"))
     header = Text()
     header.append(t("rec.department_model"), style="bold")
     header.append(t(f"model.{model.id}"), style="bold green")
@@ -58,7 +58,7 @@ def _model_section(rec: Recommendation, t: Translator) -> Group:
         start.append(f": {model.start_source.says.get(t.lang)}", style="dim")
         parts.append(start)
     if model.reasons:
-        rows = [(Text(f"+{r.earned(r.effect['points'][model.id]):g}", style="green"), r) for r in model.reasons]
+        rows = [(Text("+" + points(r.earned(r.effect['points'][model.id]), t.lang), style="green"), r) for r in model.reasons]
         parts += [Text(t("rec.why"), style="bold"), _reasons(rows, t)]
     return Group(*parts)
 

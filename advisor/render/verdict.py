@@ -49,6 +49,12 @@ def ask_next_title(model: ModelDecision, t: Translator) -> str:
     return t("verdict.ask_next_started" if model.started else "verdict.ask_next")
 
 
-def _number(value: float, lang: str) -> str:
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
+def points(value: float, lang: str = "en") -> str:
+    """Points as people read them: two decimals at most (graded points are fractions), a decimal comma
+    in ru and uk, never a -0."""
+    text = f"{value + 0.0:.2f}".rstrip("0").rstrip(".")
+    text = "0" if text == "-0" else text
     return text.replace(".", ",") if lang in ("ru", "uk") else text
+
+
+_number = points

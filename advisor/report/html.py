@@ -6,6 +6,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from advisor.render.verdict import points
 from advisor.report import svg
 from advisor.report.content import ReportContent
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
@@ -150,7 +151,7 @@ def _reasons(content: ReportContent) -> str:
     t, rec = content.t, content.recommendation
     model, mix = rec.department_model, rec.sales_mix
     body = [f'<h3>{escape(t(f"model.{model.id}"))}</h3>']
-    body += [_reason(r, f"+{r.earned(r.effect['points'][model.id]):g}", content) for r in model.reasons]
+    body += [_reason(r, "+" + points(r.earned(r.effect['points'][model.id]), content.lang), content) for r in model.reasons]
     if not model.reasons:
         body.append(f'<p>{escape(t("rec.nothing_fired"))}</p>')
     body.append(f'<h3>{escape(t("rec.inside", share=f"{mix.inside_share:.0%}"))}</h3>')

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from advisor.report.content import ReportContent
+from advisor.render.verdict import points
 from advisor.report.html import summary_text
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -20,7 +21,7 @@ def render_report_markdown(content: ReportContent) -> str:
     if asks:
         out += [f"**{ask_next_title(model, t)}**", ""] + [f"1. {line}" for line in asks] + [""]
     out += [f"### {t('report.scores')}", "", t("md.model_points"), "|---|---:|"]
-    out += [f"| {t(f'model_short.{m}')} | {s:g} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
+    out += [f"| {t(f'model_short.{m}')} | {points(s, lang)} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
     out += ["", f"### {t('report.mix')}", "",
             f"{t('rec.inside', share=f'{mix.inside_share:.0%}')} · {t('rec.outside', share=f'{mix.outside_share:.0%}')}", ""]
     if content.plan is not None:
@@ -53,7 +54,7 @@ def render_report_markdown(content: ReportContent) -> str:
             out += [f"### {t(f'group.{group}')}", ""] + [f"- [ ] {i.title.get(lang) or i.title['en']}" for i in items] + [""]
     out += [f"## {t('report.reasons')}", ""]
     for r in model.reasons:
-        out.append(f"- **+{r.earned(r.effect['points'][model.id]):g}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
+        out.append(f"- **+{points(r.earned(r.effect['points'][model.id]), lang)}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
                    f"{r.source.says.get(lang)}")
     for r in mix.reasons:
         out.append(f"- **{r.earned(r.effect['inside_shift']):+.0%}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
