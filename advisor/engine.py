@@ -279,10 +279,10 @@ def confidence_of(scores: Mapping[str, float], low: Mapping[str, float], high: M
                   winner: str, runner_up: str, near_tie: float) -> str:
     """firm: no unknown answer can change the winner; leaning: the known answers decide, unknown ones
     could still change it; open: a tie or a near-tie, or no evidence for any model."""
-    others = [m for m in scores if m != winner]
     if scores[winner] - scores[runner_up] < near_tie or scores[winner] <= 0:
         return "open"
-    if all(low[winner] > high[m] for m in others):
+    floor = low[winner] - 1e-6  # float noise in graded points must not make a tie look like a win
+    if all(floor > high[m] for m in scores if m != winner):
         return "firm"
     return "leaning"
 
@@ -415,6 +415,7 @@ class Engine:
         ]
         # rules that can hold a partly true leaf: only their degree intervals need working out
         graded = {index for index, leaf in self._special_leaves if leaf.graded}
+        self._graded_kinds = any(graded.intersection(leaves) for leaves in kind_leaves.values())
         self._graded_rules = [(index, frozenset(graded.intersection(rule.leaves)), self._rule_degrees[index])
                               for index, rule in enumerate(self.rules) if graded.intersection(rule.leaves)]
     def facts(self, profile: Profile) -> Facts:
@@ -548,11 +549,9 @@ class Engine:
                 else:
                     low[outcome] += b
                     high[outcome] += a
-        # rounded, so that float noise in graded points never decides a tie or a range
-        scores = {m: round(v, 6) + 0.0 for m, v in scores.items()}  # + 0.0: never a -0 shown
-        if ranges:
-            low = {m: round(v, 6) for m, v in low.items()}
-            high = {m: round(v, 6) for m, v in high.items()}
+        # rounded, so that float noise in graded points never decides a tie (+ 0.0: never a -0 shown);
+        # the ranges are compared with a tolerance instead (confidence_of) and rounded where shown
+        scores = {m: round(v, 6) + 0.0 for m, v in scores.items()}
         return scores, low, high
 
     def department_model_of(self, profile: Profile) -> tuple[str, dict[str, float]]:
@@ -582,7 +581,7 @@ class Engine:
             key = self._start_key(codes)  # type: ignore[misc]
             if self._start_table.get(key) == YES and not partial:
                 return False  # the starting point holds whatever the unknowns are
-        return all(high[target] >= low[m] for m in scores if m != target)
+        return all(high[target] >= low[m] - 1e-6 for m in scores if m != target)
 
     def evaluate(self, profile: Profile) -> Evaluation:
         """Every rule's outcome and the three decisions, as flat data."""
@@ -592,7 +591,8 @@ class Engine:
         if partial:
             intervals = self._intervals(codes, partial)
             degrees = self._exact_degrees(codes, partial, intervals)
-            kinds = [_crisp(kind(intervals)) for kind in self._kind_degrees]
+            kinds = ([_crisp(kind(intervals)) for kind in self._kind_degrees] if self._graded_kinds
+                     else [code(codes) for code in self._kind_codes])
             for index in [i for i in degrees if i >= self.first_technology]:  # a checklist item applies or not
                 rules[index] = _crisp(degrees.pop(index))
         else:
@@ -701,8 +701,8 @@ class Engine:
             runner_up=ev.runner_up,
             margin=ev.margin,
             confidence=ev.confidence,
-            score_low={m: round(s, 4) for m, s in ev.score_low.items()},
-            score_high={m: round(s, 4) for m, s in ev.score_high.items()},
+            score_low={m: round(s, 4) + 0.0 for m, s in ev.score_low.items()},
+            score_high={m: round(s, 4) + 0.0 for m, s in ev.score_high.items()},
             near_tie=self.near_tie,
             started=ev.started,
             start_source=self.starting_point.source if ev.started else None,

@@ -6,6 +6,8 @@ written once per key as a bytes template with `%(s3)s`-style slots, and per prof
 the values are filled in:
 
     s<i>  field i's value as the `why` texts show it, escaped for a JSON string
+    r<j>  leaf j's ratio (a `per` leaf compares field / per), as shown
+    d<j>  leaf j's degree where it is partly true (a ramp), as shown: ' (86%)'
 
 (Slot names are short because %-formatting hashes each one it meets.)
 
@@ -24,7 +26,7 @@ import orjson
 
 from advisor.engine import NO, PARTIAL, UNKNOWN, YES, Engine, Evaluation
 from advisor.profile import EVIDENCE_FIELDS
-from advisor.recommendation import leaf_frame, shown_value
+from advisor.recommendation import degree_text, format_value, leaf_frame, shown_value
 
 _dumps: Callable[[Any], bytes] = orjson.dumps
 _CACHE_LIMIT = 4096  # distinct values remembered per field, so memory stays flat
@@ -56,10 +58,12 @@ class JsonRecords:
         self._shown: list[tuple[bytes, str, dict[Any, bytes]]] = [(self._slot[field], field, {}) for field in fields]
         self._first_technology = engine.first_technology
         self._frames = [
-            {code: leaf_frame(leaf.field, leaf.operator, leaf.threshold, result)
-             for code, result in ((NO, False), (UNKNOWN, None), (YES, True))}
+            {code: leaf_frame(leaf.field, leaf.operator, leaf.threshold, result, per=leaf.per)
+             for code, result in ((NO, False), (UNKNOWN, None), (YES, True), (PARTIAL, 0.5))}
             for leaf in leaves
         ]
+        # leaves whose shown value is not one field's: a ratio, or a ramp's degree
+        self._ratios = [(index, leaf, f"r{index}".encode()) for index, leaf in enumerate(leaves) if leaf.per is not None]
         self._rule_head = [b'{"rule":' + _static(rule.id) for rule in rules]
         self._document = [b',"document":' + _static(rule.source.document) + b"}" for rule in rules]
         self._quoted_ids = [_static(rule.id) for rule in rules]
@@ -73,11 +77,11 @@ class JsonRecords:
         }
         self._tech_head = [_static({"id": item.id, "group": item.group})[:-1] for item in engine.technologies]
         self._whys: list[dict[Any, bytes]] = [{} for _ in rules]  # per rule and key: `,"why":"..."`
-        # Rules with a ramp or a ratio show a value no one field's slot holds (a degree, a ratio):
-        # their parts are written per record from the trace, the readable way (they are few).
-        special = {index for index, leaf in enumerate(leaves) if not leaf.plain}
-        self._special = {index for index, rule in enumerate(rules) if special.intersection(rule.leaves)}
-        self._special_techs = [t for t in range(len(engine.technologies)) if engine.first_technology + t in self._special]
+        # A checklist item with a ramp is decided by its degree, not by its key alone: its entries
+        # are written per record (the built-in checklist has none).
+        graded = {index for index, leaf in enumerate(leaves) if leaf.graded}
+        self._special_techs = [t for t, item in enumerate(rules[engine.first_technology:])
+                               if graded.intersection(item.leaves)]
         # per checklist item and key: its entry in "technologies" / "possible_technologies", or b""
         self._applied: list[dict[Any, bytes]] = [{} for _ in engine.technologies]
         self._possible: list[dict[Any, bytes]] = [{} for _ in engine.technologies]
@@ -95,20 +99,25 @@ class JsonRecords:
         rule = self.engine.rules[index]
         status = self.engine.outcome(index, key)
         pairs = list(zip(rule.leaves, _leaf_codes(key)))
-        chosen = [(leaf, code) for leaf, code in pairs if code == status] or pairs
+        if status == PARTIAL:  # as RuleTrace.why: every known comparison
+            chosen = [(leaf, code) for leaf, code in pairs if code != UNKNOWN]
+        else:
+            chosen = [(leaf, code) for leaf, code in pairs if code == status] or pairs
         texts = []
         for leaf, code in chosen:
             before, after = self._frames[leaf][code]
             if code == UNKNOWN:
                 texts.append(_in_string(before))
             else:
-                slot = self._slot[self.engine.leaves[leaf].field]
-                texts.append(_in_string(before) + b"%(" + slot + b")s" + _in_string(after))
+                compared = self.engine.leaves[leaf]
+                slot = self._slot[compared.field] if compared.per is None else f"r{leaf}".encode()
+                text = _in_string(before) + b"%(" + slot + b")s" + _in_string(after)
+                if code == PARTIAL:
+                    text += b"%(d" + str(leaf).encode() + b")s"
+                texts.append(text)
         return b"; ".join(texts)
 
-    def _why(self, index: int, key: Any, ev: Evaluation) -> bytes:
-        if index in self._special:
-            return b',"why":' + _static(self.engine.rule_trace(ev, index).why())
+    def _why(self, index: int, key: Any, ev: Evaluation | None = None) -> bytes:
         template = self._whys[index].get(key)
         if template is None:
             template = self._whys[index][key] = b',"why":"' + self._why_text(index, key) + b'"'
@@ -164,6 +173,11 @@ class JsonRecords:
             values[slot] = text
         for field, note in ev.notes.items():  # a converted deal size says from what
             values[self._slot[field]] = _dumps(shown_value(field, get(field), note))[1:-1]
+        for index, leaf, slot in self._ratios:
+            if ev.leaves[index] != UNKNOWN:
+                values[slot] = format_value(float(leaf.value(ev.facts))).encode()
+        for index, degree in ev.partial_leaves.items():
+            values[b"d%d" % index] = degree_text(degree).encode()
         return values
 
     def encode(self, source: str, ev: Evaluation, *, trace: bool = True) -> bytes:
@@ -178,7 +192,7 @@ class JsonRecords:
             b',"confidence":', _dumps(ev.confidence),
             b',"close_call":', b"true" if not ev.started and ev.margin < self.engine.near_tie else b"false",
             b',"scores":', _dumps({m: round(s, 4) for m, s in ev.scores.items()}),
-            b',"score_ranges":', _dumps({m: [round(ev.score_low[m], 4), round(ev.score_high[m], 4)] for m in ev.scores}),
+            b',"score_ranges":', _dumps({m: [round(ev.score_low[m], 4) + 0.0, round(ev.score_high[m], 4) + 0.0] for m in ev.scores}),
             b',"decided_by":', _dumps(ev.decided_by),
             b',"runner_up":', _dumps(ev.runner_up), b',"margin":', _dumps(ev.margin),
             b',"starting_point":', self._start if ev.started else b"null",

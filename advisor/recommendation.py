@@ -45,13 +45,18 @@ def shown_value(field: str, value: Any, note: "Note | str" = "", lang: str = "en
     return text + _unit(field) + (f" ({note_text})" if note_text else "")
 
 
+def degree_text(degree: float) -> str:
+    """A partly true leaf's degree as describe() appends it: ' (86%)'."""
+    return f" ({degree:.0%})"
+
+
 def leaf_frame(field: str, operator: str, threshold: Any, result: bool | float | None, lang: str = "en",
                per: str | None = None) -> tuple[str, str]:
     """LeafTrace.describe around the actual value: (before, after); for an unknown result, (whole text, "").
 
-    A ramp's threshold shows as its two anchors, `≥ 200…600`, and a partly true result
-    as its degree in percent. Apart from that degree it depends on the rule only, so
-    batch writers compute it once per leaf.
+    A ramp's threshold shows as its two anchors, `≥ 200…600`; a partly true result (any
+    float) gets the frame of a partial leaf, to which `degree_text` is appended. The frame
+    depends on the rule only, so batch writers compute it once per leaf.
     """
     if lang == "en":
         value = format_value  # the batch path: no catalogue lookups
@@ -76,8 +81,8 @@ def leaf_frame(field: str, operator: str, threshold: Any, result: bool | float |
     unit = _unit(field) if per is None else ""
     if result is None:
         return tr("trace.unknown", lang, field=name, op=symbol, threshold=shown_threshold + unit), ""
-    if result is not True and result is not False:  # a ramp, partly true
-        return f"{name} = ", f" {symbol} {shown_threshold}{unit} ({result:.0%})"
+    if result is not True and result is not False:  # a ramp, partly true: degree_text follows
+        return f"{name} = ", f" {symbol} {shown_threshold}{unit}"
     if result:
         if operator == "eq":
             return f"{name} = ", ""
@@ -136,7 +141,7 @@ class LeafTrace:
         before, after = leaf_frame(self.field, self.operator, self.threshold, self.result, lang, self.per)
         if self.result is None:
             return before
-        return before + self.shown(lang) + after
+        return before + self.shown(lang) + after + (degree_text(self.result) if self.partial else "")
 
     def shown(self, lang: str = "en") -> str:
         """The actual value as describe() shows it: formatted, with its unit and note."""

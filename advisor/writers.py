@@ -70,8 +70,8 @@ def csv_row(engine: Engine, source: str, ev: Evaluation) -> dict[str, Any]:
     }
     for outcome in DEPARTMENT_MODELS:
         row[f"score_{outcome}"] = round(ev.scores[outcome], 4)
-        row[f"score_{outcome}_low"] = round(ev.score_low[outcome], 4)
-        row[f"score_{outcome}_high"] = round(ev.score_high[outcome], 4)
+        row[f"score_{outcome}_low"] = round(ev.score_low[outcome], 4) + 0.0
+        row[f"score_{outcome}_high"] = round(ev.score_high[outcome], 4) + 0.0
     return row
 
 

@@ -46,8 +46,14 @@ def _with(profile: Profile, **changes) -> Profile:
 @given(profiles)
 def test_any_valid_profile_scores_with_a_complete_result(engine, profile):
     rec = engine.recommend(profile)
-    assert rec.department_model.id in rec.department_model.scores
-    assert rec.department_model.scores[rec.department_model.id] == max(rec.department_model.scores.values())
+    model = rec.department_model
+    assert model.id in model.scores
+    # the model the evidence points to has the most points; with no department yet it is the one to grow into
+    evidence = model.next.id if model.next else model.id
+    assert model.scores[evidence] == max(model.scores.values())
+    assert model.started is (profile.sales_team_size == 0)
+    if model.started:
+        assert model.id == "one_level" and model.confidence == "firm"
     assert 0 <= rec.sales_mix.inside_share <= 1
     assert abs(rec.sales_mix.inside_share + rec.sales_mix.outside_share - 1) < 1e-9
     assert set(rec.unknown_fields) == {f for f in FIELDS if f not in ("name", "currency") and getattr(profile, f) is None}
