@@ -158,17 +158,7 @@ class Explanation:
             "name": rec.profile.name,
             "scenario": self.scenario,
             "fixed": self.fixed,
-            "department_model": {
-                "id": model.id,
-                "confidence": model.confidence,
-                "close_call": model.close_call,
-                "scores": model.scores,
-                "score_ranges": model.score_ranges(),
-                "runner_up": model.runner_up,
-                "margin": model.margin,
-                "decided_by": model.decided_by,
-                "next": model.next.to_dict() if model.next else None,
-            },
+            "department_model": model.to_dict(),
             "reason_codes": {
                 "department_model": [reason_dict(r, points=r.earned(r.effect["points"][model.id]))
                                      for r in model.reasons],

@@ -278,6 +278,24 @@ class ModelDecision:
     def score_ranges(self) -> dict[str, list[float]]:
         return {m: [self.score_low[m], self.score_high[m]] for m in self.scores}
 
+    def to_dict(self, reason: Any = None) -> dict[str, Any]:
+        """The decision's JSON (recommend, score, explain): each reason written by `reason`, or none."""
+        data = {
+            "id": self.id,
+            "confidence": self.confidence,
+            "close_call": self.close_call,
+            "scores": self.scores,
+            "score_ranges": self.score_ranges(),
+            "decided_by": self.decided_by,
+            "runner_up": self.runner_up,
+            "margin": self.margin,
+            "starting_point": source_dict(self.start_source) if self.start_source else None,
+            "next": self.next.to_dict() if self.next else None,
+        }
+        if reason is not None:
+            data["reasons"] = [reason(r, points=r.earned(r.effect["points"][self.id])) for r in self.reasons]
+        return data
+
 
 @dataclass(frozen=True)
 class MixDecision:
@@ -332,19 +350,7 @@ class Recommendation:
         model = self.department_model
         mix = self.sales_mix
         return {
-            "department_model": {
-                "id": model.id,
-                "confidence": model.confidence,
-                "close_call": model.close_call,
-                "scores": model.scores,
-                "score_ranges": model.score_ranges(),
-                "decided_by": model.decided_by,
-                "runner_up": model.runner_up,
-                "margin": model.margin,
-                "starting_point": source_dict(model.start_source) if model.start_source else None,
-                "next": model.next.to_dict() if model.next else None,
-                "reasons": [reason(r, points=r.earned(r.effect["points"][model.id])) for r in model.reasons],
-            },
+            "department_model": model.to_dict(reason),
             "sales_mix": {
                 "inside_share": mix.inside_share,
                 "outside_share": mix.outside_share,
