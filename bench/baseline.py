@@ -64,55 +64,60 @@ def any_(*parts):
     return True if True in parts else (None if None in parts else False)
 
 
+def up(value, low, high):
+    """A ramp's degree from the known answers (an unknown counts 0, as the engine's point score)."""
+    if value is None:
+        return 0.0
+    return 0.0 if value <= low else 1.0 if value >= high else (value - low) / (high - low)
+
+
+def down(value, low, high):
+    if value is None:
+        return 0.0
+    return 1.0 if value <= low else 0.0 if value >= high else (high - value) / (high - low)
+
+
+def crisp(condition):
+    return 1.0 if condition else 0.0
+
+
 def decide(p: dict) -> dict:
     g = p.get
     s = dict.fromkeys(ORDER, 0.0)
-    leads400 = cmp(g("leads_per_month"), ">=", 400)
+    team = g("sales_team_size")
+    leads = g("leads_per_month")
+    per_seller = None if leads is None or team is None else leads / max(team, 1)
+    volume = up(per_seller, 100, 400)
+    repeat = up(g("repeat_sales_share"), 0.2, 0.5)
+    few_deals = down(g("deals_per_month"), 5, 15)
+
+    def add(degree, **points):
+        for model, value in points.items():
+            s[model] += value * degree
+
+    add(down(team, 2, 5), one_level=2)
+    add(few_deals, one_level=2)
+    add(min(up(g("average_deal_size"), 25000, 100000), few_deals), one_level=2)
+    add(crisp(cmp(g("organization_stage"), "==", 1)), one_level=1)
+    add(volume, two_level_contact_center=1, three_level=1)
+    add(min(volume, down(g("qualified_lead_share"), 0.4, 0.6)), two_level_contact_center=3, three_level=1)
+    add(min(up(g("seasonality_peak_ratio"), 1.3, 2.0), up(per_seller, 50, 200)), two_level_contact_center=2,
+        three_level=1)
+    add(repeat, two_level_account_manager=3, three_level=1)
+    add(up(g("repeat_sales_share"), 0.5, 0.7), two_level_account_manager=1, three_level=1)
+    add(min(up(g("sales_cycle_days"), 45, 120), max(crisp(cmp(g("offering"), "in", ("services", "saas"))), repeat)),
+        two_level_account_manager=3, three_level=1)
+    add(min(up(g("outbound_share"), 0.3, 0.6), repeat), two_level_account_manager=1, three_level=1)
+    add(crisp(cmp(g("organization_stage"), ">=", 3)), two_level_account_manager=1, three_level=1)
+    add(crisp(cmp(g("channel"), "==", "indirect")), two_level_account_manager=1)
+    add(crisp(cmp(g("market"), "==", "b2c")), two_level_account_manager=-1, three_level=-1)
+    add(min(volume, repeat), three_level=3)
+    add(min(crisp(cmp(g("offering"), "==", "goods")), crisp(cmp(g("market"), "==", "mixed")), volume), three_level=1)
+    s = {m: round(v, 6) + 0.0 for m, v in s.items()}  # as the engine: rounded before ranking
+    leads400 = cmp(leads, ">=", 400)
     repeat40 = cmp(g("repeat_sales_share"), ">=", 0.4)
-    if cmp(g("sales_team_size"), "==", 0):
-        s["one_level"] += 5
-    if all_(cmp(g("sales_team_size"), ">=", 1), cmp(g("sales_team_size"), "<=", 2)):
-        s["one_level"] += 2
-    if cmp(g("deals_per_month"), "<=", 5):
-        s["one_level"] += 2
-    if cmp(g("average_deal_size"), ">=", 100000):
-        s["one_level"] += 2
-    if cmp(g("organization_stage"), "==", 1):
-        s["one_level"] += 1
-    if leads400:
-        s["two_level_contact_center"] += 2; s["three_level"] += 1
-    if all_(leads400, cmp(g("qualified_lead_share"), "<", 0.5)):
-        s["two_level_contact_center"] += 2; s["three_level"] += 1
-    if cmp(g("seasonality_peak_ratio"), ">=", 1.5):
-        s["two_level_contact_center"] += 2; s["three_level"] += 1
-    if cmp(g("seasonality_peak_ratio"), ">=", 2.0):
-        s["two_level_contact_center"] += 1
-    if cmp(g("organization_stage"), "==", 2):
-        s["two_level_contact_center"] += 1
-    if all_(cmp(g("outbound_share"), "<", 0.3), leads400):
-        s["two_level_contact_center"] += 1
-    if repeat40:
-        s["two_level_account_manager"] += 3; s["three_level"] += 1
-    if cmp(g("repeat_sales_share"), ">=", 0.6):
-        s["two_level_account_manager"] += 1; s["three_level"] += 1
     long_sale = cmp(g("sales_cycle_days"), ">=", 90)
-    if long_sale:
-        s["two_level_account_manager"] += 1
-    if all_(long_sale, any_(cmp(g("offering"), "in", ("services", "saas")), repeat40)):
-        s["two_level_account_manager"] += 2; s["three_level"] += 1
-    if all_(cmp(g("outbound_share"), ">=", 0.5), repeat40):
-        s["two_level_account_manager"] += 1; s["three_level"] += 1
-    if cmp(g("organization_stage"), ">=", 3):
-        s["two_level_account_manager"] += 1; s["three_level"] += 1
-    if cmp(g("channel"), "==", "indirect"):
-        s["two_level_account_manager"] += 1
-    if cmp(g("market"), "==", "b2c"):
-        s["two_level_account_manager"] -= 1
-    if all_(leads400, repeat40):
-        s["three_level"] += 3
-    if all_(cmp(g("offering"), "==", "goods"), cmp(g("market"), "==", "mixed"), leads400):
-        s["three_level"] += 1
-    model = sorted(ORDER, key=lambda m: (-s[m], ORDER.index(m)))[0]
+    model = "one_level" if team == 0 else sorted(ORDER, key=lambda m: (-s[m], ORDER.index(m)))[0]
 
     deal = g("average_deal_size")
     inside = 0.5
@@ -152,7 +157,7 @@ def decide(p: dict) -> dict:
         ("internal_training", True), ("rotation", cmp(g("sales_team_size"), ">=", 2)), ("group_interviews", True),
         ("certifications", True), ("deal_plan_defense", project), ("regional_plan_defense", regional),
     )
-    return {"name": p["name"], "department_model": model, "scores": s, "inside_share": inside, "hybrid": hybrid,
+    return {"name": p["name"], "department_model": model, "scores": {m: round(v, 4) + 0.0 for m, v in s.items()}, "inside_share": inside, "hybrid": hybrid,
             "technologies": [item for item, applies in items if applies]}
 
 
