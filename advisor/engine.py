@@ -61,6 +61,7 @@ Interval = tuple[float, float]
 # A code's degree interval; a partial leaf's stand-in degree decides only a rule's status,
 # which depends on which leaves are partly true, never on how much.
 _INTERVALS: tuple[Interval, ...] = ((0.0, 0.0), (0.0, 1.0), (1.0, 1.0), (0.5, 0.5))
+INTERVALS = _INTERVALS
 
 _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
     "eq": operator.eq,
@@ -658,6 +659,10 @@ class Engine:
             next_model=next_model,
             next_confidence=next_confidence,
         )
+
+    def rule_degrees(self, index: int) -> Degrees:
+        """Rule `index`'s condition as a function of every leaf's degree interval to its own."""
+        return self._rule_degrees[index]
 
     def outcome(self, index: int, key: Any) -> int:
         """The code of rule `index` for a key an evaluation has already met."""

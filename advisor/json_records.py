@@ -24,7 +24,7 @@ from typing import Any
 
 import orjson
 
-from advisor.engine import NO, PARTIAL, UNKNOWN, YES, Engine, Evaluation
+from advisor.engine import INTERVALS, NO, PARTIAL, UNKNOWN, YES, Engine, Evaluation
 from advisor.profile import EVIDENCE_FIELDS
 from advisor.recommendation import degree_text, format_value, leaf_frame, shown_value
 
@@ -101,6 +101,8 @@ class JsonRecords:
         pairs = list(zip(rule.leaves, _leaf_codes(key)))
         if status == PARTIAL:  # as RuleTrace.why: every known comparison
             chosen = [(leaf, code) for leaf, code in pairs if code != UNKNOWN]
+        elif status == UNKNOWN and self._partly_held(index, pairs):  # as RuleTrace.why: all of it
+            chosen = pairs
         else:
             chosen = [(leaf, code) for leaf, code in pairs if code == status] or pairs
         texts = []
@@ -116,6 +118,14 @@ class JsonRecords:
                     text += b"%(d" + str(leaf).encode() + b")s"
                 texts.append(text)
         return b"; ".join(texts)
+
+    def _partly_held(self, index: int, pairs: list[tuple[int, int]]) -> bool:
+        """Whether an unknown rule already holds to some degree: its key's stand-in degrees say (a partly
+        true leaf's stand-in is above 0 exactly when its degree is)."""
+        intervals = [(0.0, 1.0)] * len(self.engine.leaves)
+        for leaf, code in pairs:
+            intervals[leaf] = INTERVALS[code]
+        return self.engine.rule_degrees(index)(intervals)[0] > 0
 
     def _why(self, index: int, key: Any, ev: Evaluation | None = None) -> bytes:
         template = self._whys[index].get(key)

@@ -193,6 +193,8 @@ class RuleTrace:
             chosen = [leaf for leaf in self.leaves if leaf.result is not None]
         elif self.status == "not_fired":
             chosen = [leaf for leaf in self.leaves if leaf.result is not None and leaf.result <= 0]
+        elif self.degree[0] > 0:  # unknown, but partly held already (an `any` with a known part): all of it
+            chosen = list(self.leaves)
         else:
             chosen = [leaf for leaf in self.leaves if leaf.result is None]
         return "; ".join(leaf.describe(lang) for leaf in chosen or self.leaves)

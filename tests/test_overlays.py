@@ -58,7 +58,7 @@ def test_diff_reports_changed_scores_margins_and_confidence(cli, tmp_path):
     block = result.stdout.split(str(PROFILES / "smb-saas.yaml"))[1].split("\n" + str(PROFILES))[0]
     assert "confidence: open, close call -> firm" in block
     assert "scores: two_level_account_manager 4.75 -> 5.75" in block
-    assert "margin: 0.1944 over three_level -> 1.1944 over three_level" in block
+    assert "margin: 0.5556 over three_level -> 1.5556 over three_level" in block
     assert "0 change department model, 1 change confidence" in result.stdout
 
 

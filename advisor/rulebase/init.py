@@ -29,7 +29,7 @@ documents: []
 # A rule with the id of a built-in rule replaces it (e.g. another threshold); a rule
 # with a new id is added. `advisor rules check` shows every rule id and its location.
 rules: []
-#  - id: DM.contact_center.lead_volume          # replaces the built-in rule
+#  - id: DM.contact_center.unready_flood        # replaces the built-in rule
 #    when: {{field: leads_per_month, gte: 1000}}
 #    points: {{two_level_contact_center: 2, three_level: 1}}
 #    source:
