@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.derive.metrics import DEFINITIONS, Derivation
-from advisor.derive.presets import PRESETS, ROLES, Preset, detect
+from advisor.derive.presets import DEAL_ROLES, PRESETS, ROLES, Preset, detect
 from advisor.errors import ExitStatus, UsageError
 from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, validate_profile
 from advisor.suggest import did_you_mean
@@ -44,6 +44,57 @@ def choose_preset(name: str, header: list[str]) -> tuple[Preset, bool]:
     return preset, True
 
 
+def _stripped(header: list[str]) -> dict[str, str]:
+    return {h.strip().lstrip("\ufeff"): h for h in header}
+
+
+def resolve_columns(preset: Preset, headers: list[list[str]], maps: list[str]) -> tuple[dict, dict, tuple[str, str] | None]:
+    """(roles of the first file, roles of the second, the join key in each): role -> the file's column."""
+    union = list(dict.fromkeys(h for header in headers for h in header))
+    user = parse_maps(maps, union)
+    if len(headers) == 1:
+        return {**preset.match(headers[0]), **user}, {}, None
+    leads_header, deals_header = (_stripped(h) for h in headers)
+    lead_match, deal_match = preset.match(headers[0]), preset.match(headers[1])
+    leads = {r: c for r, c in lead_match.items() if r not in ("key", "id") and (r not in DEAL_ROLES or r not in deal_match)}
+    deals = {r: c for r, c in deal_match.items() if r in DEAL_ROLES or (r == "client" and r not in lead_match)}
+    for role, column in user.items():
+        if role == "key":
+            continue
+        leads.pop(role, None), deals.pop(role, None)
+        in_deals, in_leads = column.strip() in deals_header, column.strip() in leads_header
+        if in_deals and (role in DEAL_ROLES or not in_leads):
+            deals[role] = deals_header[column.strip()]
+        else:
+            leads[role] = leads_header[column.strip()]
+    if "key" in user:
+        name = user["key"].strip()
+        if name not in leads_header or name not in deals_header:
+            raise UsageError(f"--map key={name}: the key column must be in both files")
+        keys = (leads_header[name], deals_header[name])
+    elif "key" in lead_match and "key" in deal_match:
+        keys = (lead_match["key"], deal_match["key"])
+    else:
+        common = [h for h in leads_header if h in deals_header]
+        if len(common) != 1:
+            raise UsageError("two files are joined on a column both have; name it with --map key=COLUMN"
+                             + (f" (both have: {', '.join(common)})" if common else " (they have none in common)"))
+        keys = (leads_header[common[0]], deals_header[common[0]])
+    return leads, deals, keys
+
+
+def profile_name(name: str | None, company: list[str], path: Path) -> tuple[str, str]:
+    """(the profile's name, where it came from): --name, else a company column's one value, else the file stem."""
+    if name:
+        return name, "--name"
+    if len(company) == 1:
+        return company[0], "the company column"
+    stem = path.name.split(".")[0]
+    if len(company) > 1:
+        return stem, f"the file's name (the company column holds {len(company):,} different names)"
+    return stem, "the file's name (no company column; --name sets one)"
+
+
 def profile_document(name: str, derivation: Derivation, source: dict[str, Any]) -> dict[str, Any]:
     """The profile mapping: the derived fields, then `derived_from` with how each was measured."""
     profile: dict[str, Any] = {"name": name}
@@ -58,11 +109,13 @@ def profile_document(name: str, derivation: Derivation, source: dict[str, Any]) 
         "rows_read": derivation.rows_read,
         "rows_skipped": dict(derivation.rows_skipped),
         "values_unreadable": dict(derivation.values_unreadable),
+        "first_unreadable": dict(derivation.first_bad),
         "date_range": [str(d) for d in derivation.date_range] if derivation.date_range else None,
         "full_months": (f"{len(derivation.full_months)} ({derivation.full_months[0]}..{derivation.full_months[-1]})"
                         if derivation.full_months else 0),
         "date_formats": derivation.date_formats,
         "figures": {f: derivation.how[f] for f in FIELD_NAMES if f in derivation.how},
+        "also_measured": derivation.also_measured,
         "unknown": {f: derivation.why_unknown.get(f, "not in a CRM or order export") for f in unknown},
         "definitions": DEFINITIONS,
     }
@@ -70,12 +123,13 @@ def profile_document(name: str, derivation: Derivation, source: dict[str, Any]) 
 
 
 def run_derive(
-    export_path: str,
+    exports: list[str],
     *,
     preset_name: str,
     maps: list[str],
     currency: str | None,
     name: str | None,
+    all_won: bool,
     output: Path | None,
     say: Callable[[str], None],
     write_stdout: Callable[[str], None],
@@ -83,38 +137,66 @@ def run_derive(
 ) -> int:
     import yaml
 
+    from advisor.derive.joining import every_row_won, join_funnel
     from advisor.derive.metrics import derive
     from advisor.derive.reading import open_export
 
     if currency is not None and currency.upper() not in rates:
         raise UsageError(f"--currency {currency}: not in the rule base's rate table{did_you_mean(currency.upper(), rates)}")
-    path = Path(export_path)
-    if output is not None and output.resolve() == path.resolve():
+    if not 1 <= len(exports) <= 2:
+        raise UsageError("give one export, or a leads file and a deals file joined on a key column")
+    paths = [Path(e) for e in exports]
+    if output is not None and any(output.resolve() == path.resolve() for path in paths):
         raise UsageError("--output is the export itself; the input is never overwritten", file=str(output))
-    opened = open_export(path)
-    header = opened.header
-    preset, detected = choose_preset(preset_name, header)
-    mapping = {**preset.match(header), **parse_maps(maps, header)}
-    if "created" not in mapping:
-        raise UsageError(f"preset {preset.name}: no creation-date column ({', '.join(preset.columns['created'])}); "
-                         f"map one with --map created=COLUMN; columns: {', '.join(header)}", file=str(path))
-    export = opened.read(list(mapping.values()))
+    opened = [open_export(path) for path in paths]
+    headers = [o.header for o in opened]
+    preset, detected = choose_preset(preset_name, list(dict.fromkeys(h for header in headers for h in header)))
+    leads_roles, deals_roles, keys = resolve_columns(preset, headers, maps)
+    if "created" not in leads_roles:
+        raise UsageError(f"preset {preset.name}: no creation-date column ({', '.join(preset.columns.get('created', ()))})"
+                         f"{' in the leads file' if keys else ''}; map one with --map created=COLUMN; "
+                         f"columns: {', '.join(headers[0])}", file=str(paths[0]))
+    company_role = leads_roles.pop("company", None)
+    lead_export = opened[0].read([*leads_roles.values(), *([keys[0]] if keys else []),
+                                  *([company_role] if company_role else [])])
+    company = _company_names(lead_export, company_role)
+    skipped = None
+    if keys:
+        deal_export = opened[1].read([*deals_roles.values(), keys[1]])
+        funnel_won = all_won or preset.kind == "funnel" or not ({"stage", "won_flag"} & set(deals_roles))
+        export, mapping, skipped = join_funnel(lead_export, deal_export, leads_roles, deals_roles, keys,
+                                               all_won=funnel_won)
+        columns = {**{r: c for r, c in leads_roles.items()}, **{r: f"{c} ({paths[1].name})" for r, c in deals_roles.items()},
+                   "key": keys[0] if keys[0] == keys[1] else f"{keys[0]} = {keys[1]} ({paths[1].name})"}
+    else:
+        export, mapping, columns = lead_export, leads_roles, dict(leads_roles)
+        funnel_won = all_won
+        if all_won:
+            mapping = every_row_won(export, mapping)
     derivation = derive(export, preset, mapping, currency)
+    if skipped:
+        derivation.rows_skipped.update({k: v for k, v in skipped.items() if v})
+    if keys and funnel_won and "close_rate" in derivation.values:
+        derivation.how["close_rate"] = (f"leads with a won deal / all leads: {derivation.how['close_rate']}, "
+                                        "a lead with no won deal counted as lost")
     if derivation.currency and derivation.currency not in rates:
-        derivation.why_unknown["currency"] = f"currency {derivation.currency} is not in the rule base's rate table"
+        derivation.why_unknown["average_deal_size"] = f"currency {derivation.currency} is not in the rule base's rate table"
         derivation.values.pop("average_deal_size", None)
         derivation.currency = None
+    profile_label, name_from = profile_name(name, company, paths[0])
     source = {
-        "file": str(path),
+        "file": str(paths[0]) if len(paths) == 1 else [str(p) for p in paths],
         "preset": preset.name + (" (detected)" if detected else ""),
-        "columns": {role: mapping[role] for role in ROLES if role in mapping},
-        "encoding": export.encoding,
+        "columns": {role: columns[role] for role in ROLES if role in columns},
+        "every_row_won": bool(funnel_won),
+        "encoding": lead_export.encoding,
+        "name_from": name_from,
         "derived_on": dt.date.today().isoformat(),
     }
-    document = profile_document(name or path.name.split(".")[0], derivation, source)
-    validate_profile(document, file=str(path))  # what is written reads back
-    text = (f"# Derived by advisor derive from {path.name}. Fields left out are unknown; complete them with:\n"
-            f"#   advisor ask --from {output or 'PROFILE.yaml'}\n"
+    document = profile_document(profile_label, derivation, source)
+    validate_profile(document, file=str(paths[0]))  # what is written reads back
+    text = (f"# Derived by advisor derive from {', '.join(p.name for p in paths)}. Fields left out are unknown; "
+            f"complete them with:\n#   advisor ask --from {output or 'PROFILE.yaml'}\n"
             + yaml.safe_dump(document, allow_unicode=True, sort_keys=False, width=110))
     if output is None:
         write_stdout(text)
@@ -123,27 +205,44 @@ def run_derive(
 
         with atomic_output(output) as stream:
             stream.write(text)
-    _summary(say, preset, detected, mapping, derivation, output)
+    _summary(say, preset, detected, columns, derivation, output, profile_label, name_from)
     bad = sum(derivation.values_unreadable.values()) + derivation.rows_skipped.get("unreadable creation date", 0)
     return int(ExitStatus.BAD_RECORDS if bad else ExitStatus.OK)
 
 
+def _company_names(export: Any, column: str | None) -> list[str]:
+    if column is None:
+        return []
+    values = export.frame.get_column(column).drop_nulls().str.strip_chars()
+    return sorted(v for v in values.unique().to_list() if v)[:100]
+
+
 def _summary(say: Callable[[str], None], preset: Preset, detected: bool, mapping: dict[str, str],
-             derivation: Derivation, output: Path | None) -> None:
+             derivation: Derivation, output: Path | None, name: str, name_from: str) -> None:
     columns = ", ".join(f"{role}={column}" for role, column in mapping.items())
     say(f"preset: {preset.name}{' (detected from the header)' if detected else ''}; columns: {columns}")
+    say(f"profile name: {name} (from {name_from})")
     skipped = "; ".join(f"{reason}: {count:,}" for reason, count in derivation.rows_skipped.items()) or "none"
     say(f"rows read {derivation.rows_read:,}; left out: {skipped}")
     for column, count in derivation.values_unreadable.items():
-        say(f"{column}: {count:,} values could not be read as numbers")
+        where = derivation.first_bad.get(column, "")
+        say(f"{where.split(': ', 1)[0]}: {column}: {where.split(': ', 1)[-1]} is not a finite number "
+            f"({count:,} such value{'s' if count != 1 else ''} left out; the rest is derived)")
+    if "created" in mapping and mapping["created"] in derivation.first_bad:
+        where = derivation.first_bad[mapping["created"]]
+        say(f"{where.split(': ', 1)[0]}: {mapping['created']}: {where.split(': ', 1)[-1]} is not a date "
+            f"({derivation.rows_skipped.get('unreadable creation date', 0):,} such rows left out)")
     if derivation.date_range:
         say(f"dates {derivation.date_range[0]}..{derivation.date_range[1]}; "
             f"{len(derivation.full_months)} full months")
     for field in FIELD_NAMES:
         if field in derivation.values:
             say(f"  {field} = {derivation.values[field]:g}   ({derivation.how.get(field, '')})")
+    for group, figures in derivation.also_measured.items():
+        say(f"  {group}: " + ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}"
+                                       for k, v in figures.items()))
     unknown = [f for f in EVIDENCE_FIELDS if f not in derivation.values]
     say("unknown: " + ", ".join(unknown))
-    if not derivation.currency and "average_deal_size" in derivation.values:
-        say("currency: not in the export; the profile says USD unless you pass --currency")
+    if "average_deal_size" in unknown and "currency" in derivation.why_unknown:
+        say(f"average_deal_size: {derivation.why_unknown['average_deal_size']}")
     say(f"complete it: advisor ask --from {output or 'PROFILE.yaml'}")

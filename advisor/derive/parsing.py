@@ -58,7 +58,7 @@ def parse_amounts(column: Any, decimal_comma: bool) -> Any:
 
     plain = column.cast(pl.Float64, strict=False)
     if not decimal_comma and unreadable(column, plain) == 0:
-        return plain.alias(column.name)  # the common case: plain numbers, no cleaning needed
+        return _finite(plain).alias(column.name)  # the common case: plain numbers, no cleaning needed
     text = column.str.strip_chars().str.replace_all(r"[\s\u00a0\u202f'$€£₽₴]", "")
     if not decimal_comma:
         # a comma with no dot in the column, before one or two digits, is a decimal comma too
@@ -75,10 +75,27 @@ def parse_amounts(column: Any, decimal_comma: bool) -> Any:
         ).to_series()
     else:
         text = text.str.replace_all(",", "", literal=True)
-    return text.cast(pl.Float64, strict=False).alias(column.name)
+    return _finite(text.cast(pl.Float64, strict=False)).alias(column.name)
+
+
+def _finite(numbers: Any) -> Any:
+    """NaN, inf and overflowing values such as 1e400 are no amount: null, so they count as unreadable."""
+    finite = numbers.is_finite()
+    if finite.all(ignore_nulls=True):
+        return numbers
+    return numbers.set(~finite.fill_null(True), None)
 
 
 def unreadable(original: Any, parsed: Any) -> int:
     """Values present in the file (not empty, not blank) that did not parse."""
     failed = original.filter(original.is_not_null() & parsed.is_null())
     return int((failed.str.strip_chars() != "").sum()) if failed.len() else 0
+
+
+def first_unreadable(original: Any, parsed: Any) -> tuple[int, str] | None:
+    """(row index, value as written) of the first value present in the file that did not parse."""
+    failed = original.is_not_null() & parsed.is_null() & (original.str.strip_chars() != "")
+    rows = failed.arg_true()
+    if rows.len() == 0:
+        return None
+    return int(rows[0]), str(original[int(rows[0])])

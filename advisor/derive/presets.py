@@ -1,7 +1,9 @@
 """What each CRM's export looks like: column names (ru and en) per role, and won/lost values.
 
 Roles: id, created, closed, stage, won_flag, closed_flag, amount, quantity, unit_price,
-client, currency. Column names are compared stripped and lower-cased (amoCRM writes
+client, currency, owner (the seller a deal belongs to), qualifier and closer (where a
+lead is qualified by one person and closed by another), key (the column joining a leads
+file to a deals file), company (the profile's own company). Column names are compared stripped and lower-cased (amoCRM writes
 trailing spaces). `auto` picks the preset whose columns the header matches best.
 """
 
@@ -13,7 +15,10 @@ from dataclasses import dataclass, field
 from advisor.profile import YES_WORDS
 
 ROLES = ("id", "created", "closed", "stage", "won_flag", "closed_flag", "amount", "quantity", "unit_price",
-         "client", "currency")
+         "client", "currency", "owner", "qualifier", "closer", "key", "company")
+# roles a deals file (the second of two) gives; the leads file gives the creation date
+DEAL_ROLES = ("closed", "stage", "won_flag", "closed_flag", "amount", "quantity", "unit_price", "currency",
+              "owner", "qualifier", "closer")
 
 WON = frozenset({"won", "closed won", "closedwon", "closed - won", "deal won", "win", "success", "успешно",
                  "успешно реализовано", "сделка успешна", "выиграна", "виграна", "угода успішна"})
@@ -64,6 +69,7 @@ PRESETS: dict[str, Preset] = {
             "amount": ("сумма", "income"),
             "currency": ("валюта", "currency"),
             "client": ("компания", "company", "контакт", "contact"),
+            "owner": ("ответственный", "responsible"),
         },
         marks=("стадия сделки", "сделка закрыта", "повторная сделка", "группа стадий", "направление", "income",
                "assumed close date", "repeat deal", "deal status"),
@@ -78,6 +84,7 @@ PRESETS: dict[str, Preset] = {
             "stage": ("этап сделки", "статус", "stage", "status"),
             "amount": ("бюджет", "budget", "sale"),
             "client": ("компания", "company", "основной контакт", "contact"),
+            "owner": ("ответственный", "responsible user", "responsible"),
         },
         marks=("бюджет", "этап сделки", "дата закрытия", "воронка", "теги", "дата создания сделки"),
     ),
@@ -90,6 +97,7 @@ PRESETS: dict[str, Preset] = {
             "stage": ("deal stage",),
             "amount": ("amount",),
             "client": ("associated company", "associated company (primary)", "company name"),
+            "owner": ("deal owner",),
         },
         marks=("record id", "deal stage", "deal name", "deal owner", "associated company"),
     ),
@@ -103,6 +111,7 @@ PRESETS: dict[str, Preset] = {
             "amount": ("deal - value",),
             "currency": ("deal - currency",),
             "client": ("deal - organization", "deal - organisation"),
+            "owner": ("deal - owner",),
         },
         marks=("deal - status", "deal - title", "deal - stage", "deal - pipeline", "deal - owner"),
     ),
@@ -117,6 +126,7 @@ PRESETS: dict[str, Preset] = {
             "closed_flag": ("closed",),
             "amount": ("amount",),
             "client": ("account name",),
+            "owner": ("opportunity owner",),
         },
         marks=("opportunity name", "account name", "opportunity owner", "lead source"),
     ),
@@ -146,7 +156,21 @@ PRESETS: dict[str, Preset] = {
             "amount": ("amount", "value", "close_value", "revenue"),
             "client": ("client", "customer", "account", "company", "customer_id", "client_id"),
             "currency": ("currency",),
+            "owner": ("owner", "deal owner", "sales_agent", "sales agent", "sales_rep", "sales rep", "manager"),
         },
+    ),
+    "olist": Preset(
+        "olist", "funnel",
+        {
+            "key": ("mql_id",),
+            "created": ("first_contact_date",),
+            "closed": ("won_date",),
+            "qualifier": ("sdr_id",),
+            "closer": ("sr_id",),
+            "client": ("seller_id",),
+        },
+        marks=("mql_id", "first_contact_date", "sdr_id", "sr_id", "won_date", "landing_page_id"),
+        notes=("Olist's closed-deals file holds won deals only: a lead without a row there counts as not won.",),
     ),
 }
 PRESET_NAMES = ("auto", *PRESETS)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +25,19 @@ class Export:
     file: str
     encoding: str
     delimiter: str | None  # None for XLSX
+    # column -> (its file, the frame's column holding each row's line there), for frames joined from two files
+    origins: dict[str, tuple[str, str]] = field(default_factory=dict)
 
     @property
     def decimal_comma(self) -> bool:
         return self.delimiter == ";"  # Excel writes ';' exactly where ',' is the decimal mark
+
+    def where(self, column: str, row: int) -> str:
+        """file:line of a value: the header is line 1 (a quoted cell spanning lines shifts the count)."""
+        if column in self.origins:
+            file, lines = self.origins[column]
+            return f"{file}:{self.frame.get_column(lines)[row]}"
+        return f"{self.file}:{row + 2}"
 
 
 @dataclass
