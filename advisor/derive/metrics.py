@@ -21,8 +21,9 @@ DEFINITIONS = {
     "seasonality_peak_ratio": "the busiest month of each year of data (the last 12 full months counted for "
                               "leads, and each 12 consecutive full months before them) over that year's mean month, averaged over the years: the "
                               "peak's seasonal index against its own year, so growth from year to year is not read "
-                              "as seasonality (classical multiplicative decomposition with the trend taken as the "
-                              "year's mean); deals created, or all orders; unknown with fewer than 12 full months",
+                              "as seasonality (the seasonal index of classical multiplicative decomposition with the "
+                              "trend taken as the year's mean: Hyndman & Athanasopoulos, Forecasting: Principles "
+                              "and Practice, 3rd ed., section 3.4); deals created, or all orders; unknown with fewer than 12 full months",
     "deals_per_month": "won deals (every order counts as won) per full month, by the date won, mean over the full "
                        "months from the month of the first win on",
     "repeat_sales_share": "revenue of won deals that are not the client's first won deal in the data / revenue "
@@ -33,8 +34,9 @@ DEFINITIONS = {
     "close_rate": "won / (won + lost); open deals do not count; with a leads file and a file of won deals: leads "
                   "with a won deal / all leads (a lead with no won deal counts as not won)",
     "active_clients": "distinct clients with a won deal in the last 365 days of the data",
-    "sales_team_size": "distinct owners (or qualifiers and closers together) of deals created or closed in the "
-                       "last full calendar quarter of the data",
+    "sales_team_size": "distinct people in the owner column (or the qualifier and closer columns together, a "
+                       "person in both counted once) of the deals created or closed in the last full calendar "
+                       "quarter of the data",
     "orders": "one order = one invoice or order number; cancellations (numbers starting with C) and orders "
               "with a zero or negative total are left out; repeat orders = orders of a client after the first",
 }
