@@ -412,6 +412,25 @@ def test_a_hand_counted_pipeline(cli, tmp_path):
     assert source["figures"]["deals_per_month"].startswith("3 won in the 2 full months (2024-03..2024-04)")
 
 
+@pytest.mark.parametrize(("lang", "texts"), [
+    ("ru", ["прочитано строк: 4\u00a0000; пропущено: нет", "deals_per_month = 1\u00a0000", "close_rate = 0,5",
+            "имя профиля: deals (источник: имя файла;", "deals.csv:1236: amount: 'x' не конечное число",
+            "неизвестно: sales_team_size,"]),
+    ("uk", ["прочитано рядків: 4\u00a0000; пропущено: немає", "deals_per_month = 1\u00a0000", "close_rate = 0,5",
+            "ім'я профілю: deals (джерело: назва файлу;", "доповніть: advisor ask --from"]),
+])
+def test_the_summary_speaks_the_users_language(cli, tmp_path, lang, texts):
+    # January and February 2024 in full, every other pair of deals won: 2,000 won in 2 months
+    rows = [[str(n), f"2024-{1 + n % 2:02d}-{1 + n % 29:02d}", "won" if n % 4 < 2 else "lost", "10", "A"]
+            for n in range(4000)]
+    rows[1234][3] = "x"
+    path = _write(tmp_path / "deals.csv", ["id", "created", "stage", "amount", "client"], rows)
+    profile, result = derive_file(cli, tmp_path, path, "--lang", lang)
+    for text in texts:
+        assert text in result.stderr
+    assert profile["derived_from"]["name_from"].startswith("the file's name")  # the profile itself stays English
+
+
 def test_gzipped_and_xlsx_exports_read_the_same(cli, tmp_path):
     header, build, _, arguments = LAYOUTS["hubspot"]
     rows = [build(str(n), deal) for n, deal in enumerate(DEALS)]
@@ -534,7 +553,7 @@ def test_amounts_without_a_currency_leave_the_deal_size_unknown(cli, tmp_path):
     profile, result = derive_file(cli, tmp_path, path)
     assert "average_deal_size" not in profile and "currency" not in profile
     assert "give --currency CODE" in profile["derived_from"]["unknown"]["average_deal_size"]
-    assert "mean 200.00 over 2 won deals" in result.stderr
+    assert "the export names no currency (mean 200 over 2 won deals); give --currency CODE" in result.stderr
     assert profile["repeat_sales_share"] == 0.75  # a share needs no currency
 
 
@@ -545,7 +564,7 @@ def test_a_non_finite_amount_is_located_and_the_rest_derived(cli, tmp_path, bad)
     path = _write(tmp_path / "deals.csv", ["id", "created", "stage", "amount", "client"], rows)
     profile, result = derive_file(cli, tmp_path, path, "--currency", "USD")
     assert result.exit_code == 1
-    assert f"{path}:1236: amount: {bad!r} is not a finite number (1 such value left out" in result.stderr
+    assert f"{path}:1236: amount: {bad!r} is not a finite number (values left out: 1; the rest is derived)" in result.stderr
     assert profile["average_deal_size"] == 10 and profile["derived_from"]["values_unreadable"] == {"amount": 1}
     assert profile["derived_from"]["first_unreadable"] == {"amount": f"{path}:1236: {bad!r}"}
 
@@ -557,7 +576,7 @@ def test_a_bad_amount_in_the_deals_file_is_located_there(cli, tmp_path):
     profile, result = derive_file(cli, tmp_path, leads, deals, "--preset", "olist", "--map", "amount=amount",
                                   "--currency", "USD")
     assert result.exit_code == 1
-    assert f"{deals}:3: amount: 'oops' is not a finite number (1 such value left out" in result.stderr
+    assert f"{deals}:3: amount: 'oops' is not a finite number (values left out: 1;" in result.stderr
     assert profile["average_deal_size"] == 6 and profile["close_rate"] == round(3 / 8, 4)
 
 

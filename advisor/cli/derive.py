@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from advisor.cli.app import (
-    app, fail, say,
+    LangOption, app, fail, language_of, say,
 )
 from advisor.errors import AdvisorError
 
@@ -38,6 +38,7 @@ def derive(
     all_won: Annotated[bool, typer.Option("--all-won", help="Every row of the (deals) file is a won deal.")] = False,
     name: Annotated[Optional[str], typer.Option("--name", help="The profile's name (default: the company column's one value, else the file's name).", show_default=False)] = None,
     output: Annotated[Optional[Path], typer.Option("--output", "-o", help="Write the profile YAML here (atomically) instead of stdout.", show_default=False)] = None,
+    lang: LangOption = None,
 ) -> None:
     """Measure a profile from a CRM or order export: each figure with where it came from; the rest left unknown."""
     from advisor.derive.command import run_derive
@@ -46,7 +47,7 @@ def derive(
     try:
         status = run_derive(
             exports, preset_name=preset.value, maps=maps or [], currency=currency, name=name, all_won=all_won,
-            output=output, say=say, write_stdout=lambda text: sys.stdout.write(text),
+            output=output, lang=language_of(lang), say=say, write_stdout=lambda text: sys.stdout.write(text),
             rates=load_rule_base().meta.currency.usd_per_unit,
         )
     except AdvisorError as exc:

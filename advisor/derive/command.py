@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 from advisor.derive.metrics import DEFINITIONS, Derivation
 from advisor.derive.presets import DEAL_ROLES, PRESETS, ROLES, Preset, detect
 from advisor.errors import ExitStatus, UsageError
+from advisor.i18n import Translator, tr
 from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, validate_profile
 from advisor.suggest import did_you_mean
 
@@ -83,16 +85,26 @@ def resolve_columns(preset: Preset, headers: list[list[str]], maps: list[str]) -
     return leads, deals, keys
 
 
-def profile_name(name: str | None, company: list[str], path: Path) -> tuple[str, str]:
-    """(the profile's name, where it came from): --name, else a company column's one value, else the file stem."""
+def profile_name(name: str | None, company: list[str], path: Path) -> tuple[str, str, dict[str, Any]]:
+    """(the profile's name, the catalogue key saying where it came from, its values).
+
+    --name, else the company column's one value, else the file's stem."""
     if name:
-        return name, "--name"
+        return name, "derive.name_from.option", {}
     if len(company) == 1:
-        return company[0], "the company column"
+        return company[0], "derive.name_from.company", {}
     stem = path.name.split(".")[0]
     if len(company) > 1:
-        return stem, f"the file's name (the company column holds {len(company):,} different names)"
-    return stem, "the file's name (no company column; --name sets one)"
+        return stem, "derive.name_from.file_many", {"count": len(company)}
+    return stem, "derive.name_from.file", {}
+
+
+def number(value: float | int, lang: str) -> str:
+    """A count or figure as the language writes it: 1,234.5 in English, 1 234,5 in Russian and Ukrainian."""
+    text = f"{value:,}" if isinstance(value, int) else f"{value:,.4f}".rstrip("0").rstrip(".")
+    if lang == "en":
+        return text
+    return text.replace(",", "\u00a0").replace(".", ",")
 
 
 def profile_document(name: str, derivation: Derivation, source: dict[str, Any]) -> dict[str, Any]:
@@ -109,7 +121,7 @@ def profile_document(name: str, derivation: Derivation, source: dict[str, Any]) 
         "rows_read": derivation.rows_read,
         "rows_skipped": dict(derivation.rows_skipped),
         "values_unreadable": dict(derivation.values_unreadable),
-        "first_unreadable": dict(derivation.first_bad),
+        "first_unreadable": {column: f"{where}: {value}" for column, (where, value) in derivation.first_bad.items()},
         "date_range": [str(d) for d in derivation.date_range] if derivation.date_range else None,
         "full_months": (f"{len(derivation.full_months)} ({derivation.full_months[0]}..{derivation.full_months[-1]})"
                         if derivation.full_months else 0),
@@ -131,6 +143,7 @@ def run_derive(
     name: str | None,
     all_won: bool,
     output: Path | None,
+    lang: str = "en",
     say: Callable[[str], None],
     write_stdout: Callable[[str], None],
     rates: dict[str, float],
@@ -183,14 +196,14 @@ def run_derive(
         derivation.why_unknown["average_deal_size"] = f"currency {derivation.currency} is not in the rule base's rate table"
         derivation.values.pop("average_deal_size", None)
         derivation.currency = None
-    profile_label, name_from = profile_name(name, company, paths[0])
+    profile_label, name_key, name_values = profile_name(name, company, paths[0])
     source = {
         "file": str(paths[0]) if len(paths) == 1 else [str(p) for p in paths],
         "preset": preset.name + (" (detected)" if detected else ""),
         "columns": {role: columns[role] for role in ROLES if role in columns},
         "every_row_won": bool(funnel_won),
         "encoding": lead_export.encoding,
-        "name_from": name_from,
+        "name_from": tr(name_key, "en", **name_values),
         "derived_on": dt.date.today().isoformat(),
     }
     document = profile_document(profile_label, derivation, source)
@@ -205,7 +218,8 @@ def run_derive(
 
         with atomic_output(output) as stream:
             stream.write(text)
-    _summary(say, preset, detected, columns, derivation, output, profile_label, name_from)
+    t = Translator(lang)
+    _summary(say, t, preset, detected, columns, derivation, output, profile_label, t(name_key, **name_values))
     bad = sum(derivation.values_unreadable.values()) + derivation.rows_skipped.get("unreadable creation date", 0)
     return int(ExitStatus.BAD_RECORDS if bad else ExitStatus.OK)
 
@@ -217,32 +231,36 @@ def _company_names(export: Any, column: str | None) -> list[str]:
     return sorted(v for v in values.unique().to_list() if v)[:100]
 
 
-def _summary(say: Callable[[str], None], preset: Preset, detected: bool, mapping: dict[str, str],
+def _summary(say: Callable[[str], None], t: Translator, preset: Preset, detected: bool, mapping: dict[str, str],
              derivation: Derivation, output: Path | None, name: str, name_from: str) -> None:
+    """What was read and measured, on stderr in the user's language; the counts behind each figure are
+    quoted as the profile records them (in English, as JSON output keeps English)."""
+    n = functools.partial(number, lang=t.lang)
     columns = ", ".join(f"{role}={column}" for role, column in mapping.items())
-    say(f"preset: {preset.name}{' (detected from the header)' if detected else ''}; columns: {columns}")
-    say(f"profile name: {name} (from {name_from})")
-    skipped = "; ".join(f"{reason}: {count:,}" for reason, count in derivation.rows_skipped.items()) or "none"
-    say(f"rows read {derivation.rows_read:,}; left out: {skipped}")
+    say(t("derive.preset", preset=preset.name, detected=t("derive.detected") if detected else "", columns=columns))
+    say(t("derive.name", name=name, source=name_from))
+    skipped = "; ".join(f"{reason}: {n(count)}" for reason, count in derivation.rows_skipped.items())
+    say(t("derive.rows", rows=n(derivation.rows_read), skipped=skipped or t("derive.none")))
     for column, count in derivation.values_unreadable.items():
-        where = derivation.first_bad.get(column, "")
-        say(f"{where.split(': ', 1)[0]}: {column}: {where.split(': ', 1)[-1]} is not a finite number "
-            f"({count:,} such value{'s' if count != 1 else ''} left out; the rest is derived)")
-    if "created" in mapping and mapping["created"] in derivation.first_bad:
-        where = derivation.first_bad[mapping["created"]]
-        say(f"{where.split(': ', 1)[0]}: {mapping['created']}: {where.split(': ', 1)[-1]} is not a date "
-            f"({derivation.rows_skipped.get('unreadable creation date', 0):,} such rows left out)")
+        where, value = derivation.first_bad[column]
+        say(t("derive.bad_number", where=where, column=column, value=value, count=n(count)))
+    created = mapping.get("created")
+    if created in derivation.first_bad:
+        where, value = derivation.first_bad[created]
+        say(t("derive.bad_date", where=where, column=created, value=value,
+              count=n(derivation.rows_skipped.get("unreadable creation date", 0))))
     if derivation.date_range:
-        say(f"dates {derivation.date_range[0]}..{derivation.date_range[1]}; "
-            f"{len(derivation.full_months)} full months")
+        first, last = derivation.date_range
+        say(t("derive.dates", first=first, last=last, months=n(len(derivation.full_months))))
     for field in FIELD_NAMES:
         if field in derivation.values:
-            say(f"  {field} = {derivation.values[field]:g}   ({derivation.how.get(field, '')})")
+            say(f"  {field} = {n(derivation.values[field])}   ({derivation.how.get(field, '')})")
     for group, figures in derivation.also_measured.items():
-        say(f"  {group}: " + ", ".join(f"{k} = {v:g}" if isinstance(v, float) else f"{k} = {v}"
-                                       for k, v in figures.items()))
+        say(f"  {t(f'derive.measured.{group}')}: " + ", ".join(
+            f"{k} = {n(v) if isinstance(v, (int, float)) else v}" for k, v in figures.items()))
     unknown = [f for f in EVIDENCE_FIELDS if f not in derivation.values]
-    say("unknown: " + ", ".join(unknown))
-    if "average_deal_size" in unknown and "currency" in derivation.why_unknown:
-        say(f"average_deal_size: {derivation.why_unknown['average_deal_size']}")
-    say(f"complete it: advisor ask --from {output or 'PROFILE.yaml'}")
+    say(t("derive.unknown", fields=", ".join(unknown) or t("derive.none")))
+    if derivation.unnamed_currency:
+        mean, count = derivation.unnamed_currency
+        say(t("derive.no_currency", mean=n(round(mean, 2)), count=n(count)))
+    say(t("derive.complete", path=output or "PROFILE.yaml"))

@@ -54,12 +54,13 @@ class Derivation:
     rows_read: int = 0
     rows_skipped: Counter = field(default_factory=Counter)  # reason -> rows left out entirely
     values_unreadable: Counter = field(default_factory=Counter)  # column -> values that did not parse
-    first_bad: dict[str, str] = field(default_factory=dict)  # column -> "file:line: 'value'" of the first one
+    first_bad: dict[str, tuple[str, str]] = field(default_factory=dict)  # column -> (file:line, 'value') of the first
     date_range: tuple[dt.date, dt.date] | None = None
     full_months: list[str] = field(default_factory=list)
     date_formats: dict[str, str] = field(default_factory=dict)
     currency: str | None = None
     also_measured: dict[str, Any] = field(default_factory=dict)  # figures with no profile field: team roles, orders
+    unnamed_currency: tuple[float, int] | None = None  # (mean amount, won deals) when no currency names them
 
 
 def _month_end(day: dt.date) -> dt.date:
@@ -107,7 +108,7 @@ def derive(export: Export, preset: Preset, mapping: dict[str, str], currency: st
         count = unreadable(original, parsed)
         if count:
             row, value = first_unreadable(original, parsed)
-            result.first_bad[column] = f"{export.where(column, row)}: {value!r}"
+            result.first_bad[column] = (export.where(column, row), repr(value))
         return count
 
     created, created_format = parse_dates(frame.get_column(mapping["created"]))
@@ -415,6 +416,7 @@ def _money(won: Any, result: Derivation, last: dt.date) -> None:
         if not amounts.len():
             unknown["average_deal_size"] = "no won deal has a readable amount"
         elif result.currency is None:
+            result.unnamed_currency = (float(amounts.mean()), amounts.len())
             unknown["average_deal_size"] = (f"mean {float(amounts.mean()):,.2f} over {amounts.len():,} won deals, "
                                             f"in a currency not named: {unknown.get('currency', '')}")
         else:
