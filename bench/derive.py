@@ -6,7 +6,8 @@ Both sides read the same gzipped CSV (541,909 order lines). The plain pass reads
 groups the lines by invoice and counts invoices per month: the least any derivation
 must do. The advisor side is the whole derivation (encoding and delimiter detection,
 preset detection, date-format choice, cancellations, every figure). Timed in-process
-(best of N) and as whole commands (best of N, interpreter start included).
+(best of N) and as whole commands (best of N, interpreter start included). Then the
+peak memory (maximum resident set) of one whole `advisor derive` command on the file.
 """
 
 from __future__ import annotations
@@ -74,9 +75,19 @@ def main() -> None:
     print(f"in-process, best of {args.repeat}: plain polars {plain:.3f} s, advisor derive {ours:.3f} s, "
           f"ratio {ours / plain:.2f} (target <= 1.5)")
     plain_cmd = best_command([sys.executable, "-c", PLAIN], args.repeat)
-    ours_cmd = best_command([sys.executable, "-m", "advisor", "derive", str(UCI), "--currency", "GBP"], args.repeat)
+    ours_command = [sys.executable, "-m", "advisor", "derive", str(UCI), "--currency", "GBP"]
+    ours_cmd = best_command(ours_command, args.repeat)
     print(f"whole commands, best of {args.repeat}: plain polars {plain_cmd:.3f} s, advisor derive {ours_cmd:.3f} s, "
           f"ratio {ours_cmd / plain_cmd:.2f}")
+    print(f"peak memory of one advisor derive command: {peak_memory_mb(ours_command):.0f} MB (target < 300)")
+
+
+def peak_memory_mb(command: list[str]) -> float:
+    """The maximum resident set of the command, measured from a fresh process that only runs it."""
+    probe = ("import resource, subprocess, sys; subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL, "
+             "stderr=subprocess.DEVNULL); print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)")
+    out = subprocess.run([sys.executable, "-c", probe, *command], check=True, capture_output=True, text=True, cwd=ROOT)
+    return int(out.stdout) / 1024  # Linux reports kilobytes
 
 
 if __name__ == "__main__":

@@ -601,6 +601,8 @@ def test_unreadable_values_are_counted_and_exit_1_the_rest_derived(cli, tmp_path
     assert result.exit_code == 1
     assert profile["derived_from"]["rows_skipped"] == {"unreadable creation date": 1}
     assert profile["derived_from"]["values_unreadable"] == {"amount": 1}
+    assert f"{path}:3: created: 'someday' is not a date (rows left out: 1)" in result.stderr
+    assert f"{path}:4: amount: 'lots' is not a finite number (values left out: 1;" in result.stderr
     assert profile["average_deal_size"] == 100 and profile["close_rate"] == pytest.approx(2 / 3, abs=1e-4)
 
 
@@ -616,6 +618,11 @@ def test_unreadable_values_are_counted_and_exit_1_the_rest_derived(cli, tmp_path
         ("id,created\n1,2024-01-01\n", ["--map", "client"], 2, "--map takes role=column"),
         ("id,created\n1,2024-01-01\n", ["--currency", "USX"], 2, "not in the rule base's rate table (did you mean 'USD'?)"),
         ("Deal - ID,Deal - Title\n1,x\n", ["--preset", "pipedrive"], 2, "map one with --map created=COLUMN"),
+        ("id,created\n1,2024-01-01\n", ["missing.csv", "missing.csv"], 2, "give one export, or a leads file and a deals file"),
+        ("a,created\n1,2024-01-01\n", ["missing.csv"], 2, "name it with --map key=COLUMN (both have: a, created)"),
+        ("a,created\n1,2024-01-01\n", ["missing.csv", "--map", "key=b"], 2, "no column 'b' in the file"),
+        ("id,created\n1,2024-01-01\n", ["missing.csv", "--map", "key=id", "--preset", "orders"], 2,
+         "an order export is one file"),
     ],
 )
 def test_bad_input_says_what_and_where_without_a_traceback(cli, tmp_path, monkeypatch, content, args, status, message):

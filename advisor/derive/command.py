@@ -164,6 +164,8 @@ def run_derive(
     opened = [open_export(path) for path in paths]
     headers = [o.header for o in opened]
     preset, detected = choose_preset(preset_name, list(dict.fromkeys(h for header in headers for h in header)))
+    if len(paths) == 2 and preset.kind == "orders":
+        raise UsageError("an order export is one file: every order is a sale, with no leads file before it")
     leads_roles, deals_roles, keys = resolve_columns(preset, headers, maps)
     if "created" not in leads_roles:
         raise UsageError(f"preset {preset.name}: no creation-date column ({', '.join(preset.columns.get('created', ()))})"
