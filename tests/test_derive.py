@@ -523,7 +523,8 @@ def test_a_funnel_with_outcomes_in_the_deals_file_and_a_mapped_key(cli, tmp_path
                     ["L4", "2024-02-20", "ads"], ["L5", "2024-03-31", "web"]])
     deals = _write(tmp_path / "deals.csv", ["lead", "status", "closed", "amount", "manager"],
                    [["L1", "won", "2024-01-31", "100", "Ann"], ["L2", "lost", "2024-02-10", "", "Bob"],
-                    ["L3", "won", "2024-03-01", "300", "Ann"], ["L3", "won", "2024-03-02", "1", "Ann"]])
+                    ["L3", "won", "2024-03-01", "300", "Ann"], ["L3", "won", "2024-03-02", "1", "Ann"],
+                    ["", "won", "2024-03-03", "1", "Ann"]])
     profile, _ = derive_file(cli, tmp_path, leads, deals, "--preset", "generic", "--map", "key=lead",
                              "--map", "owner=manager", "--currency", "USD")
     source = profile["derived_from"]
@@ -531,7 +532,7 @@ def test_a_funnel_with_outcomes_in_the_deals_file_and_a_mapped_key(cli, tmp_path
     assert profile["close_rate"] == round(2 / 3, 4)  # L4 and L5 have no deal: open, not lost
     assert profile["average_deal_size"] == 200
     assert profile["sales_team_size"] == 2 and profile["leads_per_month"] == round(5 / 3, 2)
-    assert source["rows_skipped"] == {"second deal of the same lead (deals file)": 1}
+    assert source["rows_skipped"] == {"second deal of the same lead (deals file)": 1, "deal without a key (deals file)": 1}
 
 
 def test_every_row_won(cli, tmp_path):
@@ -590,6 +591,11 @@ def test_the_profile_name_comes_from_a_company_column(cli, tmp_path):
     assert profile["name"] == "Ромашка"
     profile, _ = derive_file(cli, tmp_path, path)
     assert profile["name"] == "deals" and "--name sets one" in profile["derived_from"]["name_from"]
+    many = _write(tmp_path / "team.csv", ["created", "stage", "seller"],
+                  [["2024-01-01", "won", "ТОВ Ромашка"], ["2024-01-02", "lost", "ТОВ Волошка"], ["2024-01-03", "won", ""]])
+    profile, _ = derive_file(cli, tmp_path, many, "--map", "company=seller")
+    assert profile["name"] == "team"
+    assert profile["derived_from"]["name_from"] == "the file's name; the company column holds 2 different names"
 
 
 # ---- the command with bad input -------------------------------------------------------------------

@@ -63,7 +63,8 @@ def resolve_columns(preset: Preset, headers: list[list[str]], maps: list[str]) -
     for role, column in user.items():
         if role == "key":
             continue
-        leads.pop(role, None), deals.pop(role, None)
+        leads.pop(role, None)
+        deals.pop(role, None)
         in_deals, in_leads = column.strip() in deals_header, column.strip() in leads_header
         if in_deals and (role in DEAL_ROLES or not in_leads):
             deals[role] = deals_header[column.strip()]
@@ -85,17 +86,18 @@ def resolve_columns(preset: Preset, headers: list[list[str]], maps: list[str]) -
     return leads, deals, keys
 
 
-def profile_name(name: str | None, company: list[str], path: Path) -> tuple[str, str, dict[str, Any]]:
+def profile_name(name: str | None, company: tuple[str | None, int], path: Path) -> tuple[str, str, dict[str, Any]]:
     """(the profile's name, the catalogue key saying where it came from, its values).
 
     --name, else the company column's one value, else the file's stem."""
     if name:
         return name, "derive.name_from.option", {}
-    if len(company) == 1:
-        return company[0], "derive.name_from.company", {}
+    only, count = company
+    if only is not None:
+        return only, "derive.name_from.company", {}
     stem = path.name.split(".")[0]
-    if len(company) > 1:
-        return stem, "derive.name_from.file_many", {"count": len(company)}
+    if count > 1:
+        return stem, "derive.name_from.file_many", {"count": count}
     return stem, "derive.name_from.file", {}
 
 
@@ -181,7 +183,7 @@ def run_derive(
         funnel_won = all_won or preset.kind == "funnel" or not ({"stage", "won_flag"} & set(deals_roles))
         export, mapping, skipped = join_funnel(lead_export, deal_export, leads_roles, deals_roles, keys,
                                                all_won=funnel_won)
-        columns = {**{r: c for r, c in leads_roles.items()}, **{r: f"{c} ({paths[1].name})" for r, c in deals_roles.items()},
+        columns = {**leads_roles, **{r: f"{c} ({paths[1].name})" for r, c in deals_roles.items()},
                    "key": keys[0] if keys[0] == keys[1] else f"{keys[0]} = {keys[1]} ({paths[1].name})"}
     else:
         export, mapping, columns = lead_export, leads_roles, dict(leads_roles)
@@ -226,11 +228,13 @@ def run_derive(
     return int(ExitStatus.BAD_RECORDS if bad else ExitStatus.OK)
 
 
-def _company_names(export: Any, column: str | None) -> list[str]:
+def _company_names(export: Any, column: str | None) -> tuple[str | None, int]:
+    """(the company column's value if it holds one, how many different values it holds)."""
     if column is None:
-        return []
+        return None, 0
     values = export.frame.get_column(column).drop_nulls().str.strip_chars()
-    return sorted(v for v in values.unique().to_list() if v)[:100]
+    values = values.filter(values != "").unique()
+    return (str(values[0]) if values.len() == 1 else None), values.len()
 
 
 def _summary(say: Callable[[str], None], t: Translator, preset: Preset, detected: bool, mapping: dict[str, str],

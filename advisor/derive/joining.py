@@ -2,7 +2,7 @@
 
 The deals file is joined to the leads file on a key column both have (Olist's `mql_id`).
 Each lead keeps its row; a lead with several deals keeps the first, the others are
-counted as left out, as are deals whose key names no lead. When the deals file holds
+counted as left out, as are deals without a key or whose key names no lead. When the deals file holds
 only won deals (no stage column, the `olist` preset, or `--all-won`), a lead with a deal
 is won and a lead without one is not won, so the close rate is won leads / all leads.
 """
@@ -43,6 +43,7 @@ def join_funnel(leads: Export, deals: Export, leads_roles: dict[str, str], deals
         right_columns = [key if c == deals_key else c for c in right_columns]
     renamed = {c: f"{c} ({deals.file})" for c in right_columns if c != key and c in left.columns}
     right = right.rename(renamed)
+    skipped["deal without a key (deals file)"] = int(right.get_column(key).null_count())
     right = right.filter(pl.col(key).is_not_null())
     first_of_key = right.select(pl.col(DEALS_LINE).first().over(key) == pl.col(DEALS_LINE)).to_series()
     skipped["second deal of the same lead (deals file)"] = int((~first_of_key).sum())
