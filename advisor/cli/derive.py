@@ -29,7 +29,7 @@ class DerivePreset(str, Enum):
 
 @app.command()
 def derive(
-    exports: Annotated[list[str], typer.Argument(metavar="EXPORT [DEALS]", help="A CRM deals export or an order-line export: CSV, CSV.GZ or XLSX; or a leads file and a deals file, joined on a key column.")],
+    exports: Annotated[list[str], typer.Argument(metavar="EXPORT", help="A CRM deals export or an order-line export (CSV, CSV.GZ or XLSX); or two: a leads file, then a deals file, joined on a key column.")],
     preset: Annotated[DerivePreset, typer.Option("--preset", help="The export's layout; auto detects it from the header.")] = DerivePreset.auto,
     maps: Annotated[
         Optional[list[str]], typer.Option("--map", help="role=column, e.g. created='Date created' (roles: id, created, closed, stage, won_flag, closed_flag, amount, quantity, unit_price, client, currency, owner, qualifier, closer, key, company).", show_default=False)

@@ -293,7 +293,7 @@ def _measure(data: Any, result: Derivation, *, orders: bool) -> None:
         _leads(data, result, lead_months, orders=orders)
         _deals(won, result, months)
     else:
-        for name in ("leads_per_month", "seasonality_peak_ratio", "deals_per_month", "sales_team_size"):
+        for name in ("leads_per_month", "seasonality_peak_ratio", "deals_per_month"):
             unknown[name] = f"the data ({first}..{last}) covers no full calendar month"
     _team(data, result, months)
 
