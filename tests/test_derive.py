@@ -15,8 +15,11 @@ from pathlib import Path
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
-from conftest import SHARED
+from advisor.derive.metrics import seasonality
+from conftest import SHARED, run_advisor
 
 DATASETS = SHARED / "datasets"
 UCI = DATASETS / "uci-online-retail" / "online_retail_2010-12_2011-12.csv.gz"
@@ -487,6 +490,36 @@ def test_orders_without_a_client_column_leave_leads_unknown(cli, tmp_path):
     assert "cannot tell a new client's first order" in profile["derived_from"]["unknown"]["leads_per_month"]
 
 
+# ---- seasonality is not growth -----------------------------------------------------------------------
+MONTHS = [dt.date(2020 + i // 12, i % 12 + 1, 1) for i in range(60)]
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, database=None)
+@given(pattern=st.lists(st.integers(1, 500), min_size=12, max_size=12),
+       growth=st.lists(st.integers(1, 9), min_size=1, max_size=5), start=st.integers(0, 11))
+def test_a_yearly_pattern_gives_the_same_ratio_however_the_years_grow(pattern, growth, start):
+    """The same months-of-the-year shape, scaled up or down from one year to the next: its own peak ratio."""
+    series = [pattern[(start + i) % 12] * growth[i // 12] for i in range(12 * len(growth))]
+    ratio, _ = seasonality(MONTHS[:len(series)], series)
+    assert ratio == pytest.approx(max(pattern) / (sum(pattern) / 12), rel=1e-9)
+
+
+@settings(max_examples=100, deadline=None, derandomize=True, database=None)
+@given(levels=st.lists(st.integers(1, 10_000), min_size=1, max_size=5), extra=st.integers(0, 11))
+def test_growth_between_flat_years_is_no_seasonality(levels, extra):
+    series = [levels[0]] * extra + [level for level in levels for _ in range(12)]
+    ratio, behind = seasonality(MONTHS[:len(series)], series)
+    assert ratio == pytest.approx(1.0)
+    assert (f"the first {extra} months" in behind) == (extra > 0)
+
+
+@given(length=st.integers(1, 11))
+@settings(max_examples=11, deadline=None, derandomize=True, database=None)
+def test_less_than_a_year_gives_no_seasonality(length):
+    ratio, why = seasonality(MONTHS[:length], [5] * (length - 1) + [50])
+    assert ratio is None and "needs 12 consecutive full months" in why
+
+
 # ---- a funnel in two files ------------------------------------------------------------------------------
 def _olist_files(tmp_path) -> tuple[Path, Path]:
     leads = [("m1", "05-01-2024"), ("m2", "20-01-2024"), ("m3", "01-02-2024"), ("m4", "14-02-2024"),
@@ -515,6 +548,15 @@ def test_a_funnel_in_two_files_by_hand(cli, tmp_path):
     assert source["rows_skipped"] == {"deal whose key names no lead (deals file)": 1}
     assert "sales_team_size" not in profile  # no full calendar quarter
     assert source["columns"]["qualifier"] == "sdr_id (closed.csv)" and source["columns"]["key"] == "mql_id"
+
+
+def test_a_funnel_in_two_files_from_a_real_shell(tmp_path):
+    leads, deals = _olist_files(tmp_path)
+    done = run_advisor("derive", str(leads), str(deals), "--lang", "uk", cwd=tmp_path)
+    assert done.returncode == 0, done.stderr
+    profile = yaml.safe_load(done.stdout)
+    assert profile["close_rate"] == round(3 / 8, 4) and profile["name"] == "leads"
+    assert "пресет: olist (визначено за заголовком)" in done.stderr and "Traceback" not in done.stderr
 
 
 def test_a_funnel_with_outcomes_in_the_deals_file_and_a_mapped_key(cli, tmp_path):
