@@ -587,6 +587,11 @@ def test_every_row_won(cli, tmp_path):
     assert profile["deals_per_month"] == 1.5 and profile["average_deal_size"] == round(350 / 3, 2)
     assert profile["sales_cycle_days"] == 9 and "close_rate" not in profile
     assert profile["derived_from"]["every_row_won"] is True
+    assert "leads that were not won are not in the file" in profile["derived_from"]["unknown"]["leads_per_month"]
+    one_date, _ = derive_file(cli, tmp_path, path, "--preset", "generic", "--all-won", "--map", "created=closed",
+                              "--map", "closed=closed")
+    assert one_date["deals_per_month"] == 2.0 and "sales_cycle_days" not in one_date  # February alone is full
+    assert one_date["derived_from"]["unknown"]["sales_cycle_days"] == "no closing-date column"
 
 
 # ---- currency, non-finite amounts, the profile's name ------------------------------------------------

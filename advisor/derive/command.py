@@ -173,6 +173,8 @@ def run_derive(
         raise UsageError(f"preset {preset.name}: no creation-date column ({', '.join(preset.columns.get('created', ()))})"
                          f"{' in the leads file' if keys else ''}; map one with --map created=COLUMN; "
                          f"columns: {', '.join(headers[0])}", file=str(paths[0]))
+    if leads_roles.get("closed", deals_roles.get("closed")) == leads_roles["created"] and not keys:
+        leads_roles.pop("closed")  # one date for both: no cycle to measure, and none to read twice
     company_role = leads_roles.pop("company", None)
     lead_export = opened[0].read([*leads_roles.values(), *([keys[0]] if keys else []),
                                   *([company_role] if company_role else [])])
@@ -193,6 +195,10 @@ def run_derive(
     derivation = derive(export, preset, mapping, currency)
     if skipped:
         derivation.rows_skipped.update({k: v for k, v in skipped.items() if v})
+    if all_won and not keys and preset.kind != "orders" and "leads_per_month" in derivation.values:
+        del derivation.values["leads_per_month"], derivation.how["leads_per_month"]
+        derivation.why_unknown["leads_per_month"] = ("every row is a won deal: the leads that were not won are not "
+                                                     "in the file (give the leads file first, then this one)")
     if keys and funnel_won and "close_rate" in derivation.values:
         derivation.how["close_rate"] = (f"leads with a won deal / all leads: {derivation.how['close_rate']}, "
                                         "a lead with no won deal counted as lost")
