@@ -546,6 +546,7 @@ def test_a_funnel_in_two_files_by_hand(cli, tmp_path):
     assert profile["sales_cycle_days"] == 21  # 21, 4, 29 days
     assert profile["deals_per_month"] == 2 / 2  # 2 won in February, 0 in March
     assert source["rows_skipped"] == {"deal whose key names no lead (deals file)": 1}
+    assert source["rows_read"] == 12  # 8 leads and 4 deals
     assert "sales_team_size" not in profile  # no full calendar quarter
     assert source["columns"]["qualifier"] == "sdr_id (closed.csv)" and source["columns"]["key"] == "mql_id"
 
@@ -562,7 +563,7 @@ def test_a_funnel_in_two_files_from_a_real_shell(tmp_path):
 def test_a_funnel_with_outcomes_in_the_deals_file_and_a_mapped_key(cli, tmp_path):
     leads = _write(tmp_path / "leads.csv", ["lead", "created", "source"],
                    [["L1", "2024-01-01", "web"], ["L2", "2024-01-15", "web"], ["L3", "2024-02-01", "ads"],
-                    ["L4", "2024-02-20", "ads"], ["L5", "2024-03-31", "web"]])
+                    ["L4", "2024-02-20", "ads"], ["L5", "2024-03-31", "web"], ["L3", "2024-02-02", "ads"]])
     deals = _write(tmp_path / "deals.csv", ["lead", "status", "closed", "amount", "manager"],
                    [["L1", "won", "2024-01-31", "100", "Ann"], ["L2", "lost", "2024-02-10", "", "Bob"],
                     ["L3", "won", "2024-03-01", "300", "Ann"], ["L3", "won", "2024-03-02", "1", "Ann"],
@@ -574,7 +575,9 @@ def test_a_funnel_with_outcomes_in_the_deals_file_and_a_mapped_key(cli, tmp_path
     assert profile["close_rate"] == round(2 / 3, 4)  # L4 and L5 have no deal: open, not lost
     assert profile["average_deal_size"] == 200
     assert profile["sales_team_size"] == 2 and profile["leads_per_month"] == round(5 / 3, 2)
-    assert source["rows_skipped"] == {"second deal of the same lead (deals file)": 1, "deal without a key (deals file)": 1}
+    assert source["rows_skipped"] == {"second deal of the same lead (deals file)": 1, "deal without a key (deals file)": 1,
+                                      "second lead with the same key (leads file)": 1}
+    assert source["rows_read"] == 11 and source["rows_per_file"] == {"leads.csv": 6, "deals.csv": 5}
 
 
 def test_every_row_won(cli, tmp_path):

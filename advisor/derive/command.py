@@ -173,13 +173,13 @@ def run_derive(
         raise UsageError(f"preset {preset.name}: no creation-date column ({', '.join(preset.columns.get('created', ()))})"
                          f"{' in the leads file' if keys else ''}; map one with --map created=COLUMN; "
                          f"columns: {', '.join(headers[0])}", file=str(paths[0]))
-    if leads_roles.get("closed", deals_roles.get("closed")) == leads_roles["created"] and not keys:
+    if not keys and leads_roles.get("closed") == leads_roles["created"]:
         leads_roles.pop("closed")  # one date for both: no cycle to measure, and none to read twice
     company_role = leads_roles.pop("company", None)
     lead_export = opened[0].read([*leads_roles.values(), *([keys[0]] if keys else []),
                                   *([company_role] if company_role else [])])
     company = _company_names(lead_export, company_role)
-    skipped = None
+    skipped, deal_export = None, None
     if keys:
         deal_export = opened[1].read([*deals_roles.values(), keys[1]])
         funnel_won = all_won or preset.kind == "funnel" or not ({"stage", "won_flag"} & set(deals_roles))
@@ -193,7 +193,8 @@ def run_derive(
         if all_won:
             mapping = every_row_won(export, mapping)
     derivation = derive(export, preset, mapping, currency)
-    if skipped:
+    if keys:  # two files: rows read in both, and the rows the join left out
+        derivation.rows_read = lead_export.frame.height + deal_export.frame.height
         derivation.rows_skipped.update({k: v for k, v in skipped.items() if v})
     if all_won and not keys and preset.kind != "orders" and "leads_per_month" in derivation.values:
         del derivation.values["leads_per_month"], derivation.how["leads_per_month"]
@@ -212,6 +213,7 @@ def run_derive(
         "preset": preset.name + (" (detected)" if detected else ""),
         "columns": {role: columns[role] for role in ROLES if role in columns},
         "every_row_won": bool(funnel_won),
+        **({"rows_per_file": {p.name: e.frame.height for p, e in zip(paths, (lead_export, deal_export))}} if keys else {}),
         "encoding": lead_export.encoding,
         "name_from": tr(name_key, "en", **name_values),
         "derived_on": dt.date.today().isoformat(),

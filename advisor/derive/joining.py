@@ -1,8 +1,9 @@
 """A funnel in two files: leads (one row each, with its creation date) and the deals made from them.
 
 The deals file is joined to the leads file on a key column both have (Olist's `mql_id`).
-Each lead keeps its row; a lead with several deals keeps the first, the others are
-counted as left out, as are deals without a key or whose key names no lead. When the deals file holds
+Each lead keeps its row (a second row with the same key is left out and counted); a lead
+with several deals keeps the first, the others are counted as left out, as are deals
+without a key or whose key names no lead. When the deals file holds
 only won deals (no stage column, the `olist` preset, or `--all-won`), a lead with a deal
 is won and a lead without one is not won, so the close rate is won leads / all leads.
 """
@@ -10,7 +11,7 @@ is won and a lead without one is not won, so the close rate is won leads / all l
 from __future__ import annotations
 
 from collections import Counter
-from typing import Any
+from pathlib import Path
 
 from advisor.derive.reading import Export
 
@@ -36,12 +37,15 @@ def join_funnel(leads: Export, deals: Export, leads_roles: dict[str, str], deals
     key, deals_key = keys
     left = leads.frame.select(list(dict.fromkeys([key, *leads_roles.values()])))
     left = left.with_row_index(LEADS_LINE, offset=2)
+    repeated = left.get_column(key).is_duplicated() & ~left.get_column(key).is_first_distinct()
+    skipped["second lead with the same key (leads file)"] = int(repeated.sum())
+    left = left.filter(~repeated)
     right_columns = list(dict.fromkeys([deals_key, *deals_roles.values()]))
     right = deals.frame.select(right_columns).with_row_index(DEALS_LINE, offset=2)
     if deals_key != key:
         right = right.rename({deals_key: key})
         right_columns = [key if c == deals_key else c for c in right_columns]
-    renamed = {c: f"{c} ({deals.file})" for c in right_columns if c != key and c in left.columns}
+    renamed = {c: f"{c} ({Path(deals.file).name})" for c in right_columns if c != key and c in left.columns}
     right = right.rename(renamed)
     skipped["deal without a key (deals file)"] = int(right.get_column(key).null_count())
     right = right.filter(pl.col(key).is_not_null())
