@@ -28,6 +28,12 @@ MAVEN = DATASETS / "maven-crm-sales-opportunities" / "sales_pipeline.csv"
 OLIST_LEADS = DATASETS / "olist-marketing-funnel" / "olist_marketing_qualified_leads_dataset.csv"
 OLIST_DEALS = DATASETS / "olist-marketing-funnel" / "olist_closed_deals_dataset.csv"
 
+@pytest.fixture(autouse=True)
+def english_by_default(monkeypatch):
+    """The summary follows the locale: these tests read it in English whatever the machine's locale."""
+    monkeypatch.setenv("LC_ALL", "C")
+
+
 real_data = pytest.mark.skipif(not DATASETS.is_dir(), reason=f"the real datasets are not here ({DATASETS}); "
                                "the exports the tests make cover the same code")
 
@@ -432,6 +438,13 @@ def test_the_summary_speaks_the_users_language(cli, tmp_path, lang, texts):
     for text in texts:
         assert text in result.stderr
     assert profile["derived_from"]["name_from"].startswith("the file's name")  # the profile itself stays English
+
+
+def test_the_summary_follows_the_locale_without_lang(cli, tmp_path, monkeypatch):
+    monkeypatch.setenv("LC_ALL", "uk_UA.UTF-8")
+    path = _write(tmp_path / "deals.csv", ["created", "stage"], [["2024-01-01", "won"], ["2024-01-31", "lost"]])
+    _, result = derive_file(cli, tmp_path, path)
+    assert "прочитано рядків: 2; пропущено: немає" in result.stderr
 
 
 def test_gzipped_and_xlsx_exports_read_the_same(cli, tmp_path):
