@@ -33,6 +33,8 @@ class LocatedDocument:
     file: str
     lines: dict[Path_, int] = field(default_factory=dict)
     columns: dict[Path_, int] = field(default_factory=dict)
+    # mistakes read past with keep_going (a duplicate key keeps its first value), to report with the rest
+    problems: list[InputError] = field(default_factory=list)
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""
@@ -49,9 +51,19 @@ class LocatedDocument:
             path = path[:-1]
 
 
+def dotted(path: Path_) -> str:
+    """('rules', 2, 'when') -> 'rules[2].when', as errors name a place in a document."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
 class _Builder:
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, keep_going: bool = False) -> None:
         self.file = file
+        self.keep_going = keep_going
+        self.problems: list[InputError] = []
         self.lines: dict[Path_, int] = {}
         self.columns: dict[Path_, int] = {}
         self.built: dict[int, Any] = {}
@@ -76,20 +88,15 @@ class _Builder:
             self.built[id(node)] = result
             for key_node, value_node in node.value:
                 if key_node.tag == "tag:yaml.org,2002:merge":
-                    raise InputError(
-                        "merge keys (<<) are not supported",
-                        file=self.file,
-                        line=key_node.start_mark.line + 1,
-                    )
+                    self._problem("merge keys (<<) are not supported", key_node)
+                    continue
                 if not isinstance(key_node, yaml.ScalarNode):
-                    raise InputError(
-                        "a key must be a plain value", file=self.file, line=key_node.start_mark.line + 1
-                    )
+                    self._problem("a key must be a plain value", key_node)
+                    continue
                 key = self._scalar(key_node)
                 if key in result:
-                    raise InputError(
-                        "duplicate key", file=self.file, line=key_node.start_mark.line + 1, key=str(key)
-                    )
+                    self._problem("duplicate key", key_node, key=str(key), path=(*path, key))
+                    continue
                 child = (*path, key)
                 self.lines[child] = key_node.start_mark.line + 1
                 self.columns[child] = key_node.start_mark.column + 1
@@ -103,6 +110,15 @@ class _Builder:
             return items
         return self._scalar(node)
 
+    def _problem(self, message: str, node: yaml.Node, key: str | None = None, path: Path_ | None = None) -> None:
+        """Stop at the mistake, or note it (at its full path) and read on; the mistaken entry is left out."""
+        error = InputError(message, file=self.file, line=node.start_mark.line + 1, key=key)
+        if not self.keep_going:
+            raise error
+        error.column = node.start_mark.column + 1
+        error.key = dotted(path) if path else key
+        self.problems.append(error)
+
     def _scalar(self, node: yaml.Node) -> Any:
         try:
             return self.constructor.construct_object(node, deep=True)
@@ -112,8 +128,12 @@ class _Builder:
             ) from None
 
 
-def parse_yaml(text: str, file: str) -> LocatedDocument:
-    """Parse one YAML document from `text`; `file` names it in errors."""
+def parse_yaml(text: str, file: str, keep_going: bool = False) -> LocatedDocument:
+    """Parse one YAML document from `text`; `file` names it in errors.
+
+    With `keep_going`, a duplicate, merge or non-scalar key is noted in `problems` and
+    left out instead of stopping the read, so that one run can report every mistake.
+    """
     try:
         node = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
@@ -127,9 +147,10 @@ def parse_yaml(text: str, file: str) -> LocatedDocument:
         raise InputError(f"YAML error: {exc}", file=file) from None
     if node is None:
         return LocatedDocument(data=None, file=file)
-    builder = _Builder(file)
+    builder = _Builder(file, keep_going)
     data = builder.build(node, ())
-    return LocatedDocument(data=data, file=file, lines=builder.lines, columns=builder.columns)
+    return LocatedDocument(data=data, file=file, lines=builder.lines, columns=builder.columns,
+                           problems=builder.problems)
 
 
 def read_text(path: Path) -> str:
