@@ -3,7 +3,7 @@
 A founder waits on every command, and parsing and validating the YAML they come from
 costs more than scoring. A cache entry holds the result (pickled) and what it was made
 from: the hash of every file the load read, the files it looked for and did not find,
-and advisor's own code (each module's size and time). Anything different, or any
+the names in every folder it listed, and advisor's own code (each module's size and time). Anything different, or any
 trouble reading the entry, means a normal load; a load that fails is never cached.
 
 The folder is $ADVISOR_CACHE_DIR (set it empty for no cache), else
@@ -27,7 +27,8 @@ from advisor import __version__
 
 T = TypeVar("T")
 
-# (path, sha256 of its bytes) for a file read, (path, None) for one looked for and absent
+# (path, sha256 of its bytes) for a file read, (path, None) for one looked for and absent,
+# (folder, "listing:" + sha256 of its names) for a folder listed
 Witnessed = list[tuple[str, "str | None"]]
 _witness: ContextVar[Witnessed | None] = ContextVar("advisor_cache_witness", default=None)
 
@@ -48,6 +49,22 @@ def is_file(path: Path) -> bool:
     if witnessed is not None and not found:
         witnessed.append((str(path), None))
     return found
+
+
+_LISTING = "listing:"
+
+
+def listing(folder: Path) -> list[str]:
+    """The names in `folder`, sorted; noted, since a file appearing or going away would change the load."""
+    names = sorted(os.listdir(folder))
+    witnessed = _witness.get()
+    if witnessed is not None:
+        witnessed.append((str(folder), _LISTING + _names_digest(names)))
+    return names
+
+
+def _names_digest(names: list[str]) -> str:
+    return hashlib.sha256("\0".join(names).encode("utf-8", "surrogateescape")).hexdigest()
 
 
 def cache_dir() -> Path | None:
@@ -84,6 +101,12 @@ def _unchanged(witnessed: Witnessed) -> bool:
     for path, digest in witnessed:
         if digest is None:
             if os.path.isfile(path):
+                return False
+        elif digest.startswith(_LISTING):
+            try:
+                if _LISTING + _names_digest(sorted(os.listdir(path))) != digest:
+                    return False
+            except OSError:
                 return False
         else:
             try:
