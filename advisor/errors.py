@@ -66,3 +66,43 @@ class RuleBaseError(AdvisorError):
 
 class UsageError(AdvisorError):
     """Command-line usage the command cannot carry out."""
+
+
+class RuleBaseErrors(RuleBaseError):
+    """Every problem one load of a rule base found, sorted by file and line.
+
+    It reads as its first problem (`file`, `line`, `key`, `message`), so code that handles
+    one error keeps working; `located()` gives them all, at most `SHOWN` of them.
+    """
+
+    SHOWN = 50  # a hostile file cannot flood the terminal
+    LINE_LIMIT = 500  # nor can a key a megabyte long
+
+    def __init__(self, errors: list[AdvisorError]) -> None:
+        if not errors:
+            raise ValueError("RuleBaseErrors needs at least one error")
+        self.errors = sorted(errors, key=lambda e: (e.file or "", e.line or 0, e.column or 0, e.key or ""))
+        first = self.errors[0]
+        super().__init__(first.message, file=first.file, line=first.line, key=first.key, column=first.column)
+
+    def lines(self) -> list[str]:
+        """The first `SHOWN` problems, one located line each, and how many more there are."""
+        shown = [_bounded(error.located(), self.LINE_LIMIT) for error in self.errors[:self.SHOWN]]
+        hidden = len(self.errors) - len(shown)
+        return [*shown, f"... and {hidden} more"] if hidden else shown
+
+    def summary(self) -> str:
+        """'3 errors in 2 files'."""
+        files = len({error.file for error in self.errors})
+        return f"{_count(len(self.errors), 'error')} in {_count(files, 'file')}"
+
+    def located(self) -> str:
+        return "\n".join([*self.lines(), *([self.summary()] if len(self.errors) > 1 else [])])
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" if number == 1 else f"{number} {noun}s"
+
+
+def _bounded(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[:limit - 1] + "…"

@@ -29,9 +29,9 @@ def parses(monkeypatch):
     calls = []
     real = loader.parse_yaml
 
-    def counting(text, file):
+    def counting(text, file, **options):
         calls.append(file)
-        return real(text, file)
+        return real(text, file, **options)
 
     monkeypatch.setattr(loader, "parse_yaml", counting)
     return calls

@@ -10,7 +10,7 @@ import typer
 from advisor.cli.app import (
     app, engine_from, fail, say,
 )
-from advisor.errors import AdvisorError, ExitStatus
+from advisor.errors import AdvisorError, ExitStatus, RuleBaseErrors
 
 
 rules_app = typer.Typer(help="Rule bases as code: check them, test them, measure their coverage.",
@@ -25,14 +25,17 @@ def rules_check(
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
-    """Validate a rule base and warn about rules that can never fire, duplicates and gaps."""
+    """Validate a rule base (every error, located) and warn about rules that can never fire, duplicates and gaps."""
     from advisor.rulebase.analysis import analyse
     from advisor.rulebase.loader import load_rule_base
 
     try:
         rule_base = load_rule_base(directory)
     except AdvisorError as exc:
-        typer.echo(f"{exc.located()}", err=True)
+        errors = exc if isinstance(exc, RuleBaseErrors) else RuleBaseErrors([exc])
+        for line in errors.lines():
+            say(line)
+        say(f"{directory or 'the built-in rule base'}: {errors.summary()}")
         raise typer.Exit(int(ExitStatus.BAD_RECORDS)) from None
     findings = analyse(rule_base)
     for finding in findings:

@@ -1,4 +1,4 @@
-"""Loading a rule base folder: YAML files validated by the schema, errors located by line."""
+"""Loading a rule base folder: YAML files validated by the schema; every error of a load located and reported together."""
 
 from __future__ import annotations
 
@@ -10,9 +10,10 @@ from typing import Any, TypeVar
 from pydantic import BaseModel, ValidationError
 
 from advisor import cache
-from advisor.errors import InputError, RuleBaseError
+from advisor.errors import InputError, RuleBaseError, RuleBaseErrors
 from advisor.rulebase import schema
-from advisor.suggest import did_you_mean
+from advisor.rulebase.problems import Problems, rule_id_at, validation_errors
+from advisor.suggest import closest, did_you_mean
 from advisor.yamlio import LocatedDocument, decode_text, parse_yaml
 
 FILES = {
@@ -21,20 +22,7 @@ FILES = {
     "sales_mix.yaml": schema.SalesMixDecision,
     "technologies.yaml": schema.TechnologiesDecision,
 }
-_CONDITION_TAGS = ("all", "any", "not", "leaf")
 _M = TypeVar("_M", bound=BaseModel)
-
-
-def _vocabulary() -> list[str]:
-    """Every key a rule file may use, for did-you-mean on an unknown key."""
-    words: set[str] = set()
-    models: list[type[BaseModel]] = [*FILES.values(), schema.Leaf, schema.All, schema.AnyOf, schema.Not,
-                                     schema.ModelRule, schema.MixRule, schema.Source, schema.Technology,
-                                     schema.Titles, schema.SalesKind, schema.CurrencyTable]
-    for model in models:
-        for name, info in model.model_fields.items():
-            words.add(info.alias or name)
-    return sorted(words)
 
 
 @dataclass(frozen=True)
@@ -70,54 +58,6 @@ def builtin_rules_dir() -> Path:
     raise RuleBaseError("the built-in rule base is missing from this installation")
 
 
-def _yaml_path(data: Any, loc: tuple[Any, ...]) -> tuple[Any, ...]:
-    """The YAML path of a pydantic error location in `data`, dropping the union tags pydantic adds."""
-    path: list[Any] = []
-    node = data
-    for part in loc:
-        if isinstance(node, dict) and part in node:
-            path.append(part)
-            node = node[part]
-        elif isinstance(node, list) and isinstance(part, int) and 0 <= part < len(node):
-            path.append(part)
-            node = node[part]
-        elif part in _CONDITION_TAGS or part == "in_":
-            continue
-        else:
-            path.append(part)  # a missing or unknown key: name it, keep the parent's line
-            node = None
-    return tuple(path)
-
-
-def _dotted(path: tuple[Any, ...]) -> str:
-    text = ""
-    for part in path:
-        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
-    return text
-
-
-def _node(data: Any, path: tuple[Any, ...]) -> Any:
-    for part in path:
-        try:
-            data = data[part]
-        except (KeyError, IndexError, TypeError):
-            return None
-    return data
-
-
-def _rule_id(doc: LocatedDocument, path: tuple[Any, ...]) -> str | None:
-    node = doc.data
-    found = None
-    for part in path:
-        try:
-            node = node[part]
-        except (KeyError, IndexError, TypeError):
-            break
-        if isinstance(node, dict) and isinstance(node.get("id"), str):
-            found = node["id"]
-    return found
-
-
 def read_rule_file(path: Path) -> tuple[LocatedDocument, bytes]:
     """A rule file parsed, and its bytes for the hash: read once, errors as RuleBaseError."""
     try:
@@ -130,64 +70,116 @@ def read_rule_file(path: Path) -> tuple[LocatedDocument, bytes]:
                             column=exc.column) from None
 
 
-def first_error(doc: LocatedDocument, exc: ValidationError, base: tuple[Any, ...] = ()) -> RuleBaseError:
-    """The first problem of a validation, located in `doc` (under `base` when part of it was validated)."""
-    error = exc.errors()[0]  # the first problem is enough to fix; the next run shows the next one
-    path = (*base, *_yaml_path(_node(doc.data, base), tuple(error["loc"])))
-    message = str(error["msg"]).removeprefix("Value error, ")
-    if error["type"] == "extra_forbidden" and path:
-        parent = _node(doc.data, path[:-1])
-        if isinstance(parent, dict) and "field" in parent:
-            message = f"unknown operator '{path[-1]}'{did_you_mean(str(path[-1]), schema.OPERATORS)}"
-        else:
-            message = f"unknown key{did_you_mean(str(path[-1]), _vocabulary())}"
-    elif error["type"] == "missing":
-        message = "required key is missing"
-    rule = _rule_id(doc, path)
-    if rule:
-        message = f"{message} (rule {rule})"
-    line, column = doc.mark_of(path)
-    return RuleBaseError(message, file=doc.file, line=line, key=_dotted(path) or None, column=column)
+def read_into(path: Path, problems: Problems) -> tuple[LocatedDocument, bytes] | None:
+    """A rule file parsed and its bytes, or None with its problems noted; the mistakes a read
+    can step over (a duplicate key) are noted too, and the rest of the file is still read."""
+    try:
+        raw = cache.read_bytes(path)
+        doc = parse_yaml(decode_text(raw), str(path), keep_going=True)
+    except OSError as exc:
+        problems.add(RuleBaseError(f"cannot read: {exc.strerror}", file=str(path)))
+        return None
+    except InputError as exc:
+        problems.add(RuleBaseError(exc.message, file=exc.file or str(path), line=exc.line, key=exc.key,
+                                   column=exc.column))
+        return None
+    for problem in doc.problems:
+        problems.add(RuleBaseError(problem.message, file=problem.file, line=problem.line, key=problem.key,
+                                   column=problem.column))
+    return doc, raw
 
 
-def _validate(doc: LocatedDocument, model: type[_M]) -> _M:
+def first_error(doc: LocatedDocument, exc: ValidationError, base: tuple[Any, ...] = (),
+                model: type[BaseModel] | None = None) -> RuleBaseError:
+    """The first problem (by line) of a validation, located in `doc`, for loads that stop at one."""
+    return RuleBaseErrors(validation_errors(doc, exc, model, base)).errors[0]
+
+
+def validate_into(doc: LocatedDocument, model: type[_M], problems: Problems) -> _M | None:
+    """`doc` validated by `model`, or None with every problem of it noted."""
     if doc.data is None:
-        raise RuleBaseError("empty file: expected a mapping", file=doc.file, line=1)
+        problems.add(RuleBaseError("empty file: expected a mapping", file=doc.file, line=1))
+        return None
     if not isinstance(doc.data, dict):
-        raise RuleBaseError(f"expected a mapping at the top, got {type(doc.data).__name__}", file=doc.file, line=1)
+        problems.add(RuleBaseError(f"expected a mapping at the top, got {type(doc.data).__name__}",
+                                   file=doc.file, line=1))
+        return None
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
-        raise first_error(doc, exc) from None
+        for error in validation_errors(doc, exc, model):
+            problems.add(error)
+        return None
+
+
+def check_unknown_files(root: Path, names: list[str], problems: Problems) -> None:
+    """A YAML file the loader never reads is a mistake to say, not to ignore (rule tests live in tests/)."""
+    stems = {Path(name).stem: name for name in RULE_FILES}
+    for name in names:
+        if name.startswith(".") or not name.endswith((".yaml", ".yml")) or name in RULE_FILES:
+            continue
+        if not (root / name).is_file():
+            continue
+        meant = closest(Path(name).stem, stems)
+        hint = f" (did you mean '{stems[meant]}'?)" if meant else ""
+        problems.add(RuleBaseError(f"unknown rule file, never read{hint}; a rule base folder holds only "
+                                   f"{', '.join(RULE_FILES)} and tests/", file=str(root / name)))
+
+
+def list_folder(root: Path, problems: Problems) -> list[str]:
+    try:
+        return cache.listing(root)
+    except OSError as exc:
+        problems.add(RuleBaseError(f"cannot list the folder: {exc.strerror}", file=str(root)))
+        return []
 
 
 def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ()) -> RuleBase:
     """Load and validate the rule base in `directory` (the built-in one by default).
 
     A rule base whose rulebase.yaml says `extends: builtin` (or a folder) is an overlay.
+    Every problem of the load is raised at the end, together (RuleBaseErrors).
     """
     root = Path(directory) if directory is not None else builtin_rules_dir()
+    problems = Problems()
     if not root.is_dir():
-        raise RuleBaseError("rule base folder not found", file=str(root))
+        problems.add(RuleBaseError("rule base folder not found", file=str(root)))
+        problems.check()
+    if not (root / "rulebase.yaml").is_file():  # not a rule base at all: its other files mean nothing
+        problems.add(RuleBaseError(f"missing rulebase.yaml; a rule base folder holds {', '.join(FILES)}",
+                                   file=str(root)))
+        problems.check()
+    names = list_folder(root, problems)
+    check_unknown_files(root, names, problems)
+    meta_read = read_into(root / "rulebase.yaml", problems)
+    meta_data = meta_read[0].data if meta_read else None
+    if isinstance(meta_data, dict) and "extends" in meta_data:
+        from advisor.rulebase.overlay import load_overlay
+
+        assert meta_read is not None
+        return load_overlay(root, *meta_read, _chain, problems)
+
     digest = hashlib.sha256()
     parsed: dict[str, Any] = {}
     docs: dict[str, LocatedDocument] = {}
     for name, model in FILES.items():
-        path = root / name
-        if not path.is_file():
-            raise RuleBaseError(f"missing {name}; a rule base folder holds {', '.join(FILES)}", file=str(root))
-        doc, raw = read_rule_file(path)
-        if name == "rulebase.yaml" and isinstance(doc.data, dict) and "extends" in doc.data:
-            from advisor.rulebase.overlay import load_overlay
-
-            return load_overlay(root, doc, raw, _chain)
+        if name not in names:
+            problems.add(RuleBaseError(f"missing {name}; a rule base folder holds {', '.join(FILES)}", file=str(root)))
+            continue
+        read = meta_read if name == "rulebase.yaml" else read_into(root / name, problems)
+        if read is None:
+            continue
+        doc, raw = read
         digest.update(name.encode() + b"\0" + raw + b"\0")
         docs[name] = doc
-        parsed[name] = _validate(doc, model)
-    meta: schema.RuleBaseMeta = parsed["rulebase.yaml"]
-    documents = tuple(meta.documents)
-    _check_cross_references(docs, parsed, documents)
-    staffing = read_staffing(root, digest, docs, documents)
+        if meta_read is not None:  # with rulebase.yaml unreadable, which schema the files follow is unknown
+            parsed[name] = validate_into(doc, model, problems)
+    meta: schema.RuleBaseMeta | None = parsed.get("rulebase.yaml")
+    documents = tuple(meta.documents) if meta is not None else None
+    staffing = read_staffing(root, digest, docs, problems)
+    _check_cross_references(docs, documents, problems)
+    problems.check()
+    assert meta is not None and documents is not None
     return RuleBase(
         path=root,
         meta=meta,
@@ -203,28 +195,22 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
 
 
 STAFFING_FILE = "staffing.yaml"
+RULE_FILES = (*FILES, STAFFING_FILE)  # every file of a rule folder the loader reads
 
 
 def read_staffing(root: Path, digest: Any, docs: dict[str, LocatedDocument],
-                  documents: tuple[str, ...]) -> schema.StaffingFile | None:
-    """staffing.yaml if the folder has one: validated, hashed, its sources checked."""
+                  problems: Problems) -> schema.StaffingFile | None:
+    """staffing.yaml if the folder has one: validated and hashed (its sources are checked with the rest)."""
     path = root / STAFFING_FILE
     if not cache.is_file(path):
         return None
-    doc, raw = read_rule_file(path)
+    read = read_into(path, problems)
+    if read is None:
+        return None
+    doc, raw = read
     digest.update(STAFFING_FILE.encode() + b"\0" + raw + b"\0")
     docs[STAFFING_FILE] = doc
-    staffing = _validate(doc, schema.StaffingFile)
-    sources = [(("norms", name, "source"), getattr(staffing.norms, name).source)
-               for name in schema.StaffingNorms.model_fields]
-    sources.append((("stages_source",), staffing.stages_source))
-    for where, source in sources:
-        if source.document not in documents:
-            raise RuleBaseError(
-                f"'{source.document}' is not one of the rule base's documents" + did_you_mean(source.document, documents),
-                file=doc.file, line=doc.line_of((*where, "document")), key=_dotted((*where, "document")),
-            )
-    return staffing
+    return validate_into(doc, schema.StaffingFile, problems)
 
 
 def rule_locations(docs: dict[str, LocatedDocument]) -> dict[str, tuple[LocatedDocument, tuple[Any, ...]]]:
@@ -241,40 +227,57 @@ def rule_locations(docs: dict[str, LocatedDocument]) -> dict[str, tuple[LocatedD
     return found
 
 
-def _check_cross_references(
-    docs: dict[str, LocatedDocument], parsed: dict[str, Any], documents: tuple[str, ...]
-) -> None:
-    """Rule ids unique across files; every source names a listed document."""
+def _check_cross_references(docs: dict[str, LocatedDocument], documents: tuple[str, ...] | None,
+                            problems: Problems) -> None:
+    """Rule ids unique across files; every source names a listed document.
+
+    Checked on the files as written, so a file with other mistakes is checked too.
+    """
     seen: dict[str, str] = {}
+    for name, section, prefix in (("department_model.yaml", "rules", ""), ("sales_mix.yaml", "rules", ""),
+                                  ("technologies.yaml", "technologies", "tech.")):
+        doc = docs.get(name)
+        items = doc.data.get(section) if doc is not None and isinstance(doc.data, dict) else None
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            rule_id = item.get("id") if isinstance(item, dict) else None
+            if not isinstance(rule_id, str):
+                continue
+            if prefix + rule_id in seen:
+                problems.at(doc, (section, index, "id"), f"duplicate rule id '{prefix + rule_id}' (first in {seen[prefix + rule_id]})")
+            else:
+                seen[prefix + rule_id] = name
+    if documents is not None:
+        check_cited_documents(docs, documents, problems)
 
-    def check(file: str, path: tuple[Any, ...], rule_id: str | None, source: schema.Source,
-              source_path: tuple[Any, ...] | None = None) -> None:
-        doc = docs[file]
-        if rule_id is not None:
-            if rule_id in seen:
-                raise RuleBaseError(
-                    f"duplicate rule id '{rule_id}' (first in {seen[rule_id]})",
-                    file=doc.file, line=doc.line_of((*path, "id")), key=_dotted((*path, "id")),
-                )
-            seen[rule_id] = file
-        if source.document not in documents:
-            where = (*(source_path or (*path, "source")), "document")
-            raise RuleBaseError(
-                f"'{source.document}' is not one of the rule base's documents"
-                + did_you_mean(source.document, documents),
-                file=doc.file, line=doc.line_of(where), key=_dotted(where),
-            )
 
-    sales_mix: schema.SalesMixDecision = parsed["sales_mix.yaml"]
-    check("sales_mix.yaml", (), None, sales_mix.base_source, ("base_source",))
-    if sales_mix.range_source is not None:
-        check("sales_mix.yaml", (), None, sales_mix.range_source, ("range_source",))
-    for i, rule in enumerate(parsed["department_model.yaml"].rules):
-        check("department_model.yaml", ("rules", i), rule.id, rule.source)
-    for i, rule in enumerate(sales_mix.rules):
-        check("sales_mix.yaml", ("rules", i), rule.id, rule.source)
-    technologies: schema.TechnologiesDecision = parsed["technologies.yaml"]
-    for i, kind in enumerate(technologies.kinds):
-        check("technologies.yaml", ("kinds", i), None, kind.source)
-    for i, item in enumerate(technologies.technologies):
-        check("technologies.yaml", ("technologies", i), "tech." + item.id, item.source)
+def check_cited_documents(docs: dict[str, LocatedDocument], documents: tuple[str, ...], problems: Problems,
+                          hint: str = "") -> None:
+    """Every source (a mapping under `source` or `*_source`) in `docs` names one of `documents`."""
+    for name, doc in docs.items():
+        if name == "rulebase.yaml":
+            continue
+        for path, document in cited_documents(doc.data):
+            if document not in documents:
+                rule = rule_id_at(doc.data, path)
+                problems.at(doc, path, f"'{document}' is not one of the rule base's documents"
+                            f"{did_you_mean(document, documents)}{hint}" + (f" (rule {rule})" if rule else ""))
+
+
+def cited_documents(data: Any) -> list[tuple[tuple[Any, ...], str]]:
+    """(path, document) of every source in a file as written; a node shared by YAML aliases is visited once."""
+    found: list[tuple[tuple[Any, ...], str]] = []
+    seen: set[int] = set()
+    stack: list[tuple[tuple[Any, ...], Any]] = [((), data)]
+    while stack:
+        path, node = stack.pop()
+        if not isinstance(node, (dict, list)) or id(node) in seen:
+            continue
+        seen.add(id(node))
+        children = node.items() if isinstance(node, dict) else enumerate(node)
+        for key, value in children:
+            if isinstance(key, str) and (key == "source" or key.endswith("_source")) and isinstance(value, dict):
+                if isinstance(value.get("document"), str):
+                    found.append(((*path, key, "document"), value["document"]))
+            else:
+                stack.append(((*path, key), value))
+    return found

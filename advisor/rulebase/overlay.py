@@ -19,14 +19,15 @@ from advisor.errors import RuleBaseError
 from advisor.rulebase import schema
 from advisor.rulebase.loader import (
     RuleBase,
-    _dotted,
-    _validate,
     builtin_rules_dir,
-    first_error,
+    check_cited_documents,
     load_rule_base,
-    read_rule_file,
+    read_into,
+    read_staffing,
     rule_locations,
+    validate_into,
 )
+from advisor.rulebase.problems import Problems, validation_errors
 from advisor.suggest import did_you_mean
 from advisor.yamlio import LocatedDocument
 
@@ -37,60 +38,95 @@ OVERLAY_FILES = {
 }
 
 
-def _error(doc: LocatedDocument, path: tuple[Any, ...], message: str) -> RuleBaseError:
-    line, column = doc.mark_of(path)
-    return RuleBaseError(message, file=doc.file, line=line, column=column, key=_dotted(path) or None)
-
-
-def _revalidate(doc: LocatedDocument, model: type[BaseModel], data: dict[str, Any]) -> Any:
+def _revalidate(doc: LocatedDocument, model: type[BaseModel], data: dict[str, Any], problems: Problems) -> Any:
     """A base decision with the overlay's settings, validated whole (e.g. a range must still hold the base)."""
     try:
         return model.model_validate(data)
     except ValidationError as exc:
-        raise first_error(doc, exc) from None
+        for error in validation_errors(doc, exc, model):
+            problems.add(error)
+        return None
 
 
 STARTING_POINT = "starting_point"  # the name `disable:` takes for the department model's starting point
 
 
-def _merge(doc: LocatedDocument, section: str, base: list[Any], changes: list[Any], disable: list[str],
-           key=lambda item: item.id) -> tuple[list[Any], set[str]]:
+def _merge(base: list[Any], changes: list[Any], disable: list[str], key=lambda item: item.id) -> tuple[list[Any], set[str]]:
     """Base items with `disable` dropped, same-id items replaced and new ones appended."""
-    ids = [key(item) for item in base]
-    for index, rule_id in enumerate(disable):
-        if rule_id not in ids:
-            raise _error(doc, ("disable", index), f"no rule '{rule_id}' to disable{did_you_mean(rule_id, ids)}")
     merged = {key(item): item for item in base if key(item) not in disable}
     own: set[str] = set()
-    for index, item in enumerate(changes):
-        if key(item) in own:
-            raise _error(doc, (section, index, "id"), f"'{key(item)}' is changed twice in this file")
+    for item in changes:
         own.add(key(item))
         merged[key(item)] = item
     return list(merged.values()), own
 
 
-def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: tuple[Path, ...]) -> RuleBase:
-    meta = _validate(meta_doc, schema.RuleBaseOverlayMeta)
-    base_dir = builtin_rules_dir() if meta.extends == "builtin" else (root / meta.extends).resolve()
-    if root.resolve() in chain or base_dir.resolve() == root.resolve():
-        raise _error(meta_doc, ("extends",), "a rule base cannot extend itself")
-    if not base_dir.is_dir():
-        raise _error(meta_doc, ("extends",), f"no rule base folder at {base_dir}")
-    base = load_rule_base(base_dir, (*chain, root.resolve()))
+def _check_changes(doc: LocatedDocument, base_ids: list[str], sections: tuple[str, ...], problems: Problems) -> None:
+    """`disable` names rules of the base; no id is changed twice. On the file as written, so a file
+    with other mistakes is checked too."""
+    data = doc.data if isinstance(doc.data, dict) else {}
+    disable = data.get("disable")
+    for index, rule_id in enumerate(disable if isinstance(disable, list) else []):
+        if isinstance(rule_id, str) and rule_id not in base_ids:
+            problems.at(doc, ("disable", index), f"no rule '{rule_id}' to disable{did_you_mean(rule_id, base_ids)}")
+    for section in sections:
+        items = data.get(section)
+        seen: set[str] = set()
+        for index, item in enumerate(items if isinstance(items, list) else []):
+            item_id = item.get("id") if isinstance(item, dict) else None
+            if isinstance(item_id, str) and item_id in seen:
+                problems.at(doc, (section, index, "id"), f"'{item_id}' is changed twice in this file")
+            elif isinstance(item_id, str):
+                seen.add(item_id)
 
-    digest = hashlib.sha256(base.sha256.encode())
+
+def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: tuple[Path, ...],
+                 problems: Problems) -> RuleBase:
+    """The rule base `root` extends, with the changes in `root`'s files; every problem raised together."""
+    meta: schema.RuleBaseOverlayMeta | None = validate_into(meta_doc, schema.RuleBaseOverlayMeta, problems)
+    base: RuleBase | None = None
+    if meta is not None:
+        base_dir = builtin_rules_dir() if meta.extends == "builtin" else (root / meta.extends).resolve()
+        if root.resolve() in chain or base_dir.resolve() == root.resolve():
+            problems.at(meta_doc, ("extends",), "a rule base cannot extend itself")
+        elif not base_dir.is_dir():
+            problems.at(meta_doc, ("extends",), f"no rule base folder at {base_dir}")
+        else:
+            try:
+                base = load_rule_base(base_dir, (*chain, root.resolve()))
+            except RuleBaseError as exc:  # the base's own problems, reported with this folder's
+                problems.add(exc)
+
     docs: dict[str, LocatedDocument] = {"rulebase.yaml": meta_doc}
-    digest.update(b"rulebase.yaml\0" + meta_raw)
+    raws = [b"rulebase.yaml\0" + meta_raw]
     parsed: dict[str, Any] = {}
     for name, model in OVERLAY_FILES.items():
         path = root / name
         if not cache.is_file(path):
             continue
-        doc, raw = read_rule_file(path)
-        digest.update(name.encode() + b"\0" + raw)
+        read = read_into(path, problems)
+        if read is None:
+            continue
+        doc, raw = read
+        raws.append(name.encode() + b"\0" + raw)
         docs[name] = doc
-        parsed[name] = _validate(doc, model)
+        validated = validate_into(doc, model, problems)
+        if validated is not None:
+            parsed[name] = validated
+    if base is not None:
+        ids = {"department_model.yaml": ([r.id for r in base.department_model.rules] + [STARTING_POINT], ("rules",)),
+               "sales_mix.yaml": ([r.id for r in base.sales_mix.rules], ("rules",)),
+               "technologies.yaml": ([t.id for t in base.technologies.technologies], ("kinds", "technologies"))}
+        for name, doc in docs.items():
+            if name in ids:
+                _check_changes(doc, *ids[name], problems)
+    if meta is None or base is None:
+        read_staffing(root, hashlib.sha256(), docs, problems)  # its own mistakes, at least
+        problems.check()
+    assert meta is not None and base is not None
+    digest = hashlib.sha256(base.sha256.encode())
+    for raw in raws:
+        digest.update(raw)
 
     documents = (*base.documents, *(d for d in meta.documents if d not in base.documents))
     own: set[str] = set()
@@ -104,7 +140,7 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
         # `disable: [starting_point]` drops the base's starting point (a rule base with none)
         drop_start = STARTING_POINT in change.disable
         disable = [rule_id for rule_id in change.disable if rule_id != STARTING_POINT]
-        rules, changed = _merge(doc, "rules", department.rules, change.rules, disable)
+        rules, changed = _merge(department.rules, change.rules, disable)
         own |= changed
         checked = _revalidate(doc, schema.DepartmentModelDecision, {
             "tie_break": change.tie_break or department.tie_break,
@@ -113,27 +149,28 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
             "starting_point": change.starting_point or (None if drop_start else department.starting_point),
             "grow_into": {**department.grow_into, **change.grow_into},
             "rules": [],
-        })
-        department = checked.model_copy(update={"rules": rules})
+        }, problems)
+        if checked is not None:
+            department = checked.model_copy(update={"rules": rules})
 
     mix = base.sales_mix
     if "sales_mix.yaml" in parsed:
         change_mix: schema.SalesMixOverlay = parsed["sales_mix.yaml"]
         doc = docs["sales_mix.yaml"]
-        rules, changed = _merge(doc, "rules", mix.rules, change_mix.rules, change_mix.disable)
+        rules, changed = _merge(mix.rules, change_mix.rules, change_mix.disable)
         own |= changed
         settings = change_mix.model_dump(include={"base_inside_share", "base_source", "inside_share_range",
                                                    "range_source"}, exclude_none=True)
-        mix = _revalidate(doc, schema.SalesMixDecision, {**mix.model_dump(by_alias=True), **settings, "rules": []})
-        mix = mix.model_copy(update={"rules": rules})
+        checked = _revalidate(doc, schema.SalesMixDecision, {**mix.model_dump(by_alias=True), **settings, "rules": []},
+                              problems)
+        if checked is not None:
+            mix = checked.model_copy(update={"rules": rules})
 
     technologies = base.technologies
     if "technologies.yaml" in parsed:
         change_tech: schema.TechnologiesOverlay = parsed["technologies.yaml"]
-        doc = docs["technologies.yaml"]
-        kinds, _ = _merge(doc, "kinds", technologies.kinds, change_tech.kinds, [])
-        items, changed = _merge(doc, "technologies", technologies.technologies, change_tech.technologies,
-                                change_tech.disable)
+        kinds, _ = _merge(technologies.kinds, change_tech.kinds, [])
+        items, changed = _merge(technologies.technologies, change_tech.technologies, change_tech.disable)
         own |= {"tech." + item for item in changed}
         technologies = technologies.model_copy(update={"kinds": kinds, "technologies": items})
 
@@ -148,10 +185,9 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
                                       description=meta.description or base.meta.description,
                                       documents=list(documents), currency=currency)
 
-    _check_overlay_sources(docs, parsed, documents)
-    from advisor.rulebase.loader import read_staffing
-
-    staffing = read_staffing(root, digest, docs, tuple(documents)) or base.staffing  # an own file replaces the base's
+    staffing = read_staffing(root, digest, docs, problems) or base.staffing  # an own file replaces the base's
+    check_cited_documents(docs, tuple(documents), problems, hint="; to cite it, add it to documents: in rulebase.yaml")
+    problems.check()
     return RuleBase(
         path=root,
         meta=merged_meta,
@@ -166,16 +202,3 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
         own_rules=frozenset(own),
         staffing=staffing,
     )
-
-
-def _check_overlay_sources(docs: dict[str, LocatedDocument], parsed: dict[str, Any], documents: tuple[str, ...]) -> None:
-    for name, change in parsed.items():
-        doc = docs[name]
-        groups = [("rules", getattr(change, "rules", [])), ("technologies", getattr(change, "technologies", [])),
-                  ("kinds", getattr(change, "kinds", []))]
-        for section, items in groups:
-            for index, item in enumerate(items):
-                if item.source.document not in documents:
-                    raise _error(doc, (section, index, "source", "document"),
-                                 f"'{item.source.document}' is not one of the rule base's documents (add it to "
-                                 f"documents: in rulebase.yaml){did_you_mean(item.source.document, documents)}")
