@@ -6,13 +6,13 @@ import difflib
 from collections.abc import Iterable
 
 
-def closest(word: str, choices: Iterable[str]) -> str | None:
-    """The choice most like `word`, or None when nothing is close."""
+def closest(word: str, choices: Iterable[str], cutoff: float = 0.6) -> str | None:
+    """The choice most like `word` (difflib's ratio at least `cutoff`), or None when nothing is close."""
     options = list(choices)
     lowered = {c.lower(): c for c in options}
     if word.lower() in lowered:
         return lowered[word.lower()]
-    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    match = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=cutoff)
     if match:
         return lowered[match[0]]
     # 'leads' for 'leads_per_month': a word that starts exactly one choice

@@ -119,3 +119,15 @@ def test_the_cached_catalogue_is_the_catalogue(cache_dir):
     assert cache.cached("messages", str(CATALOGUE_PATH), _read_catalogue) == fresh
     assert cache.cached("messages", str(CATALOGUE_PATH), lambda: pytest.fail("read again")) == fresh
     assert fresh["rec.why"]["ru"]
+
+
+def test_a_yaml_file_that_appears_in_the_rule_folder_is_noticed(cache_dir, rules_copy, parses):
+    load_engine(rules_copy)
+    extra = rules_copy / "extra.yaml"
+    extra.write_text("rules: []\n")
+    with pytest.raises(RuleBaseError, match="extra.yaml: unknown rule file, never read"):
+        load_engine(rules_copy)
+    extra.unlink()
+    parsed = len(parses)
+    load_engine(rules_copy)  # the folder is as it was: the entry made before is good again
+    assert len(parses) == parsed

@@ -120,7 +120,7 @@ def check_unknown_files(root: Path, names: list[str], problems: Problems) -> Non
             continue
         if not (root / name).is_file():
             continue
-        meant = closest(Path(name).stem, stems)
+        meant = closest(Path(name).stem, stems, cutoff=0.75)  # 'my-rules' is not a misspelt 'rulebase'
         hint = f" (did you mean '{stems[meant]}'?)" if meant else ""
         problems.add(RuleBaseError(f"unknown rule file, never read{hint}; a rule base folder holds only "
                                    f"{', '.join(RULE_FILES)} and tests/", file=str(root / name)))
@@ -176,7 +176,8 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
             parsed[name] = validate_into(doc, model, problems)
     meta: schema.RuleBaseMeta | None = parsed.get("rulebase.yaml")
     documents = tuple(meta.documents) if meta is not None else None
-    staffing = read_staffing(root, digest, docs, problems)
+    staffing, hashed = read_staffing(root, docs, problems)
+    digest.update(hashed)
     _check_cross_references(docs, documents, problems)
     problems.check()
     assert meta is not None and documents is not None
@@ -198,19 +199,19 @@ STAFFING_FILE = "staffing.yaml"
 RULE_FILES = (*FILES, STAFFING_FILE)  # every file of a rule folder the loader reads
 
 
-def read_staffing(root: Path, digest: Any, docs: dict[str, LocatedDocument],
-                  problems: Problems) -> schema.StaffingFile | None:
-    """staffing.yaml if the folder has one: validated and hashed (its sources are checked with the rest)."""
+def read_staffing(root: Path, docs: dict[str, LocatedDocument],
+                  problems: Problems) -> tuple[schema.StaffingFile | None, bytes]:
+    """staffing.yaml if the folder has one: validated, and what to hash of it (b"" without one);
+    its sources are checked with the rest."""
     path = root / STAFFING_FILE
     if not cache.is_file(path):
-        return None
+        return None, b""
     read = read_into(path, problems)
     if read is None:
-        return None
+        return None, b""
     doc, raw = read
-    digest.update(STAFFING_FILE.encode() + b"\0" + raw + b"\0")
     docs[STAFFING_FILE] = doc
-    return validate_into(doc, schema.StaffingFile, problems)
+    return validate_into(doc, schema.StaffingFile, problems), STAFFING_FILE.encode() + b"\0" + raw + b"\0"
 
 
 def rule_locations(docs: dict[str, LocatedDocument]) -> dict[str, tuple[LocatedDocument, tuple[Any, ...]]]:

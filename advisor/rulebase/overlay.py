@@ -84,9 +84,13 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
                  problems: Problems) -> RuleBase:
     """The rule base `root` extends, with the changes in `root`'s files; every problem raised together."""
     meta: schema.RuleBaseOverlayMeta | None = validate_into(meta_doc, schema.RuleBaseOverlayMeta, problems)
+    # What it extends and the documents it adds are read as written, so that a mistake
+    # elsewhere in rulebase.yaml does not hide the mistakes the rest of the folder has.
+    written = meta_doc.data if isinstance(meta_doc.data, dict) else {}
+    extends, own_documents = written.get("extends"), written.get("documents", [])
     base: RuleBase | None = None
-    if meta is not None:
-        base_dir = builtin_rules_dir() if meta.extends == "builtin" else (root / meta.extends).resolve()
+    if isinstance(extends, str):
+        base_dir = builtin_rules_dir() if extends == "builtin" else (root / extends).resolve()
         if root.resolve() in chain or base_dir.resolve() == root.resolve():
             problems.at(meta_doc, ("extends",), "a rule base cannot extend itself")
         elif not base_dir.is_dir():
@@ -98,7 +102,8 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
                 problems.add(exc)
 
     docs: dict[str, LocatedDocument] = {"rulebase.yaml": meta_doc}
-    raws = [b"rulebase.yaml\0" + meta_raw]
+    digest = hashlib.sha256(base.sha256.encode() if base is not None else b"")
+    digest.update(b"rulebase.yaml\0" + meta_raw)
     parsed: dict[str, Any] = {}
     for name, model in OVERLAY_FILES.items():
         path = root / name
@@ -108,11 +113,13 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
         if read is None:
             continue
         doc, raw = read
-        raws.append(name.encode() + b"\0" + raw)
+        digest.update(name.encode() + b"\0" + raw)
         docs[name] = doc
         validated = validate_into(doc, model, problems)
         if validated is not None:
             parsed[name] = validated
+    own_staffing, hashed = read_staffing(root, docs, problems)
+    digest.update(hashed)
     if base is not None:
         ids = {"department_model.yaml": ([r.id for r in base.department_model.rules] + [STARTING_POINT], ("rules",)),
                "sales_mix.yaml": ([r.id for r in base.sales_mix.rules], ("rules",)),
@@ -120,15 +127,13 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
         for name, doc in docs.items():
             if name in ids:
                 _check_changes(doc, *ids[name], problems)
-    if meta is None or base is None:
-        read_staffing(root, hashlib.sha256(), docs, problems)  # its own mistakes, at least
-        problems.check()
+        if isinstance(own_documents, list) and all(isinstance(d, str) for d in own_documents):
+            documents = (*base.documents, *(d for d in own_documents if d not in base.documents))
+            check_cited_documents(docs, documents, problems, hint="; to cite it, add it to documents: in rulebase.yaml")
+    problems.check()
     assert meta is not None and base is not None
-    digest = hashlib.sha256(base.sha256.encode())
-    for raw in raws:
-        digest.update(raw)
-
     documents = (*base.documents, *(d for d in meta.documents if d not in base.documents))
+
     own: set[str] = set()
     locations = dict(base.locations)
     locations.update(rule_locations(docs))
@@ -185,9 +190,8 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
                                       description=meta.description or base.meta.description,
                                       documents=list(documents), currency=currency)
 
-    staffing = read_staffing(root, digest, docs, problems) or base.staffing  # an own file replaces the base's
-    check_cited_documents(docs, tuple(documents), problems, hint="; to cite it, add it to documents: in rulebase.yaml")
-    problems.check()
+    staffing = own_staffing or base.staffing  # an own file replaces the base's
+    problems.check()  # the merged decisions validated whole
     return RuleBase(
         path=root,
         meta=merged_meta,
