@@ -279,6 +279,6 @@ def cited_documents(data: Any) -> list[tuple[tuple[Any, ...], str]]:
             if isinstance(key, str) and (key == "source" or key.endswith("_source")) and isinstance(value, dict):
                 if isinstance(value.get("document"), str):
                     found.append(((*path, key, "document"), value["document"]))
-            else:
+            elif isinstance(value, (dict, list)):
                 stack.append(((*path, key), value))
     return found
