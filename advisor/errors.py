@@ -1,7 +1,8 @@
 """Errors a user can cause, and the exit statuses they map to.
 
-The CLI turns every `AdvisorError` into one line on stderr; no traceback reaches a
-user for a mistake in their input.
+The CLI turns every `AdvisorError` into one located line on stderr (a rule base that
+does not load into one line per problem, and a count); no traceback reaches a user for
+a mistake in their input.
 """
 
 from __future__ import annotations

@@ -28,9 +28,6 @@ class Problems:
     def __init__(self) -> None:
         self.found: list[AdvisorError] = []
 
-    def __bool__(self) -> bool:
-        return bool(self.found)
-
     def add(self, error: AdvisorError) -> None:
         if isinstance(error, RuleBaseErrors):
             self.found.extend(error.errors)
@@ -167,6 +164,9 @@ def _walk(model: type[BaseModel] | None, shape: tuple[Any, ...]) -> tuple[tuple[
         kind = _hints(model).get("root")
     owner: type[BaseModel] | None = None
     for part in shape:
+        if part == "[key]":  # pydantic's mark for a mapping's key (rather than its value): the key is the place
+            kept.append(False)
+            continue
         kind, picked = _through_union(kind, part)
         kept.append(not picked)
         if picked:
