@@ -243,10 +243,11 @@ def _check_cross_references(docs: dict[str, LocatedDocument], documents: tuple[s
             rule_id = item.get("id") if isinstance(item, dict) else None
             if not isinstance(rule_id, str):
                 continue
-            if prefix + rule_id in seen:
-                problems.at(doc, (section, index, "id"), f"duplicate rule id '{prefix + rule_id}' (first in {seen[prefix + rule_id]})")
+            rule_id = prefix + rule_id
+            if rule_id in seen:
+                problems.at(doc, (section, index, "id"), f"duplicate rule id '{rule_id}' (first in {seen[rule_id]})")
             else:
-                seen[prefix + rule_id] = name
+                seen[rule_id] = name
     if documents is not None:
         check_cited_documents(docs, documents, problems)
 

@@ -51,7 +51,8 @@ def _revalidate(doc: LocatedDocument, model: type[BaseModel], data: dict[str, An
 STARTING_POINT = "starting_point"  # the name `disable:` takes for the department model's starting point
 
 
-def _merge(base: list[Any], changes: list[Any], disable: list[str], key=lambda item: item.id) -> tuple[list[Any], set[str]]:
+def _merge(base: list[Any], changes: list[Any], disable: list[str],
+           key=lambda item: item.id) -> tuple[list[Any], set[str]]:
     """Base items with `disable` dropped, same-id items replaced and new ones appended."""
     merged = {key(item): item for item in base if key(item) not in disable}
     own: set[str] = set()
@@ -121,7 +122,8 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
     own_staffing, hashed = read_staffing(root, docs, problems)
     digest.update(hashed)
     if base is not None:
-        ids = {"department_model.yaml": ([r.id for r in base.department_model.rules] + [STARTING_POINT], ("rules",)),
+        ids = {"department_model.yaml": ([r.id for r in base.department_model.rules] + [STARTING_POINT],
+                                         ("rules",)),
                "sales_mix.yaml": ([r.id for r in base.sales_mix.rules], ("rules",)),
                "technologies.yaml": ([t.id for t in base.technologies.technologies], ("kinds", "technologies"))}
         for name, doc in docs.items():

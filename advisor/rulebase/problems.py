@@ -113,8 +113,9 @@ def _unknown_key(word: str, owner: type[BaseModel] | None) -> str:
     if owner is not None and "field" in owner.model_fields:  # a condition: most of its keys are operators
         operators = [k for k in keys if k in OPERATORS]
         if meant is None or meant in operators:
-            return (f"unknown operator '{word}' (did you mean '{meant}'?)" if meant else
-                    f"unknown operator '{word}'; a condition is {{field, <operator>}} with one of {', '.join(operators)}")
+            if meant is not None:
+                return f"unknown operator '{word}' (did you mean '{meant}'?)"
+            return f"unknown operator '{word}'; a condition is {{field, <operator>}} with one of {', '.join(operators)}"
     if meant is not None:
         return f"unknown key '{word}' (did you mean '{meant}'?)"
     return f"unknown key '{word}'" + (f"; allowed here: {', '.join(keys)}" if owner is not None else "")
