@@ -12,7 +12,7 @@ from advisor.errors import RuleBaseError
 from advisor.rulebase import schema
 from advisor.rulebase.loader import load_rule_base
 from advisor.rulebase.problems import keys_of
-from conftest import PROFILES, RULES
+from conftest import PROFILES, RULES, run_advisor
 
 PROFILE = str(PROFILES / "online-store.yaml")
 HOLDS = "a rule base folder holds only rulebase.yaml, department_model.yaml, sales_mix.yaml, technologies.yaml, " \
@@ -256,3 +256,17 @@ rules:
     assert result.exit_code == 1 and len(line) == 500 and line.endswith("…")
     assert line.startswith(f"{where(acme / 'department_model.yaml', 'document')}: rules[0].source.document: 'ddd")
     assert count == f"{acme}: 1 error in 1 file"
+
+
+def test_a_real_run_on_a_broken_rule_base_exits_2_with_every_error_and_no_traceback(tmp_path):
+    acme = overlay(tmp_path, {"department_model.yaml": f"rules:\n  - id: ACME.a\n    when: {{feild: leads_per_month, "
+                                                       f"gte: 1}}\n    points: {{one_level: 1}}\n    source: {SOURCE}\n",
+                              "extra.yaml": "rules: []\n"})
+    result = run_advisor("score", str(PROFILES), "--rules", str(acme))
+    assert result.returncode == 2 and result.stdout == ""
+    assert result.stderr.splitlines() == [
+        f"{acme / 'department_model.yaml'}:3:12: rules[0].when.feild: unknown key 'feild' (did you mean 'field'?) "
+        "(rule ACME.a)",
+        unknown_file(acme / "extra.yaml"),
+        "2 errors in 2 files",
+    ]
