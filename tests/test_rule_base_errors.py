@@ -45,10 +45,12 @@ def overlay(tmp_path: Path, files: dict[str, str], name: str = "acme") -> Path:
 
 
 def test_mistakes_in_several_files_of_an_overlay_come_in_one_run_sorted_with_a_count(cli, tmp_path):
+    builtin_id = load_rule_base().department_model.rules[-1].id
+    misspelt_id = builtin_id[:-1]
     acme = overlay(tmp_path, {
         "rulebase.yaml": "extends: builtin\nname: acme\nversion: 1\nversoin: 2\n",
         "department_model.yaml": f"""\
-disable: [DM.one_level.no_departmen]
+disable: [{misspelt_id}]
 rules:
   - id: ACME.big_inbound
     when: {{feild: leads_per_month, gte: 1000}}
@@ -81,8 +83,7 @@ technologies:
     })
     dm, mix, tech = acme / "department_model.yaml", acme / "sales_mix.yaml", acme / "technologies.yaml"
     expected = [
-        f"{where(dm, 'DM.one_level.no_departmen')}: disable[0]: no rule 'DM.one_level.no_departmen' to disable "
-        "(did you mean 'DM.one_level.no_department'?)",
+        f"{where(dm, misspelt_id)}: disable[0]: no rule '{misspelt_id}' to disable (did you mean '{builtin_id}'?)",
         f"{where(dm, 'feild')}: rules[0].when.feild: unknown key 'feild' (did you mean 'field'?) (rule ACME.big_inbound)",
         f"{where(dm, 'points: {one_levle')}: rules[1].points: 'one_levle' is not a department model "
         "(did you mean 'one_level'?) (rule ACME.tiny)",
