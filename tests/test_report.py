@@ -164,3 +164,24 @@ def test_changes_show_a_deal_size_in_the_profiles_own_currency(engine):
     content = build_report(engine, profile, source=None, lang="ru")
     assert content.change_text({"average_deal_size": 150000.0}) == "средний чек сделки: 3,000 RUB → 150,000 RUB"
     assert content.change_text({"market": "b2b"}) == "рынок: и те, и другие → бизнес (B2B)"
+
+
+@pytest.mark.parametrize(("name", "lang", "said"), [
+    ("smb-saas", "en", "A close call: two-level, account manager is ahead of three-level"),
+    ("smb-saas", "ru", "Решение на грани"),
+    ("early-idea", "uk", "Відділу продажів ще немає"),
+])
+def test_reports_state_how_sure_the_advice_is_and_draw_the_score_ranges(cli, tmp_path, name, lang, said):
+    for suffix in ("html", "md"):
+        out = tmp_path / f"{name}-{lang}.{suffix}"
+        assert cli("report", str(PROFILES / f"{name}.yaml"), "-o", str(out), "--lang", lang).exit_code == 0
+        text = out.read_text(encoding="utf-8")
+        assert said in text
+        confidence = {"en": "Confidence:", "ru": "Уверенность:", "uk": "Впевненість:"}[lang]
+        assert confidence in text
+    html = (tmp_path / f"{name}-{lang}.html").read_text(encoding="utf-8")
+    whiskers = html.count('class="range"')
+    # early-idea leaves most answers unknown: every model's range is open; smb-saas knows them all
+    assert whiskers == (4 if name == "early-idea" else 0)
+    if name == "early-idea":
+        assert 'class="ask-next"' in html

@@ -65,7 +65,9 @@ class ReportFolder:
         rec = content.recommendation
         self.rows.append({
             "name": profile.name, "href": f"{stem}.html", "model": rec.department_model.id,
-            "model_label": content.t(f"model_short.{rec.department_model.id}"), "inside": rec.sales_mix.inside_share,
+            "model_label": content.t(f"model_short.{rec.department_model.id}") + " · "
+                           + content.t(f"confidence.{rec.department_model.confidence}"),
+            "inside": rec.sales_mix.inside_share,
             "headcount": content.plan.total if content.plan else None, "items": len(rec.applied_technologies),
             "unknown": len(rec.unknown_fields),
         })
