@@ -185,3 +185,23 @@ def test_reports_state_how_sure_the_advice_is_and_draw_the_score_ranges(cli, tmp
     assert whiskers == (4 if name == "early-idea" else 0)
     if name == "early-idea":
         assert 'class="ask-next"' in html
+
+
+def test_same_named_profiles_get_distinct_files_in_linear_steps():
+    from advisor.report.write import unique_stem
+
+    taken, counters = {"index"}, {}
+    stems = [unique_stem(name, taken, counters) for name in ["Acme", "Acme-2", "Acme", "Acme", "index", "acme"]]
+    assert stems == ["acme", "acme-2", "acme-3", "acme-4", "index-2", "acme-5"]
+    calls = 0
+
+    class Counting(set):
+        def __contains__(self, item):
+            nonlocal calls
+            calls += 1
+            return super().__contains__(item)
+
+    taken = Counting({"index"})
+    for _ in range(2000):
+        unique_stem("Same", taken, counters)
+    assert len(taken) == 2001 and calls < 3 * 2000  # a restarting counter would look 2,000,000 times
