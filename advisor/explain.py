@@ -424,19 +424,33 @@ class _Search:
                 bad = middle
         return good
 
+    def _first_hits(self, name: str, target: str) -> list[Any]:
+        """The values of `name` nearest the profile's own, one on each side, that give `target` (refined
+        inside a ramp); in ascending order. A value farther on the same side can only cost more: what
+        refinement finds lies beyond the last candidate that did not reach the target."""
+        options = self._options(name)
+        current = getattr(self.profile, name)
+        if current is None or not FIELDS[name].numeric:
+            sides = [options]  # every change costs the same: the first that reaches the target
+        else:
+            sides = [[v for v in options if v < current][::-1], [v for v in options if v > current]]
+        hits = []
+        for side in sides:
+            for value in side:
+                if self.outcome(((name, value),))[0] == target:
+                    hits.append(self._closer(name, value, target))
+                    break
+        return sorted(hits)
+
     def smallest_change_to(self, target: str) -> Counterfactual | None:
         best: tuple[float, tuple[tuple[str, Any], ...]] | None = None
         for name in self.fields:
             if not self.could_reach(target, (name,)):
                 continue
-            for value in self._options(name):
-                changes = ((name, value),)
-                if self.outcome(changes)[0] == target:
-                    value = self._closer(name, value, target)
-                    changes = ((name, value),)
-                    cost = self.distance(name, value)
-                    if best is None or cost < best[0]:
-                        best = (cost, changes)
+            for value in self._first_hits(name, target):
+                cost = self.distance(name, value)
+                if best is None or cost < best[0]:
+                    best = (cost, ((name, value),))
         if best is None:
             # pairs on the thresholds and anchors only (the ramps' insides would square the work), of the
             # fields that can move the target's score or the others' (the rest cannot help)
@@ -447,8 +461,11 @@ class _Search:
                 for a in self.coarse(first):
                     if a == current[0]:
                         continue
+                    cost_a = self.distance(first, a)
+                    if best is not None and cost_a >= best[0]:
+                        continue  # could only tie or lose: a tie keeps the first found, as before
                     for b in self.coarse(second):
-                        if b == current[1]:
+                        if b == current[1] or (best is not None and cost_a + self.distance(second, b) >= best[0]):
                             continue
                         changes = ((first, a), (second, b))
                         if self.outcome(changes)[0] == target:
