@@ -423,8 +423,11 @@ class Engine:
         # rules that can hold a partly true leaf: only their degree intervals need working out
         graded = {index for index, leaf in self._special_leaves if leaf.graded}
         self._graded_kinds = any(graded.intersection(leaves) for leaves in kind_leaves.values())
-        self._graded_rules = [(index, frozenset(graded.intersection(rule.leaves)), self._rule_degrees[index])
-                              for index, rule in enumerate(self.rules) if graded.intersection(rule.leaves)]
+        # per graded leaf, the rules it reaches: only those need their degree intervals worked out
+        self._rules_of_leaf: dict[int, list[int]] = {leaf: [] for leaf in graded}
+        for index, rule in enumerate(self.rules):
+            for leaf in graded.intersection(rule.leaves):
+                self._rules_of_leaf[leaf].append(index)
     def facts(self, profile: Profile) -> Facts:
         """The profile as the rules see it (deal size converted to USD): a copy, free to change."""
         return dict(self.compared(profile)[0])
@@ -512,9 +515,8 @@ class Engine:
             return {}
         if intervals is None:
             intervals = self._intervals(codes, partial)
-        reached = partial.keys()
-        return {index: degrees(intervals) for index, graded, degrees in self._graded_rules
-                if not reached.isdisjoint(graded)}
+        reached = {index for leaf in partial for index in self._rules_of_leaf[leaf]}
+        return {index: self._rule_degrees[index](intervals) for index in reached}
 
     def _started(self, codes: list[int], partial: dict[int, float]) -> bool:
         """Whether the starting point holds (a table per key of its leaves' codes, as for rules)."""
