@@ -13,7 +13,10 @@ from enum import IntEnum
 class ExitStatus(IntEnum):
     OK = 0
     BAD_RECORDS = 1  # some records were rejected; the rest were processed
-    USAGE = 2  # bad usage or a broken rule base: nothing was processed
+    USAGE = 2  # bad usage, an input or output that cannot be used, or a broken rule base: nothing was processed
+    BUG = 70  # an unexpected error inside advisor (EX_SOFTWARE): one line, details in a log file
+    INTERRUPTED = 130  # Ctrl-C (128 + SIGINT)
+    TERMINATED = 143  # SIGTERM or SIGHUP (128 + SIGTERM): temporary files removed, workers stopped
 
 
 class AdvisorError(Exception):
@@ -107,3 +110,7 @@ def _count(number: int, noun: str) -> str:
 
 def _bounded(text: str, limit: int) -> str:
     return text if len(text) <= limit else text[:limit - 1] + "…"
+
+
+class OutputError(AdvisorError):
+    """An output that cannot be written (a read-only folder, a full disk, a target that is not a file)."""

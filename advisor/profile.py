@@ -26,11 +26,38 @@ UNKNOWN_MARKERS = frozenset(
 # the CRM presets and the profile all read these.
 YES_WORDS = frozenset({"true", "yes", "y", "1", "on", "да", "так", "jā"})
 NO_WORDS = frozenset({"false", "no", "n", "0", "off", "нет", "ні", "nē"})
-_GROUP_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'_")
+_GROUP_SEPARATORS = str.maketrans("", "", " \u00a0\u202f\u2009'")
+_SPACES = str.maketrans("", "", "\u00a0\u202f\u2009")  # the group separators that are not ASCII
+# Larger than any real count, amount or ratio, and small enough that the arithmetic after
+# (staffing, currency conversion) never overflows: 1e308 leads is a typo or an attack.
+MAX_MAGNITUDE = 1e12
+MAX_NAME = 500  # characters of a profile name
+# C0 and C1 control characters: an escape sequence in a name would reach a terminal or a report
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def shown(value: Any, limit: int = 60) -> str:
+    """A value as an error message quotes it: short, whatever its size (a 5,000-digit number, a 200 MB string)."""
+    if isinstance(value, int) and not isinstance(value, bool) and abs(value) > 10**30:
+        return f"a number of about {int(value.bit_length() * 0.30103) + 1:,} digits"
+    if isinstance(value, str) and len(value) > limit:
+        return repr(value[:limit]) + f"… ({len(value):,} characters)"
+    if isinstance(value, (dict, list, tuple)):
+        return f"a {type(value).__name__} of {len(value):,} items"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
 
 
 def parse_number(text: str, decimal: str = ".") -> float:
-    """A number as people type it: '1 200,5' with decimal=',' or '1,200.5' with '.'."""
+    """A number as people type it: '1 200,5' with decimal=',' or '1,200.5' with '.'.
+
+    Only ASCII digits: float() would also take '1_000', Arabic-Indic and full-width digits,
+    which no spreadsheet writes and which hide what a cell really holds.
+    """
+    if not text.isascii() or "_" in text:
+        text = text.translate(_SPACES)
+        if not text.isascii() or "_" in text:
+            raise ValueError("not a number in ASCII digits")
     if decimal == ".":
         try:  # the common case, '1200.5': float() reads exactly what the steps below would
             value = float(text)
@@ -66,9 +93,24 @@ def _finite(value: Any) -> Any:
         raise ValueError("not a finite number (NaN or infinity)")
     if isinstance(value, str):
         try:
-            return parse_number(value)
+            value = parse_number(value)
         except ValueError:
-            raise ValueError(f"expected a number, got {value!r}") from None
+            raise ValueError(f"expected a number, got {shown(value)}") from None
+    if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
+        raise ValueError(f"{shown(value)} is out of range: numbers are at most {MAX_MAGNITUDE:.0e}")
+    return value
+
+
+def _text(value: Any) -> Any:
+    """A name: no control characters (an escape sequence must not reach a terminal), bounded length."""
+    if isinstance(value, str):
+        value = value.strip()
+        if len(value) > MAX_NAME:
+            raise ValueError(f"a name of {len(value):,} characters; at most {MAX_NAME}")
+        bad = _CONTROL.search(value)
+        if bad:
+            raise ValueError(f"control character \\x{ord(bad.group()):02x} at position {bad.start() + 1}: "
+                             "names are plain text")
     return value
 
 
@@ -80,14 +122,14 @@ def _share(value: Any) -> Any:
             try:
                 number = parse_number(text[:-1])
             except ValueError:
-                raise ValueError(f"expected a share such as 0.35 or '35%', got {value!r}") from None
+                raise ValueError(f"expected a share such as 0.35 or '35%', got {shown(value)}") from None
             if not 0 <= number <= 100:
-                raise ValueError(f"a share is 0-100%, got {value!r}")
+                raise ValueError(f"a share is 0-100%, got {shown(value)}")
             return number / 100
         try:
             value = parse_number(text)
         except ValueError:
-            raise ValueError(f"expected a share such as 0.35 or '35%', got {value!r}") from None
+            raise ValueError(f"expected a share such as 0.35 or '35%', got {shown(value)}") from None
     value = _finite(value)
     if isinstance(value, (int, float)) and 1 < value <= 100:
         raise ValueError(f"a share is 0-1; for {value:g} percent write '{value:g}%' or {value / 100:g}")
@@ -114,11 +156,11 @@ def _boolean(value: Any) -> Any:
             return True
         if text in NO_WORDS:
             return False
-        raise ValueError(f"expected yes or no, got {value!r}")
+        raise ValueError(f"expected yes or no, got {shown(value)}")
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if value in (0, 1):
             return bool(value)
-        raise ValueError(f"expected yes or no, got {value!r}")
+        raise ValueError(f"expected yes or no, got {shown(value)}")
     return value
 
 
@@ -126,7 +168,7 @@ def _currency(value: Any) -> Any:
     if isinstance(value, str):
         code = value.strip().upper()
         if not re.fullmatch(r"[A-Z]{3}", code):
-            raise ValueError(f"expected a three-letter ISO 4217 code such as USD, got {value!r}")
+            raise ValueError(f"expected a three-letter ISO 4217 code such as USD, got {shown(value)}")
         return code
     return value
 
@@ -140,6 +182,7 @@ SaleType = Annotated[Literal["transactional", "consultative", "project"], Before
 Channel = Annotated[Literal["direct", "indirect", "mixed"], BeforeValidator(_choice)]
 Offering = Annotated[Literal["goods", "services", "saas"], BeforeValidator(_choice)]
 Currency = Annotated[str, BeforeValidator(_currency)]
+Name = Annotated[str, BeforeValidator(_text)]
 
 
 def _meta(kind: str, unit: str, help: str, **extra: Any) -> dict[str, Any]:
@@ -151,7 +194,7 @@ class Profile(BaseModel):
 
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
 
-    name: str = Field(min_length=1, **_meta("text", "", "The company or profile name."))
+    name: Name = Field(min_length=1, **_meta("text", "", "The company or profile name."))
     sales_team_size: Integer | None = Field(
         None, ge=0, **_meta("integer", "people", "People who sell today; 0 = no sales department, the founder sells.")
     )
@@ -292,13 +335,13 @@ _MESSAGES = {
 def _message(error: Mapping[str, Any], spec: FieldSpec | None) -> str:
     kind = error["type"]
     if kind == "literal_error" and spec is not None:
-        return f"expected one of {', '.join(spec.choices)}, got {error.get('input')!r}" + did_you_mean(
-            str(error.get("input")), spec.choices
+        return f"expected one of {', '.join(spec.choices)}, got {shown(error.get('input'))}" + did_you_mean(
+            str(error.get("input"))[:100], spec.choices
         )
     if kind in ("greater_than_equal", "less_than_equal", "greater_than", "less_than"):
-        return f"{error['msg'].lower()}, got {error.get('input')!r}"
+        return f"{error['msg'].lower()}, got {shown(error.get('input'))}"
     if kind in ("float_parsing", "int_parsing", "float_type", "int_type", "bool_parsing", "bool_type"):
-        return f"{error['msg'].lower()}, got {error.get('input')!r}"
+        return f"{error['msg'].lower()}, got {shown(error.get('input'))}"
     if kind == "value_error":
         return str(error["msg"]).removeprefix("Value error, ")
     if kind == "string_too_short":
@@ -335,7 +378,7 @@ def validate_profile(
     except ValidationError as exc:
         problems: list[ProfileError] = []
         for error in exc.errors():
-            key = str(error["loc"][0]) if error["loc"] else None
+            key = str(error["loc"][0])[:100] if error["loc"] else None  # an unknown key may be megabytes long
             spec = FIELDS.get(key) if key else None
             message = _message(error, spec)
             if error["type"] == "extra_forbidden" and key is not None:

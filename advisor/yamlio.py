@@ -67,22 +67,33 @@ class _Builder:
         self.lines: dict[Path_, int] = {}
         self.columns: dict[Path_, int] = {}
         self.built: dict[int, Any] = {}
+        self.sizes: dict[int, int] = {}  # nodes a built node stands for, its aliases expanded
         self.count = 0
         self.constructor = yaml.SafeLoader("")
 
     def build(self, node: yaml.Node, path: Path_) -> Any:
-        self.count += 1
+        # An alias is shared, not copied, but counted as what it stands for: whatever reads the
+        # data later (validation, an error message, a copy) walks it expanded, and a
+        # billion-laughs document must stop here, not there.
+        expanded = self.sizes.get(id(node), 1) if id(node) in self.built else 1
+        self.count += expanded
         if self.count > MAX_NODES:
             raise InputError(
-                f"document too large (over {MAX_NODES} nodes; a YAML alias bomb?)",
+                f"document too large (over {MAX_NODES:,} values with aliases expanded; a YAML alias bomb?)",
                 file=self.file,
                 line=node.start_mark.line + 1,
             )
         if path not in self.lines:
             self.lines[path] = node.start_mark.line + 1
             self.columns[path] = node.start_mark.column + 1
-        if id(node) in self.built:  # an alias: share the object, never expand it
+        if id(node) in self.built:  # an alias: share the object
             return self.built[id(node)]
+        before = self.count
+        result = self._build(node, path)
+        self.sizes[id(node)] = self.count - before + 1
+        return result
+
+    def _build(self, node: yaml.Node, path: Path_) -> Any:
         if isinstance(node, yaml.MappingNode):
             result: dict[Any, Any] = {}
             self.built[id(node)] = result
@@ -126,6 +137,11 @@ class _Builder:
             raise InputError(
                 f"bad value: {getattr(exc, 'problem', exc)}", file=self.file, line=node.start_mark.line + 1
             ) from None
+        except (ValueError, OverflowError) as exc:  # 2001-13-45 read as a date; a 5,000-digit integer
+            value = str(node.value)
+            problem = (f"a number of {len(value):,} digits is too long" if len(value) > 40
+                       else f"{value!r}: {str(exc).split(':')[0]}")
+            raise InputError(f"bad value {problem}", file=self.file, line=node.start_mark.line + 1) from None
 
 
 def parse_yaml(text: str, file: str, keep_going: bool = False) -> LocatedDocument:

@@ -109,8 +109,8 @@ def test_yaml_alias_bomb_is_refused_quickly(tmp_path):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i-1}"] * 10) + "]")
     lines.append("name: bomb")
     (record,), _ = _read(write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n"))
-    # rejected as a profile (unknown keys), and never expanded: 10**30 items would not fit
-    assert "a0: not a profile field" in record.error.located()
+    # refused where the aliases would pass 200,000 values (a5: 10**6), before anything expands them
+    assert record.error.located() == f"{tmp_path / 'bomb.yaml'}:5: document too large (over 200,000 values with aliases expanded; a YAML alias bomb?)"
 
 
 def test_jsonl_blank_lines_and_bad_json(tmp_path):

@@ -2,24 +2,37 @@
 
 Each command lives in the module of its group; heavy modules (the engine, pydantic
 models, rich) are imported inside the commands that need them, so `advisor --help`
-stays fast. `main` is the one place where what escapes a command becomes an exit code.
+stays fast. `main` is the one place where what escapes a command becomes one line on
+stderr and an exit code (pip's `_run_wrapper`, copier's `_handle_exceptions`).
 """
 
 from __future__ import annotations
 
 import gc
+import os
+import signal
 import sys
+from collections.abc import Sequence
 
 # Importing a group registers its commands, in the order --help lists them.
 from advisor.cli import single, batch, ask, derive, report, rules, fields  # noqa: F401, I001
 from advisor.cli.app import app
-from advisor.errors import ExitStatus
+from advisor.cli.environment import Environment, use
+from advisor.errors import AdvisorError, ExitStatus
 
-__all__ = ["app", "main"]
+__all__ = ["Environment", "app", "main", "run"]
+
+
+class Terminated(BaseException):
+    """SIGTERM or SIGHUP: unwinds like Ctrl-C, so temporary files are removed and workers stopped."""
+
+
+def _terminate(signum: int, frame: object) -> None:
+    raise Terminated(signum)
 
 
 def main() -> None:
-    """Console-script entry point: a broken pipe or Ctrl-C ends quietly, never with a traceback."""
+    """Console-script entry point: the process's streams, its arguments, its exit code."""
     # Start-up creates a few hundred thousand objects that live until exit (modules, models,
     # the rule base); collecting while it does is wasted work, so the collector waits for
     # many more allocations than usual until started() (commands that load no rule base keep
@@ -27,12 +40,97 @@ def main() -> None:
     # spares the interpreter's last collection, which would walk every object just to exit.
     # Together: about 40 ms of a 220 ms `advisor recommend`.
     gc.set_threshold(100_000, 50, 100)
+    for name in ("SIGTERM", "SIGHUP"):
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), _terminate)
+    status = run(sys.argv[1:])
+    gc.freeze()
+    sys.exit(status)
+
+
+def run(args: Sequence[str], env: Environment | None = None) -> int:
+    """Run `advisor ARGS` in `env` (the process's streams by default) and return its exit status."""
+    environment = env or Environment()
+    previous = use(environment)
     try:
-        app()
-    except BrokenPipeError:
-        sys.stderr.close()
-        sys.exit(int(ExitStatus.OK))
-    except KeyboardInterrupt:
-        sys.exit(130)
+        status = _run_wrapper(list(args), environment)
+        try:
+            environment.stdout.flush()
+        except BrokenPipeError:
+            status = _reader_gone(environment, status)
+        except OSError as exc:  # stdout on a full disk or /dev/full: the result did not get out
+            status = _say(environment, f"advisor: cannot write the output: {exc.strerror}", ExitStatus.USAGE)
+        return status
     finally:
-        gc.freeze()
+        use(previous)
+
+
+def _run_wrapper(args: list[str], env: Environment) -> int:
+    """Every way a command can end, mapped to one line and the README's exit codes."""
+    from typer import Abort, Exit
+    from typer._click.exceptions import ClickException
+    from typer.main import get_command
+
+    command = get_command(app)
+    try:
+        with command.make_context("advisor", args) as context:
+            command.invoke(context)
+        return int(ExitStatus.OK)
+    except Exit as exc:
+        return int(exc.exit_code)
+    except ClickException as exc:  # usage: a bad option, a missing argument
+        exc.show(env.stderr)
+        return int(ExitStatus.USAGE)
+    except BrokenPipeError:  # `advisor recommend x | head` or `| true`: the reader stopped reading
+        return _reader_gone(env, ExitStatus.OK)
+    except (KeyboardInterrupt, Abort):
+        return _say(env, "advisor: interrupted", ExitStatus.INTERRUPTED)
+    except Terminated:
+        return _say(env, "advisor: terminated", ExitStatus.TERMINATED)
+    except AdvisorError as exc:
+        return _say(env, exc.located() if exc.file is not None else f"advisor: {exc.located()}", exc.exit_status)
+    except OSError as exc:  # the system refused: a full disk, a read-only folder, a file gone meanwhile
+        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+        return _say(env, f"advisor: {where}{exc.strerror or exc}", ExitStatus.USAGE)
+    except MemoryError:
+        return _say(env, "advisor: out of memory (an input too large for this machine?)", ExitStatus.USAGE)
+    except Exception as exc:  # a bug: one line and where the details are, never a traceback
+        return _say(env, f"advisor: internal error ({type(exc).__name__}: {exc}); {_log_bug(args)}", ExitStatus.BUG)
+
+
+def _say(env: Environment, message: str, status: int) -> int:
+    try:
+        env.say(message)
+    except (OSError, ValueError):  # stderr itself is gone: the exit code is all that is left
+        pass
+    return int(status)
+
+
+def _reader_gone(env: Environment, status: int) -> int:
+    """Quiet exit when stdout's reader has gone: point stdout at /dev/null so the exit's flush stays silent."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), env.stdout.fileno())
+    except (OSError, ValueError, AttributeError):  # not a real file descriptor (a test's stream)
+        pass
+    return int(status)
+
+
+def _log_bug(args: list[str]) -> str:
+    """Write the traceback to a log file and say where; with ADVISOR_DEBUG=1 print it instead."""
+    import traceback
+
+    details = traceback.format_exc()
+    if os.environ.get("ADVISOR_DEBUG"):
+        sys.stderr.write(details)
+        return "traceback above"
+    try:
+        from advisor.places import log_dir
+
+        folder = log_dir()
+        folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+        path = folder / "advisor-error.log"
+        with open(path, "a", encoding="utf-8") as log:
+            log.write(f"advisor {' '.join(args)}\n{details}\n")
+        return f"details in {path}; please report it (ADVISOR_DEBUG=1 prints them)"
+    except Exception:  # noqa: BLE001 - the log is a courtesy; the message must still come out
+        return "run again with ADVISOR_DEBUG=1 to see the details; please report it"

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import contextlib
 import gc
-import sys
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -61,8 +59,20 @@ class ScoreFormat(str, Enum):
     jsonl = "jsonl"
 
 
+def env():  # -> Environment of the run in progress
+    from advisor.cli.environment import current
+
+    return current()
+
+
 def say(message: str) -> None:
-    sys.stderr.write(message.rstrip("\n") + "\n")
+    """One line on stderr: control characters escaped, long values cut."""
+    env().say(message)
+
+
+def out(text: str) -> None:
+    """A result on stdout."""
+    env().out(text)
 
 
 def fail(error: AdvisorError) -> typer.Exit:
@@ -89,7 +99,7 @@ def started() -> None:
 
 def _version(value: bool) -> None:
     if value:
-        typer.echo(f"advisor {__version__}")
+        out(f"advisor {__version__}")
         raise typer.Exit()
 
 
@@ -100,21 +110,6 @@ def _main(
     ] = False,
 ) -> None:
     """advisor: explainable sales-model advice."""
-
-
-@contextlib.contextmanager
-def reader_gone():
-    """`advisor score big.csv | head` ends quietly with 0 when the reader stops reading.
-
-    click would turn the broken pipe into exit 1, which here means "records were rejected".
-    """
-    try:
-        yield
-    except BrokenPipeError:
-        import os
-
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # so the exit's flush has somewhere to go
-        raise typer.Exit(int(ExitStatus.OK)) from None
 
 
 def load_profile(item: str, engine):

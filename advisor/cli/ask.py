@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import sys
 from typing import Annotated, Optional
 
 import typer
 
 from advisor.cli.app import (
-    LangOption, RulesOption, app, fail, language_of,
+    LangOption, RulesOption, app, env, fail, language_of,
 )
 from advisor.errors import AdvisorError
 
@@ -29,15 +28,13 @@ def ask(
     rules: RulesOption = None,
 ) -> None:
     """Answer questions about the company in the terminal (en, ru, uk); get a saved profile and the advice."""
-    from rich.console import Console
-
     from advisor.ask.command import run_ask
 
     try:
         status = run_ask(
             lang=language_of(lang), out=out, answers_file=answers, from_file=from_profile, resume=resume,
-            rules=str(rules) if rules else None, console=Console(highlight=False),
-            interactive=sys.stdin.isatty(),
+            rules=str(rules) if rules else None, console=env().console(highlight=False),
+            interactive=bool(env().stdin_isatty),
         )
     except AdvisorError as exc:
         raise fail(exc) from None

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from advisor.cli.app import (
-    LangOption, ScoreFormat, RulesOption, app, engine_from, fail, language_of, reader_gone, say,
+    LangOption, ScoreFormat, RulesOption, app, engine_from, env, fail, language_of, say,
 )
 from advisor.errors import AdvisorError, ExitStatus
 
@@ -49,10 +48,10 @@ def score(
             from advisor.report.write import ReportFolder
 
             reports = ReportFolder(report_dir, engine, language_of(lang))
-        with ProgressBar(enabled=show_progress(format, output)) as progress, reader_gone():
+        with ProgressBar(enabled=show_progress(format, output)) as progress:
             summary = score_batch(
                 engine, inputs, fmt=format.value, output=output, trace=trace, report=say,
-                fail_fast=fail_fast, progress=progress, on_scored=reports.add if reports else None, jobs=jobs,
+                fail_fast=fail_fast, progress=progress, stdin=env().stdin, stdout=env().stdout, on_scored=reports.add if reports else None, jobs=jobs,
             )
         if reports is not None and not summary.stopped_early:
             say(f"reports: {len(reports.rows)} in {report_dir}; open {reports.finish()}")
@@ -66,9 +65,9 @@ def show_progress(format: ScoreFormat, output: Path | None) -> bool:
     """A bar only for a person watching stderr, and never over results printed to the same terminal."""
     import os
 
-    if os.environ.get("CI") or not sys.stderr.isatty():
+    if os.environ.get("CI") or not env().stderr_isatty:
         return False
-    return output is not None or format is ScoreFormat.table or not sys.stdout.isatty()
+    return output is not None or format is ScoreFormat.table or not env().stdout_isatty
 
 
 class ProgressBar:
@@ -99,14 +98,13 @@ class ProgressBar:
         return update
 
     def _start(self):
-        from rich.console import Console
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
         self.progress = Progress(
             SpinnerColumn(),
             TextColumn("scoring: {task.completed:,} records read"),
             TimeElapsedColumn(),
-            console=Console(stderr=True),
+            console=env().console(stderr=True),
             transient=True,
         )
         self.progress.start()

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from enum import Enum
-import sys
 from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
 
 from advisor.cli.app import (
-    LangOption, app, fail, language_of, say,
+    LangOption, app, env, fail, language_of, say,
 )
 from advisor.errors import AdvisorError
 
@@ -47,7 +46,7 @@ def derive(
     try:
         status = run_derive(
             exports, preset_name=preset.value, maps=maps or [], currency=currency, name=name, all_won=all_won,
-            output=output, lang=language_of(lang), say=say, write_stdout=lambda text: sys.stdout.write(text),
+            output=output, lang=language_of(lang), say=say, write_stdout=lambda text: env().stdout.write(text),
             rates=load_rule_base().meta.currency.usd_per_unit,
         )
     except AdvisorError as exc:

@@ -6,9 +6,7 @@ from typing import Annotated
 
 import typer
 
-from advisor.cli.app import (
-    app,
-)
+from advisor.cli.app import app, env, out
 
 
 @app.command()
@@ -19,9 +17,8 @@ def fields(
     if markdown:
         from advisor.docs import fields_markdown
 
-        typer.echo(fields_markdown())
+        out(fields_markdown())
         return
-    from rich.console import Console
     from rich.table import Table
 
     from advisor.profile import FIELDS
@@ -38,6 +35,6 @@ def fields(
             high = "" if spec.maximum is None else f"<={spec.maximum:g}"
             bounds = f"{spec.unit} {low} {high}".strip()
         table.add_row(spec.name + (" *" if spec.required else ""), kind, bounds, spec.help)
-    console = Console()
+    console = env().console()
     console.print(table)
     console.print("* required. Every other field may be left out: it is then unknown, never zero.")

@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from advisor.cli.app import (
-    app, engine_from, fail, say,
+    app, engine_from, fail, out, say,
 )
 from advisor.errors import AdvisorError, ExitStatus, RuleBaseErrors
 
@@ -39,10 +39,10 @@ def rules_check(
         raise typer.Exit(int(ExitStatus.BAD_RECORDS)) from None
     findings = analyse(rule_base)
     for finding in findings:
-        typer.echo(finding.located())
+        out(finding.located())
     rules = len(rule_base.department_model.rules) + len(rule_base.sales_mix.rules)
     extends = f" (extends {rule_base.extends})" if rule_base.extends else ""
-    typer.echo(f"{rule_base.label}{extends}: {rules} rules, {len(rule_base.technologies.technologies)} technologies, "
+    out(f"{rule_base.label}{extends}: {rules} rules, {len(rule_base.technologies.technologies)} technologies, "
                f"{len(findings)} warning(s)")
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if findings and strict else ExitStatus.OK))
 
@@ -59,8 +59,8 @@ def rules_init(
     except AdvisorError as exc:
         raise fail(exc) from None
     for path in written:
-        typer.echo(f"wrote {path}")
-    typer.echo(f"next: advisor rules check {directory} && advisor rules test {directory}")
+        out(f"wrote {path}")
+    out(f"next: advisor rules check {directory} && advisor rules test {directory}")
 
 
 @rules_app.command("diff")
@@ -87,10 +87,10 @@ def rules_diff(
     except AdvisorError as exc:
         raise fail(exc) from None
     for change in changes:
-        typer.echo("\n".join(change.describe()))
+        out("\n".join(change.describe()))
     models = sum(c.model_changed for c in changes)
     confidence = sum(c.confidence_changed for c in changes)
-    typer.echo(f"{before.rule_base.label} -> {after.rule_base.label}: {compared} profiles compared, "
+    out(f"{before.rule_base.label} -> {after.rule_base.label}: {compared} profiles compared, "
                f"{len(changes)} changed ({models} change department model, {confidence} change confidence)")
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if rejected or (exit_code and changes) else ExitStatus.OK))
 
@@ -120,18 +120,18 @@ def rules_test(
     for result in report.results:
         if result.failures:
             for failure in result.failures:
-                typer.echo(f"FAIL {result.where}: {result.case.name}: {failure}")
+                out(f"FAIL {result.where}: {result.case.name}: {failure}")
     untested = report.untested
     half = [c.rule for c in report.coverage.values() if c.fired and not c.covered]
     passed = len(report.results) - len(report.failed)
-    typer.echo(f"{passed} passed, {len(report.failed)} failed")
-    typer.echo(f"rule coverage: {len(report.coverage) - len(untested)} of {len(report.coverage)} rules fired by a test; "
+    out(f"{passed} passed, {len(report.failed)} failed")
+    out(f"rule coverage: {len(report.coverage) - len(untested)} of {len(report.coverage)} rules fired by a test; "
                f"{report.coverage_percent:.1f}% seen both firing and not")
     if untested:
-        typer.echo(f"rules no test fires: {', '.join(untested)}")
+        out(f"rules no test fires: {', '.join(untested)}")
     if half:
-        typer.echo(f"rules no test sees not firing: {', '.join(half)}")
+        out(f"rules no test sees not firing: {', '.join(half)}")
     ok = not report.failed and not untested and report.coverage_percent >= min_coverage
     if report.coverage_percent < min_coverage:
-        typer.echo(f"coverage {report.coverage_percent:.1f}% is under --min-coverage {min_coverage:g}%")
+        out(f"coverage {report.coverage_percent:.1f}% is under --min-coverage {min_coverage:g}%")
     raise typer.Exit(int(ExitStatus.OK if ok else ExitStatus.BAD_RECORDS))

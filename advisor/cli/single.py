@@ -7,7 +7,7 @@ from typing import Annotated, Optional
 import typer
 
 from advisor.cli.app import (
-    LangOption, RecommendFormat, RulesOption, app, engine_from, fail, language_of, load_profile,
+    LangOption, RecommendFormat, RulesOption, app, engine_from, env, fail, language_of, load_profile, out,
 )
 from advisor.errors import AdvisorError
 
@@ -34,18 +34,16 @@ def recommend(
     if format is RecommendFormat.json:
         import json
 
-        typer.echo(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+        out(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
     elif format is RecommendFormat.markdown:
         from advisor.render.markdown import render_markdown
 
-        typer.echo(render_markdown(rec, source=record.source, lang=language_of(lang)))
+        out(render_markdown(rec, source=record.source, lang=language_of(lang)))
     else:
-        from rich.console import Console
-
         from advisor.render.text import render_recommendation
 
         # emoji=False: our texts hold no :emoji: codes, and a client's text must not turn into one
-        render_recommendation(rec, Console(emoji=False), source=record.source, lang=language_of(lang))
+        render_recommendation(rec, env().console(), source=record.source, lang=language_of(lang))
 
 
 @app.command()
@@ -73,17 +71,15 @@ def explain(
     if format is RecommendFormat.json:
         import json
 
-        typer.echo(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
+        out(json.dumps(explanation.to_dict(), ensure_ascii=False, indent=2))
     elif format is RecommendFormat.markdown:
         from advisor.render.explanation import render_explanation_markdown
 
-        typer.echo(render_explanation_markdown(explanation))
+        out(render_explanation_markdown(explanation))
     else:
-        from rich.console import Console
-
         from advisor.render.explanation import render_explanation
 
-        render_explanation(explanation, Console(emoji=False))
+        render_explanation(explanation, env().console())
 
 
 @app.command()
@@ -115,10 +111,8 @@ def compare(
     if format is RecommendFormat.json:
         import json
 
-        typer.echo(json.dumps([c.to_dict() for c in columns], ensure_ascii=False, indent=2))
+        out(json.dumps([c.to_dict() for c in columns], ensure_ascii=False, indent=2))
     elif format is RecommendFormat.markdown:
-        typer.echo(comparison_markdown(columns))
+        out(comparison_markdown(columns))
     else:
-        from rich.console import Console
-
-        render_comparison(columns, Console(emoji=False))
+        render_comparison(columns, env().console())
