@@ -7,10 +7,10 @@ that rejected it; a bad record never stops the others.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import json
+import os
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from advisor.errors import AdvisorError, InputError, ProfileError, UsageError
-from advisor.profile import FIELD_NAMES, FIELDS, Profile, parse_number, validate_profile
+from advisor.profile import FIELD_NAMES, FIELDS, Profile, parse_number, shown, validate_profile
 from advisor.suggest import did_you_mean
-from advisor.yamlio import parse_yaml, read_text
+from advisor.inputs import (
+    MAX_DOCUMENT, LineError, Lines, decode_document, open_input, read_bounded, read_head,
+)
+from advisor.yamlio import parse_yaml
 
 YAML_SUFFIXES = (".yaml", ".yml")
 CSV_SUFFIXES = (".csv", ".tsv")
@@ -137,11 +140,65 @@ def read_yaml_text(text: str, file: str) -> Iterator[Record]:
     yield _validated(doc.data, file, None, line_of_key)
 
 
+MAX_JSON_DEPTH = 64  # a profile is two levels deep; 100,000 levels would exhaust the parser's stack
+MAX_INT_DIGITS = 30
+
+
+class JsonProblem(ValueError):
+    """Valid JSON that no profile can be: a key given twice, a 5,000-digit number, nesting too deep."""
+
+
+def _object(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    result: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in result:  # json keeps the last silently; YAML refuses, and so do we
+            raise JsonProblem(f"duplicate key {key[:100]!r}")
+        result[key] = value
+    return result
+
+
+def _integer(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_INT_DIGITS:
+        raise JsonProblem(f"a number of {len(text):,} digits is too long")
+    return int(text)
+
+
+def _too_deep(text: str) -> bool:
+    """Whether brackets nest deeper than MAX_JSON_DEPTH (strings included: an over-count only refuses nonsense)."""
+    if text.count("[") + text.count("{") <= MAX_JSON_DEPTH:
+        return False
+    depth = 0
+    for char in text:
+        if char in "[{":
+            depth += 1
+            if depth > MAX_JSON_DEPTH:
+                return True
+        elif char in "]}":
+            depth -= 1
+    return False
+
+
+def parse_json(text: str) -> Any:
+    """json.loads, refusing duplicate keys, overlong integers and deep nesting with a ProfileError."""
+    if _too_deep(text):
+        raise ProfileError(f"malformed JSON: nested more than {MAX_JSON_DEPTH} levels deep")
+    try:
+        return json.loads(text, object_pairs_hook=_object, parse_int=_integer)
+    except json.JSONDecodeError as exc:
+        error = ProfileError(f"malformed JSON: {exc.msg}")
+        error.line = exc.lineno
+        raise error from None
+    except JsonProblem as exc:
+        raise ProfileError(f"JSON: {exc}") from None
+    except RecursionError:
+        raise ProfileError("malformed JSON: nested too deep") from None
+
+
 def read_json_text(text: str, file: str) -> Iterator[Record]:
     try:
-        data = json.loads(text)
-    except json.JSONDecodeError as exc:
-        yield _bad(file, exc.lineno, ProfileError(f"malformed JSON: {exc.msg}"))
+        data = parse_json(text)
+    except ProfileError as exc:
+        yield _bad(file, exc.line, exc)
         return
     items = data if isinstance(data, list) else [data]
     for item in items:
@@ -149,13 +206,26 @@ def read_json_text(text: str, file: str) -> Iterator[Record]:
 
 
 def read_jsonl_lines(lines: Iterable[str], file: str) -> Iterator[Record | RawRecord]:
-    for number, text in enumerate(lines, start=1):
+    numbered = lines if isinstance(lines, Lines) else None
+    iterator = iter(lines)
+    number = 0
+    while True:
+        try:
+            text = next(iterator)
+        except StopIteration:
+            break
+        except LineError as exc:
+            number = exc.line
+            yield _bad(file, exc.line, ProfileError(exc.message))
+            continue
+        number = numbered.number if numbered is not None else number + 1
         if not text.strip():
             continue
         try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            yield _bad(file, number, ProfileError(f"malformed JSON: {exc.msg}"))
+            data = parse_json(text)
+        except ProfileError as exc:
+            exc.line = None
+            yield _bad(file, number, exc)
             continue
         yield RawRecord(file, number, data)
 
@@ -188,13 +258,18 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
     iterator = iter(lines)
     header_line = None
     skipped = 0
-    for header_line in iterator:
+    while True:
+        try:
+            header_line = next(iterator)
+        except StopIteration:
+            yield _bad(file, 1, ProfileError("empty file: expected a header row of profile field names"))
+            return
+        except LineError as exc:
+            yield _bad(file, exc.line, ProfileError(f"header: {exc.message}"))
+            return
         skipped += 1
         if header_line.strip():
             break
-    else:
-        yield _bad(file, 1, ProfileError("empty file: expected a header row of profile field names"))
-        return
     delimiter = sniff_delimiter(header_line)
     decimal = "," if delimiter == ";" else "."
     header = next(csv.reader([header_line], delimiter=delimiter))
@@ -236,19 +311,24 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
         )
         return
 
-    # reader.line_num counts physical lines, so a quoted cell spanning lines still reports the row's first line
+    # the physical line where a row starts, so a quoted cell spanning lines still reports the row's first line;
+    # a line that cannot be read (too long, bad bytes) is reported and the rows after it still are
+    numbered = iterator if isinstance(iterator, Lines) else None
     reader = csv.reader(iterator, delimiter=delimiter)
     width = len(columns)
     kept = tuple(i for i, col in enumerate(columns) if col is not None)
     shared = CsvColumns(tuple(columns[i] for i in kept), kept, decimal)  # type: ignore[misc]
     while True:
-        start = header_row + reader.line_num + 1
+        start = numbered.number + 1 if numbered is not None else header_row + reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             break
+        except LineError as exc:
+            yield _bad(file, exc.line, ProfileError(exc.message))
+            continue
         except csv.Error as exc:
-            yield _bad(file, start, ProfileError(f"malformed CSV row: {exc}"))
+            yield _bad(file, start, ProfileError(f"malformed CSV row: {shown(str(exc))}"))
             continue
         if not "".join(cells).strip():
             continue  # a blank line, or a row of empty cells
@@ -261,69 +341,74 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
 # ---- files, folders, stdin --------------------------------------------------------
 
 
-def _detect_encoding(path: Path) -> str:
-    """UTF-8 (BOM or not) when the start of the file decodes as UTF-8, else Windows-1251."""
-    with path.open("rb") as handle:
-        head = handle.read(1 << 20)
-    if b"\x00" in head[:4096]:
-        raise InputError("binary file, not text", file=str(path))
-    decoder = codecs.getincrementaldecoder("utf-8")()
-    try:
-        decoder.decode(head, final=False)
-    except UnicodeDecodeError:
-        return "cp1251"
-    return "utf-8-sig"
-
-
-def _open_text(path: Path) -> IO[str]:
-    encoding = _detect_encoding(path)
-    # newline="" keeps CRLF inside quoted CSV cells intact; the csv module handles line ends.
-    return path.open("r", encoding=encoding, errors="replace" if encoding == "cp1251" else "strict", newline="")
+def display_name(path: Path | str) -> str:
+    """A path as messages and outputs show it: bytes that are not UTF-8 as \\xNN, never a lone surrogate."""
+    return os.fsencode(path).decode("utf-8", errors="backslashreplace")
 
 
 def read_file(path: Path, warn: Warn) -> Iterator[Record | RawRecord]:
-    file = str(path)
-    suffix = path.suffix.lower()
+    """The records of one file, opened once (a named pipe can be read only once) and read within limits."""
+    file = display_name(path)
     try:
-        if suffix in CSV_SUFFIXES or suffix in JSONL_SUFFIXES:
-            with _open_text(path) as handle:
-                if suffix in CSV_SUFFIXES:
-                    yield from read_csv_lines(handle, file, warn)
-                else:
-                    yield from read_jsonl_lines(handle, file)
-            return
-        text = read_text(path)
+        handle = open_input(path)
     except InputError as exc:
         yield _bad(file, exc.line, exc)
         return
-    except UnicodeDecodeError as exc:
-        yield _bad(file, None, InputError(f"not valid UTF-8 text past byte {exc.start}"))
+    with handle:
+        yield from read_stream(handle, file, path.suffix.lower(), warn)
+
+
+def read_stream(handle: IO[bytes], file: str, suffix: str, warn: Warn) -> Iterator[Record | RawRecord]:
+    """Records from a byte stream: by its suffix, or (none known) by its first line."""
+    try:
+        head = read_head(handle, file)
+        if suffix not in PROFILE_SUFFIXES:
+            if not head.strip():
+                yield _bad(file, 1, ProfileError("no input: expected a profile"))
+                return
+            suffix = _suffix_of(head)
+        if suffix in CSV_SUFFIXES or suffix in JSONL_SUFFIXES:
+            lines = Lines(handle, file, head=head)
+            if suffix in CSV_SUFFIXES:
+                yield from read_csv_lines(lines, file, warn)
+            else:
+                yield from read_jsonl_lines(lines, file)
+            return
+        text = decode_document(head + read_bounded(handle, file, MAX_DOCUMENT - len(head)), file)
+    except InputError as exc:
+        yield _bad(file, exc.line, exc)
         return
     if suffix in JSON_SUFFIXES:
         yield from read_json_text(text, file)
-    elif suffix in YAML_SUFFIXES:
-        yield from read_yaml_text(text, file)
     else:
-        yield from read_text_auto(text, file, warn)
+        yield from read_yaml_text(text, file)
+
+
+def _suffix_of(head: bytes) -> str:
+    """Standard input or a file without a known suffix: YAML, CSV, JSON or JSON Lines, by its first line."""
+    first = next((line.strip() for line in head.splitlines() if line.strip()), b"")
+    first = first.removeprefix(b"\xef\xbb\xbf")
+    if first.startswith(b"{"):
+        return ".jsonl"
+    if first.startswith(b"["):
+        return ".json"
+    text = first.decode("utf-8", errors="replace")
+    if text.startswith(("---", "#")) or (":" in text and sniff_delimiter(text) not in text):
+        return ".yaml"
+    return ".csv" if text else ".yaml"
 
 
 def read_text_auto(text: str, file: str, warn: Warn) -> Iterator[Record | RawRecord]:
-    """Standard input or a file without a known suffix: YAML, CSV or JSON Lines, by its first line."""
-    first = next((line.strip() for line in text.splitlines() if line.strip()), "")
-    if first.startswith("{"):
-        yield from read_jsonl_lines(io.StringIO(text), file)
-    elif first.startswith("["):
-        yield from read_json_text(text, file)
-    elif first.startswith(("---", "#")) or (":" in first and sniff_delimiter(first) not in first):
-        yield from read_yaml_text(text, file)
-    elif first:
-        yield from read_csv_lines(io.StringIO(text, newline=""), file, warn)
-    else:
-        yield _bad(file, 1, ProfileError("no input: expected a profile"))
+    """Text already in memory (a test, a string), read as standard input would be."""
+    yield from read_stream(io.BytesIO(text.encode("utf-8")), file, "", warn)
 
 
 def read_folder(folder: Path, warn: Warn) -> Iterator[Record | RawRecord]:
-    entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    try:
+        entries = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
+    except OSError as exc:
+        yield _bad(str(folder), None, InputError(f"cannot read the folder: {exc.strerror}"))
+        return
     skipped = [p.name for p in entries if p.is_file() and p.suffix.lower() not in PROFILE_SUFFIXES]
     if skipped:
         shown = ", ".join(skipped[:5]) + (f" and {len(skipped) - 5} more" if len(skipped) > 5 else "")
@@ -332,7 +417,7 @@ def read_folder(folder: Path, warn: Warn) -> Iterator[Record | RawRecord]:
     if subfolders:
         warn(f"{folder}: did not descend into sub-folder(s): {', '.join(subfolders)}")
     for path in entries:
-        if path.is_file() and path.suffix.lower() in PROFILE_SUFFIXES:
+        if path.suffix.lower() in PROFILE_SUFFIXES and not path.is_dir():  # an unreadable file is reported
             yield from read_file(path, warn)
 
 
@@ -344,7 +429,7 @@ def check_inputs(inputs: list[str]) -> None:
         raise UsageError("standard input (-) can be read only once")
     for item in inputs:
         if item != STDIN and not Path(item).exists():
-            raise UsageError("no such file or folder", file=item)
+            raise UsageError("no such file or folder", file=display_name(item))
 
 
 def read_inputs(inputs: list[str], warn: Warn, stdin: IO[str] | None = None) -> Iterator[Record]:
@@ -359,7 +444,10 @@ def read_inputs_raw(inputs: list[str], warn: Warn, stdin: IO[str] | None = None)
     for item in inputs:
         if item == STDIN:
             stream = stdin if stdin is not None else sys.stdin
-            yield from read_text_auto(stream.read(), "<stdin>", warn)
+            binary = getattr(stream, "buffer", None)  # bytes: a pipe of Windows-1251 or bad UTF-8 is read like a file
+            if binary is None:
+                binary = io.BytesIO(stream.read(MAX_DOCUMENT + 1).encode("utf-8", errors="surrogateescape"))
+            yield from read_stream(binary, "<stdin>", "", warn)
             continue
         path = Path(item)
         yield from read_folder(path, warn) if path.is_dir() else read_file(path, warn)

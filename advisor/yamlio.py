@@ -170,14 +170,11 @@ def parse_yaml(text: str, file: str, keep_going: bool = False) -> LocatedDocumen
 
 
 def read_text(path: Path) -> str:
-    """A text file as str: UTF-8 (with or without BOM), else Windows-1251."""
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise InputError("is a folder, not a file", file=str(path)) from None
-    except OSError as exc:
-        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
-    return decode_text(raw)
+    """A text file as str: UTF-8 (with or without BOM), else Windows-1251; bounded, errors located."""
+    from advisor.inputs import decode_document, open_input, read_bounded
+
+    with open_input(path) as handle:
+        return decode_document(read_bounded(handle, str(path)), str(path))
 
 
 def decode_text(raw: bytes) -> str:

@@ -1,0 +1,224 @@
+"""Reading users' files within limits: whole documents, lines, decompression, encodings.
+
+Every read of a user's input goes through here, so a `/dev/zero`, a 200 MB line or a
+gzip bomb ends in one clear error naming the limit instead of exhausting memory, and a
+named pipe is opened once. Text is decoded line by line: a line with bytes that are not
+valid in the file's encoding is reported at its line and the reading goes on.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import stat
+from collections import deque
+from pathlib import Path
+from typing import IO
+
+from advisor.errors import InputError
+
+MAX_DOCUMENT = 64 << 20  # bytes of one YAML or JSON document (a profile is ~1 KB; use CSV or JSON Lines for more)
+MAX_LINE = 1 << 20  # bytes of one CSV or JSON Lines line (a profile row is ~300 bytes)
+MAX_DECOMPRESSED = 2 << 30  # bytes a compressed export may expand to
+MAX_XLSX_ENTRY = 512 << 20  # bytes one sheet of an XLSX (a zip) may expand to
+HEAD = 1 << 20  # bytes read to choose a file's encoding
+_CHUNK = 1 << 16
+
+
+def describe(limit: int) -> str:
+    if limit >= 1 << 30:
+        return f"{limit / (1 << 30):g} GB"
+    return f"{limit / (1 << 20):g} MB" if limit >= 1 << 20 else f"{limit:,} bytes"
+
+
+def open_input(path: Path) -> IO[bytes]:
+    """`path` opened for reading bytes, with the errors a user can cause as located InputErrors."""
+    try:
+        handle = open(path, "rb")
+    except IsADirectoryError:
+        raise InputError("is a folder, not a file", file=str(path)) from None
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=str(path)) from None
+    try:
+        mode = os.fstat(handle.fileno()).st_mode
+    except OSError:
+        return handle
+    if stat.S_ISDIR(mode):
+        handle.close()
+        raise InputError("is a folder, not a file", file=str(path))
+    return handle
+
+
+def read_bounded(stream: IO[bytes], file: str, limit: int = MAX_DOCUMENT) -> bytes:
+    """All of `stream`, or InputError when it holds more than `limit` bytes (`/dev/zero`, a huge file)."""
+    try:
+        data = stream.read(limit + 1)
+    except OSError as exc:
+        raise InputError(f"cannot read: {exc.strerror}", file=file) from None
+    if len(data) > limit:
+        raise InputError(f"too large: over {describe(limit)} (the limit for one document; "
+                         "use CSV or JSON Lines for many profiles)", file=file)
+    return data
+
+
+def choose_encoding(head: bytes, file: str) -> str:
+    """'utf-8' or 'cp1251' for a file starting with `head`, by which reads more of it.
+
+    A UTF-8 file with a stray Windows-1251 byte stays UTF-8 (that line is reported); a
+    Windows-1251 file, in which Cyrillic is hardly ever valid UTF-8, is read as such.
+    """
+    if b"\x00" in head[:4096]:
+        raise InputError("binary file, not text", file=file)
+    if head.isascii():
+        return "utf-8"
+    cut = head.rfind(b"\n")
+    sample = head[: cut + 1] if 0 <= cut and len(head) == HEAD else head  # no character cut in half
+    text = sample.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd") - sample.count("\xef\xbf\xbd".encode("latin-1"))
+    good = sum(1 for ch in text if ord(ch) > 127) - text.count("\ufffd")
+    return "utf-8" if bad == 0 or good >= bad else "cp1251"
+
+
+class LineError(Exception):
+    """One line that cannot be read (too long, or not valid text); the lines after it still are."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+        self.message = message
+
+
+_TOO_LONG = object()
+_BARE_CR = re.compile(rb"(?<=\r)(?!\n)")  # between a CR and what follows it, unless that is LF
+
+
+class Lines:
+    """The text lines of a byte stream, numbered, each decoded on its own.
+
+    Iterating yields str lines (with their line end, as a text file would); a line over
+    `limit` bytes or with bytes that are not valid in the encoding raises LineError for
+    that line and the next call goes on with the next line. `number` is the physical line
+    last yielded (or refused). `pushed` lines are given back first (a peeked header).
+    """
+
+    def __init__(self, stream: IO[bytes], file: str, encoding: str | None = None, *,
+                 head: bytes = b"", limit: int = MAX_LINE) -> None:
+        self.stream = stream
+        self.file = file
+        self.limit = limit
+        self.number = 0
+        self._rest = head
+        self._pending: deque[bytes | object] = deque()
+        self._eof = False
+        self._overlong = False
+        if encoding is None:
+            if len(head) < HEAD:
+                self._rest += self._read(HEAD - len(head))
+            encoding = choose_encoding(self._rest, file)
+        self.encoding = encoding
+        if self._rest.startswith(b"\xef\xbb\xbf"):
+            self._rest = self._rest[3:]
+
+    def _read(self, size: int) -> bytes:
+        try:
+            return self.stream.read(size) or b""
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", file=self.file) from None
+
+    def __iter__(self) -> Lines:
+        return self
+
+    def _fill(self) -> None:
+        while not self._pending:
+            if self._eof:
+                raise StopIteration
+            chunk = self._read(_CHUNK)
+            if not chunk:
+                self._eof = True
+            data = self._rest + chunk
+            parts = [part + b"\n" for part in data.split(b"\n")]
+            last = parts.pop()[:-1]
+            if self._eof:
+                self._rest = b""
+                if last or self._overlong:
+                    parts.append(last)
+            else:
+                self._rest = last
+                if b"\r" in last[:-1]:  # old Mac line ends (a lone CR), as a text file's universal newlines
+                    *done, self._rest = _BARE_CR.split(last)
+                    parts += done
+            for index, part in enumerate(parts):
+                if index == 0 and self._overlong:  # the end of a line already too long
+                    self._pending.append(_TOO_LONG)
+                    self._overlong = False
+                elif b"\r" in part[:-2]:
+                    self._pending.extend(_TOO_LONG if len(p) > self.limit else p for p in _BARE_CR.split(part) if p)
+                else:
+                    self._pending.append(_TOO_LONG if len(part) > self.limit else part)
+            if len(self._rest) > self.limit:  # no line end in sight: drop the bytes, remember the line
+                self._rest, self._overlong = b"", True
+
+    def __next__(self) -> str:
+        self._fill()
+        raw = self._pending.popleft()
+        self.number += 1
+        if raw is _TOO_LONG:
+            raise LineError(self.number, f"line longer than {describe(self.limit)} (the limit for one line); left out")
+        assert isinstance(raw, bytes)
+        try:
+            return raw.decode(self.encoding)
+        except UnicodeDecodeError as exc:
+            raise LineError(self.number, f"not valid {self.encoding.upper()} text: byte 0x{raw[exc.start]:02x} "
+                                         f"at column {len(raw[:exc.start].decode(self.encoding, 'replace')) + 1}; "
+                                         "the line is left out (fix or re-save the file as UTF-8)") from None
+
+
+def read_head(stream: IO[bytes], file: str) -> bytes:
+    """The first HEAD bytes of a stream (all of it if shorter), to choose its format and encoding."""
+    parts, size = [], 0
+    while size < HEAD:  # a pipe gives what it has; keep reading until HEAD or the end
+        try:
+            chunk = stream.read(HEAD - size)
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror}", file=file) from None
+        if not chunk:
+            break
+        parts.append(chunk)
+        size += len(chunk)
+    return b"".join(parts)
+
+
+def decode_document(data: bytes, file: str) -> str:
+    """A whole YAML or JSON document as text: UTF-8 (with or without BOM), else Windows-1251."""
+    encoding = choose_encoding(data[:HEAD], file)
+    if encoding == "cp1251":
+        return data.decode("cp1251", errors="replace")
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+        raise InputError(f"not valid UTF-8 text: byte 0x{data[exc.start]:02x} at column {column}",
+                         file=file, line=line) from None
+
+
+def bounded_decompress(stream: IO[bytes], file: str, limit: int = MAX_DECOMPRESSED) -> IO[bytes]:
+    """A gzip stream that raises InputError once it has given more than `limit` bytes."""
+    return _Bounded(stream, file, limit)
+
+
+class _Bounded:
+    def __init__(self, stream: IO[bytes], file: str, limit: int) -> None:
+        self.stream, self.file, self.limit, self.given = stream, file, limit, 0
+
+    def read(self, size: int = -1) -> bytes:
+        want = self.limit + 1 - self.given if size is None or size < 0 else min(size, self.limit + 1 - self.given)
+        data = self.stream.read(max(want, 0))
+        self.given += len(data)
+        if self.given > self.limit:
+            raise InputError(f"expands to more than {describe(self.limit)} (the limit for a compressed export)",
+                             file=self.file)
+        return data
+
+    def __getattr__(self, name: str):
+        return getattr(self.stream, name)
