@@ -43,7 +43,7 @@ from advisor.recommendation import (
     TechnologyItem,
 )
 from advisor.rulebase import schema
-from advisor.rulebase.loader import RuleBase, builtin_rules_dir, load_rule_base
+from advisor.rulebase.loader import RuleBase, load_rule_base
 from advisor.suggest import did_you_mean
 
 Facts = dict[str, Any]
@@ -750,13 +750,7 @@ class Engine:
 
 def load_engine(rules: Path | None = None) -> Engine:
     """The engine for a rule-base folder (the built-in rules when None), its loading cached between runs."""
-    import os
-
-    from advisor.cache import cached
-
-    # a folder given as a relative path reads other files from another working directory
-    key = f"builtin\0{builtin_rules_dir()}" if rules is None else f"{os.getcwd()}\0{rules}"
-    return Engine(cached("rulebase", key, lambda: load_rule_base(rules)))
+    return Engine(load_rule_base(rules))  # each rule file's parse is cached (advisor.cache)
 
 
 def load_checked_profile(item: str, engine: Engine) -> Any:

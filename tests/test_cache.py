@@ -1,4 +1,5 @@
-"""The rule base and the catalogue kept between runs: used when nothing changed, never when anything did."""
+"""The rule files' parses and the catalogue kept between runs: used when nothing changed, never when anything
+did, and never a way in: JSON only, read back only from this user's own folder."""
 
 from __future__ import annotations
 
@@ -43,7 +44,7 @@ def _seasonality_points(engine):
 
 def test_the_second_load_reads_no_yaml_and_scores_the_same(cache_dir, rules_copy, parses):
     first = load_engine(rules_copy)
-    assert len(parses) == 5 and len(list(cache_dir.glob("rulebase-*.pickle"))) == 1
+    assert len(parses) == 5 and len(list(cache_dir.glob("yaml-*.json"))) == 5
     second = load_engine(rules_copy)
     assert len(parses) == 5  # nothing parsed again
     assert second.rule_base.sha256 == first.rule_base.sha256
@@ -57,7 +58,7 @@ def test_an_edited_rule_file_is_read_again(cache_dir, rules_copy, parses):
     path.write_text(path.read_text().replace("{field: seasonality_peak_ratio, at_least: [1.3, 2.0]}",
                                              "{field: seasonality_peak_ratio, at_least: [1.8, 2.5]}"))
     after = load_engine(rules_copy)
-    assert len(parses) == 10
+    assert len(parses) == 6  # only the edited file
     assert _seasonality_points(after) != before  # 1.7 no longer passes the changed threshold
 
 
@@ -83,24 +84,88 @@ def test_an_overlay_sees_a_change_in_the_folder_it_extends(cache_dir, tmp_path, 
     assert _seasonality_points(after) != _seasonality_points(before)
 
 
-def test_a_broken_rule_base_is_never_cached(cache_dir, rules_copy):
+def test_a_broken_rule_base_fails_on_every_run(cache_dir, rules_copy):
     path = rules_copy / "sales_mix.yaml"
     path.write_text(path.read_text() + "\nbogus: 1\n")
-    for _ in range(2):
+    for _ in range(2):  # the parse may be kept; the validation is never skipped
         with pytest.raises(RuleBaseError, match="unknown key"):
             load_engine(rules_copy)
-    assert not list(cache_dir.glob("*.pickle"))
 
 
 def test_a_damaged_or_unwritable_cache_is_only_a_slower_load(cache_dir, rules_copy, parses):
     load_engine(rules_copy)
-    (entry,) = cache_dir.glob("rulebase-*.pickle")
-    entry.write_bytes(b"\x80\x05not a pickle")
+    for entry in cache_dir.glob("yaml-*.json"):
+        entry.write_bytes(b'{"data": 1, "marks": [["x"]]}')  # JSON, but not the shape of an entry
     assert load_engine(rules_copy).rule_base.meta.name  # loaded again, no error
     assert len(parses) == 10
     shutil.rmtree(cache_dir)
     cache_dir.write_text("a file where the folder should be")
     assert load_engine(rules_copy).rule_base.meta.name
+
+
+class _Planted:
+    """A pickle that, if ever unpickled, leaves a file behind: what an attacker would plant."""
+
+    def __init__(self, marker):
+        self.marker = marker
+
+    def __reduce__(self):
+        return (open, (str(self.marker), "w"))
+
+
+def test_an_entry_planted_as_a_pickle_is_never_run(cache_dir, rules_copy, tmp_path):
+    import pickle
+
+    load_engine(rules_copy)
+    marker = tmp_path / "ran"
+    for entry in cache_dir.glob("*.json"):
+        entry.write_bytes(pickle.dumps(_Planted(marker)))
+        entry.with_suffix(".pickle").write_bytes(pickle.dumps(_Planted(marker)))
+    assert load_engine(rules_copy).rule_base.meta.name
+    assert not marker.exists()
+
+
+def _tampered(cache_dir):
+    """Every cached parse changed so that a seasonal profile would score differently, if it were used."""
+    for entry in cache_dir.glob("yaml-*.json"):
+        entry.write_text(entry.read_text().replace('"gte":1.5', '"gte":9.5'))
+
+
+def test_entries_others_could_write_are_not_used(cache_dir, rules_copy):
+    import os
+
+    fresh = _seasonality_points(load_engine(rules_copy))
+    _tampered(cache_dir)
+    for entry in cache_dir.glob("yaml-*.json"):
+        entry.chmod(0o666)  # as under umask 000: anyone could have written it
+    assert _seasonality_points(load_engine(rules_copy)) == fresh
+    if os.geteuid() == 0:  # as root the test can give the entries to another user, as a planted file would be
+        _tampered(cache_dir)
+        for entry in cache_dir.glob("yaml-*.json"):
+            entry.chmod(0o600)
+            os.chown(entry, 4242, 4242)
+        assert _seasonality_points(load_engine(rules_copy)) == fresh
+
+
+def test_a_folder_others_can_write_is_no_cache(monkeypatch, tmp_path, rules_copy):
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    shared.chmod(0o777)  # ADVISOR_CACHE_DIR pointing at a shared folder
+    monkeypatch.setenv("ADVISOR_CACHE_DIR", str(shared))
+    load_engine(rules_copy)
+    assert list(shared.iterdir()) == []
+
+
+def test_a_new_cache_folder_is_private(cache_dir, rules_copy):
+    import os
+
+    old = os.umask(0)
+    try:
+        load_engine(rules_copy)
+    finally:
+        os.umask(old)
+    assert cache_dir.stat().st_mode & 0o777 == 0o700
+    assert {entry.stat().st_mode & 0o777 for entry in cache_dir.iterdir()} == {0o600}
 
 
 def test_an_empty_cache_setting_turns_it_off(monkeypatch, tmp_path, rules_copy):
@@ -112,12 +177,18 @@ def test_an_empty_cache_setting_turns_it_off(monkeypatch, tmp_path, rules_copy):
     assert cache.cache_dir() == tmp_path / "xdg" / "advisor"
 
 
-def test_the_cached_catalogue_is_the_catalogue(cache_dir):
-    from advisor.i18n import CATALOGUE_PATH
+def test_the_cached_catalogue_is_the_catalogue(cache_dir, monkeypatch):
+    from advisor import i18n
 
     fresh = _read_catalogue()
-    assert cache.cached("messages", str(CATALOGUE_PATH), _read_catalogue) == fresh
-    assert cache.cached("messages", str(CATALOGUE_PATH), lambda: pytest.fail("read again")) == fresh
+    i18n.catalogue.cache_clear()
+    assert i18n.catalogue() == fresh and len(list(cache_dir.glob("messages-*.json"))) == 1
+    i18n.catalogue.cache_clear()
+    monkeypatch.setattr(i18n, "_parse_catalogue", lambda raw: pytest.fail("read again"))
+    try:
+        assert i18n.catalogue() == fresh
+    finally:
+        i18n.catalogue.cache_clear()
     assert fresh["rec.why"]["ru"]
 
 

@@ -31,19 +31,32 @@ def detect_language(explicit: str | None = None, environ: Mapping[str, str] = os
 
 @cache
 def catalogue() -> dict[str, dict[str, str]]:
-    from advisor.cache import cached
+    from advisor.cache import cached_json
 
-    return cached("messages", str(CATALOGUE_PATH), _read_catalogue)
+    raw = CATALOGUE_PATH.read_bytes()
+    return cached_json("messages", raw, lambda: _parse_catalogue(raw), lambda texts: texts, _checked_catalogue)
 
 
 def _read_catalogue() -> dict[str, dict[str, str]]:
+    return _parse_catalogue(CATALOGUE_PATH.read_bytes())
+
+
+def _parse_catalogue(raw: bytes) -> dict[str, dict[str, str]]:
     import yaml
 
-    from advisor.cache import read_bytes
-
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    data: dict[str, Any] = yaml.load(read_bytes(CATALOGUE_PATH).decode("utf-8"), Loader=loader)
+    data: dict[str, Any] = yaml.load(raw.decode("utf-8"), Loader=loader)
     return {str(key): {str(k): str(v) for k, v in value.items()} for key, value in data.items()}
+
+
+def _checked_catalogue(stored: Any) -> dict[str, dict[str, str]]:
+    """A catalogue read back from the cache, or ValueError if it is not one."""
+    if not isinstance(stored, dict) or not all(
+        isinstance(texts, dict) and all(isinstance(k, str) and isinstance(v, str) for k, v in texts.items())
+        for texts in stored.values()
+    ):
+        raise ValueError("not a catalogue")
+    return stored
 
 
 def has_text(key: str) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -11,6 +12,7 @@ from pydantic import BaseModel, ValidationError
 
 from advisor import cache
 from advisor.errors import InputError, RuleBaseError, RuleBaseErrors
+from advisor.inputs import open_input, read_bounded
 from advisor.rulebase import schema
 from advisor.rulebase.problems import Problems, rule_id_at, validation_errors
 from advisor.suggest import closest, did_you_mean
@@ -61,8 +63,10 @@ def builtin_rules_dir() -> Path:
 def read_rule_file(path: Path) -> tuple[LocatedDocument, bytes]:
     """A rule file parsed, and its bytes for the hash: read once, errors as RuleBaseError."""
     try:
-        raw = cache.read_bytes(path)
-        return parse_yaml(decode_text(raw), str(path)), raw
+        with open_input(path) as handle:
+            raw = read_bounded(handle, str(path))
+        # the parse is kept between runs, keyed by these bytes; validation runs every time
+        return cache.cached_yaml(raw, str(path), lambda: parse_yaml(decode_text(raw), str(path))), raw
     except OSError as exc:
         raise RuleBaseError(f"cannot read: {exc.strerror}", file=str(path)) from None
     except InputError as exc:
@@ -74,8 +78,10 @@ def read_into(path: Path, problems: Problems) -> tuple[LocatedDocument, bytes] |
     """A rule file parsed and its bytes, or None with its problems noted; the mistakes a read
     can step over (a duplicate key) are noted too, and the rest of the file is still read."""
     try:
-        raw = cache.read_bytes(path)
-        doc = parse_yaml(decode_text(raw), str(path), keep_going=True)
+        with open_input(path) as handle:
+            raw = read_bounded(handle, str(path))
+        # the parse is kept between runs, keyed by these bytes; validation runs every time
+        doc = cache.cached_yaml(raw, str(path), lambda: parse_yaml(decode_text(raw), str(path), keep_going=True))
     except OSError as exc:
         problems.add(RuleBaseError(f"cannot read: {exc.strerror}", file=str(path)))
         return None
@@ -128,7 +134,7 @@ def check_unknown_files(root: Path, names: list[str], problems: Problems) -> Non
 
 def list_folder(root: Path, problems: Problems) -> list[str]:
     try:
-        return cache.listing(root)
+        return sorted(os.listdir(root))
     except OSError as exc:
         problems.add(RuleBaseError(f"cannot list the folder: {exc.strerror}", file=str(root)))
         return []
@@ -204,7 +210,7 @@ def read_staffing(root: Path, docs: dict[str, LocatedDocument],
     """staffing.yaml if the folder has one: validated, and what to hash of it (b"" without one);
     its sources are checked with the rest."""
     path = root / STAFFING_FILE
-    if not cache.is_file(path):
+    if not path.is_file():
         return None, b""
     read = read_into(path, problems)
     if read is None:

@@ -14,7 +14,6 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 
-from advisor import cache
 from advisor.errors import RuleBaseError
 from advisor.rulebase import schema
 from advisor.rulebase.loader import (
@@ -108,7 +107,7 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
     parsed: dict[str, Any] = {}
     for name, model in OVERLAY_FILES.items():
         path = root / name
-        if not cache.is_file(path):
+        if not path.is_file():
             continue
         read = read_into(path, problems)
         if read is None:
