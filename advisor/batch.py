@@ -18,7 +18,7 @@ from advisor.engine import Engine, Evaluation
 from advisor.parallel import Outcome, default_jobs, score_here, score_in_pool, worth_parallel
 from advisor.readers import read_inputs_raw, source_of
 from advisor.recommendation import Recommendation
-from advisor.writers import BatchWriter, atomic_output, refuse_overwriting_inputs
+from advisor.writers import BatchWriter, atomic_output, is_stdout, refuse_overwriting_inputs
 
 # Duplicate names are remembered up to this many distinct names, so memory stays flat
 # on million-row files; past it the check stops and says so once.
@@ -75,6 +75,8 @@ def score_batch(
     processes score CSV and JSON Lines rows (None: as many as there are CPUs, when the
     input is long enough to gain from it; 1: this process alone); the output is the same.
     """
+    if is_stdout(output):  # -o - and -o /dev/stdout: standard output, as without -o
+        output = None
     if output is not None:
         refuse_overwriting_inputs(output, inputs)
     summary = Summary(output=str(output) if output is not None else None)

@@ -94,6 +94,9 @@ _worker: tuple[Engine, Callable[[str, Any], Any]] | None = None
 def _start_worker(rule_base: RuleBase, fmt: str, trace: bool) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
+    for name in ("SIGTERM", "SIGHUP"):  # a forked worker inherits the parent's unwinding handler; it just ends
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
     from advisor.engine import Engine
     from advisor.writers import record_encoder
 

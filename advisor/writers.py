@@ -4,15 +4,18 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import errno
 import io
 import os
 import re
+import stat
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from advisor.errors import UsageError
+from advisor.errors import OutputError, UsageError
 from advisor.profile import unknown_fields
 from advisor.rulebase.schema import DEPARTMENT_MODELS
 
@@ -165,35 +168,97 @@ def csv_header() -> str:
     return ",".join(CSV_COLUMNS) + "\n"  # the names need no quoting
 
 
-@contextlib.contextmanager
-def atomic_output(path: Path) -> Iterator[IO[str]]:
-    """Write to a temporary file beside `path`, then rename over it: all or nothing."""
-    path = Path(path)
-    if path.is_dir():
-        raise UsageError("is a folder; --output needs a file name", file=str(path))
-    folder = path.parent if str(path.parent) else Path(".")
-    if not folder.is_dir():
-        raise UsageError("the output's folder does not exist", file=str(path))
-    handle = tempfile.NamedTemporaryFile(
-        "w", encoding="utf-8", newline="", dir=folder, prefix=f".{path.name}.", suffix=".tmp", delete=False
-    )
+STDOUT_NAMES = ("-", "/dev/stdout")  # `-o -` and `-o /dev/stdout` mean standard output, written as it goes
+_WRITE_FAILURES = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS, errno.EACCES, errno.EPERM}
+_KINDS = {stat.S_IFIFO: "a named pipe", stat.S_IFCHR: "a device", stat.S_IFBLK: "a device", stat.S_IFSOCK: "a socket",
+          stat.S_IFDIR: "a folder"}
+
+
+def is_stdout(path: Path | str | None) -> bool:
+    return path is not None and str(path) in STDOUT_NAMES
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
+def output_target(path: Path) -> tuple[Path, int]:
+    """The regular file an output replaces (a symlink's target: the link stays) and the mode to give it.
+
+    An existing file keeps its mode (a shared reports folder stays readable to colleagues);
+    a new one gets 0666 less the umask, as any program's new file. Anything that is not a
+    regular file is refused: renaming a file over a FIFO or a device node would replace it.
+    """
+    target = Path(os.path.realpath(path)) if os.path.islink(path) else path
     try:
-        with handle:
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise OutputError(f"cannot use as an output: {exc.strerror}", file=str(path)) from None
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        kind = _KINDS.get(stat.S_IFMT(info.st_mode), "not a regular file")
+        hint = "; --output needs a file name" if stat.S_ISDIR(info.st_mode) else (
+            "; outputs are written to regular files only (leave out -o, or use -o -, for standard output)")
+        raise OutputError(f"is {kind}{hint}", file=str(path))
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError("the output's folder does not exist", file=str(path))
+    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+    return target, mode
+
+
+@contextlib.contextmanager
+def atomic_output(path: Path, stdout: IO[str] | None = None) -> Iterator[IO[str]]:
+    """Write to a temporary file beside `path`, then rename over it: all or nothing.
+
+    `-` and `/dev/stdout` write to `stdout` (the process's by default) as the text comes.
+    A failure (a full disk, a read-only folder) is an OutputError naming the file; the
+    temporary file is removed whatever ends the write, Ctrl-C and SIGTERM included.
+    """
+    if is_stdout(path):
+        stream = stdout or sys.stdout
+        yield stream
+        stream.flush()
+        return
+    path = Path(path)
+    target, mode = output_target(path)
+    try:
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name[:100]}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(f"cannot write in {target.parent}: {exc.strerror}", file=str(path)) from None
+    try:
+        with contextlib.suppress(OSError):  # a filesystem without modes (FAT) keeps its own
+            os.fchmod(fd, mode)
+        with open(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
-        os.replace(handle.name, path)
+        os.replace(temporary, target)
+    except OSError as exc:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        if exc.errno in _WRITE_FAILURES and not isinstance(exc, (BrokenPipeError, FileNotFoundError)):
+            raise OutputError(f"cannot write: {exc.strerror}; nothing was written", file=str(path)) from None
+        raise
     except BaseException:
         with contextlib.suppress(OSError):
-            os.unlink(handle.name)
+            os.unlink(temporary)
         raise
+
+
+MAX_STEM = 80  # characters of a file name made from a profile name (a file name is at most 255 bytes)
 
 
 def file_stem(name: str) -> str:
     """A file name from a profile name: 'Зелёный сад, ООО' -> 'зелёный-сад-ооо' (readable, safe in any folder)."""
-    return re.sub(r"[^\w]+", "-", name.lower()).strip("-_") or "profile"
+    return re.sub(r"[^\w]+", "-", name.lower())[:MAX_STEM].strip("-_") or "profile"
 
 
 def refuse_overwriting_inputs(output: Path, inputs: list[str]) -> None:
     """An output that is one of the inputs, or inside an input folder's profiles, would destroy data."""
+    if is_stdout(output):
+        return
     target = Path(output).resolve()
     for item in inputs:
         if item == "-":
