@@ -49,14 +49,17 @@ def open_input(path: Path) -> IO[bytes]:
     return handle
 
 
-def read_bounded(stream: IO[bytes], file: str, limit: int = MAX_DOCUMENT) -> bytes:
-    """All of `stream`, or InputError when it holds more than `limit` bytes (`/dev/zero`, a huge file)."""
+def read_bounded(stream: IO[bytes], file: str, limit: int = MAX_DOCUMENT, *, whole: int = MAX_DOCUMENT) -> bytes:
+    """All of `stream`, or InputError when it holds more than `limit` bytes (`/dev/zero`, a huge file).
+
+    `whole` is the limit the message names, when some of the document was read before.
+    """
     try:
         data = stream.read(limit + 1)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror}", file=file) from None
     if len(data) > limit:
-        raise InputError(f"too large: over {describe(limit)} (the limit for one document; "
+        raise InputError(f"too large: over {describe(max(limit, whole))} (the limit for one document; "
                          "use CSV or JSON Lines for many profiles)", file=file)
     return data
 

@@ -48,11 +48,19 @@ CSV_COLUMNS = [
 ]
 
 
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def text_cell(text: str) -> str:
+    """A client's text as a CSV cell no spreadsheet runs as a formula (OWASP: a leading ' before = + - @ tab CR)."""
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 def csv_row(engine: Engine, source: str, ev: Evaluation) -> dict[str, Any]:
-    """One CSV row: the decisions of an evaluation, without its trace."""
+    """One CSV row: the decisions of an evaluation, without its trace. Text from the input cannot become a formula."""
     row: dict[str, Any] = {
-        "source": source,
-        "name": ev.profile.name,
+        "source": text_cell(source),
+        "name": text_cell(ev.profile.name),
         "department_model": ev.department_model,
         "confidence": ev.confidence,
         "close_call": str(not ev.started and ev.margin < engine.near_tie).lower(),

@@ -12,6 +12,7 @@ from advisor.labels import MODEL_NAMES, MODEL_SHORT
 from advisor.i18n import Translator
 from advisor.recommendation import format_value
 from advisor.render.verdict import points, verdict_lines
+from advisor.render.markdown import markdown_text
 
 _STATUS = {"fired": ("fired", "green"), "partial": ("partly", "green"), "not_fired": ("did not fire", "red"),
            "unknown": ("unknown", "yellow")}
@@ -94,7 +95,7 @@ def render_explanation(exp: Explanation, console: Console) -> None:
 def render_explanation_markdown(exp: Explanation) -> str:
     rec = exp.recommendation
     model = rec.department_model
-    out = [f"# Why {MODEL_SHORT[model.id]} for {rec.profile.name}", ""]
+    out = [f"# Why {MODEL_SHORT[model.id]} for {markdown_text(rec.profile.name)}", ""]
     if exp.scenario:
         out += [f"Scenario: {_changes(exp.scenario)}", ""]
     out += [f"**{MODEL_NAMES[model.id]}**: {points(model.scores[model.id])} points; runner-up "

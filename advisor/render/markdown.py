@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
 from advisor.render.verdict import ask_next_lines, ask_next_title, points, verdict_lines
@@ -17,13 +19,32 @@ def _cite(trace: RuleTrace, t: Translator) -> str:
     return text
 
 
+_MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\](){}<>#|!~])")
+
+
+def markdown_text(text: str) -> str:
+    """A client's text (a profile name) as literal Markdown: no tag, link, image or emphasis can form from it.
+
+    A report is rendered later by whatever shows Markdown; `<script>` or `[x](javascript:...)`
+    in a name must arrive as those characters, not as HTML or a link.
+    """
+    return _MARKDOWN_SPECIAL.sub(r"\\\1", " ".join(text.split()))
+
+
+def markdown_code(text: str) -> str:
+    """`text` as an inline code span, fenced with more backticks than any run inside it."""
+    longest = max((len(run) for run in re.findall(r"`+", text)), default=0)
+    fence = "`" * (longest + 1)
+    return f"{fence} {text} {fence}" if longest else f"`{text}`"
+
+
 def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str = "en") -> str:
     t = Translator(lang)
     model = rec.department_model
     mix = rec.sales_mix
-    out = [f"# {rec.profile.name}", ""]
+    out = [f"# {markdown_text(rec.profile.name)}", ""]
     if source:
-        out += [t("md.profile", source=f"`{source}`"), ""]
+        out += [t("md.profile", source=markdown_code(source)), ""]
     out += [f"## {t('md.department_model')}", "", f"**{t(f'model.{model.id}')}**", ""]
     for line in verdict_lines(model, t):
         out += [line, ""]

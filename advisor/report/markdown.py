@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from advisor.report.content import ReportContent
 from advisor.render.verdict import points
+from advisor.render.markdown import markdown_code, markdown_text
 from advisor.report.html import summary_text
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -11,8 +12,8 @@ from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 def render_report_markdown(content: ReportContent) -> str:
     t, rec, lang = content.t, content.recommendation, content.lang
     model, mix = rec.department_model, rec.sales_mix
-    out = [f"# {t('report.title', name=rec.profile.name)}", ""]
-    out += [" · ".join(x for x in (f"`{content.source}`" if content.source else "", content.date.isoformat()) if x), ""]
+    out = [f"# {t('report.title', name=markdown_text(rec.profile.name))}", ""]
+    out += [" · ".join(x for x in (markdown_code(content.source) if content.source else "", content.date.isoformat()) if x), ""]
     out += [f"## {t('report.summary')}", "", f"**{t(f'model.{model.id}')}**", "", summary_text(content), ""]
     from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
 
