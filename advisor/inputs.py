@@ -19,8 +19,8 @@ from advisor.errors import InputError
 
 MAX_DOCUMENT = 64 << 20  # bytes of one YAML or JSON document (a profile is ~1 KB; use CSV or JSON Lines for more)
 MAX_LINE = 1 << 20  # bytes of one CSV or JSON Lines line (a profile row is ~300 bytes)
-MAX_DECOMPRESSED = 2 << 30  # bytes a compressed export may expand to
-MAX_XLSX_ENTRY = 512 << 20  # bytes one sheet of an XLSX (a zip) may expand to
+MAX_DECOMPRESSED = 256 << 20  # bytes a gzipped export may expand to (a million order lines are ~100 MB)
+MAX_WORKBOOK = 512 << 20  # bytes the parts of an XLSX (a zip) may expand to, as the zip declares them
 HEAD = 1 << 20  # bytes read to choose a file's encoding
 _CHUNK = 1 << 16
 
@@ -205,23 +205,42 @@ def decode_document(data: bytes, file: str) -> str:
                          file=file, line=line) from None
 
 
-def bounded_decompress(stream: IO[bytes], file: str, limit: int = MAX_DECOMPRESSED) -> IO[bytes]:
-    """A gzip stream that raises InputError once it has given more than `limit` bytes."""
-    return _Bounded(stream, file, limit)
+def gunzip_bounded(path: Path, limit: int = MAX_DECOMPRESSED) -> bytes:
+    """A gzipped file's content, or InputError once it passes `limit` bytes (a 2 MB gzip bomb is not 9 GB of memory)."""
+    import gzip
+    import zlib
+
+    file = str(path)
+    parts, size = [], 0
+    try:
+        with gzip.open(path, "rb") as stream:
+            while chunk := stream.read(_CHUNK * 16):
+                size += len(chunk)
+                if size > limit:
+                    raise InputError(f"expands to more than {describe(limit)} (the limit for a gzipped export)",
+                                     file=file)
+                parts.append(chunk)
+    except (OSError, EOFError, zlib.error) as exc:
+        raise InputError(f"cannot read the gzipped data: {getattr(exc, 'strerror', None) or exc}", file=file) from None
+    return b"".join(parts)
 
 
-class _Bounded:
-    def __init__(self, stream: IO[bytes], file: str, limit: int) -> None:
-        self.stream, self.file, self.limit, self.given = stream, file, limit, 0
+def export_source(path: Path, gzipped: bool):  # -> Path | io.BytesIO
+    """What a CSV reader should read for an export: the path itself, or a gzipped one's bounded content."""
+    import io
 
-    def read(self, size: int = -1) -> bytes:
-        want = self.limit + 1 - self.given if size is None or size < 0 else min(size, self.limit + 1 - self.given)
-        data = self.stream.read(max(want, 0))
-        self.given += len(data)
-        if self.given > self.limit:
-            raise InputError(f"expands to more than {describe(self.limit)} (the limit for a compressed export)",
-                             file=self.file)
-        return data
+    return io.BytesIO(gunzip_bounded(path)) if gzipped else path
 
-    def __getattr__(self, name: str):
-        return getattr(self.stream, name)
+
+def check_workbook(path: Path, limit: int = MAX_WORKBOOK) -> None:
+    """Refuse an XLSX whose parts expand past `limit` bytes, before a reader expands them."""
+    import zipfile
+
+    try:
+        with zipfile.ZipFile(path) as workbook:
+            size = sum(info.file_size for info in workbook.infolist())
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise InputError(f"cannot read the workbook: {getattr(exc, 'strerror', None) or exc}", file=str(path)) from None
+    if size > limit:
+        raise InputError(f"the workbook expands to {size / (1 << 20):,.0f} MB, more than {describe(limit)} "
+                         "(the limit for an XLSX); export it as CSV", file=str(path))

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
+from advisor.inputs import check_workbook, export_source, gunzip_bounded
 
 SAMPLE = 1 << 16
 
@@ -60,12 +61,12 @@ class ExportFile:
         options = dict(separator=self.delimiter, infer_schema=False, truncate_ragged_lines=True, columns=wanted)
         try:
             if self.encoding == "utf-8":
-                try:  # polars reads (and un-gzips) the file itself: the fast path for million-line exports
-                    frame = pl.read_csv(self.path, **options)
+                try:  # polars reads the file itself: the fast path for million-line exports
+                    frame = pl.read_csv(export_source(self.path, self.gzipped), **options)
                 except pl.exceptions.ComputeError:  # a stray invalid byte past the sample
-                    frame = pl.read_csv(self.path, encoding="utf8-lossy", **options)
+                    frame = pl.read_csv(export_source(self.path, self.gzipped), encoding="utf8-lossy", **options)
             else:
-                raw = gzip.decompress(self.path.read_bytes()) if self.gzipped else self.path.read_bytes()
+                raw = gunzip_bounded(self.path) if self.gzipped else self.path.read_bytes()
                 frame = pl.read_csv(io.BytesIO(raw.decode("cp1251").encode("utf-8")), **options)
         except pl.exceptions.NoDataError:
             raise InputError("empty file: no header row", file=file) from None
@@ -115,6 +116,7 @@ def open_export(path: Path) -> ExportFile:
         raise InputError("is a folder; give the export file", file=file)
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in (".xlsx", ".xlsm"):
+        check_workbook(path)  # bounded: a zip bomb is refused before it is expanded
         try:
             sheet = pl.read_excel(path, infer_schema_length=0)
         except Exception as exc:  # fastexcel raises its own types for broken workbooks
