@@ -49,6 +49,17 @@ def open_input(path: Path) -> IO[bytes]:
     return handle
 
 
+def check_regular(path: Path) -> None:
+    """Refuse what is not a regular file (a device such as /dev/zero, a socket) for a reader that needs one."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return  # the reader says what is wrong with a missing or unreadable file
+    if not (stat.S_ISREG(mode) or stat.S_ISDIR(mode)):
+        kind = "a named pipe" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode) else "a socket"
+        raise InputError(f"is {kind}, not a regular file; save the export to a file first", file=str(path))
+
+
 def read_bounded(stream: IO[bytes], file: str, limit: int = MAX_DOCUMENT, *, whole: int = MAX_DOCUMENT) -> bytes:
     """All of `stream`, or InputError when it holds more than `limit` bytes (`/dev/zero`, a huge file).
 

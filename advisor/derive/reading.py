@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import InputError
-from advisor.inputs import check_workbook, export_source, gunzip_bounded
+from advisor.inputs import check_regular, check_workbook, export_source, gunzip_bounded
 
 SAMPLE = 1 << 16
 
@@ -114,6 +114,7 @@ def open_export(path: Path) -> ExportFile:
         raise InputError("no such file", file=file)
     if path.is_dir():
         raise InputError("is a folder; give the export file", file=file)
+    check_regular(path)  # /dev/zero or a pipe would be read without end
     suffixes = [s.lower() for s in path.suffixes]
     if suffixes and suffixes[-1] in (".xlsx", ".xlsm"):
         check_workbook(path)  # bounded: a zip bomb is refused before it is expanded
