@@ -161,20 +161,39 @@ def test_the_corpus_is_wide_and_its_kinds_unique():
     assert any("--rules" in case["run"] for case in CASES)
 
 
-@pytest.mark.parametrize("case", CASES, ids=[case["kind"] for case in CASES])
-def test_bad_input(case, tmp_path):
-    folder = tmp_path / "case"
-    folder.mkdir()
-    feeders = _make(folder, case["files"])
-    expect = case["expect"]
-    outputs = {_expand(name): want for name, want in (expect.get("outputs") or {}).items()}
-    before = {name: digest for name, digest in _snapshot(folder).items() if name not in outputs}
+class Outcome:
+    """One case run: its folder, exit status, streams, and its inputs' contents before the run."""
 
-    status, stdout, stderr = _run(case, folder)
-    for feeder in feeders:
-        feeder.join(timeout=5)
-    err = stderr.decode("utf-8", errors="replace")
-    out = stdout.decode("utf-8", errors="replace")
+    def __init__(self, case: dict[str, Any], folder: Path) -> None:
+        folder.mkdir(parents=True)
+        self.folder = folder
+        feeders = _make(folder, case["files"])
+        self.outputs = {_expand(name): want for name, want in (case["expect"].get("outputs") or {}).items()}
+        self.before = {name: digest for name, digest in _snapshot(folder).items() if name not in self.outputs}
+        self.status, stdout, stderr = _run(case, folder)
+        for feeder in feeders:
+            feeder.join(timeout=5)
+        self.err = stderr.decode("utf-8", errors="replace")
+        self.out = stdout.decode("utf-8", errors="replace")
+
+
+@pytest.fixture(scope="session")
+def outcomes(tmp_path_factory) -> dict[str, Outcome]:
+    """Every case run once, several at a time: each is a process of its own, so they cannot meet."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    root = tmp_path_factory.mktemp("corpus")
+    with ThreadPoolExecutor(max_workers=min(8, os.cpu_count() or 2)) as pool:
+        runs = {case["kind"]: pool.submit(Outcome, case, root / case["kind"]) for case in CASES}
+        return {kind: run.result() for kind, run in runs.items()}
+
+
+@pytest.mark.parametrize("case", CASES, ids=[case["kind"] for case in CASES])
+def test_bad_input(case, outcomes):
+    outcome = outcomes[case["kind"]]
+    folder, status, err, out = outcome.folder, outcome.status, outcome.err, outcome.out
+    expect = case["expect"]
+    outputs, before = outcome.outputs, outcome.before
 
     # what holds for every case
     assert "Traceback" not in err and status != 70, err[-2000:]
