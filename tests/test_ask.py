@@ -260,7 +260,7 @@ def test_ctrl_c_saves_and_resume_continues_where_it_stopped(tmp_path):
     child.sendintr()
     rest, status = finish(child)
     assert status == 130
-    resume_file = state / "advisor" / "ask-resume.yaml"
+    resume_file = state / "advisor" / "ask" / "acme.yaml"  # one save per company
     assert "Зупинено. Відповідей збережено: 7" in rest and "advisor ask --resume --lang uk" in rest
     assert yaml.safe_load(resume_file.read_text(encoding="utf-8"))["answers"]["sales_team_size"] == 3
 
@@ -271,6 +271,57 @@ def test_ctrl_c_saves_and_resume_continues_where_it_stopped(tmp_path):
     assert "Продовжуємо анкету" in seen and "Що точніше описує ваш відділ продажів?" in seen
     assert "Як називається компанія?" not in seen  # answered before the stop
     assert (tmp_path / "profiles" / "acme.yaml").exists() and not resume_file.exists()
+
+
+def _stop_after(answers: list[str], tmp_path: Path, state: Path, args: list[str] = (), decline: bool = False) -> str:
+    child = spawn(list(args), tmp_path, state)
+    seen = reply(child, "n") if decline else ""  # do not resume what is saved: start anew
+    seen += reply(child, *answers)
+    child.expect(PROMPT)
+    child.sendintr()
+    rest, status = finish(child)
+    assert status == 130
+    return seen + rest
+
+
+def test_a_new_ask_offers_the_unfinished_answers_and_an_empty_stop_replaces_nothing(tmp_path):
+    state = tmp_path / "state"
+    _stop_after(FULL[:7], tmp_path, state, ["--lang", "uk"])
+    saved = state / "advisor" / "ask" / "acme.yaml"
+    kept = saved.read_bytes()
+    assert saved.stat().st_mode & 0o777 == 0o600  # a company's figures are private
+
+    rest = _stop_after([], tmp_path, state, decline=True)  # a second Ctrl-C at once
+    assert "You have unfinished answers for Acme (7 answers, saved" in rest
+    assert "Stopped. No answers yet: nothing saved." in rest
+    assert saved.read_bytes() == kept and [p.name for p in saved.parent.iterdir()] == ["acme.yaml"]
+
+
+def test_resume_keeps_the_language_it_was_started_in(tmp_path):
+    state = tmp_path / "state"
+    _stop_after(FULL[:7], tmp_path, state, ["--lang", "uk"])
+    child = spawn(["--resume"], tmp_path, state)  # the locale is C: English, unless the save says otherwise
+    seen = reply(child, *FULL[7:], "")
+    rest, status = finish(child)
+    assert status == 0 and "Продовжуємо анкету" in seen and "Профіль збережено" in rest
+
+
+def test_two_companies_keep_two_saves_and_the_next_ask_lists_both(tmp_path):
+    state = tmp_path / "state"
+    _stop_after(FULL[:3], tmp_path, state)
+    _stop_after(["Beta", *FULL[1:4]], tmp_path, state, decline=True)
+    saves = sorted(p.name for p in (state / "advisor" / "ask").iterdir())
+    assert saves == ["acme.yaml", "beta.yaml"]
+
+    child = spawn([], tmp_path, state)
+    child.expect("Type a number to resume it")
+    listing = ANSI.sub("", child.before)
+    assert "1. Beta (4 answers" in listing and "2. Acme (3 answers" in listing
+    child.sendline("2")
+    seen = reply(child, *FULL[3:], "")
+    rest, status = finish(child)
+    assert status == 0 and (tmp_path / "profiles" / "acme.yaml").exists()
+    assert sorted(p.name for p in (state / "advisor" / "ask").iterdir()) == ["beta.yaml"]
 
 
 def test_ctrl_d_also_saves_for_resume(tmp_path):

@@ -11,7 +11,7 @@ from rich.text import Text
 
 from advisor.ask.answers import YES
 from advisor.ask.questions import builtin_questions
-from advisor.ask.resume import forget_state, load_state, save_state
+from advisor.ask.resume import Save, forget_state, list_saves, load_state, newest_save, save_state
 from advisor.ask.session import Questionnaire, SessionState, Terminal
 from advisor.engine import load_checked_profile, load_engine
 from advisor.errors import ExitStatus, InputError, ProfileError, UsageError
@@ -122,18 +122,32 @@ def run_ask(
     rules: str | None,
     console: Console,
     interactive: bool,
+    lang_given: bool = True,
 ) -> int:
-    """The whole command; returns the exit status. AdvisorError passes through to the CLI."""
+    """The whole command; returns the exit status. AdvisorError passes through to the CLI.
+
+    `lang_given`: --lang was on the command line; else a resumed save keeps its own language.
+    """
     t = Translator(lang)
+    if answers_file is None and not interactive:
+        raise UsageError(t("ask.no_terminal"))
+    terminal = ConsoleTerminal(console)
+    save: Save | None = None
     if resume:
-        state, saved_at = load_state(lang=lang)
-        state.lang = lang
+        save = newest_save(lang)
+    elif answers_file is None and from_file is None:
+        save = offer_saves(list_saves(), terminal, t)
+    if save is not None:
+        resume = True
+        state, saved_at = load_state(save.path)
+        if lang_given:
+            state.lang = lang
+        lang = state.lang
+        t = Translator(lang)
         state.out = out or state.out
         rules = rules or state.rules
     else:
         state, saved_at = SessionState(lang=lang, out=out, rules=rules, source=from_file), ""
-    if answers_file is None and not interactive:
-        raise UsageError(t("ask.no_terminal"))
     engine = load_engine(Path(rules) if rules else None)
     if from_file and not resume:
         record = load_checked_profile(from_file, engine)
@@ -141,9 +155,9 @@ def run_ask(
         state.prefilled = list(state.answers)
     if answers_file is not None:
         run_unattended(engine, answers_file, state, console, t)
+        forget_state(save.path if save else None)
         return int(ExitStatus.OK)
 
-    terminal = ConsoleTerminal(console)
     questions = builtin_questions()
     console.rule(Text(t("ask.title"), style="bold"))
     if resume:
@@ -158,13 +172,36 @@ def run_ask(
         answers = questionnaire.run()
         path = choose_path(state, answers, terminal, t)
     except (KeyboardInterrupt, EOFError):
-        saved = save_state(state)
-        command = "advisor ask --resume" + ("" if lang == "en" else f" --lang {lang}")
         console.print()
+        if not state.answers and save is None:  # nothing to keep, and no earlier save to replace with nothing
+            console.print(Text(t("ask.nothing_saved"), style="bold yellow"))
+            return 130
+        saved = save_state(state, save.path if save else None)
+        command = "advisor ask --resume" + ("" if state.lang == "en" else f" --lang {state.lang}")
         console.print(Text(t("ask.saved_resume", count=len(state.answers), path=saved, command=command),
                            style="bold yellow"))
         return 130
     finish(engine, answers, path, console, t)
-    forget_state()
+    forget_state(save.path if save else None)
     return int(ExitStatus.OK)
 
+
+def offer_saves(saves: list[Save], terminal: Terminal, t: Translator) -> Save | None:
+    """On a new `advisor ask`: the unfinished questionnaires, and whether to continue one."""
+    if not saves:
+        return None
+    def label(save: Save) -> str:
+        return t("ask.save_label", name=save.name or t("ask.unnamed"), count=save.count, when=save.saved_at)
+
+    if len(saves) == 1:
+        reply = terminal.read(t("ask.offer_resume", save=label(saves[0])) + "\n> ").strip().lower()
+        return saves[0] if reply in ("", *YES) else None
+    terminal.show(Text(t("ask.unfinished")))
+    for number, save in enumerate(saves, start=1):
+        terminal.show(Text(f"  {number}. {label(save)}"))
+    while True:
+        reply = terminal.read(t("ask.offer_pick", count=len(saves)) + "\n> ").strip()
+        if not reply:
+            return None
+        if reply.isdigit() and 1 <= int(reply) <= len(saves):
+            return saves[int(reply) - 1]

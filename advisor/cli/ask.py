@@ -34,7 +34,7 @@ def ask(
         status = run_ask(
             lang=language_of(lang), out=out, answers_file=answers, from_file=from_profile, resume=resume,
             rules=str(rules) if rules else None, console=env().console(highlight=False),
-            interactive=bool(env().stdin_isatty),
+            interactive=bool(env().stdin_isatty), lang_given=lang is not None,
         )
     except AdvisorError as exc:
         raise fail(exc) from None
