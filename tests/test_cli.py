@@ -214,9 +214,7 @@ def test_readme_starts_with_the_two_commands_ci_runs():
     assert ".venv/bin/pip install -q '.[test]'" in ci and ".venv/bin/python -m pytest -q" in ci
 
 
-@pytest.mark.skipif(not (ROOT.parent / "shared" / "datasets").is_dir(), reason="shared datasets not beside the project")
-def test_real_exports_given_as_profiles_are_rejected_with_one_clear_line(cli):
-    datasets = ROOT.parent / "shared" / "datasets"
+def test_real_exports_given_as_profiles_are_rejected_with_one_clear_line(cli, datasets):
     pipeline = datasets / "maven-crm-sales-opportunities" / "sales_pipeline.csv"
     result = cli("score", str(pipeline), "-f", "csv")
     assert result.exit_code == 1
