@@ -416,8 +416,12 @@ def read_folder(folder: Path, warn: Warn) -> Iterator[Record | RawRecord]:
     subfolders = [p.name for p in entries if p.is_dir()]
     if subfolders:
         warn(f"{folder}: did not descend into sub-folder(s): {', '.join(subfolders)}")
+    special = [p.name for p in entries if p.exists() and not p.is_file() and not p.is_dir()]
+    if special:  # a stale named pipe would block the run forever; name it on the command line to read it
+        warn(f"{folder}: skipped {len(special)} special file(s) (named pipes, sockets, devices): {', '.join(special[:5])}")
     for path in entries:
-        if path.suffix.lower() in PROFILE_SUFFIXES and not path.is_dir():  # an unreadable file is reported
+        # a regular file, or a symlink that leads nowhere (reported as unreadable, never silently skipped)
+        if path.suffix.lower() in PROFILE_SUFFIXES and (path.is_file() or (path.is_symlink() and not path.exists())):
             yield from read_file(path, warn)
 
 

@@ -238,8 +238,9 @@ def atomic_output(path: Path, stdout: IO[str] | None = None) -> Iterator[IO[str]
     except OSError as exc:
         raise OutputError(f"cannot write in {target.parent}: {exc.strerror}", file=str(path)) from None
     try:
-        with contextlib.suppress(OSError):  # a filesystem without modes (FAT) keeps its own
-            os.fchmod(fd, mode)
+        if hasattr(os, "fchmod"):  # POSIX; a filesystem without modes (FAT) keeps its own
+            with contextlib.suppress(OSError):
+                os.fchmod(fd, mode)
         with open(fd, "w", encoding="utf-8", newline="") as handle:
             yield handle
         os.replace(temporary, target)

@@ -66,7 +66,8 @@ def save_state(state: SessionState, path: Path | None = None) -> Path:
             path = folder / f"{stem}-{number}.yaml"
     data = {"version": VERSION, "saved_at": dt.datetime.now().isoformat(timespec="seconds"), **state.to_dict()}
     with atomic_output(path) as stream:
-        os.fchmod(stream.fileno(), 0o600)
+        if hasattr(os, "fchmod"):  # POSIX; on Windows the profile folder's ACLs keep it private
+            os.fchmod(stream.fileno(), 0o600)
         yaml.safe_dump(data, stream, allow_unicode=True, sort_keys=False)
     return path
 
