@@ -116,10 +116,10 @@ class Lines:
     """
 
     def __init__(self, stream: IO[bytes], file: str, encoding: str | None = None, *,
-                 head: bytes = b"", limit: int = MAX_LINE) -> None:
+                 head: bytes = b"", limit: int | None = None) -> None:
         self.stream = stream
         self.file = file
-        self.limit = limit
+        self.limit = MAX_LINE if limit is None else limit
         self.number = 0
         self._rest = head
         self._pending: deque[bytes | object] = deque()

@@ -64,3 +64,60 @@ def test_a_workbook_that_declares_more_than_its_limit_is_refused_before_reading(
     check_workbook(path)  # well within the real limit
     with pytest.raises(InputError, match="the workbook expands to .* MB, more than 10,000 bytes"):
         check_workbook(path, limit=10_000)
+
+
+# ---- nothing lost: every good line scored once, every bad line rejected at its number -------
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+_BAD_BYTES = st.sampled_from([b"\xff", b"\xc3", b"\xe2\x82", b"\x80", b"\xed\xa0\x80"])
+_ROW = st.one_of(
+    st.tuples(st.just("good"), st.sampled_from(["Альфа", "Beta", "Гамма ООО", "Δέλτα", "東京"])),
+    st.tuples(st.just("bad"), _BAD_BYTES),
+    st.tuples(st.just("long"), st.integers(min_value=1, max_value=3)),
+)
+
+
+@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(_ROW, min_size=1, max_size=40), crlf=st.booleans())
+def test_every_good_line_is_scored_once_and_every_bad_line_rejected_at_its_number(engine, tmp_path, rows, crlf):
+    from advisor.batch import score_batch
+
+    end = b"\r\n" if crlf else b"\n"
+    lines, good, bad, long = [b"name,leads_per_month"], {}, set(), set()
+    for index, (kind, value) in enumerate(rows):
+        number = index + 2  # the header is line 1
+        if kind == "good":
+            name = f"{value} {number}"
+            lines.append(f"{name},{number}".encode())
+            good[name] = number
+        elif kind == "bad":
+            lines.append(b"Bad " + value + b" row," + str(number).encode())
+            bad.add(number)
+        else:  # over the line limit (shrunk for the test)
+            lines.append(b"L" * (300 * value) + b"," + str(number).encode())
+            bad.add(number)
+            long.add(number)
+    path = tmp_path / "rows.csv"
+    path.write_bytes(end.join(lines) + end)
+
+    import advisor.inputs as inputs
+
+    reported: list[str] = []
+    out = io.StringIO()
+    limit, inputs.MAX_LINE = inputs.MAX_LINE, 200
+    try:
+        summary = score_batch(engine, [str(path)], fmt="csv", output=None, trace=False, report=reported.append,
+                              stdout=out, jobs=1)
+    finally:
+        inputs.MAX_LINE = limit
+    assert summary.read == summary.scored + summary.rejected == len(rows)  # nothing lost, whatever the encoding
+    if choose_encoding(path.read_bytes(), str(path)) == "cp1251":  # more stray bytes than UTF-8 text: read as 1251
+        assert summary.rejected == len(long)
+        return
+    scored = [row.split(",")[1] for row in out.getvalue().splitlines()[1:]]
+    assert sorted(scored) == sorted(good)  # each good line exactly once
+    assert summary.read == len(rows) and summary.rejected == len(bad)
+    rejected_at = {int(message.split(":")[1]) for message in reported if message.startswith(str(path) + ":")}
+    assert rejected_at == bad

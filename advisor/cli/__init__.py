@@ -90,7 +90,14 @@ def _run_wrapper(args: list[str], env: Environment) -> int:
     except AdvisorError as exc:
         return _say(env, exc.located() if exc.file is not None else f"advisor: {exc.located()}", exc.exit_status)
     except OSError as exc:  # the system refused: a full disk, a read-only folder, a file gone meanwhile
-        where = f"{os.fsdecode(exc.filename)}: " if exc.filename is not None else ""
+        import errno
+
+        if exc.filename is not None:
+            where = f"{os.fsencode(exc.filename).decode('utf-8', 'backslashreplace')}: "
+        elif exc.errno in (errno.ENOSPC, errno.EFBIG, errno.EIO, errno.EDQUOT):  # stdout on a full disk, /dev/full
+            where = "cannot write the output: "
+        else:
+            where = ""
         return _say(env, f"advisor: {where}{exc.strerror or exc}", ExitStatus.USAGE)
     except MemoryError:
         return _say(env, "advisor: out of memory (an input too large for this machine?)", ExitStatus.USAGE)
