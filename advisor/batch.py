@@ -111,11 +111,11 @@ def score_batch(
             if writer is not None:
                 writer.close()
             elif rows:
-                from rich.console import Console
+                from advisor.render.console import PipeConsole
 
                 from advisor.render.table import batch_table
 
-                Console(file=stream).print(batch_table(rows))
+                PipeConsole(file=stream).print(batch_table(rows))
     except FailFast:
         summary.stopped_early = True
     return summary

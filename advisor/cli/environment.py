@@ -73,20 +73,13 @@ class Environment:
 
     def console(self, *, stderr: bool = False, **options: Any):  # -> rich.console.Console, imported lazily
         """A rich console on stdout (or stderr) that knows whether it is a terminal and may colour."""
-        from rich.console import Console
+        from advisor.render.console import PipeConsole
 
         stream = self.stderr if stderr else self.stdout
         terminal = self.stderr_isatty if stderr else self.stdout_isatty
         options.setdefault("emoji", False)  # none of our texts uses :codes:, and a client's text must not become one
-
-        class _Console(Console):
-            def on_broken_pipe(self) -> None:
-                # rich would exit 1, which here means "records were rejected"; the boundary ends quietly with 0
-                self.quiet = True
-                raise BrokenPipeError
-
-        return _Console(file=stream, force_terminal=bool(terminal), no_color=not self.colour,
-                       color_system="auto" if self.colour else None, **options)
+        return PipeConsole(file=stream, force_terminal=bool(terminal), no_color=not self.colour,
+                           color_system="auto" if self.colour else None, **options)
 
 
 _current: Environment | None = None
