@@ -22,6 +22,7 @@ except AttributeError:  # pragma: no cover - depends on the build of PyYAML
     _Loader = yaml.SafeLoader
 
 MAX_NODES = 200_000
+MAX_DEPTH = 64  # a rule file nests about 8 levels; 1,000 (libyaml's own limit) would exhaust Python's stack
 Path_ = tuple[Any, ...]
 
 
@@ -88,6 +89,9 @@ class _Builder:
             self.columns[path] = node.start_mark.column + 1
         if id(node) in self.built:  # an alias: share the object
             return self.built[id(node)]
+        if len(path) > MAX_DEPTH:
+            raise InputError(f"nested more than {MAX_DEPTH} levels deep", file=self.file,
+                             line=node.start_mark.line + 1)
         before = self.count
         result = self._build(node, path)
         self.sizes[id(node)] = self.count - before + 1
@@ -161,6 +165,8 @@ def parse_yaml(text: str, file: str, keep_going: bool = False) -> LocatedDocumen
         raise error from None
     except yaml.YAMLError as exc:
         raise InputError(f"YAML error: {exc}", file=file) from None
+    except RecursionError:  # the pure-Python parser, where libyaml is absent, recurses per level
+        raise InputError(f"nested more than {MAX_DEPTH} levels deep", file=file) from None
     if node is None:
         return LocatedDocument(data=None, file=file)
     builder = _Builder(file, keep_going)
