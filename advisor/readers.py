@@ -11,6 +11,7 @@ import csv
 import io
 import json
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -178,20 +179,53 @@ def _too_deep(text: str) -> bool:
     return False
 
 
+_KEY = re.compile(r'"\s*:')  # a key's closing quote and colon (a string value holding '":' only over-counts)
+_BIG = 10**MAX_INT_DIGITS
+
+
+def _keys(data: Any) -> int:
+    """The keys kept in `data`; JsonProblem for an integer of more than MAX_INT_DIGITS digits."""
+    values = data.values() if isinstance(data, dict) else data
+    count = len(data) if isinstance(data, dict) else 0
+    for value in values:
+        kind = type(value)
+        if kind is dict or kind is list:
+            count += _keys(value)
+        elif kind is int and not -_BIG < value < _BIG:
+            raise JsonProblem(f"a number of {len(str(abs(value))):,} digits is too long")
+    return count
+
+
 def parse_json(text: str) -> Any:
-    """json.loads, refusing duplicate keys, overlong integers and deep nesting with a ProfileError."""
+    """json.loads, refusing duplicate keys, overlong integers and deep nesting with a ProfileError.
+
+    The C parser reads every line; only a line that may hold a key twice (more key marks than
+    keys kept) or a long number is parsed again with the checking hooks, so JSON Lines stay fast.
+    """
     if _too_deep(text):
         raise ProfileError(f"malformed JSON: nested more than {MAX_JSON_DEPTH} levels deep")
     try:
-        return json.loads(text, object_pairs_hook=_object, parse_int=_integer)
+        data = json.loads(text)
     except json.JSONDecodeError as exc:
         error = ProfileError(f"malformed JSON: {exc.msg}")
         error.line = exc.lineno
         raise error from None
-    except JsonProblem as exc:
-        raise ProfileError(f"JSON: {exc}") from None
     except RecursionError:
         raise ProfileError("malformed JSON: nested too deep") from None
+    except ValueError:  # an integer past Python's 4,300 digits: the hooks say which
+        data = None
+    try:
+        kept = _keys(data) if isinstance(data, (dict, list)) else 0
+    except JsonProblem as exc:
+        raise ProfileError(f"JSON: {exc}") from None
+    if data is None or len(_KEY.findall(text)) > kept:
+        try:
+            return json.loads(text, object_pairs_hook=_object, parse_int=_integer)
+        except JsonProblem as exc:
+            raise ProfileError(f"JSON: {exc}") from None
+        except ValueError as exc:
+            raise ProfileError(f"malformed JSON: {exc}") from None
+    return data
 
 
 def read_json_text(text: str, file: str) -> Iterator[Record]:
