@@ -7,6 +7,7 @@ fails when a key lacks a language or the code asks for a key that is not there.
 from __future__ import annotations
 
 import os
+import string
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
@@ -63,11 +64,51 @@ def has_text(key: str) -> bool:
     return key in catalogue()
 
 
+def plural_category(lang: str, number: float) -> str:
+    """The CLDR plural category of `number` in `lang`: one, few, many or other (cardinal rules)."""
+    whole = float(number).is_integer()
+    if lang in ("ru", "uk"):
+        if not whole:
+            return "other"
+        n = abs(int(number))
+        if n % 10 == 1 and n % 100 != 11:
+            return "one"
+        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+            return "few"
+        return "many"
+    return "one" if whole and abs(number) == 1 else "other"
+
+
+# The forms a `{count:pl:...}` field lists, in order, per language; Russian and Ukrainian
+# fractions ("1,5 человека") take the `few` form when no fourth form is given.
+PLURAL_FORMS = {"en": ("one", "other"), "ru": ("one", "few", "many", "other"), "uk": ("one", "few", "many", "other")}
+
+
+class _Formatter(string.Formatter):
+    """str.format, plus `{count:pl:person|people}`: the word form for the number, by CLDR rules."""
+
+    def __init__(self, lang: str) -> None:
+        self.lang = lang
+
+    def format_field(self, value: Any, format_spec: str) -> str:
+        if not format_spec.startswith("pl:"):
+            return super().format_field(value, format_spec)
+        forms = dict(zip(PLURAL_FORMS.get(self.lang, PLURAL_FORMS["en"]), format_spec[3:].split("|")))
+        try:  # a figure already shown as text ("2,100") still picks its form; a word takes "other"
+            number = float(value) if not isinstance(value, str) else float(value.replace(",", "").replace("\u00a0", ""))
+        except ValueError:
+            number = 1.5
+        category = plural_category(self.lang, number)
+        return forms.get(category) or forms.get("few") or forms["other" if "other" in forms else "one"]
+
+
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     """The text for `key` in `lang` (English if that language lacks it), formatted."""
     texts = catalogue()[key]
     text = texts.get(lang) or texts[DEFAULT_LANGUAGE]
-    return text.format(**values) if values else text
+    if not values:
+        return text
+    return _Formatter(lang).format(text, **values) if ":pl:" in text else text.format(**values)
 
 
 class Translator:
