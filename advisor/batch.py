@@ -89,7 +89,7 @@ def score_batch(
             writer = BatchWriter(stream, fmt, engine, trace=trace) if fmt != "table" else None
             outcomes = stack.enter_context(contextlib.closing(
                 _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs)))
-            for file, line, name, model, result in outcomes:
+            for file, line, name, model, result, warnings in outcomes:
                 summary.read += 1
                 if progress is not None:
                     progress(summary.read)
@@ -102,6 +102,8 @@ def score_batch(
                         raise FailFast
                     continue
                 names.check(name, file, line, report)
+                for warning in warnings:  # contradictory answers: said, never a rejection
+                    report(warning)
                 summary.scored += 1
                 summary.per_model[model] += 1
                 if writer is not None:

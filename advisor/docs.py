@@ -14,6 +14,8 @@ def field_range(spec: FieldSpec) -> str:
         return "yes / no"
     if spec.kind == "currency":
         return "ISO 4217 code, default `USD`"
+    if spec.kind == "country":
+        return "ISO 3166 two-letter code"
     low = "" if spec.minimum is None else (">" if spec.exclusive_minimum else ">=") + f" {spec.minimum:g}"
     high = "" if spec.maximum is None else f"<= {spec.maximum:g}"
     return ", ".join(p for p in (low, high) if p) or "text"

@@ -20,6 +20,7 @@ from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import TYPE_CHECKING, Any
 
+from advisor.checks import check_answers
 from advisor.errors import AdvisorError, ProfileError
 from advisor.readers import RawRecord, Record
 
@@ -29,7 +30,7 @@ if TYPE_CHECKING:
 
 # (file, line, name, department_model, encoded record) for a scored record;
 # (file, line, None, None, the located error) for a rejected one. line is None for a whole file.
-Outcome = tuple[str, "int | None", Any, Any, Any]
+Outcome = tuple[str, "int | None", Any, Any, Any, "tuple[str, ...]"]  # ..., located warnings on the answers
 
 CHUNK = 500  # records a worker scores per task: large enough that passing them costs little
 MAX_JOBS = 8  # workers at most by default: beyond it the parent's reading is the limit
@@ -52,10 +53,11 @@ def score_here(records: Iterable[Record | RawRecord], engine: Engine,
                 exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
                 error = exc
             else:
+                warnings = tuple(c.located(record.file, record.line_of) for c in check_answers(record.profile))
                 yield (record.file, record.line, record.profile.name, evaluation.department_model,
-                       encode(record.source, evaluation))
+                       encode(record.source, evaluation), warnings)
                 continue
-        yield record.file, record.line, None, None, error.located()
+        yield record.file, record.line, None, None, error.located(), ()
 
 
 def default_jobs() -> int:
@@ -143,7 +145,7 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
             if type(record) is RawRecord:
                 chunk.append(record)
             elif record.error is not None:
-                chunk.append((record.file, record.line, None, None, record.error.located()))
+                chunk.append((record.file, record.line, None, None, record.error.located(), ()))
             else:  # a YAML or JSON profile: scored here, in its turn
                 if chunk:
                     pending.append(pool.submit(_score_chunk, chunk))

@@ -185,6 +185,18 @@ Currency = Annotated[str, BeforeValidator(_currency)]
 Name = Annotated[str, BeforeValidator(_text)]
 
 
+def _country(value: Any) -> Any:
+    if isinstance(value, str):
+        code = value.strip().upper()
+        if not re.fullmatch(r"[A-Z]{2}", code):
+            raise ValueError(f"expected a two-letter ISO 3166 code such as DE or UA, got {value!r}")
+        return code
+    return value
+
+
+Country = Annotated[str, BeforeValidator(_country)]
+
+
 def _meta(kind: str, unit: str, help: str, **extra: Any) -> dict[str, Any]:
     return {"json_schema_extra": {"kind": kind, "unit": unit, "help": help, **extra}}
 
@@ -257,6 +269,18 @@ class Profile(BaseModel):
         None, ge=0, **_meta("integer", "clients", "Clients who bought in the last 12 months.")
     )
     offering: Offering | None = Field(None, **_meta("choice", "", "What is sold: goods, services or SaaS."))
+    # for the staffing plan's economics (advisor report); unknown: the rule base's cited levels are assumed
+    gross_margin: Share | None = Field(
+        None, **_meta("share", "share", "Gross profit / revenue: what is left of a sale after the cost of the goods or service.")
+    )
+    monthly_cost_per_seller: Number | None = Field(
+        None, gt=0, **_meta("number", "currency", "What one seller costs the company a month, all in (pay, taxes, "
+                            "tools), in `currency`; other roles are priced from it.")
+    )
+    country: Country | None = Field(
+        None, **_meta("country", "ISO 3166", "Where the sales team works (two letters, e.g. UA, DE); chooses the "
+                      "cost level when the seller's cost is unknown.")
+    )
 
 
 @dataclass(frozen=True)
@@ -319,8 +343,11 @@ def _build_specs() -> dict[str, FieldSpec]:
 
 FIELDS: dict[str, FieldSpec] = _build_specs()
 FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
+# Fields the staffing plan's economics read (advisor report), not the rules: their absence is
+# no unknown evidence for the recommendation.
+PLAN_FIELDS: tuple[str, ...] = ("gross_margin", "monthly_cost_per_seller", "country")
 # Fields that say something about the company; `name` and `currency` only label it.
-EVIDENCE_FIELDS: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in ("name", "currency"))
+EVIDENCE_FIELDS: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in ("name", "currency", *PLAN_FIELDS))
 
 # Keys a profile file may carry that are about the profile, not the company.
 META_KEYS = frozenset({"derived_from"})

@@ -14,6 +14,7 @@ ISSUE_FIELDS = [
     "repeat_sales_share", "average_deal_size", "currency", "sales_cycle_days", "deals_per_month",
     "close_rate", "market", "sale_type", "channel", "outbound_share", "regional", "organization_stage",
     "active_clients", "offering",
+    "gross_margin", "monthly_cost_per_seller", "country",  # the staffing plan's economics (issue 16)
 ]
 
 
@@ -23,7 +24,7 @@ def test_field_names_are_the_public_contract():
 
 def test_every_field_has_help_and_a_kind():
     for spec in FIELDS.values():
-        assert spec.help and spec.kind in {"text", "integer", "number", "share", "choice", "boolean", "currency"}
+        assert spec.help and spec.kind in {"text", "integer", "number", "share", "choice", "boolean", "currency", "country"}
     assert FIELDS["market"].choices == ("b2b", "b2c", "mixed")
     assert FIELDS["organization_stage"].minimum == 1 and FIELDS["organization_stage"].maximum == 4
     assert FIELDS["average_deal_size"].exclusive_minimum
@@ -102,5 +103,6 @@ def test_human_spellings_of_values():
 
 def test_unknown_fields_lists_every_missing_evidence_field_but_not_name_or_currency():
     profile = Profile(name="x")
-    assert unknown_fields(profile) == [f for f in ISSUE_FIELDS if f not in ("name", "currency")]
+    plan_fields = ("gross_margin", "monthly_cost_per_seller", "country")  # read by the plan, not the rules
+    assert unknown_fields(profile) == [f for f in ISSUE_FIELDS if f not in ("name", "currency", *plan_fields)]
     assert profile.currency == "USD"

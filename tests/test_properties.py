@@ -35,6 +35,9 @@ profiles = st.builds(
     organization_stage=_maybe(st.integers(1, 4)),
     active_clients=_maybe(st.integers(0, 10**6)),
     offering=_maybe(st.sampled_from(FIELDS["offering"].choices)),
+    gross_margin=_maybe(st.floats(0.01, 1, allow_nan=False)),
+    monthly_cost_per_seller=_maybe(st.floats(1, 1e6, allow_nan=False)),
+    country=_maybe(st.sampled_from(["UA", "RU", "US", "DE", "LU"])),
 )
 
 
@@ -56,7 +59,8 @@ def test_any_valid_profile_scores_with_a_complete_result(engine, profile):
         assert model.id == "one_level" and model.confidence == "firm"
     assert 0 <= rec.sales_mix.inside_share <= 1
     assert abs(rec.sales_mix.inside_share + rec.sales_mix.outside_share - 1) < 1e-9
-    assert set(rec.unknown_fields) == {f for f in FIELDS if f not in ("name", "currency") and getattr(profile, f) is None}
+    labels_and_plan = ("name", "currency", "gross_margin", "monthly_cost_per_seller", "country")  # not evidence
+    assert set(rec.unknown_fields) == {f for f in FIELDS if f not in labels_and_plan and getattr(profile, f) is None}
 
 
 def _before_after(engine, profile: Profile, field: str, a: float, b: float, read):

@@ -110,6 +110,11 @@ def parse_answer(question: Question, text: str, t: Translator, currencies: Colle
         if code not in currencies:
             raise AnswerProblem(t("error.currency", value=text, known=", ".join(sorted(currencies))))
         return code
+    if spec.kind == "country":
+        code = text.upper()
+        if len(code) != 2 or not code.isalpha() or not code.isascii():
+            raise AnswerProblem(t("error.country", value=text))
+        return code
     if spec.kind == "share":
         number = _number(text.removesuffix("%").strip(), t)
         if not 0 <= number <= 100:

@@ -65,6 +65,7 @@ class Questionnaire:
         self.terminal = terminal
         self.currencies = currencies
         self.t = Translator(state.lang)
+        self._confirmed: dict[str, set[tuple[str, str]]] = {}  # per field: (check, answer) already asked again
         self._when = [compile_predicate(q.when) if q.when is not None else None for q in self.questions]
 
     # ---- what is asked -----------------------------------------------------------------
@@ -144,10 +145,34 @@ class Questionnaire:
             except AnswerProblem as problem:
                 self.terminal.show(Text(t("ask.try_again", problem=str(problem)), style="red"))
                 continue
-            self.state.answers[question.field] = None if isinstance(value, Unknown) else value
+            value = None if isinstance(value, Unknown) else value
+            contradiction = self._contradiction(question.field, value)
+            if contradiction is not None:  # ask again once; the same answer typed again is kept
+                self.terminal.show(Text(f"{contradiction}\n{t('ask.check_again')}", style="yellow"))
+                default = text
+                prompt = f"[{text}] > "
+                continue
+            self.state.answers[question.field] = value
             if question.field in self.state.prefilled:
                 self.state.prefilled.remove(question.field)
             return "answered"
+
+    def _contradiction(self, field: str, value: Any) -> str | None:
+        """The text of a check this answer newly fails (one the founder has not yet confirmed), else None."""
+        from advisor.checks import check_answers
+
+        if value is None:
+            return None
+        confirmed = self._confirmed.setdefault(field, set())
+        tentative = {**self.state.answers, field: value}
+        applying = {q.field: tentative.get(q.field) for q, when in zip(self.questions, self._when)
+                    if when is None or when(tentative) is not False}  # answers to questions that no longer apply don't count
+        for check in check_answers(applying):
+            key = (check.code, repr(value))
+            if field in check.fields and key not in confirmed:
+                confirmed.add(key)  # a second identical answer passes
+                return check.text(self.t.lang)
+        return None
 
     def _default(self, question: Question) -> str | None:
         """The current answer when revisiting, else the question's default."""

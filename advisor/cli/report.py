@@ -16,7 +16,7 @@ from advisor.errors import AdvisorError
 @app.command()
 def report(
     profile: Annotated[str, typer.Argument(metavar="PROFILE", help="A profile YAML (or one-row CSV/JSON) file.")],
-    output: Annotated[Path, typer.Option("--output", "-o", help="report.html (self-contained) or report.md.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="report.html (self-contained), report.md, or plan.json (the whole content as data).")],
     lang: LangOption = None,
     rules: RulesOption = None,
 ) -> None:

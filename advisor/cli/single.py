@@ -31,19 +31,36 @@ def recommend(
     except AdvisorError as exc:
         raise fail(exc) from None
 
+    from advisor.checks import check_answers
+
+    checks = check_answers(record.profile)  # contradictory answers: shown, never a rejection
+    language = language_of(lang)
     if format is RecommendFormat.json:
         import json
 
-        out(json.dumps(rec.to_dict(), ensure_ascii=False, indent=2))
+        data = rec.to_dict()
+        data["warnings"] = [dict(c.to_dict(language), at=c.located(record.file, record.line_of, language))
+                            for c in checks]
+        out(json.dumps(data, ensure_ascii=False, indent=2))
     elif format is RecommendFormat.markdown:
+        from advisor.i18n import tr
         from advisor.render.markdown import render_markdown
 
-        out(render_markdown(rec, source=record.source, lang=language_of(lang)))
+        text = render_markdown(rec, source=record.source, lang=language)
+        if checks:
+            text += "\n## " + tr("report.warnings", language) + "\n\n" + "\n".join(
+                f"- ⚠ `{c.located(record.file, record.line_of, language)}`" for c in checks) + "\n"
+        out(text)
     else:
+        from rich.text import Text
+
         from advisor.render.text import render_recommendation
 
         # emoji=False: our texts hold no :emoji: codes, and a client's text must not turn into one
-        render_recommendation(rec, env().console(), source=record.source, lang=language_of(lang))
+        console = env().console()
+        render_recommendation(rec, console, source=record.source, lang=language)
+        for check in checks:
+            console.print(Text("⚠ " + check.located(record.file, record.line_of, language), style="yellow"))
 
 
 @app.command()

@@ -13,7 +13,8 @@ from advisor.i18n import Translator
 from advisor.profile import Profile
 from advisor.recommendation import Recommendation, display_value
 from advisor.rulebase.schema import StaffingFile
-from advisor.staffing import Roadmap, StaffingPlan, plan_roadmap, plan_staffing
+from advisor.checks import Check, check_answers, distrusted_fields
+from advisor.staffing import Economics, Path, Roadmap, StaffingPlan, plan_economics, plan_path, plan_roadmap, plan_staffing
 
 
 @dataclass
@@ -27,6 +28,10 @@ class ReportContent:
     source: str | None
     date: dt.date
     t: Translator
+    # ---- the staffing plan's economics, path and the checks of the answers (issue 16) ----
+    economics: Economics | None = None
+    path: Path | None = None
+    checks: tuple[Check, ...] = ()
 
     @property
     def lang(self) -> str:
@@ -35,6 +40,22 @@ class ReportContent:
     def role_title(self, role: str) -> str:
         assert self.staffing is not None
         return self.staffing.roles[role].title.get(self.lang)
+
+    def money(self, amount: float) -> str:
+        """An amount in the profile's currency, as precise as it needs to be."""
+        from advisor.staffing.numbers import shown
+
+        return f"{shown(amount)} {self.recommendation.profile.currency}"
+
+    def economics_needs(self) -> list[str]:
+        """Fields that would let the plan's costs be set against revenue."""
+        p = self.recommendation.profile
+        wanted = [("deals_per_month", p.deals_per_month), ("average_deal_size", p.average_deal_size)]
+        if p.gross_margin is None and p.offering is None:
+            wanted.append(("gross_margin", None))
+        if self.plan is not None and self.plan.total is None:
+            wanted += [(n, None) for r in self.plan.roles for n in r.needs]
+        return sorted({n for n, v in wanted if v is None})
 
     def describe_value(self, field: str, value: Any) -> str:
         """A profile value as the report shows it; a deal size in the profile's own currency."""
@@ -58,9 +79,14 @@ def build_report(engine: Engine, profile: Profile, *, source: str | None, lang: 
     rec.ask_next.extend(explanation.unknown_impacts)  # ranked: what to find out next
     facts = rec.facts  # as the rules compared them: deal size in USD
     staffing = engine.rule_base.staffing
-    plan = roadmap = None
+    plan = roadmap = economics = path = None
+    checks = check_answers(profile)
     if staffing is not None:
         plan = plan_staffing(facts, rec.department_model.id, staffing)
+        plan.distrusted = distrusted_fields(checks)
         roadmap = plan_roadmap(facts, plan, staffing)
+        economics = plan_economics(facts, plan, staffing, engine.rates, profile.average_deal_size)
+        path = plan_path(facts, plan, staffing, economics.costs.per_role if economics else None,
+                         economics.monthly_revenue if economics else None)
     return ReportContent(rec, explanation, staffing, plan, roadmap, facts, source, date or dt.date.today(),
-                         Translator(lang))
+                         Translator(lang), economics, path, tuple(checks))

@@ -27,14 +27,20 @@ svg text { font: 13px system-ui, sans-serif; fill: var(--ink); } svg text.win { 
 svg .org { fill: #fff; stroke: #5c7cba; stroke-width: 1.5; } svg .org.head { stroke: var(--accent); }
 svg .org-count { font-weight: 700; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 5px 8px;
-        border-bottom: 1px solid var(--line); vertical-align: top; } td.num, th.num { text-align: right; }
+        border-bottom: 1px solid var(--line); vertical-align: top; } td.num, th.num { text-align: right; white-space: nowrap; }
 ul.checklist { list-style: none; padding-left: 4px; } ul.checklist li { margin: 3px 0; }
 .verdict { margin: 4px 0; } .verdict.open { color: #9a6700; font-weight: 600; }
 .reason { margin: 8px 0; } .reason code { background: #f0f2f4; padding: 0 4px; border-radius: 3px; }
 .source { color: var(--muted); font-size: 13px; margin-left: 16px; }
 ul.roadmap li.done { color: var(--muted); }
+.flag { background: #fdf0e6; border-left: 4px solid #c2410c; padding: 8px 12px; }
+.ok { background: #eef6ee; border-left: 4px solid var(--accent); padding: 8px 12px; }
+.warning { color: #9a3412; }
+/* Print: sections flow on from page to page (a section that must start a page leaves the one
+   before half empty); only a heading is kept with what follows, and a chart or row kept whole. */
 @media print { body { background: #fff; } main { padding: 0; max-width: none; }
-  section { break-inside: avoid; } input[type=checkbox] { -webkit-appearance: checkbox; } }
+  h2, h3, figcaption { break-after: avoid; } figure, tr, .reason, li { break-inside: avoid; }
+  input[type=checkbox] { -webkit-appearance: checkbox; } }
 """
 
 
@@ -82,12 +88,15 @@ def _staffing(content: ReportContent) -> str:
     if plan is None:
         return ""
     roles = [r for r in plan.roles if r.role != "head_of_sales"]
-    head = plan.by_role()["head_of_sales"]
-    chart = svg.org_chart((content.role_title("head_of_sales"), _people(content, head.count)),
-                          [(content.role_title(r.role), _people(content, r.count)) for r in roles])
+    head = plan.by_role().get("head_of_sales")
+    top = ((content.role_title("head_of_sales"), _people(content, head.count)) if head is not None
+           else (t("report.owner"), ""))
+    chart = svg.org_chart(top, [(content.role_title(r.role), _people(content, r.count)) for r in roles])
     rows = []
     for need in plan.roles:
         how = escape(need.basis.text(content.lang)) if need.basis is not None else escape(t("report.needs", fields=", ".join(need.needs)))
+        if need.basis is not None:
+            how += f' <span class="muted">({escape(t(f"staff.method.{need.method}"))})</span>'
         if need.peak_extra:
             how += "<br>" + escape(t("report.peak", extra=need.peak_extra))
         rows.append(f'<tr><td>{escape(content.role_title(need.role))}</td>'
@@ -96,7 +105,69 @@ def _staffing(content: ReportContent) -> str:
     table = (f'<table id="staffing-table"><thead><tr><th>{escape(t("report.role"))}</th><th class="num">'
              f'{escape(t("report.people"))}</th><th>{escape(t("report.how"))}</th></tr></thead>'
              f'<tbody>{"".join(rows)}</tbody></table>')
-    return _section("org", t("report.org"), f'<figure id="org-chart">{chart}</figure>{table}')
+    notes = ""
+    if head is None and plan.total is not None:
+        notes += f'<p class="muted">{escape(t("staff.owner_leads"))}</p>'
+    if plan.distrusted:
+        fields = ", ".join(t.field(f) for f in plan.distrusted)
+        notes += f'<p class="warning">{escape(t("report.distrusted", fields=fields))}</p>'
+    return _section("org", t("report.org"), f'<figure id="org-chart">{chart}</figure>{table}{notes}')
+
+
+# ---- the plan's economics, path and the checks of the answers (issue 16) ------------------------
+def _economics(content: ReportContent) -> str:
+    from advisor.report.plan_text import economics_rows, variant_lines
+
+    t, eco = content.t, content.economics
+    if content.plan is None:
+        return ""
+    if eco is None:
+        body = f'<p>{escape(t("report.no_economics", fields=", ".join(content.economics_needs()) or "?"))}</p>'
+        return _section("economics", t("report.economics"), body)
+    rows = "".join(f'<tr><td>{escape(label)}</td><td class="num">{escape(value)}</td></tr>'
+                   for label, value in economics_rows(content))
+    verdict = (f'<p class="ok">{escape(t("report.affordable_yes"))}</p>' if eco.affordable else
+               f'<p class="flag">{escape(t("report.affordable_no", share=f"{eco.monthly_sales_cost / eco.gross_profit:.0%}", max=f"{content.staffing.norms.max_payroll_share_of_gross_profit.value:.0%}"))}</p>')
+    body = f'<table id="economics-table"><tbody>{rows}</tbody></table>{verdict}'
+    if eco.variant is not None:
+        title, steps, people, closing = variant_lines(content)
+        body += (f'<div id="variant"><h3>{escape(title)}</h3><ul>{"".join(f"<li>{escape(s)}</li>" for s in steps)}</ul>'
+                 f'<p>{escape(people)}</p>' + (f'<p class="flag">{escape(closing)}</p>' if closing else "") + "</div>")
+    return _section("economics", t("report.economics"), body)
+
+
+def _path(content: ReportContent) -> str:
+    from advisor.report.plan_text import path_intro, path_rows
+
+    t, path = content.t, content.path
+    if path is None:
+        return ""
+    eco = content.economics
+    months = [m.month for m in path.months]
+    labels = {"title": t("report.path_chart"), "people": t("report.headcount_short"), "payroll": t("report.payroll_short"),
+              "revenue": t("report.revenue_short"), "month": t("report.month"),
+              "money_top": content.money(max([v for m in path.months for v in (m.payroll, m.revenue) if v is not None], default=0))}
+    chart = svg.path_chart(months, [m.people for m in path.months],
+                           [m.payroll for m in path.months] if eco else None,
+                           [m.revenue for m in path.months] if eco else None, labels)
+    head = [t("report.month"), t("report.hires"), t("report.headcount_short"), t("report.productive")]
+    if eco:
+        head += [t("report.payroll_short"), t("report.revenue_short")]
+    th = "".join(f'<th{" class=num" if i != 1 else ""}>{escape(h)}</th>' for i, h in enumerate(head))
+    rows = "".join("<tr>" + "".join(f'<td{" class=num" if i != 1 else ""}>{escape(c)}</td>' for i, c in enumerate(row))
+                   + "</tr>" for row in path_rows(content))
+    intro = "".join(f"<p>{escape(line)}</p>" for line in path_intro(content))
+    body = (f'{intro}<figure id="path-chart"><figcaption>{escape(t("report.path_chart"))}</figcaption>{chart}</figure>'
+            f'<table id="path-table"><thead><tr>{th}</tr></thead><tbody>{rows}</tbody></table>')
+    return _section("path", t("report.path"), body)
+
+
+def _checks(content: ReportContent) -> str:
+    if not content.checks:
+        return ""
+    items = "".join(f'<li class="warning">{escape(content.t.field(c.fields[0]))}: {escape(c.text(content.lang))}</li>'
+                    for c in content.checks)
+    return _section("checks", content.t("report.warnings"), f"<ul>{items}</ul>")
 
 
 def _roadmap(content: ReportContent) -> str:
@@ -113,11 +184,13 @@ def _roadmap(content: ReportContent) -> str:
         done = f' <span class="muted">({escape(t("report.done"))})</span>' if step.done else ""
         items.append(f'<li class="{"done" if step.done else "todo"}"><b>{step.stage}. {escape(stage.title.get(lang))}</b>'
                      f'{done}: {escape(stage.step.get(lang))}</li>')
+    from advisor.report.plan_text import team_change
+
     roles = ", ".join(f"{content.role_title(r.role)} {_people(content, r.count)}" for r in content.plan.roles)
     hire = t("report.hire", roles=roles)
-    team, to_add = content.facts.get("sales_team_size"), roadmap.people_to_add
-    if to_add is not None and team is not None:
-        hire += " (" + t("report.to_add", count=to_add, team=team) + ")"
+    change = team_change(content)
+    if change:
+        hire += " (" + change + ")"
     items.append(f'<li class="todo"><b>{escape(hire)}</b></li>')
     kpis = "".join(
         f'<tr><td>{escape(content.role_title(r.role))}</td><td>{escape(", ".join(staffing.roles[r.role].kpis.get(lang)))}</td></tr>'
@@ -219,7 +292,8 @@ def render_html(content: ReportContent) -> str:
         _section("summary", t("report.summary"),
                  f'<p class="summary"><b>{escape(t(f"model.{model.id}"))}</b><br>{escape(summary_text(content))}</p>'
                  f'{verdict_html(content)}{charts}'),
-        _staffing(content), _roadmap(content), _checklist(content), _reasons(content), _changes(content),
+        _checks(content), _staffing(content), _economics(content), _path(content), _roadmap(content), _checklist(content),
+        _reasons(content), _changes(content),
         _unknown(content), _norms(content),
         f"<footer><p>{escape(footer)}</p></footer>",
     ])

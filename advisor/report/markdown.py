@@ -14,6 +14,9 @@ def render_report_markdown(content: ReportContent) -> str:
     model, mix = rec.department_model, rec.sales_mix
     out = [f"# {t('report.title', name=markdown_text(rec.profile.name))}", ""]
     out += [" · ".join(x for x in (markdown_code(content.source) if content.source else "", content.date.isoformat()) if x), ""]
+    if content.checks:
+        out += [f"## {t('report.warnings')}", ""]
+        out += [f"- ⚠ {t.field(c.fields[0])}: {c.text(lang)}" for c in content.checks] + [""]
     out += [f"## {t('report.summary')}", "", f"**{t(f'model.{model.id}')}**", "", summary_text(content), ""]
     from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
 
@@ -30,12 +33,21 @@ def render_report_markdown(content: ReportContent) -> str:
                 "|---|---:|---|"]
         for need in content.plan.roles:
             how = need.basis.text(lang) if need.basis is not None else t("report.needs", fields=", ".join(need.needs))
+            if need.basis is not None:
+                how += f" ({t(f'staff.method.{need.method}')})"
             if need.peak_extra:
                 how += "; " + t("report.peak", extra=need.peak_extra)
             out.append(f"| {content.role_title(need.role)} | {'?' if need.count is None else need.count} | {how} |")
         total = content.plan.total
         out += [f"| **{t('report.total')}** | **{'?' if total is None else total}** | |", ""]
+        if "head_of_sales" not in content.plan.by_role() and total is not None:
+            out += [t("staff.owner_leads"), ""]
+        if content.plan.distrusted:
+            out += [t("report.distrusted", fields=", ".join(t.field(f) for f in content.plan.distrusted)), ""]
+        out += _plan_sections(content)
     if content.roadmap is not None and content.staffing is not None:
+        from advisor.report.plan_text import team_change
+
         roadmap, stages = content.roadmap, {s.stage: s for s in content.staffing.stages}
         out += [f"## {t('report.roadmap')}", ""]
         out += [(t("report.stage_now", stage=roadmap.current_stage) if roadmap.current_stage else t("report.stage_unknown"))
@@ -44,6 +56,9 @@ def render_report_markdown(content: ReportContent) -> str:
             stage = stages[step.stage]
             mark = "x" if step.done else " "
             out.append(f"- [{mark}] **{step.stage}. {stage.title.get(lang)}**: {stage.step.get(lang)}")
+        roles = ", ".join(f"{content.role_title(r.role)} {'?' if r.count is None else r.count}" for r in content.plan.roles)
+        change = team_change(content)
+        out.append(f"- [ ] **{t('report.hire', roles=roles)}**" + (f" ({change})" if change else ""))
         out += ["", f"### {t('report.kpis')}", ""]
         out += [f"- **{content.role_title(r.role)}**: {', '.join(content.staffing.roles[r.role].kpis.get(lang))}"
                 for r in content.plan.roles]
@@ -69,3 +84,31 @@ def render_report_markdown(content: ReportContent) -> str:
     out += ["", t("report.footer", name=rec.rule_base_name, version=rec.rule_base_version, sha=rec.rule_base_sha256,
                   date=content.date.isoformat()), ""]
     return "\n".join(out)
+
+
+# ---- the plan's economics and path (issue 16) ---------------------------------------------------
+def _plan_sections(content: ReportContent) -> list[str]:
+    from advisor.report.plan_text import economics_rows, path_intro, path_rows, variant_lines
+
+    t, eco, out = content.t, content.economics, []
+    out += [f"## {t('report.economics')}", ""]
+    if eco is None:
+        out += [t("report.no_economics", fields=", ".join(content.economics_needs()) or "?"), ""]
+    else:
+        out += ["| | |", "|---|---:|"] + [f"| {label} | {value} |" for label, value in economics_rows(content)] + [""]
+        max_share = content.staffing.norms.max_payroll_share_of_gross_profit.value
+        out += [t("report.affordable_yes") if eco.affordable else "**" + t(
+            "report.affordable_no", share=f"{eco.monthly_sales_cost / eco.gross_profit:.0%}", max=f"{max_share:.0%}") + "**", ""]
+        if eco.variant is not None:
+            title, steps, people, closing = variant_lines(content)
+            out += [f"### {title}", ""] + [f"- {s}" for s in steps] + ["", people, ""]
+            if closing:
+                out += [f"**{closing}**", ""]
+    if content.path is not None:
+        out += [f"## {t('report.path')}", ""] + [line for x in path_intro(content) for line in (x, "")]
+        head = [t("report.month"), t("report.hires"), t("report.headcount_short"), t("report.productive")]
+        if eco is not None:
+            head += [t("report.payroll_short"), t("report.revenue_short")]
+        out += ["| " + " | ".join(head) + " |", "|" + "|".join("---" if i == 1 else "---:" for i in range(len(head))) + "|"]
+        out += ["| " + " | ".join(row) + " |" for row in path_rows(content)] + [""]
+    return out

@@ -92,3 +92,56 @@ def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 
         box(x, 120, box_w, title, people, "role")
     parts.append("</svg>")
     return "".join(parts)
+
+
+def path_chart(months: list[int], people: list[int], payroll: list[float] | None, revenue: list[float] | None,
+               labels: dict[str, str], width: int = 720) -> str:
+    """Headcount bars (right scale) with payroll and revenue lines (left scale), month by month.
+
+    labels: people, payroll, revenue, month (legend and axis words, already translated) and
+    money_top / people_top (the scales' top values as text)."""
+    height, left, right, top, bottom = 260, 130, 50, 34, 40
+    plot_w, plot_h = width - left - right, height - top - bottom
+    count = max(len(months), 1)
+    step = plot_w / count
+    top_people = max(max(people, default=1), 1)
+    money = [v for series in (payroll, revenue) if series for v in series]
+    top_money = max(money, default=0) or 1
+    parts = [f'<svg class="chart" id="path-svg" role="img" viewBox="0 0 {width} {height}" width="100%" '
+             f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(labels["title"])}">']
+    parts.append(f'<line x1="{left}" y1="{top + plot_h}" x2="{left + plot_w}" y2="{top + plot_h}" stroke="{GREY}"/>')
+    for i, (month, n) in enumerate(zip(months, people)):
+        bar_h = plot_h * n / top_people
+        x = left + i * step + step * 0.2
+        parts.append(f'<rect class="bar people" x="{x:.1f}" y="{top + plot_h - bar_h:.1f}" width="{step * 0.6:.1f}" '
+                     f'height="{bar_h:.1f}" fill="{BLUE}" opacity="0.35"><title>{n}</title></rect>')
+        parts.append(f'<text x="{x + step * 0.3:.1f}" y="{top + plot_h + 16}" text-anchor="middle" '
+                     f'class="tick">{month}</text>')
+
+    def line(series: list[float], colour: str, css: str, dash: str = "") -> None:
+        points = " ".join(f"{left + (i + 0.5) * step:.1f},{top + plot_h - plot_h * v / top_money:.1f}"
+                          for i, v in enumerate(series))
+        parts.append(f'<polyline class="{css}" points="{points}" fill="none" stroke="{colour}" stroke-width="2.5"'
+                     f'{f" stroke-dasharray={chr(34)}{dash}{chr(34)}" if dash else ""}/>')
+
+    if revenue:
+        line(revenue, GREEN, "revenue", "6 4")
+    if payroll:
+        line(payroll, MAGENTA, "payroll")
+    parts.append(f'<text x="{left - 6}" y="{top + 4}" text-anchor="end" class="tick">{escape(labels["money_top"])}</text>')
+    parts.append(f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end" class="tick">0</text>')
+    parts.append(f'<text x="{left + plot_w + 6}" y="{top + 4}" class="tick">{top_people}</text>')
+    parts.append(f'<text x="{left + plot_w / 2:.1f}" y="{height - 4}" text-anchor="middle" class="tick">'
+                 f'{escape(labels["month"])}</text>')
+    legend = [(BLUE, labels["people"], "rect"), (MAGENTA, labels["payroll"], "line"), (GREEN, labels["revenue"], "dash")]
+    x = 10
+    for colour, text, kind in legend:
+        if kind == "rect":
+            parts.append(f'<rect x="{x}" y="8" width="14" height="10" fill="{colour}" opacity="0.35"/>')
+        else:
+            dash = ' stroke-dasharray="6 4"' if kind == "dash" else ""
+            parts.append(f'<line x1="{x}" y1="13" x2="{x + 14}" y2="13" stroke="{colour}" stroke-width="2.5"{dash}/>')
+        parts.append(f'<text x="{x + 20}" y="18" class="legend">{escape(text)}</text>')
+        x += 30 + 7.5 * len(text)
+    parts.append("</svg>")
+    return "".join(parts)

@@ -13,6 +13,12 @@ from advisor.writers import atomic_output, file_stem
 
 def report_text(engine: Any, profile: Any, *, source: str | None, lang: str, fmt: str) -> tuple[str, Any]:
     content = build_report(engine, profile, source=source, lang=lang)
+    if fmt == "json":
+        import json
+
+        from advisor.report.data import report_data
+
+        return json.dumps(report_data(content), ensure_ascii=False, indent=2) + "\n", content
     if fmt == "html":
         from advisor.report.html import render_html
 
@@ -28,7 +34,9 @@ def format_of(path: Path) -> str:
         return "html"
     if suffix in (".md", ".markdown"):
         return "markdown"
-    raise UsageError("the report is HTML or Markdown: name the file *.html or *.md", file=str(path))
+    if suffix == ".json":
+        return "json"
+    raise UsageError("the report is HTML, Markdown or JSON: name the file *.html, *.md or *.json", file=str(path))
 
 
 def write_report(path: Path, text: str) -> None:

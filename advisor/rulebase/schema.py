@@ -501,12 +501,30 @@ class StaffingNorms(Strict):
     assumed_close_rate: Norm
     clients_per_account_manager: TieredNorm
     sellers_per_head_of_sales: Norm
+    minutes_per_lead: Norm
+    answer_within_minutes: Norm
+    service_level: Norm
+    working_hours_per_month: Norm
+    prospecting_share: Norm
+    contact_centre_per_team_lead: Norm
+    client_value_for_account_manager: Norm
+    max_payroll_share_of_gross_profit: Norm
+    annual_attrition: Norm
+    hires_per_month: Norm
 
-    @field_validator("assumed_close_rate")
+    @field_validator("assumed_close_rate", "service_level", "prospecting_share", "max_payroll_share_of_gross_profit",
+                     "annual_attrition")
     @classmethod
     def _a_share(cls, value: Norm) -> Norm:
         if value.value > 1:
-            raise ValueError("a close rate is at most 1")
+            raise ValueError("a share is at most 1")
+        return value
+
+    @field_validator("service_level")
+    @classmethod
+    def _below_one(cls, value: Norm) -> Norm:
+        if value.value >= 1:
+            raise ValueError("a queue never answers every lead in time: the service level is below 1")
         return value
 
 
@@ -533,7 +551,61 @@ class Role(Strict):
     kpis: LocalizedList
 
 
-STAFF_ROLES = ("full_cycle", "qualifier", "closer", "account_manager", "head_of_sales")
+STAFF_ROLES = ("full_cycle", "qualifier", "closer", "account_manager", "inside_regular", "team_lead", "head_of_sales")
+
+
+class RoleValues(Strict):
+    """A number per staff role, with its source (ramp-up months)."""
+
+    values: dict[str, float]
+    source: Source
+
+    @field_validator("values")
+    @classmethod
+    def _every_role(cls, value: dict[str, float]) -> dict[str, float]:
+        if sorted(value) != sorted(STAFF_ROLES):
+            raise ValueError(f"give a value for each of {', '.join(STAFF_ROLES)}")
+        if any(v <= 0 for v in value.values()):
+            raise ValueError("every value must be above 0")
+        return value
+
+
+class CostLevel(Strict):
+    currency: str = Field(pattern=r"^[A-Z]{3}$")
+    wage: float = Field(gt=0)  # average gross monthly wage, in `currency`
+    says: str  # the statistic, with its publisher and year
+
+
+class CostTable(Strict):
+    """What one person costs a month: a country's wage x overhead x the role's factor."""
+
+    overhead: float = Field(ge=1)
+    role_factor: dict[str, float]
+    outsourced_factor: float = Field(gt=0, le=1)
+    source: Source
+    levels: dict[str, CostLevel]
+    by_currency: dict[str, str]
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "CostTable":
+        if sorted(self.role_factor) != sorted(STAFF_ROLES) or any(v <= 0 for v in self.role_factor.values()):
+            raise ValueError(f"role_factor needs a positive factor for each of {', '.join(STAFF_ROLES)}")
+        unknown = sorted(set(self.by_currency.values()) - set(self.levels))
+        if unknown:
+            raise ValueError(f"by_currency names levels that are not in `levels`: {', '.join(unknown)}")
+        return self
+
+
+class MarginTable(Strict):
+    values: dict[str, float]  # by `offering`
+    source: Source
+
+    @field_validator("values")
+    @classmethod
+    def _shares(cls, value: dict[str, float]) -> dict[str, float]:
+        if any(not 0 < v <= 1 for v in value.values()):
+            raise ValueError("a gross margin is a share above 0 and at most 1")
+        return value
 
 
 class StaffingFile(Strict):
@@ -542,6 +614,9 @@ class StaffingFile(Strict):
     stages_source: Source
     target_stage: dict[str, int]
     roles: dict[str, Role]
+    ramp_months: RoleValues
+    costs: CostTable
+    assumed_gross_margin: MarginTable
 
     @model_validator(mode="after")
     def _complete(self) -> "StaffingFile":

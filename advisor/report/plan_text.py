@@ -1,0 +1,93 @@
+"""The staffing plan's economics and path as lines and rows of text, shared by HTML and Markdown,
+so both show the same figures (each as precise as the arithmetic that used it)."""
+
+from __future__ import annotations
+
+from advisor.report.content import ReportContent
+from advisor.staffing.numbers import share, shown
+
+
+def team_change(content: ReportContent) -> str:
+    """'3 people more than the 14 selling today', '2 people fewer ...', or '' when unknown."""
+    t, roadmap = content.t, content.roadmap
+    team = content.facts.get("sales_team_size")
+    if roadmap is None or team is None or roadmap.people_to_add is None:
+        return ""
+    if roadmap.people_to_add:
+        return t("report.to_add", count=roadmap.people_to_add, team=team)
+    if roadmap.people_fewer:
+        return t("report.fewer", count=roadmap.people_fewer, team=team)
+    return t("report.same_size", team=team)
+
+
+def economics_rows(content: ReportContent) -> list[tuple[str, str]]:
+    t, eco = content.t, content.economics
+    assert eco is not None and content.staffing is not None
+    profile = content.recommendation.profile
+    costs = eco.costs
+    seller = costs.per_role["closer"]
+    if costs.how == "profile":
+        cost_how = t("report.cost_how.profile", cost=content.money(seller))
+    else:
+        cost_how = t(f"report.cost_how.{costs.how}", level=costs.level, says=costs.says,
+                     overhead=f"{content.staffing.costs.overhead:g}", cost=content.money(seller))
+    rows = [
+        (t("report.revenue", deals=shown(profile.deals_per_month), deal=content.money(profile.average_deal_size)),
+         content.money(eco.monthly_revenue)),
+        (t("report.gross_profit", margin=share(eco.gross_margin),
+           assumed=t("report.assumed") if eco.margin_assumed else ""), content.money(eco.gross_profit)),
+        (t("report.payroll"), content.money(eco.monthly_sales_cost)),
+        (t("report.cost_share"), share(eco.cost_of_sales_share)),
+        (t("report.revenue_per_head"), content.money(eco.revenue_per_head)),
+        (t("report.budget", share=share(content.staffing.norms.max_payroll_share_of_gross_profit.value)),
+         content.money(eco.budget)),
+    ]
+    for role, months in eco.payback_months.items():
+        rows.append((t("report.payback", role=content.role_title(role), ramp=shown(content.staffing.ramp_months.values[role])),
+                     t("report.payback_never") if months is None else shown(months)))
+    rows.append((cost_how, ""))
+    return rows
+
+
+def variant_lines(content: ReportContent) -> tuple[str, list[str], str, str]:
+    """The variant's title, its steps (each with what it gives up), its people, and a closing warning."""
+    t, eco = content.t, content.economics
+    assert eco is not None and eco.variant is not None
+    v = eco.variant
+    roles = ", ".join(f"{content.role_title(r)} {n}" + (f" ({t('report.outsourced')})" if r in v.outsourced else "")
+                      for r, n in v.people.items())
+    people = f"{roles}: " + t("report.variant_people", total=v.total, payroll=content.money(v.payroll))
+    return (t("report.variant"), [t(f"report.step.{s}") for s in v.steps], people,
+            "" if v.affordable else t("report.variant_still"))
+
+
+def path_intro(content: ReportContent) -> list[str]:
+    t, path, staffing = content.t, content.path, content.staffing
+    assert path is not None and staffing is not None and content.plan is not None
+    lines = []
+    if path.fewer:
+        lines.append(t("report.reduction", count=path.fewer, total=content.plan.total))
+    ramps = ", ".join(f"{content.role_title(r.role)} {shown(staffing.ramp_months.values[r.role])}"
+                      for r in content.plan.roles)
+    last = path.months[-1] if path.months else None
+    lines.append(t("report.path_note", team=path.people_today, ramps=ramps,
+                   attrition=share(staffing.norms.annual_attrition.value),
+                   leavers=shown(last.expected_leavers) if last else "0"))
+    if path.peak_extra:
+        seats = sum(path.peak_extra.values())
+        lines.append(t("report.peak_path", extra=seats,
+                       roles=", ".join(f"{content.role_title(r)} +{n}" for r, n in path.peak_extra.items())))
+    return lines
+
+
+def path_rows(content: ReportContent) -> list[list[str]]:
+    t, path, eco = content.t, content.path, content.economics
+    assert path is not None
+    rows = []
+    for m in path.months:
+        hires = ", ".join(t("report.hire_in_month", count=n, role=content.role_title(r)) for r, n in m.hires.items())
+        row = [str(m.month), hires or "—", str(m.people), shown(round(m.productive, 1))]
+        if eco is not None:
+            row += [content.money(m.payroll or 0), content.money(m.revenue or 0)]
+        rows.append(row)
+    return rows
