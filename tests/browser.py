@@ -49,3 +49,27 @@ def render(page: Path, screenshot: Path | None = None) -> Rendered:
             screenshot.parent.mkdir(parents=True, exist_ok=True)
             _run(["--window-size=1000,2400", "--hide-scrollbars", f"--screenshot={screenshot}", url], profile_dir)
     return Rendered(done.stdout, console, requests)
+
+
+# Chromium prints on Letter paper with 0.4-inch margins: 7.7 x 10.2 inches of page, at 96 CSS px an inch
+PRINT_WIDTH, PRINT_HEIGHT = 739, 979
+
+
+def print_pdf(page: Path, pdf: Path) -> int:
+    """Print `page` to `pdf` as a person would; the number of pages."""
+    with tempfile.TemporaryDirectory() as profile_dir:
+        _run(["--no-pdf-header-footer", f"--print-to-pdf={pdf}", page.resolve().as_uri()], profile_dir)
+    return len(re.findall(rb"/Type\s*/Page\b(?!s)", pdf.read_bytes()))
+
+
+def content_height(page: Path, css: str = "") -> int:
+    """The page's height in CSS px when laid out at the printed width (with `css` added)."""
+    probe = page.with_name(page.stem + "-probe.html")
+    script = ("<script>document.body.setAttribute('data-height', "
+              "Math.ceil(document.documentElement.getBoundingClientRect().height))</script>")
+    html = page.read_text(encoding="utf-8").replace("</body>", f"<style>{css}</style>{script}</body>")
+    probe.write_text(html, encoding="utf-8")
+    with tempfile.TemporaryDirectory() as profile_dir:
+        done = _run([f"--window-size={PRINT_WIDTH},{PRINT_HEIGHT}", "--dump-dom", probe.as_uri()], profile_dir)
+    probe.unlink()
+    return int(re.search(r'data-height="(\d+)"', done.stdout).group(1))

@@ -11,7 +11,7 @@ import pytest
 
 from advisor.readers import read_one_profile
 from advisor.staffing import plan_roadmap, plan_staffing
-from browser import render
+from browser import PRINT_HEIGHT, content_height, print_pdf, render
 from conftest import PROFILES, ROOT
 
 ARTEFACTS = ROOT / "test-artefacts"
@@ -102,14 +102,21 @@ def test_the_browser_check_catches_console_errors_and_network_requests(tmp_path)
     assert rendered.requests == ["http://example.invalid/x.png"]
 
 
-@pytest.mark.parametrize(("name", "lang"), [("online-store", "en"), ("seasonal-garden-goods", "uk")])
+@pytest.mark.parametrize(("name", "lang"), [("online-store", "en"), ("online-store", "ru"), ("online-store", "uk"),
+                                          ("seasonal-garden-goods", "uk")])
 def test_html_report_renders_with_no_errors_no_network_and_its_charts(cli, tmp_path, name, lang):
     page = tmp_path / f"{name}.html"
     assert cli("report", str(PROFILES / f"{name}.yaml"), "-o", str(page), "--lang", lang).exit_code == 0
     rendered = render(page, screenshot=ARTEFACTS / f"report-{name}-{lang}.png")
     assert rendered.console == [] and rendered.requests == []
-    for chart in ('id="score-svg"', 'id="mix-svg"', 'id="org-svg"'):
+    for chart in ('id="score-svg"', 'id="mix-svg"', 'id="org-svg"', 'id="path-svg"'):
         assert chart in rendered.dom
+    # the new chart: a bar of headcount a month, payroll and revenue lines, a legend in the language
+    path_svg = rendered.dom[rendered.dom.index('id="path-svg"'):rendered.dom.index("</svg>", rendered.dom.index('id="path-svg"'))]
+    assert path_svg.count('class="bar people"') == len(re.findall(r"<tr><td class=\"?num\"?>\d+</td>", rendered.dom))
+    assert 'class="payroll"' in path_svg and 'class="revenue"' in path_svg
+    assert {"en": "Payroll", "ru": "Фонд оплаты", "uk": "Фонд оплати"}[lang] in path_svg
+    assert 'id="economics-table"' in rendered.dom and ">0<" not in rendered.dom.split('id="org-svg"')[1].split("</svg>")[0]
     assert rendered.dom.count('type="checkbox"') >= 10 and 'id="staffing-table"' in rendered.dom
     assert (ARTEFACTS / f"report-{name}-{lang}.png").stat().st_size > 10_000
 
@@ -182,3 +189,42 @@ def test_same_named_profiles_get_distinct_files_in_linear_steps():
     for _ in range(2000):
         unique_stem("Same", taken, counters)
     assert len(taken) == 2001 and calls < 3 * 2000  # a restarting counter would look 2,000,000 times
+def test_printed_report_has_no_half_empty_pages(cli, tmp_path):
+    # Sections flow from page to page: a section that may not break starts a new page and leaves
+    # the one before half empty (that printed this report two or three pages longer). Only headings,
+    # charts and rows are kept whole, so the pages stay within a tenth (and half a page) of the height.
+    page = tmp_path / "store.html"
+    assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(page), "--lang", "ru").exit_code == 0
+    print_css = re.search(r"@media print \{(.*?)\}\s*\}", page.read_text(encoding="utf-8"), re.S).group(1)
+    assert "break-inside: avoid" in print_css and "section" not in print_css
+    pages = print_pdf(page, tmp_path / "store.pdf")
+    height = content_height(page, "body { background: #fff; } main { padding: 0; max-width: none; }")
+    assert 5 < pages <= math.ceil(height / PRINT_HEIGHT * 1.1 + 0.5)
+
+
+def test_report_as_json_holds_the_plan_for_a_spreadsheet(cli, tmp_path):
+    import json
+
+    out = tmp_path / "plan.json"
+    assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out)).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["format"] == "advisor-report" and data["recommendation"]["department_model"]["id"] == "three_level"
+    roles = {r["id"]: r for r in data["roles"]}
+    assert {r: v["people"] for r, v in roles.items()} == {"qualifier": 13, "team_lead": 2, "closer": 7,
+                                                          "inside_regular": 3, "head_of_sales": 2}
+    assert roles["closer"]["method"] == "measured" and roles["closer"]["how"].startswith("measured: 2,100 won deals")
+    assert roles["qualifier"]["sources"][0]["document"] == "sales-department-models.uk.txt"
+    assert data["total_people"] == 27 and data["people_today"] == 14 and data["people_to_add"] == 13
+    assert data["monthly_revenue"] == 6_300_000 and data["currency"] == "RUB"
+    assert data["monthly_sales_cost"] == pytest.approx(3_212_886.56) and data["affordable"] is False
+    assert data["cost_of_sales_share"] == pytest.approx(0.51, abs=0.005)
+    variant = data["affordable_variant"]
+    assert variant["affordable"] is True and variant["monthly_sales_cost"] <= data["payroll_budget"]
+    assert [s["id"] for s in variant["steps"]][0] == "outsourced_qualification"
+    assert [m["people"] for m in data["path"][:5]] == [17, 20, 23, 26, 27]
+    assert data["path"][0]["hires"] == {"qualifier": 3} and data["path"][-1]["payroll"] == data["monthly_sales_cost"]
+    # the Markdown shows the same figures
+    md = tmp_path / "plan.md"
+    assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(md)).exit_code == 0
+    text = md.read_text(encoding="utf-8")
+    assert "| Sales payroll a month | 3,212,887 RUB |" in text and "| Monthly revenue (2,100 won deals × 3,000 RUB) | 6,300,000 RUB |" in text

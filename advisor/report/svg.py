@@ -142,6 +142,6 @@ def path_chart(months: list[int], people: list[int], payroll: list[float] | None
             dash = ' stroke-dasharray="6 4"' if kind == "dash" else ""
             parts.append(f'<line x1="{x}" y1="13" x2="{x + 14}" y2="13" stroke="{colour}" stroke-width="2.5"{dash}/>')
         parts.append(f'<text x="{x + 20}" y="18" class="legend">{escape(text)}</text>')
-        x += 30 + 7.5 * len(text)
+        x += 40 + 8.5 * len(text)  # Cyrillic runs wider than Latin at 13 px
     parts.append("</svg>")
     return "".join(parts)

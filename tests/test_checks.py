@@ -1,0 +1,93 @@
+"""Cross-field sanity checks: located warnings in recommend, score (never a rejection) and ask (asked
+again); the report says which figures the plan could not trust."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from advisor.ask.questions import builtin_questions
+from advisor.ask.session import Questionnaire, SessionState
+from advisor.checks import check_answers
+from conftest import PROFILES, run_advisor
+from test_ask import FULL, Script
+
+CONTRADICTORY = "name: Odd Co\nleads_per_month: 10\ndeals_per_month: 100\norganization_stage: 4\nsales_team_size: 0\n"
+
+
+@pytest.mark.parametrize(("answers", "codes"), [
+    ({"leads_per_month": 10, "deals_per_month": 100}, ["deals_over_leads"]),
+    ({"leads_per_month": 100, "deals_per_month": 100, "close_rate": 0.05}, ["close_rate_vs_leads"]),
+    ({"leads_per_month": 100, "deals_per_month": 30, "repeat_sales_share": 0.8, "close_rate": 0.05}, []),  # 6 new
+    ({"organization_stage": 4, "sales_team_size": 0}, ["stage_without_sellers"]),
+    ({"organization_stage": 1, "sales_team_size": 0}, []),
+    ({"active_clients": 10, "deals_per_month": 5}, ["clients_under_new_deals"]),  # 60 new clients a year
+    ({"leads_per_month": 10}, []),  # one answer alone contradicts nothing
+])
+def test_contradictions_are_found_and_consistent_answers_pass(answers, codes):
+    assert [c.code for c in check_answers(answers)] == codes
+
+
+def test_no_example_profile_contradicts_itself():
+    from advisor.readers import read_one_profile
+
+    for path in sorted(PROFILES.glob("*.yaml")):
+        assert check_answers(read_one_profile(str(path)).profile) == [], path.name
+
+
+def test_recommend_shows_located_warnings_in_every_format(cli, tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_text(CONTRADICTORY)
+    data = json.loads(cli("recommend", str(path), "-f", "json").stdout)
+    assert [w["check"] for w in data["warnings"]] == ["deals_over_leads", "stage_without_sellers"]
+    assert data["warnings"][0]["at"].startswith(f"{path}:3: deals_per_month: warning: 100 new won deals")
+    assert data["department_model"]["id"]  # still a recommendation
+    markdown = cli("recommend", str(path), "-f", "markdown", "--lang", "ru").stdout
+    assert f"{path}:4: organization_stage: предупреждение: стадия 4" in markdown
+    text = run_advisor("recommend", str(path)).stdout.replace("\n", "")  # the terminal wraps long lines
+    assert "odd.yaml:3: deals_per_month: warning: 100 new won deals" in text
+    clean = json.loads(cli("recommend", str(PROFILES / "online-store.yaml"), "-f", "json").stdout)
+    assert clean["warnings"] == []
+
+
+def test_score_warns_on_stderr_and_still_scores_the_record(tmp_path):
+    (tmp_path / "odd.csv").write_text("name,leads_per_month,deals_per_month\nOdd,10,100\nFine,100,10\n")
+    done = run_advisor("score", str(tmp_path / "odd.csv"), "-f", "csv", "-o", str(tmp_path / "out.csv"))
+    assert done.returncode == 0
+    assert f"{tmp_path / 'odd.csv'}:2: deals_per_month: warning: 100 new won deals a month but only 10 leads" in done.stderr
+    assert "scored 2, rejected 0" in done.stderr and ":3:" not in done.stderr
+    assert len((tmp_path / "out.csv").read_text().splitlines()) == 3
+
+
+def test_ask_asks_a_contradictory_answer_again_and_keeps_it_when_repeated():
+    # FULL answers leads 500 (position 8) and deals 20 (position 12): make deals 900, then confirm it;
+    # 120 clients (position 18) then contradict 900 x 45% new deals x 12 a year: confirmed too
+    replies = FULL[:12] + ["900", "900"] + FULL[13:18] + ["120", "120"] + FULL[19:] + [""]
+    terminal = Script(replies)
+    answers = Questionnaire(builtin_questions(), SessionState(lang="en"), terminal, {"USD"}).run()
+    assert "900 new won deals a month but only 500 leads" in terminal.screen
+    assert "type it again to keep it, or correct it" in terminal.screen
+    assert "4,860 new deals a year, more than the 120 clients" in terminal.screen
+    assert terminal.prompts.count("[900] > ") == 1 and answers["deals_per_month"] == 900
+
+
+def test_ask_takes_a_corrected_answer(tmp_path):
+    replies = FULL[:12] + ["900", "40"] + FULL[13:] + [""]
+    terminal = Script(replies)
+    answers = Questionnaire(builtin_questions(), SessionState(lang="uk"), terminal, {"USD"}).run()
+    assert "Перевірте цю відповідь" in terminal.screen and answers["deals_per_month"] == 40
+
+
+def test_the_report_names_the_figures_it_could_not_trust(cli, tmp_path):
+    path = tmp_path / "odd.yaml"
+    path.write_text(CONTRADICTORY)
+    out = tmp_path / "odd.json"
+    assert cli("report", str(path), "-o", str(out)).exit_code == 0
+    data = json.loads(out.read_text(encoding="utf-8"))
+    assert data["distrusted_fields"] == ["deals_per_month", "leads_per_month", "repeat_sales_share",
+                                         "organization_stage", "sales_team_size"]
+    assert [c["check"] for c in data["checks"]] == ["deals_over_leads", "stage_without_sellers"]
+    md = tmp_path / "odd.md"
+    assert cli("report", str(path), "-o", str(md)).exit_code == 0
+    assert "Figures the plan could not trust (see the warnings): won deals per month" in md.read_text(encoding="utf-8")
