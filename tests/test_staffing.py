@@ -246,3 +246,25 @@ def test_a_shown_figure_never_hides_what_the_arithmetic_used(value):
 def test_payroll_of_people_is_the_sum_of_their_costs():
     assert payroll({"closer": 2, "qualifier": 3}, {"closer": 100.0, "qualifier": 50.0}) == 350
     assert payroll({"qualifier": 3}, {"qualifier": 50.0}, ("qualifier",), 0.7) == pytest.approx(105)
+
+
+def test_cost_table_is_overridable_by_an_overlay_and_its_sources_are_checked(cli, tmp_path):
+    from conftest import ROOT
+
+    overlay = tmp_path / "mine"
+    overlay.mkdir()
+    (overlay / "rulebase.yaml").write_text("name: mine\nversion: 1\nextends: builtin\n")
+    staffing = (ROOT / "rules" / "staffing.yaml").read_text(encoding="utf-8")
+    (overlay / "staffing.yaml").write_text(staffing.replace("wage: 87952,", "wage: 175904,"), encoding="utf-8")
+    out = tmp_path / "plan.json"
+    assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay)).exit_code == 0
+    import json
+
+    assert json.loads(out.read_text())["monthly_sales_cost"] == pytest.approx(2 * 3_212_886.56)
+    start = staffing.index("assumed_gross_margin:")
+    broken = staffing[:start] + staffing[start:].replace("document: sales-department-models.uk.txt",
+                                                          "document: nowhere.txt", 1)
+    (overlay / "staffing.yaml").write_text(broken, encoding="utf-8")
+    result = cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay))
+    assert result.exit_code == 2
+    assert "staffing.yaml:" in result.stderr and "assumed_gross_margin.source.document: 'nowhere.txt'" in result.stderr
