@@ -32,13 +32,13 @@ ROOT = HERE.parent
 OUT = HERE / "out"
 sys.path.insert(0, str(ROOT))
 
-from advisor.profile import FIELDS  # noqa: E402
+from advisor.profile import FIELDS, PLAN_FIELDS  # noqa: E402
 
 
 def generate(path: Path, rows: int, seed: int = 7) -> None:
     """`rows` random valid profiles, some fields left unknown, as a CSV."""
     rng = random.Random(seed)
-    names = list(FIELDS)
+    names = [n for n in FIELDS if n not in PLAN_FIELDS]  # the same seeded file as before the plan fields
     with path.open("w", newline="", encoding="utf-8") as handle:
         writer = csv.writer(handle)
         writer.writerow(names)
