@@ -6,7 +6,7 @@ from __future__ import annotations
 import math
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.profile import Profile
@@ -110,7 +110,7 @@ def test_founder_alone_by_norm_and_too_small_to_pay_a_seller(engine):
     assert eco.costs.how == "currency" and eco.costs.per_role["full_cycle"] == pytest.approx(seller)
     assert eco.monthly_revenue == pytest.approx(12 * 450) and eco.gross_profit == pytest.approx(12 * 450 * 0.30)
     assert not eco.affordable and eco.payback_months["full_cycle"] is None  # 1,620 a month < 4,922
-    assert eco.variant.steps == ["fit_to_budget"] and eco.variant.people == {"full_cycle": 1}
+    assert eco.variant.steps == [] and not eco.variant.cheaper and eco.variant.people == {"full_cycle": 1}
     assert not eco.variant.affordable  # even one seller: said, not hidden
     assert path.hires == {"full_cycle": 1} and path.months[0].people == 1
 
@@ -268,3 +268,35 @@ def test_cost_table_is_overridable_by_an_overlay_and_its_sources_are_checked(cli
     result = cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay))
     assert result.exit_code == 2
     assert "staffing.yaml:" in result.stderr and "assumed_gross_margin.source.document: 'nowhere.txt'" in result.stderr
+
+
+def test_no_sales_yet_is_flagged_without_a_division_by_zero(cli, tmp_path):
+    import json
+
+    (tmp_path / "zero.yaml").write_text("name: Zero\nsales_team_size: 2\nleads_per_month: 50\ndeals_per_month: 0\n"
+                                        "average_deal_size: 100\nsales_cycle_days: 10\noffering: goods\n")
+    for suffix in ("html", "md", "json"):
+        result = cli("report", str(tmp_path / "zero.yaml"), "-o", str(tmp_path / f"zero.{suffix}"))
+        assert result.exit_code == 0, result.stderr
+    data = json.loads((tmp_path / "zero.json").read_text(), parse_constant=lambda c: pytest.fail(f"{c} in JSON"))
+    assert data["monthly_revenue"] == 0 and data["cost_of_sales_share"] is None and data["affordable"] is False
+    assert "no gross profit yet" in (tmp_path / "zero.md").read_text()
+
+
+@settings(max_examples=40, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(profiles | companies, st.sampled_from(["en", "ru", "uk"]))
+def test_any_profile_gets_a_report_in_every_format(engine, profile, lang):
+    import json
+
+    from advisor.report.content import build_report
+    from advisor.report.data import report_data
+    from advisor.report.html import render_html
+    from advisor.report.markdown import render_report_markdown
+
+    content = build_report(engine, profile, source=None, lang=lang)
+    assert "</html>" in render_html(content) and render_report_markdown(content)
+    data = json.loads(json.dumps(report_data(content), allow_nan=False))
+    if data.get("total_people") is not None:
+        assert data["total_people"] == sum(r["people"] for r in data["roles"]) > 0
+        assert all(r["people"] > 0 for r in data["roles"])  # no role of 0 people

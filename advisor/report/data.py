@@ -48,7 +48,7 @@ def staffing_data(content: ReportContent) -> dict[str, Any]:
             "monthly_revenue": _rounded(eco.monthly_revenue), "gross_margin": eco.gross_margin,
             "gross_margin_assumed": eco.margin_assumed, "gross_profit": _rounded(eco.gross_profit),
             "monthly_sales_cost": _rounded(eco.monthly_sales_cost),
-            "cost_of_sales_share": _rounded(eco.cost_of_sales_share, 4),
+            "cost_of_sales_share": _rounded(eco.cost_of_sales_share, 4),  # null when there is no revenue
             "revenue_per_head": _rounded(eco.revenue_per_head), "payroll_budget": _rounded(eco.budget),
             "affordable": eco.affordable,
             "cost_basis": {"how": eco.costs.how, "level": eco.costs.level, "says": eco.costs.says,
@@ -62,6 +62,7 @@ def staffing_data(content: ReportContent) -> dict[str, Any]:
                 "roles": [{"id": r, "title": content.role_title(r), "people": n, "outsourced": r in v.outsourced}
                           for r, n in v.people.items()],
                 "total_people": v.total, "monthly_sales_cost": _rounded(v.payroll), "affordable": v.affordable,
+                "cheaper": v.cheaper,
             }
     path = content.path
     out["path"] = [] if path is None else [{

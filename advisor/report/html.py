@@ -116,7 +116,7 @@ def _staffing(content: ReportContent) -> str:
 
 # ---- the plan's economics, path and the checks of the answers (issue 16) ------------------------
 def _economics(content: ReportContent) -> str:
-    from advisor.report.plan_text import economics_rows, variant_lines
+    from advisor.report.plan_text import economics_rows, variant_lines, verdict
 
     t, eco = content.t, content.economics
     if content.plan is None:
@@ -126,13 +126,13 @@ def _economics(content: ReportContent) -> str:
         return _section("economics", t("report.economics"), body)
     rows = "".join(f'<tr><td>{escape(label)}</td><td class="num">{escape(value)}</td></tr>'
                    for label, value in economics_rows(content))
-    verdict = (f'<p class="ok">{escape(t("report.affordable_yes"))}</p>' if eco.affordable else
-               f'<p class="flag">{escape(t("report.affordable_no", share=f"{eco.monthly_sales_cost / eco.gross_profit:.0%}", max=f"{content.staffing.norms.max_payroll_share_of_gross_profit.value:.0%}"))}</p>')
-    body = f'<table id="economics-table"><tbody>{rows}</tbody></table>{verdict}'
+    said = f'<p class="{"ok" if eco.affordable else "flag"}">{escape(verdict(content))}</p>'
+    body = f'<table id="economics-table"><tbody>{rows}</tbody></table>{said}'
     if eco.variant is not None:
         title, steps, people, closing = variant_lines(content)
-        body += (f'<div id="variant"><h3>{escape(title)}</h3><ul>{"".join(f"<li>{escape(s)}</li>" for s in steps)}</ul>'
-                 f'<p>{escape(people)}</p>' + (f'<p class="flag">{escape(closing)}</p>' if closing else "") + "</div>")
+        items = "".join(f"<li>{escape(s)}</li>" for s in steps)
+        body += (f'<div id="variant"><h3>{escape(title)}</h3>' + (f"<ul>{items}</ul>" if items else "")
+                 + f'<p>{escape(people)}</p>' + (f'<p class="flag">{escape(closing)}</p>' if closing else "") + "</div>")
     return _section("economics", t("report.economics"), body)
 
 

@@ -88,7 +88,7 @@ def render_report_markdown(content: ReportContent) -> str:
 
 # ---- the plan's economics and path (issue 16) ---------------------------------------------------
 def _plan_sections(content: ReportContent) -> list[str]:
-    from advisor.report.plan_text import economics_rows, path_intro, path_rows, variant_lines
+    from advisor.report.plan_text import economics_rows, path_intro, path_rows, variant_lines, verdict
 
     t, eco, out = content.t, content.economics, []
     out += [f"## {t('report.economics')}", ""]
@@ -96,12 +96,10 @@ def _plan_sections(content: ReportContent) -> list[str]:
         out += [t("report.no_economics", fields=", ".join(content.economics_needs()) or "?"), ""]
     else:
         out += ["| | |", "|---|---:|"] + [f"| {label} | {value} |" for label, value in economics_rows(content)] + [""]
-        max_share = content.staffing.norms.max_payroll_share_of_gross_profit.value
-        out += [t("report.affordable_yes") if eco.affordable else "**" + t(
-            "report.affordable_no", share=f"{eco.monthly_sales_cost / eco.gross_profit:.0%}", max=f"{max_share:.0%}") + "**", ""]
+        out += [verdict(content) if eco.affordable else f"**{verdict(content)}**", ""]
         if eco.variant is not None:
             title, steps, people, closing = variant_lines(content)
-            out += [f"### {title}", ""] + [f"- {s}" for s in steps] + ["", people, ""]
+            out += [f"### {title}", ""] + ([f"- {s}" for s in steps] + [""] if steps else []) + [people, ""]
             if closing:
                 out += [f"**{closing}**", ""]
     if content.path is not None:

@@ -37,7 +37,7 @@ def economics_rows(content: ReportContent) -> list[tuple[str, str]]:
         (t("report.gross_profit", margin=share(eco.gross_margin),
            assumed=t("report.assumed") if eco.margin_assumed else ""), content.money(eco.gross_profit)),
         (t("report.payroll"), content.money(eco.monthly_sales_cost)),
-        (t("report.cost_share"), share(eco.cost_of_sales_share)),
+        (t("report.cost_share"), "—" if eco.cost_of_sales_share is None else share(eco.cost_of_sales_share)),
         (t("report.revenue_per_head"), content.money(eco.revenue_per_head)),
         (t("report.budget", share=share(content.staffing.norms.max_payroll_share_of_gross_profit.value)),
          content.money(eco.budget)),
@@ -49,11 +49,25 @@ def economics_rows(content: ReportContent) -> list[tuple[str, str]]:
     return rows
 
 
+def verdict(content: ReportContent) -> str:
+    """Whether the company can carry the plan's payroll, in a sentence."""
+    t, eco = content.t, content.economics
+    assert eco is not None and content.staffing is not None
+    if eco.affordable:
+        return t("report.affordable_yes")
+    if eco.gross_profit <= 0:
+        return t("report.affordable_no_profit")
+    return t("report.affordable_no", share=share(eco.monthly_sales_cost / eco.gross_profit),
+             max=share(content.staffing.norms.max_payroll_share_of_gross_profit.value))
+
+
 def variant_lines(content: ReportContent) -> tuple[str, list[str], str, str]:
     """The variant's title, its steps (each with what it gives up), its people, and a closing warning."""
     t, eco = content.t, content.economics
     assert eco is not None and eco.variant is not None
     v = eco.variant
+    if not v.cheaper:
+        return t("report.variant"), [], t("report.no_variant"), ""
     roles = ", ".join(f"{content.role_title(r)} {n}" + (f" ({t('report.outsourced')})" if r in v.outsourced else "")
                       for r, n in v.people.items())
     people = f"{roles}: " + t("report.variant_people", total=v.total, payroll=content.money(v.payroll))

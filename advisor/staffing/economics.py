@@ -39,6 +39,11 @@ class Variant:
     def total(self) -> int:
         return sum(self.people.values())
 
+    @property
+    def cheaper(self) -> bool:
+        """False when nothing could be cut (a plan of one person)."""
+        return bool(self.steps)
+
 
 @dataclass
 class Economics:
@@ -49,7 +54,7 @@ class Economics:
     gross_profit: float
     costs: CostBasis
     monthly_sales_cost: float  # payroll of the plan
-    cost_of_sales_share: float
+    cost_of_sales_share: float | None  # payroll / revenue (None: no revenue)
     revenue_per_head: float
     budget: float  # the most payroll the gross profit carries
     affordable: bool
@@ -125,6 +130,8 @@ def _variant(plan_people: dict[str, int], facts: dict[str, Any], staffing: Staff
             people[role] -= 1
         steps.append("fit_to_budget")
     people = {r: n for r, n in people.items() if n}
+    if people == {r: n for r, n in plan_people.items() if n}:
+        steps = []  # nothing could be cut: the variant is the plan itself, and the report says so
     return Variant(steps, people, [r for r in outsourced if r in people], cost(), cost() <= budget)
 
 
@@ -169,7 +176,7 @@ def plan_economics(facts: dict[str, Any], plan: StaffingPlan, staffing: Staffing
         payback[role] = payback_months(per_seller, costs.per_role[role], staffing.ramp_months.values[role],
                                        (facts.get("sales_cycle_days") or 0) / 30)
     economics = Economics(currency, revenue, margin, assumed, gross, costs, monthly,
-                          monthly / revenue if revenue else float("inf"), revenue / plan.total if plan.total else 0.0,
+                          monthly / revenue if revenue else None, revenue / plan.total if plan.total else 0.0,
                           budget, monthly <= budget, payback)
     if not economics.affordable:
         economics.variant = _variant(people, facts, staffing, costs, budget)
