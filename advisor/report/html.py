@@ -27,7 +27,7 @@ svg text { font: 13px system-ui, sans-serif; fill: var(--ink); } svg text.win { 
 svg .org { fill: #fff; stroke: #5c7cba; stroke-width: 1.5; } svg .org.head { stroke: var(--accent); }
 svg .org-count { font-weight: 700; }
 table { border-collapse: collapse; width: 100%; } th, td { text-align: left; padding: 5px 8px;
-        border-bottom: 1px solid var(--line); vertical-align: top; } td.num, th.num { text-align: right; white-space: nowrap; }
+        border-bottom: 1px solid var(--line); vertical-align: top; } td.num, th.num { text-align: right; }
 ul.checklist { list-style: none; padding-left: 4px; } ul.checklist li { margin: 3px 0; }
 .verdict { margin: 4px 0; } .verdict.open { color: #9a6700; font-weight: 600; }
 .reason { margin: 8px 0; } .reason code { background: #f0f2f4; padding: 0 4px; border-radius: 3px; }
@@ -36,6 +36,7 @@ ul.roadmap li.done { color: var(--muted); }
 .flag { background: #fdf0e6; border-left: 4px solid #c2410c; padding: 8px 12px; }
 .ok { background: #eef6ee; border-left: 4px solid var(--accent); padding: 8px 12px; }
 .warning { color: #9a3412; }
+#economics-table td.num, #path-table td, #path-table th { white-space: nowrap; } #path-table td:nth-child(2) { white-space: normal; }
 /* Print: sections flow on from page to page (a section that must start a page leaves the one
    before half empty); only a heading is kept with what follows, and a chart or row kept whole. */
 @media print { body { background: #fff; } main { padding: 0; max-width: none; }
@@ -267,7 +268,23 @@ def _norms(content: ReportContent) -> str:
             if hasattr(norm, "tiers") else f"{norm.value:g}"
         rows.append(f'<tr><td>{escape(norm.unit.get(content.lang))}</td><td class="num">{escape(value)}</td>'
                     f'<td>{escape(norm.source.benchmark or "")}</td></tr>')
+    rows += _cost_sources(content)
     return _section("norms", content.t("report.sources"), f'<table id="norms-table"><tbody>{"".join(rows)}</tbody></table>')
+
+
+def _cost_sources(content: ReportContent) -> list[str]:
+    """Ramp-up months, the cost levels and the assumed margins, with where they come from (issue 16)."""
+    t, staffing = content.t, content.staffing
+    assert staffing is not None
+    ramp = ", ".join(f"{content.role_title(r)} {v:g}" for r, v in staffing.ramp_months.values.items())
+    levels = "; ".join(f"{code}: {level.wage:,.0f} {level.currency}" for code, level in staffing.costs.levels.items())
+    margins = ", ".join(f"{t(f'choice.offering.{k}') if content.lang != 'en' else k} {v:.0%}"
+                        for k, v in staffing.assumed_gross_margin.values.items())
+    cited = [(t("report.ramp_norm"), ramp, staffing.ramp_months.source.benchmark or ""),
+             (t("report.wage_norm", overhead=f"{staffing.costs.overhead:g}"), levels,
+              " ".join([staffing.costs.source.benchmark or ""] + [f"{c}: {lv.says}." for c, lv in staffing.costs.levels.items()])),
+             (t("report.margin_norm"), margins, staffing.assumed_gross_margin.source.benchmark or "")]
+    return [f'<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>' for a, b, c in cited]
 
 
 def render_html(content: ReportContent) -> str:
