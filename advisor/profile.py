@@ -277,6 +277,10 @@ class Profile(BaseModel):
         None, gt=0, **_meta("number", "currency", "What one seller costs the company a month, all in (pay, taxes, "
                             "tools), in `currency`; other roles are priced from it.")
     )
+    self_service_share: Share | None = Field(
+        None, **_meta("share", "share", "Share of won deals placed without a seller (web shop, marketplace, self-checkout); "
+                      "not seller workload.")
+    )
     country: Country | None = Field(
         None, **_meta("country", "ISO 3166", "Where the sales team works (two letters, e.g. UA, DE); chooses the "
                       "cost level when the seller's cost is unknown.")
@@ -345,7 +349,7 @@ FIELDS: dict[str, FieldSpec] = _build_specs()
 FIELD_NAMES: tuple[str, ...] = tuple(FIELDS)
 # Fields the staffing plan's economics read (advisor report), not the rules: their absence is
 # no unknown evidence for the recommendation.
-PLAN_FIELDS: tuple[str, ...] = ("gross_margin", "monthly_cost_per_seller", "country")
+PLAN_FIELDS: tuple[str, ...] = ("gross_margin", "monthly_cost_per_seller", "self_service_share", "country")
 # Fields that say something about the company; `name` and `currency` only label it.
 EVIDENCE_FIELDS: tuple[str, ...] = tuple(n for n in FIELD_NAMES if n not in ("name", "currency", *PLAN_FIELDS))
 

@@ -32,7 +32,7 @@ def test_counts_take_the_right_word(lang, count, text):
 
 def test_a_figure_already_shown_as_text_still_picks_its_form():
     assert tr("report.peak", "en", extra="1") == "+1 temporary or outsourced seat in the peak month"
-    assert "2,100 won deals a month" in tr("staff.measured", "en", deals="2,100", team="14", per="150", new="",
+    assert "2,100 won deals a month" in tr("staff.measured", "en", deals="2,100", team="14", per="150", new="", through="",
                                             load="14")
 
 

@@ -14,7 +14,7 @@ ISSUE_FIELDS = [
     "repeat_sales_share", "average_deal_size", "currency", "sales_cycle_days", "deals_per_month",
     "close_rate", "market", "sale_type", "channel", "outbound_share", "regional", "organization_stage",
     "active_clients", "offering",
-    "gross_margin", "monthly_cost_per_seller", "country",  # the staffing plan's economics (issue 16)
+    "gross_margin", "monthly_cost_per_seller", "self_service_share", "country",  # the staffing plan (issue 16)
 ]
 
 
@@ -103,6 +103,6 @@ def test_human_spellings_of_values():
 
 def test_unknown_fields_lists_every_missing_evidence_field_but_not_name_or_currency():
     profile = Profile(name="x")
-    plan_fields = ("gross_margin", "monthly_cost_per_seller", "country")  # read by the plan, not the rules
+    plan_fields = ("gross_margin", "monthly_cost_per_seller", "self_service_share", "country")  # plan, not rules
     assert unknown_fields(profile) == [f for f in ISSUE_FIELDS if f not in ("name", "currency", *plan_fields)]
     assert profile.currency == "USD"

@@ -37,6 +37,7 @@ profiles = st.builds(
     offering=_maybe(st.sampled_from(FIELDS["offering"].choices)),
     gross_margin=_maybe(st.floats(0.01, 1, allow_nan=False)),
     monthly_cost_per_seller=_maybe(st.floats(1, 1e6, allow_nan=False)),
+    self_service_share=_maybe(shares),
     country=_maybe(st.sampled_from(["UA", "RU", "US", "DE", "LU"])),
 )
 
@@ -59,7 +60,8 @@ def test_any_valid_profile_scores_with_a_complete_result(engine, profile):
         assert model.id == "one_level" and model.confidence == "firm"
     assert 0 <= rec.sales_mix.inside_share <= 1
     assert abs(rec.sales_mix.inside_share + rec.sales_mix.outside_share - 1) < 1e-9
-    labels_and_plan = ("name", "currency", "gross_margin", "monthly_cost_per_seller", "country")  # not evidence
+    labels_and_plan = ("name", "currency", "gross_margin", "monthly_cost_per_seller", "self_service_share",
+                       "country")  # not evidence
     assert set(rec.unknown_fields) == {f for f in FIELDS if f not in labels_and_plan and getattr(profile, f) is None}
 
 

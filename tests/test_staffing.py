@@ -300,3 +300,23 @@ def test_any_profile_gets_a_report_in_every_format(engine, profile, lang):
     if data.get("total_people") is not None:
         assert data["total_people"] == sum(r["people"] for r in data["roles"]) > 0
         assert all(r["people"] > 0 for r in data["roles"])  # no role of 0 people
+
+
+def test_web_shop_orders_are_no_sellers_workload(engine):
+    profile = read_one_profile(str(PROFILES / "online-store.yaml")).profile
+    staffing = engine.rule_base.staffing
+
+    def plan(**changes):
+        return plan_staffing(engine.facts(profile.model_copy(update=changes)), "three_level", staffing)
+
+    # by the norm (today's team unknown): open deals = 2,100 x 45% new / 42% x 2/30 months = 150;
+    # 10% outbound leaves 25 x (1 - 0.8 x 0.1) = 23 a closer
+    assert plan(sales_team_size=None).count("closer") == math.ceil(150 / 23) == 7
+    web = plan(sales_team_size=None, self_service_share=0.6)
+    assert web.count("closer") == math.ceil(150 * 0.4 / 23) == 3
+    assert " × 40% through a seller" in web.by_role()["closer"].basis.text()
+    # repeat orders placed online need nobody: 2,100 x 55% x 40% = 462 a month / 400
+    assert web.count("inside_regular") == math.ceil(2100 * 0.55 * 0.4 / 400) == 2
+    # measured: today's 14 handle the 40% through a seller, 60 each; the count stays as measured
+    measured = plan(self_service_share=0.6).by_role()["closer"]
+    assert measured.count == 7 and "/ 14 selling today = 60 a seller" in measured.basis.text()

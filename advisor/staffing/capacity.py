@@ -80,17 +80,24 @@ def _measured(facts: dict[str, Any]) -> float | None:
     return deals / team if deals and team else None
 
 
+def _through_sellers(facts: dict[str, Any]) -> float:
+    """The share of won deals a seller handles: web-shop and other self-service orders are not their work."""
+    return 1 - (facts.get("self_service_share") or 0)
+
+
 def _sellers(facts: dict[str, Any], norms: Any, role: str, share_new: float, with_leads: bool) -> RoleNeed:
     deals, cycle = facts.get("deals_per_month"), facts.get("sales_cycle_days")
     leads, team = facts.get("leads_per_month"), facts.get("sales_team_size")
     sources = [norms.open_deals_per_closer.source, norms.assumed_close_rate.source, norms.prospecting_share.source]
+    through = _through_sellers(facts)  # web-shop and other self-service orders are nobody's workload
+    by_seller = Note("staff.through", share=share(through)) if through < 1 else ""
     new = Note("staff.new_share", share=share(share_new)) if share_new != 1 else ""
-    per_seller = _measured(facts)
-    if per_seller is not None:
-        count = _ceil(deals * share_new / per_seller)
-        basis = Note("staff.measured", deals=shown(deals), team=shown(team), per=shown(per_seller), new=new,
-                     load=shown(deals * share_new / per_seller))
-        return RoleNeed(role, count, basis, sources, method="measured")
+    if _measured(facts) is not None:
+        per_seller = deals * through / team
+        load = deals * through * share_new / per_seller if per_seller else 0.0
+        basis = Note("staff.measured", deals=shown(deals), through=by_seller, team=shown(team), per=shown(per_seller),
+                     new=new, load=shown(load))
+        return RoleNeed(role, _ceil(load), basis, sources, method="measured")
     needs = [n for n, v in (("deals_per_month", deals), ("sales_cycle_days", cycle)) if v is None]
     if with_leads and leads is None:
         needs.append("leads_per_month")
@@ -98,11 +105,11 @@ def _sellers(facts: dict[str, Any], norms: Any, role: str, share_new: float, wit
         return RoleNeed(role, None, None, sources, needs)
     rate, assumed = _close_rate(facts, norms)
     months = max(cycle, 1) / 30  # a same-day sale still occupies a seller for about a day
-    open_deals = deals * share_new / rate * months
+    open_deals = deals * through * share_new / rate * months
     hunting = norms.prospecting_share.value * (facts.get("outbound_share") or 0)
     per_closer = norms.open_deals_per_closer.value * (1 - hunting)
     load = open_deals / per_closer
-    basis = Note("staff.open_deals", deals=shown(deals), new=new, rate=share(rate),
+    basis = Note("staff.open_deals", deals=shown(deals), through=by_seller, new=new, rate=share(rate),
                  assumed=Note("staff.assumed") if assumed else "", months=shown(months), open=shown(open_deals),
                  per=shown(per_closer), hunting=Note("staff.hunting", share=share(hunting)) if hunting else "")
     if with_leads:
@@ -156,11 +163,11 @@ def _regular_clients(facts: dict[str, Any], norms: Any) -> list[RoleNeed]:
         return [RoleNeed("inside_regular", None, None, sources, ["repeat_sales_share"])]
     if not repeat:
         return []
-    orders = deals * repeat
+    orders = deals * repeat * _through_sellers(facts)  # repeat orders placed online need nobody
     why = Note("staff.b2c") if market == "b2c" else Note("staff.low_value", value=shown(value),
                                                          threshold=shown(threshold.value))
     basis = Note("staff.inside_regular", why=why, orders=shown(orders), per=shown(norms.leads_per_qualifier.value),
-                 deals=shown(deals), repeat=share(repeat))
+                 deals=shown(deals), repeat=share(repeat * _through_sellers(facts)))
     peak = facts.get("seasonality_peak_ratio")
     count = _ceil(orders / norms.leads_per_qualifier.value)
     extra = _ceil(orders * peak / norms.leads_per_qualifier.value) - count if peak and peak > 1 else None

@@ -170,7 +170,8 @@ def plan_economics(facts: dict[str, Any], plan: StaffingPlan, staffing: Staffing
     gross = revenue * margin
     budget = gross * staffing.norms.max_payroll_share_of_gross_profit.value
     sellers = sum(n for r, n in people.items() if r in SELLING_ROLES)
-    per_seller = gross / sellers if sellers else 0.0  # the gross profit one productive seller carries
+    # the gross profit one productive seller carries: self-service orders are nobody's doing
+    per_seller = gross * (1 - (facts.get("self_service_share") or 0)) / sellers if sellers else 0.0
     payback: dict[str, float | None] = {}
     for role in (r for r in people if r in SELLING_ROLES):
         payback[role] = payback_months(per_seller, costs.per_role[role], staffing.ramp_months.values[role],
