@@ -220,6 +220,8 @@ def source_dict(source: Source) -> dict[str, Any]:
     data = {"document": source.document, "says": source.says.en}
     if source.benchmark:
         data["benchmark"] = source.benchmark
+    if source.reasoning is not None:
+        data["reasoning"] = source.reasoning.en
     return data
 
 

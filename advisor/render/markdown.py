@@ -16,6 +16,8 @@ def _cite(trace: RuleTrace, t: Translator) -> str:
         text += "  \n  " + t("md.threshold", benchmark=trace.source.benchmark)
     if trace.anchors:
         text += "  \n  " + t("md.anchors", anchors=trace.anchors)
+    if trace.source.reasoning is not None:
+        text += "  \n  " + t("source.reasoning", text=trace.source.reasoning.get(t.lang))
     return text
 
 

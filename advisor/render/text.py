@@ -32,6 +32,8 @@ def _reasons(rows: list[tuple[Text, RuleTrace]], t: Translator) -> Table:
         body.append(f"  {trace.why(t.lang)}\n")
         body.append(trace.source.document, style="cyan")
         body.append(f": {trace.source.says.get(t.lang)}", style="dim")
+        if trace.source.reasoning is not None:
+            body.append("\n" + t("source.reasoning", text=trace.source.reasoning.get(t.lang)), style="dim italic")
         grid.add_row(effect, body)
     return grid
 

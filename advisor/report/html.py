@@ -44,9 +44,12 @@ def _section(section_id: str, title: str, body: str) -> str:
 
 def _reason(trace: Any, effect: str, content: ReportContent) -> str:
     lang = content.lang
+    reasoning = trace.source.reasoning
+    ours = (f'<div class="source reasoning">{escape(content.t("source.reasoning", text=reasoning.get(lang)))}</div>'
+            if reasoning is not None else "")
     return (f'<div class="reason"><b>{escape(effect)}</b> <code>{escape(trace.rule)}</code> '
             f'{escape(trace.why(lang))}<div class="source"><i>{escape(trace.source.document)}</i>: '
-            f'{escape(trace.source.says.get(lang))}</div></div>')
+            f'{escape(trace.source.says.get(lang))}</div>{ours}</div>')
 
 
 def _people(content: ReportContent, count: int | None) -> str:

@@ -2,11 +2,19 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from advisor.report.content import ReportContent
 from advisor.render.verdict import points
 from advisor.render.markdown import markdown_code, markdown_text
 from advisor.report.html import summary_text
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
+
+
+def _reasoning(trace: Any, content: ReportContent) -> str:
+    """The rule author's reasoning under a reason, labelled as not the document's words."""
+    reasoning = trace.source.reasoning
+    return "" if reasoning is None else "  \n  " + content.t("source.reasoning", text=reasoning.get(content.lang))
 
 
 def render_report_markdown(content: ReportContent) -> str:
@@ -56,10 +64,10 @@ def render_report_markdown(content: ReportContent) -> str:
     out += [f"## {t('report.reasons')}", ""]
     for r in model.reasons:
         out.append(f"- **+{points(r.earned(r.effect['points'][model.id]), lang)}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
-                   f"{r.source.says.get(lang)}")
+                   f"{r.source.says.get(lang)}{_reasoning(r, content)}")
     for r in mix.reasons:
         out.append(f"- **{r.earned(r.effect['inside_shift']):+.0%}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
-                   f"{r.source.says.get(lang)}")
+                   f"{r.source.says.get(lang)}{_reasoning(r, content)}")
     out += ["", f"## {t('report.change')}", ""]
     changes = [t("report.change_to", model=t(f"model_short.{c.to}"), changes=content.change_text(c.changes))
                for c in content.explanation.counterfactuals]

@@ -75,11 +75,17 @@ Titles = Localized
 
 
 class Source(Strict):
-    """Where a rule comes from: a source document, and a benchmark where a threshold is set."""
+    """Where a rule comes from: a source document, and a benchmark where a threshold is set.
+
+    `says` renders a sentence that is in the document; what the rule adds to it (how a
+    field stands for the document's words, why a threshold or a condition) is the rule
+    author's `reasoning`, shown labelled as such, never as the document's.
+    """
 
     document: str
     says: Localized  # the statement the rule encodes, in en (and ru, uk)
     benchmark: str | None = None  # a published figure the threshold is set from, with its reference
+    reasoning: Localized | None = None  # the rule author's own reasoning, not the document's
 
     @field_validator("benchmark")
     @classmethod
