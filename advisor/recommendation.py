@@ -310,6 +310,13 @@ class MixDecision:
     unclamped_inside_share: float  # base plus shifts, before the rule base's range applied
     reasons: list[RuleTrace]  # fired shifts, largest first
     hybrid_reasons: list[RuleTrace]
+    # fired rules saying the inside/outside split does not apply (a sale at the seller's premises):
+    # the shares are still computed and traced, but not advised
+    not_applicable_reasons: list[RuleTrace] = field(default_factory=list)
+
+    @property
+    def applies(self) -> bool:
+        return not self.not_applicable_reasons
 
 
 @dataclass(frozen=True)
@@ -363,6 +370,8 @@ class Recommendation:
                 "unclamped_inside_share": mix.unclamped_inside_share,
                 "reasons": [reason(r, inside_shift=r.earned(r.effect["inside_shift"])) for r in mix.reasons],
                 "hybrid_reasons": [reason(r) for r in mix.hybrid_reasons],
+                "applies": mix.applies,
+                "not_applicable_reasons": [reason(r) for r in mix.not_applicable_reasons],
             },
         }
 

@@ -19,7 +19,7 @@ BRIEF_TECHNOLOGIES = {
     "external": ["promo_events", "trade_shows", "win_back_projects"],
     "marketing": ["distribution_map", "client_potential_assessment", "decision_process_mapping",
                   "competitor_analysis", "decision_center_advantages", "client_development_plan"],
-    "personnel": ["internal_training", "rotation", "group_interviews", "certifications", "deal_plan_defense",
+    "personnel": ["internal_training", "rotation", "group_interviews", "certifications", "territory_certification", "deal_plan_defense",
                   "regional_plan_defense"],
 }
 
@@ -83,7 +83,9 @@ def test_every_model_can_win_points_and_every_evidence_field_is_read():
     conditions = [r.when for r in rule_base.department_model.rules] + [r.when for r in rule_base.sales_mix.rules]
     conditions += [t.when for t in rule_base.technologies.technologies] + [k.when for k in rule_base.technologies.kinds]
     read = set().union(*(fields(c) for c in conditions))
-    assert read == set(EVIDENCE_FIELDS)
+    # the close rate is a consequence of selling inside or outside (inside-vs-outside-sales.lv.txt),
+    # so no rule reads it; the staffing plan does
+    assert read == set(EVIDENCE_FIELDS) - {"close_rate"}
 
 
 def _replace(path: Path, old: str, new: str) -> int:

@@ -267,11 +267,13 @@ class MixRule(Rule):
 
     inside_shift: float | None = Field(None, ge=-1, le=1)
     hybrid: bool | None = None
+    not_applicable: bool | None = None  # the inside/outside question does not apply (a sale at the seller's premises)
 
     @model_validator(mode="after")
     def _has_effect(self) -> "MixRule":
-        if self.inside_shift in (None, 0) and not self.hybrid:
-            raise ValueError("a sales-mix rule needs an effect: inside_shift (non-zero) or hybrid: true")
+        if self.inside_shift in (None, 0) and not self.hybrid and not self.not_applicable:
+            raise ValueError(
+                "a sales-mix rule needs an effect: inside_shift (non-zero), hybrid: true or not_applicable: true")
         return self
 
 
