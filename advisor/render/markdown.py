@@ -63,9 +63,13 @@ def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str
                    f"{trace.why(lang)}{_cite(trace, t)}")
     if not model.reasons:
         out.append("- " + t("md.no_reason"))
-    out += ["", f"## {t('md.mix_title')}", "",
-            f"**{t('rec.inside', share=f'{mix.inside_share:.0%}')}, {t('rec.outside', share=f'{mix.outside_share:.0%}')}**; "
-            + t("md.mix_start", share=f"{mix.base_inside_share:.0%}"), ""]
+    out += ["", f"## {t('md.mix_title')}", ""]
+    if not mix.applies:
+        out += [f"**{t('rec.mix_not_applicable')}**", ""]
+        out += [f"- `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}" for trace in mix.not_applicable_reasons]
+        out += ["", t("rec.mix_computed", inside=f"{mix.inside_share:.0%}", outside=f"{mix.outside_share:.0%}"), ""]
+    out += [f"**{t('rec.inside', share=f'{mix.inside_share:.0%}')}, {t('rec.outside', share=f'{mix.outside_share:.0%}')}**; "
+            + t("md.mix_start", share=f"{mix.base_inside_share:.0%}"), ""] if mix.applies else []
     for trace in mix.reasons:
         out.append(f"- **{trace.earned(trace.effect['inside_shift']):+.0%}** `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
     if mix.hybrid:

@@ -67,6 +67,10 @@ def _model_section(rec: Recommendation, t: Translator) -> Group:
 
 def _mix_section(rec: Recommendation, t: Translator) -> Group:
     mix = rec.sales_mix
+    if not mix.applies:
+        header = Text.assemble((t("rec.mix"), "bold"), (t("rec.mix_not_applicable"), "yellow"))
+        note = t("rec.mix_computed", inside=f"{mix.inside_share:.0%}", outside=f"{mix.outside_share:.0%}")
+        return Group(header, _reasons([(Text("—"), r) for r in mix.not_applicable_reasons], t), Text(note, style="dim"))
     inside_width = round(BAR_WIDTH * 2 * mix.inside_share)
     bar = Text()
     bar.append("█" * inside_width, style="magenta")

@@ -59,6 +59,9 @@ def _people(content: ReportContent, count: int | None) -> str:
 def summary_text(content: ReportContent) -> str:
     t, rec = content.t, content.recommendation
     total = content.plan.total if content.plan else None
+    if not rec.sales_mix.applies:  # no split to advise: say so instead of the shares
+        return t("report.summary_text_at_premises", model=t(f"model_short.{rec.department_model.id}"),
+                 people=total if total is not None else t("report.people_unknown"), items=len(rec.applied_technologies))
     return t("report.summary_text", model=t(f"model_short.{rec.department_model.id}"),
              people=total if total is not None else t("report.people_unknown"),
              inside=f"{rec.sales_mix.inside_share:.0%}", outside=f"{rec.sales_mix.outside_share:.0%}",
@@ -157,6 +160,9 @@ def _reasons(content: ReportContent) -> str:
     body += [_reason(r, "+" + points(r.earned(r.effect['points'][model.id]), content.lang), content) for r in model.reasons]
     if not model.reasons:
         body.append(f'<p>{escape(t("rec.nothing_fired"))}</p>')
+    if not mix.applies:
+        body.append(f'<h3>{escape(t("rec.mix") + t("rec.mix_not_applicable"))}</h3>')
+        body += [_reason(r, "—", content) for r in mix.not_applicable_reasons]
     body.append(f'<h3>{escape(t("rec.inside", share=f"{mix.inside_share:.0%}"))}</h3>')
     body.append(f'<p class="muted">{escape(t("rec.mix_start", share=f"{mix.base_inside_share:.0%}"))}</p>')
     body += [_reason(r, f"{r.earned(r.effect['inside_shift']):+.0%}", content) for r in mix.reasons]
@@ -210,9 +216,10 @@ def render_html(content: ReportContent) -> str:
     charts = (f'<div class="grid"><figure id="score-chart"><figcaption>{escape(t("report.scores"))}</figcaption>'
               f'{svg.score_chart(scores, ranges=ranges)}'
               f'<p class="muted">{escape(t("report.score_ranges_note"))}</p></figure>'
-              f'<figure id="mix-chart"><figcaption>{escape(t("report.mix"))}</figcaption>'
-              f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=f"{mix.inside_share:.0%}"), t("rec.outside", share=f"{mix.outside_share:.0%}"))}'
-              f'</figure></div>')
+              + (f'<figure id="mix-chart"><figcaption>{escape(t("report.mix"))}</figcaption>'
+                 f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=f"{mix.inside_share:.0%}"), t("rec.outside", share=f"{mix.outside_share:.0%}"))}'
+                 f'</figure>' if mix.applies else "")  # a sale at the premises has no split to chart
+              + '</div>')
     title = t("report.title", name=rec.profile.name)
     meta = " · ".join(x for x in (content.source or "", content.date.isoformat()) if x)
     footer = t("report.footer", name=rec.rule_base_name, version=rec.rule_base_version, sha=rec.rule_base_sha256,

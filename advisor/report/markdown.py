@@ -32,7 +32,10 @@ def render_report_markdown(content: ReportContent) -> str:
     out += [f"### {t('report.scores')}", "", t("md.model_points"), "|---|---:|"]
     out += [f"| {t(f'model_short.{m}')} | {points(s, lang)} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
     out += ["", f"### {t('report.mix')}", "",
-            f"{t('rec.inside', share=f'{mix.inside_share:.0%}')} · {t('rec.outside', share=f'{mix.outside_share:.0%}')}", ""]
+            f"{t('rec.inside', share=f'{mix.inside_share:.0%}')} · {t('rec.outside', share=f'{mix.outside_share:.0%}')}"
+            if mix.applies else t("rec.mix") + t("rec.mix_not_applicable"), ""]
+    out += [f"- `{r.rule}`: *{r.source.document}*: {r.source.says.get(lang)}{_reasoning(r, content)}"
+            for r in mix.not_applicable_reasons]
     if content.plan is not None:
         out += [f"## {t('report.staffing')}", "", f"| {t('report.role')} | {t('report.people')} | {t('report.how')} |",
                 "|---|---:|---|"]
