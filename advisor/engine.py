@@ -687,6 +687,11 @@ class Engine:
         return [index for index in self._not_applicable
                 if _crisp(evaluation.degrees.get(index) or _INTERVALS[evaluation.rules[index]]) == YES]
 
+    def model_notes_for(self, *models: str) -> dict[str, schema.ModelNotes]:
+        """Pros, cons and risks (models.yaml) of the given models, in that order; none without the file."""
+        notes = self.rule_base.models
+        return {} if notes is None else {model: notes.models[model] for model in models if model in notes.models}
+
     def technologies_with(self, evaluation: Evaluation, status: str) -> list[str]:
         """Ids of the checklist items with a TechnologyItem status: applies, possible or not_applicable."""
         code = TECHNOLOGY_CODES[status]
@@ -755,6 +760,7 @@ class Engine:
             rule_base_name=meta.name,
             rule_base_version=meta.version,
             rule_base_sha256=self.rule_base.sha256,
+            model_notes=self.model_notes_for(model.id, model.runner_up),
         )
 
 

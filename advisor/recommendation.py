@@ -225,6 +225,14 @@ def source_dict(source: Source) -> dict[str, Any]:
     return data
 
 
+def notes_dict(notes: Any) -> dict[str, list[dict[str, str]]]:
+    """A model's pros, cons and risks in JSON: each point's English text and its document or reference."""
+    return {kind: [{"text": p.text.en, **({"document": p.source.document} if p.source.document
+                                          else {"reference": p.source.reference})}
+                   for p in getattr(notes, kind)]
+            for kind in ("pros", "cons", "risks")}
+
+
 def brief_reason(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
     """A reason in a batch record: the rule, its effect, why, and the document it encodes."""
     return {"rule": trace.rule, **effect, "why": trace.why(), "document": trace.source.document}
@@ -344,6 +352,8 @@ class Recommendation:
     # the unknown answers ranked by what knowing them could change (explain.rank_unknowns);
     # filled by explain.advise for recommend, report and ask, not in batches
     ask_next: list[Any] = field(default_factory=list, repr=False)
+    # pros, cons and risks (rules/models.yaml) of the recommended model and the runner-up, in that order
+    model_notes: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def applied_technologies(self) -> list[TechnologyItem]:
@@ -423,6 +433,7 @@ class Recommendation:
             "ask_next": [impact.to_dict() for impact in self.ask_next],
             "rule_base": self._rule_base(),
         }
+        data["department_model"]["notes"] = {model: notes_dict(notes) for model, notes in self.model_notes.items()}
         if trace:
             data["trace"] = [t.to_dict() for t in self.trace]
         return data

@@ -154,3 +154,15 @@ def test_every_output_names_the_rule_base_version_and_hash(cli, tmp_path):
     }
     for what, text in outputs.items():
         assert "acme" in text and "0.1.0" in text and digest[:12] in text, what
+
+
+def test_an_overlays_models_file_replaces_the_pros_cons_and_risks_whole(tmp_path):
+    builtin = (Path("rules") / "models.yaml").resolve().read_text(encoding="utf-8")
+    mine = builtin.replace("The simplest and most widespread model;", "Our consultants' favourite;", 1)
+    folder = overlay(tmp_path, {"models.yaml": mine})
+    rule_base = load_rule_base(folder)
+    assert rule_base.models.models["one_level"].pros[0].text.en.startswith("Our consultants' favourite;")
+    assert rule_base.sha256 != load_rule_base().sha256  # the advice names the rule base it came from
+    # without its own file an overlay keeps the base's
+    plain = load_rule_base(overlay(tmp_path, {}, name="plain"))
+    assert plain.models == load_rule_base().models

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -169,3 +170,39 @@ def test_editing_a_rule_changes_the_hash(rules_copy):
     before = load_rule_base(rules_copy).sha256
     _replace(rules_copy / "department_model.yaml", "points: {one_level: 2}", "points: {one_level: 3}")
     assert load_rule_base(rules_copy).sha256 != before
+
+
+def test_every_model_has_cited_pros_cons_and_risks():
+    notes = load_rule_base().models.models
+    assert set(notes) == set(DEPARTMENT_MODELS)
+    documents = set(load_rule_base().documents)
+    for model, n in notes.items():
+        for kind in ("pros", "cons", "risks"):
+            points = getattr(n, kind)
+            assert points, f"{model} has no {kind}"
+            for point in points:
+                # a source document of the rule base, or a named public source with its year or its site
+                cited = point.source
+                assert cited.document in documents or re.search(r"\b(19|20)\d\d\b|\w\.(com|org)\b", cited.reference)
+
+
+def test_a_models_file_citing_an_unknown_document_or_nothing_is_refused_with_its_line(tmp_path):
+    import shutil
+
+    from advisor.errors import RuleBaseError
+    from advisor.rulebase.loader import builtin_rules_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(builtin_rules_dir(), rules)
+    path = rules / "models.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("document: sales-department-models.uk.txt", "document: sales-models.uk.txt", 1),
+                    encoding="utf-8")
+    with pytest.raises(RuleBaseError) as caught:
+        load_rule_base(rules)
+    assert caught.value.line == text[: text.index("document: sales-department-models.uk.txt")].count("\n") + 1
+    assert "did you mean 'sales-department-models.uk.txt'" in caught.value.message
+    path.write_text(text.replace("source: {document: sales-department-models.uk.txt}", "source: {}", 1),
+                    encoding="utf-8")
+    with pytest.raises(RuleBaseError, match="cite exactly one of"):
+        load_rule_base(rules)

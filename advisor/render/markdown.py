@@ -6,6 +6,7 @@ import re
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
+from advisor.render.notes import notes_markdown
 from advisor.render.verdict import ask_next_lines, ask_next_title, points, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -63,7 +64,8 @@ def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str
                    f"{trace.why(lang)}{_cite(trace, t)}")
     if not model.reasons:
         out.append("- " + t("md.no_reason"))
-    out += ["", f"## {t('md.mix_title')}", ""]
+    out += [""] + notes_markdown(rec, t)
+    out += [f"## {t('md.mix_title')}", ""]
     if not mix.applies:
         out += [f"**{t('rec.mix_not_applicable')}**", ""]
         out += [f"- `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}" for trace in mix.not_applicable_reasons]

@@ -9,6 +9,7 @@ from rich.text import Text
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
+from advisor.render.notes import model_notes
 from advisor.render.verdict import ask_next_lines, ask_next_title, points, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -62,6 +63,21 @@ def _model_section(rec: Recommendation, t: Translator) -> Group:
     if model.reasons:
         rows = [(Text("+" + points(r.earned(r.effect['points'][model.id]), t.lang), style="green"), r) for r in model.reasons]
         parts += [Text(t("rec.why"), style="bold"), _reasons(rows, t)]
+    return Group(*parts)
+
+
+def _notes_section(rec: Recommendation, t: Translator) -> Group:
+    parts: list = [Text(t("notes.title"), style="bold")]
+    for heading, kinds in model_notes(rec, t):
+        parts.append(Text("  " + heading, style="bold green" if not parts[1:] else "bold"))
+        for label, points in kinds:
+            parts.append(Text("    " + label, style="bold"))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column()
+            for text, cite in points:
+                grid.add_row("     -", Text.assemble(text + "\n", (cite, "dim")))
+            parts.append(grid)
     return Group(*parts)
 
 
@@ -121,6 +137,8 @@ def render_recommendation(
     t = Translator(lang)
     title = Text(rec.profile.name + (f"  ({source})" if source else ""))  # data, never markup
     console.print(Panel(_model_section(rec, t), title=title, title_align="left", border_style="green"))
+    if rec.model_notes:
+        console.print(Panel(_notes_section(rec, t), border_style="green"))
     console.print(Panel(_mix_section(rec, t), border_style="magenta"))
     console.print(Panel(_checklist_section(rec, t), border_style="blue"))
     if rec.unknown_fields:

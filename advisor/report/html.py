@@ -8,6 +8,7 @@ from typing import Any
 
 from advisor.render.verdict import points
 from advisor.report import svg
+from advisor.render.notes import model_notes
 from advisor.report.content import ReportContent
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -172,6 +173,21 @@ def _reasons(content: ReportContent) -> str:
     return _section("reasons", t("report.reasons"), "".join(body))
 
 
+def _notes(content: ReportContent) -> str:
+    """Strengths, weaknesses and risks of the recommended model and the runner-up, each point cited."""
+    sections = model_notes(content.recommendation, content.t)
+    if not sections:
+        return ""
+    body = []
+    for heading, kinds in sections:
+        body.append(f"<h3>{escape(heading)}</h3>")
+        for label, points in kinds:
+            items = "".join(f'<li>{escape(text)}<div class="source"><i>{escape(cite)}</i></div></li>'
+                            for text, cite in points)
+            body.append(f"<p><b>{escape(label)}</b></p><ul>{items}</ul>")
+    return _section("model-notes", content.t("notes.title"), "".join(body))
+
+
 def _changes(content: ReportContent) -> str:
     t, exp = content.t, content.explanation
     items = [f'<li>{escape(t("report.change_to", model=t(f"model_short.{c.to}"), changes=content.change_text(c.changes)))}</li>'
@@ -229,7 +245,7 @@ def render_html(content: ReportContent) -> str:
         _section("summary", t("report.summary"),
                  f'<p class="summary"><b>{escape(t(f"model.{model.id}"))}</b><br>{escape(summary_text(content))}</p>'
                  f'{verdict_html(content)}{charts}'),
-        _staffing(content), _roadmap(content), _checklist(content), _reasons(content), _changes(content),
+        _staffing(content), _roadmap(content), _notes(content), _checklist(content), _reasons(content), _changes(content),
         _unknown(content), _norms(content),
         f"<footer><p>{escape(footer)}</p></footer>",
     ])

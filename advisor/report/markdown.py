@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from advisor.render.notes import notes_markdown
 from advisor.report.content import ReportContent
 from advisor.render.verdict import points
 from advisor.render.markdown import markdown_code, markdown_text
@@ -59,6 +60,7 @@ def render_report_markdown(content: ReportContent) -> str:
         out += [f"- **{content.role_title(r.role)}**: {', '.join(content.staffing.roles[r.role].kpis.get(lang))}"
                 for r in content.plan.roles]
         out.append("")
+    out += notes_markdown(rec, t)
     out += [f"## {t('report.checklist')}", ""]
     for group in TECHNOLOGY_GROUPS:
         items = [i for i in rec.applied_technologies if i.group == group]

@@ -473,6 +473,62 @@ class TechnologiesOverlay(Strict):
     disable: list[str] = []
 
 
+# ---- models.yaml: strengths, weaknesses and risks of each department model -----------------
+class PointSource(Strict):
+    """Where a pro, con or risk comes from: one of the rule base's documents, or a named public source."""
+
+    document: str | None = None  # one of the rule base's documents: the point renders what it says
+    reference: str | None = None  # a named public source (author, title, year) and what it reports
+
+    @field_validator("reference")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_citation(self) -> "PointSource":
+        if (self.document is None) == (self.reference is None):
+            raise ValueError("cite exactly one of: document (a source document) or reference (a named public source)")
+        return self
+
+    @property
+    def citation(self) -> str:
+        return self.document or self.reference or ""
+
+
+class ModelPoint(Strict):
+    """One strength, weakness or risk, cited."""
+
+    text: Localized
+    source: PointSource
+
+
+class ModelNotes(Strict):
+    pros: list[ModelPoint] = Field(min_length=1)
+    cons: list[ModelPoint] = Field(min_length=1)
+    risks: list[ModelPoint] = Field(min_length=1)
+
+
+MODEL_NOTE_KINDS = ("pros", "cons", "risks")
+
+
+class ModelsFile(Strict):
+    """models.yaml: what each department model is good and bad at, and what can go wrong with it."""
+
+    models: dict[str, ModelNotes]
+
+    @field_validator("models")
+    @classmethod
+    def _every_model_once(cls, value: dict[str, ModelNotes]) -> dict[str, ModelNotes]:
+        for model in value:
+            if model not in DEPARTMENT_MODELS:
+                raise ValueError(f"'{model}' is not a department model{did_you_mean(model, DEPARTMENT_MODELS)}")
+        missing = [m for m in DEPARTMENT_MODELS if m not in value]
+        if missing:
+            raise ValueError(f"models.yaml needs every model; missing: {', '.join(missing)}")
+        return value
+
+
 # ---- staffing.yaml: norms for the staffing plan, and the stage roadmap ------------------------
 class Norm(Strict):
     value: float = Field(gt=0)
