@@ -99,7 +99,6 @@ def decide(p: dict) -> dict:
     add(few_deals, one_level=2)
     add(min(up(g("average_deal_size"), 25000, 100000), few_deals), one_level=2)
     add(crisp(cmp(g("organization_stage"), "==", 1)), one_level=1)
-    add(volume, two_level_contact_center=1, three_level=1)
     add(min(volume, down(g("qualified_lead_share"), 0.4, 0.6)), two_level_contact_center=3, three_level=1)
     add(min(up(g("seasonality_peak_ratio"), 1.3, 2.0), up(per_seller, 50, 200)), two_level_contact_center=2,
         three_level=1)
