@@ -113,26 +113,26 @@ def decide(p: dict) -> dict:
     add(min(volume, repeat), three_level=3)
     add(min(crisp(cmp(g("offering"), "==", "goods")), crisp(cmp(g("market"), "==", "mixed")), volume), three_level=1)
     s = {m: round(v, 6) + 0.0 for m, v in s.items()}  # as the engine: rounded before ranking
-    leads400 = cmp(leads, ">=", 400)
-    repeat40 = cmp(g("repeat_sales_share"), ">=", 0.4)
     model = "one_level" if team == 0 else sorted(ORDER, key=lambda m: (-s[m], ORDER.index(m)))[0]
 
     deal = g("average_deal_size")
     inside = 0.5
-    for condition, shift in (
-        (cmp(g("offering"), "==", "saas"), 0.15), (cmp(deal, "<", 1000), 0.15), (cmp(deal, "<", 10000), 0.1),
-        (cmp(deal, ">=", 10000), -0.1), (cmp(deal, ">=", 100000), -0.15),
-        (cmp(g("market"), "==", "b2c"), 0.1), (all_(cmp(g("market"), "==", "b2b"), cmp(deal, ">=", 10000)), -0.1),
-        (cmp(g("regional"), "==", True), -0.1), (leads400, 0.1), (repeat40, 0.1),
-        (cmp(g("organization_stage"), "==", 4), 0.05), (cmp(g("sale_type"), "==", "project"), -0.1),
-        (cmp(g("sale_type"), "==", "transactional"), 0.1),
+    for degree, shift in (
+        (crisp(cmp(g("offering"), "==", "saas")), 0.15), (down(deal, 700, 1500), 0.15), (down(deal, 7000, 15000), 0.1),
+        (up(deal, 7000, 15000), -0.1), (up(deal, 70000, 150000), -0.15),
+        (crisp(cmp(g("market"), "==", "b2c")), 0.1),
+        (min(crisp(cmp(g("market"), "==", "b2b")), up(deal, 7000, 15000)), -0.1),
+        (crisp(cmp(g("regional"), "==", True)), -0.1), (up(leads, 200, 600), 0.1), (repeat, 0.1),
+        (crisp(cmp(g("organization_stage"), "==", 4)), 0.05), (crisp(cmp(g("sale_type"), "==", "project")), -0.1),
+        (crisp(cmp(g("sale_type"), "==", "transactional")), 0.1),
     ):
-        if condition:
-            inside += shift
+        inside += shift * degree
     inside = round(min(1.0, max(0.1, inside)), 2)
     applies = cmp(g("sale_location"), "==", "premises") is not True  # a sale at the premises has no split
-    hybrid = bool(all_(any_(cmp(deal, ">=", 10000), cmp(g("regional"), "==", True), cmp(g("sale_type"), "==", "project")),
-                       any_(repeat40, cmp(g("organization_stage"), ">=", 3))))
+    field_work = max(up(deal, 7000, 15000), crisp(cmp(g("regional"), "==", True)),
+                     crisp(cmp(g("sale_type"), "==", "project")))
+    clients_to_keep = max(repeat, up(g("active_clients"), 10, 50))
+    hybrid = min(field_work, clients_to_keep) >= 0.5  # a yes/no effect holds from a degree of one half
 
     project = cmp(g("sale_type"), "==", "project")
     regional = cmp(g("regional"), "==", True)

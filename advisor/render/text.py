@@ -70,12 +70,12 @@ def _notes_section(rec: Recommendation, t: Translator) -> Group:
     parts: list = [Text(t("notes.title"), style="bold")]
     for heading, kinds in model_notes(rec, t):
         parts.append(Text("  " + heading, style="bold green" if not parts[1:] else "bold"))
-        for label, points in kinds:
+        for label, items in kinds:
             parts.append(Text("    " + label, style="bold"))
             grid = Table.grid(padding=(0, 1))
             grid.add_column(no_wrap=True)
             grid.add_column()
-            for text, cite in points:
+            for text, cite in items:
                 grid.add_row("     -", Text.assemble(text + "\n", (cite, "dim")))
             parts.append(grid)
     return Group(*parts)

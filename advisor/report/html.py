@@ -181,9 +181,9 @@ def _notes(content: ReportContent) -> str:
     body = []
     for heading, kinds in sections:
         body.append(f"<h3>{escape(heading)}</h3>")
-        for label, points in kinds:
+        for label, notes in kinds:
             items = "".join(f'<li>{escape(text)}<div class="source"><i>{escape(cite)}</i></div></li>'
-                            for text, cite in points)
+                            for text, cite in notes)
             body.append(f"<p><b>{escape(label)}</b></p><ul>{items}</ul>")
     return _section("model-notes", content.t("notes.title"), "".join(body))
 
