@@ -34,6 +34,7 @@ class Column:
             "inside_share": rec.sales_mix.inside_share,
             "outside_share": rec.sales_mix.outside_share,
             "hybrid": rec.sales_mix.hybrid,
+            "mix_applies": rec.sales_mix.applies,
             "technologies": [t.id for t in rec.applied_technologies],
             "unknown_fields": rec.unknown_fields,
             "rule_base": {"name": rec.rule_base_name, "version": rec.rule_base_version, "sha256": rec.rule_base_sha256},

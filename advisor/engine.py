@@ -372,6 +372,7 @@ class Engine:
         self.inside_range = mix.inside_share_range
         self._shifts: list[tuple[int, float]] = []
         self._hybrids: list[int] = []
+        self._not_applicable: list[int] = []  # rules saying the inside/outside split does not apply
         for rule in mix.rules:
             effect: dict[str, Any] = {}
             if rule.inside_shift:
@@ -380,6 +381,9 @@ class Engine:
             if rule.hybrid:
                 effect["hybrid"] = True
                 self._hybrids.append(len(self.rules))
+            if rule.not_applicable:
+                effect["not_applicable"] = True
+                self._not_applicable.append(len(self.rules))
             degrees.append(compiler.degrees(rule.when))
             self.rules.append(CompiledRule(rule.id, "sales_mix", tuple(compiler.order(rule.when)), effect, rule.source,
                                            rule.anchors))
@@ -678,6 +682,16 @@ class Engine:
         """The code of rule `index` for a key an evaluation has already met."""
         return self._tables[index][key]
 
+    def mix_not_applicable(self, evaluation: Evaluation) -> list[int]:
+        """Fired sales-mix rules saying the inside/outside split does not apply: indices into `rules`."""
+        return [index for index in self._not_applicable
+                if _crisp(evaluation.degrees.get(index) or _INTERVALS[evaluation.rules[index]]) == YES]
+
+    def model_notes_for(self, *models: str) -> dict[str, schema.ModelNotes]:
+        """Pros, cons and risks (models.yaml) of the given models, in that order; none without the file."""
+        notes = self.rule_base.models
+        return {} if notes is None else {model: notes.models[model] for model in models if model in notes.models}
+
     def technologies_with(self, evaluation: Evaluation, status: str) -> list[str]:
         """Ids of the checklist items with a TechnologyItem status: applies, possible or not_applicable."""
         code = TECHNOLOGY_CODES[status]
@@ -727,6 +741,7 @@ class Engine:
         mix = MixDecision(
             ev.inside_share, ev.outside_share, ev.hybrid, self.base_inside, ev.unclamped_inside_share,
             [trace[i] for i in ev.mix_reasons], [trace[i] for i in ev.hybrid_reasons],
+            [trace[i] for i in self.mix_not_applicable(ev)],
         )
         items = [
             TechnologyItem(item.id, item.group, item.title.model_dump(), TECHNOLOGY_STATUSES[ev.rules[i]], trace[i])
@@ -745,6 +760,7 @@ class Engine:
             rule_base_name=meta.name,
             rule_base_version=meta.version,
             rule_base_sha256=self.rule_base.sha256,
+            model_notes=self.model_notes_for(model.id, model.runner_up),
         )
 
 

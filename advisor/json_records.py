@@ -228,6 +228,10 @@ class JsonRecords:
         body.append(b'],"hybrid_reasons":[')
         for n, index in enumerate(ev.hybrid_reasons):
             body += (b"," if n else b"", self._rule_head[index], self._why(index, keys[index], ev), self._document[index])
+        not_applicable = self.engine.mix_not_applicable(ev)
+        body += (b'],"applies":', b"false" if not_applicable else b"true", b',"not_applicable_reasons":[')
+        for n, index in enumerate(not_applicable):
+            body += (b"," if n else b"", self._rule_head[index], self._why(index, keys[index], ev), self._document[index])
         tech_keys = keys[self._first_technology:]
         try:
             applied = list(map(dict.__getitem__, self._applied, tech_keys))

@@ -181,6 +181,7 @@ Market = Annotated[Literal["b2b", "b2c", "mixed"], BeforeValidator(_choice)]
 SaleType = Annotated[Literal["transactional", "consultative", "project"], BeforeValidator(_choice)]
 Channel = Annotated[Literal["direct", "indirect", "mixed"], BeforeValidator(_choice)]
 Offering = Annotated[Literal["goods", "services", "saas"], BeforeValidator(_choice)]
+SaleLocation = Annotated[Literal["premises", "remote_or_field"], BeforeValidator(_choice)]
 Currency = Annotated[str, BeforeValidator(_currency)]
 Name = Annotated[str, BeforeValidator(_text)]
 
@@ -269,6 +270,16 @@ class Profile(BaseModel):
         None, ge=0, **_meta("integer", "clients", "Clients who bought in the last 12 months.")
     )
     offering: Offering | None = Field(None, **_meta("choice", "", "What is sold: goods, services or SaaS."))
+    sale_location: SaleLocation | None = Field(
+        None,
+        **_meta(
+            "choice",
+            "",
+            "Where most sales are made. premises: the client comes to you and buys face to face there "
+            "(a clinic, a car dealer, a gym, a sales office); remote_or_field: you reach the client, "
+            "remotely or at the client's site.",
+        ),
+    )
     # for the staffing plan's economics (advisor report); unknown: the rule base's cited levels are assumed
     gross_margin: Share | None = Field(
         None, **_meta("share", "share", "Gross profit / revenue: what is left of a sale after the cost of the goods or service.")

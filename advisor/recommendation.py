@@ -220,7 +220,17 @@ def source_dict(source: Source) -> dict[str, Any]:
     data = {"document": source.document, "says": source.says.en}
     if source.benchmark:
         data["benchmark"] = source.benchmark
+    if source.reasoning is not None:
+        data["reasoning"] = source.reasoning.en
     return data
+
+
+def notes_dict(notes: Any) -> dict[str, list[dict[str, str]]]:
+    """A model's pros, cons and risks in JSON: each point's English text and its document or reference."""
+    return {kind: [{"text": p.text.en, **({"document": p.source.document} if p.source.document
+                                          else {"reference": p.source.reference})}
+                   for p in getattr(notes, kind)]
+            for kind in ("pros", "cons", "risks")}
 
 
 def brief_reason(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
@@ -308,6 +318,13 @@ class MixDecision:
     unclamped_inside_share: float  # base plus shifts, before the rule base's range applied
     reasons: list[RuleTrace]  # fired shifts, largest first
     hybrid_reasons: list[RuleTrace]
+    # fired rules saying the inside/outside split does not apply (a sale at the seller's premises):
+    # the shares are still computed and traced, but not advised
+    not_applicable_reasons: list[RuleTrace] = field(default_factory=list)
+
+    @property
+    def applies(self) -> bool:
+        return not self.not_applicable_reasons
 
 
 @dataclass(frozen=True)
@@ -335,6 +352,8 @@ class Recommendation:
     # the unknown answers ranked by what knowing them could change (explain.rank_unknowns);
     # filled by explain.advise for recommend, report and ask, not in batches
     ask_next: list[Any] = field(default_factory=list, repr=False)
+    # pros, cons and risks (rules/models.yaml) of the recommended model and the runner-up, in that order
+    model_notes: dict[str, Any] = field(default_factory=dict, repr=False)
 
     @property
     def applied_technologies(self) -> list[TechnologyItem]:
@@ -361,6 +380,8 @@ class Recommendation:
                 "unclamped_inside_share": mix.unclamped_inside_share,
                 "reasons": [reason(r, inside_shift=r.earned(r.effect["inside_shift"])) for r in mix.reasons],
                 "hybrid_reasons": [reason(r) for r in mix.hybrid_reasons],
+                "applies": mix.applies,
+                "not_applicable_reasons": [reason(r) for r in mix.not_applicable_reasons],
             },
         }
 
@@ -412,6 +433,7 @@ class Recommendation:
             "ask_next": [impact.to_dict() for impact in self.ask_next],
             "rule_base": self._rule_base(),
         }
+        data["department_model"]["notes"] = {model: notes_dict(notes) for model, notes in self.model_notes.items()}
         if trace:
             data["trace"] = [t.to_dict() for t in self.trace]
         return data

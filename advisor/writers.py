@@ -38,6 +38,7 @@ CSV_COLUMNS = [
     "inside_share",
     "outside_share",
     "hybrid",
+    "mix_applies",
     "sales_kinds",
     "technologies",
     "possible_technologies",
@@ -71,6 +72,7 @@ def csv_row(engine: Engine, source: str, ev: Evaluation) -> dict[str, Any]:
         "inside_share": ev.inside_share,
         "outside_share": ev.outside_share,
         "hybrid": str(ev.hybrid).lower(),
+        "mix_applies": str(not engine.mix_not_applicable(ev)).lower(),  # false: a sale at the premises, no split
         "sales_kinds": " ".join(engine.sales_kinds(ev)),
         "technologies": " ".join(engine.technologies_with(ev, "applies")),
         "possible_technologies": " ".join(engine.technologies_with(ev, "possible")),

@@ -99,7 +99,6 @@ def decide(p: dict) -> dict:
     add(few_deals, one_level=2)
     add(min(up(g("average_deal_size"), 25000, 100000), few_deals), one_level=2)
     add(crisp(cmp(g("organization_stage"), "==", 1)), one_level=1)
-    add(volume, two_level_contact_center=1, three_level=1)
     add(min(volume, down(g("qualified_lead_share"), 0.4, 0.6)), two_level_contact_center=3, three_level=1)
     add(min(up(g("seasonality_peak_ratio"), 1.3, 2.0), up(per_seller, 50, 200)), two_level_contact_center=2,
         three_level=1)
@@ -114,32 +113,29 @@ def decide(p: dict) -> dict:
     add(min(volume, repeat), three_level=3)
     add(min(crisp(cmp(g("offering"), "==", "goods")), crisp(cmp(g("market"), "==", "mixed")), volume), three_level=1)
     s = {m: round(v, 6) + 0.0 for m, v in s.items()}  # as the engine: rounded before ranking
-    leads400 = cmp(leads, ">=", 400)
-    repeat40 = cmp(g("repeat_sales_share"), ">=", 0.4)
-    long_sale = cmp(g("sales_cycle_days"), ">=", 90)
     model = "one_level" if team == 0 else sorted(ORDER, key=lambda m: (-s[m], ORDER.index(m)))[0]
 
     deal = g("average_deal_size")
     inside = 0.5
-    for condition, shift in (
-        (cmp(g("offering"), "==", "saas"), 0.15), (cmp(deal, "<", 1000), 0.15), (cmp(deal, "<", 10000), 0.1),
-        (cmp(deal, ">=", 10000), -0.1), (cmp(deal, ">=", 100000), -0.15),
-        (cmp(g("sales_cycle_days"), "<=", 30), 0.1), (long_sale, -0.1),
-        (cmp(g("close_rate"), "<", 0.15), 0.05), (cmp(g("close_rate"), ">=", 0.3), -0.05),
-        (cmp(g("market"), "==", "b2c"), 0.1), (all_(cmp(g("market"), "==", "b2b"), cmp(deal, ">=", 10000)), -0.1),
-        (cmp(g("regional"), "==", True), -0.1), (leads400, 0.1), (repeat40, 0.1),
-        (cmp(g("organization_stage"), "==", 4), 0.05), (cmp(g("sale_type"), "==", "project"), -0.1),
-        (cmp(g("sale_type"), "==", "transactional"), 0.1),
+    for degree, shift in (
+        (crisp(cmp(g("offering"), "==", "saas")), 0.15), (down(deal, 700, 1500), 0.15), (down(deal, 7000, 15000), 0.1),
+        (up(deal, 7000, 15000), -0.1), (up(deal, 70000, 150000), -0.15),
+        (crisp(cmp(g("market"), "==", "b2c")), 0.1),
+        (min(crisp(cmp(g("market"), "==", "b2b")), up(deal, 7000, 15000)), -0.1),
+        (crisp(cmp(g("regional"), "==", True)), -0.1), (up(leads, 200, 600), 0.1), (repeat, 0.1),
+        (crisp(cmp(g("organization_stage"), "==", 4)), 0.05), (crisp(cmp(g("sale_type"), "==", "project")), -0.1),
+        (crisp(cmp(g("sale_type"), "==", "transactional")), 0.1),
     ):
-        if condition:
-            inside += shift
+        inside += shift * degree
     inside = round(min(1.0, max(0.1, inside)), 2)
-    hybrid = bool(all_(any_(cmp(deal, ">=", 10000), cmp(g("regional"), "==", True), cmp(g("sale_type"), "==", "project")),
-                       any_(repeat40, cmp(g("organization_stage"), ">=", 3))))
+    applies = cmp(g("sale_location"), "==", "premises") is not True  # a sale at the premises has no split
+    field_work = max(up(deal, 7000, 15000), crisp(cmp(g("regional"), "==", True)),
+                     crisp(cmp(g("sale_type"), "==", "project")))
+    clients_to_keep = max(repeat, up(g("active_clients"), 10, 50))
+    hybrid = min(field_work, clients_to_keep) >= 0.5  # a yes/no effect holds from a degree of one half
 
     project = cmp(g("sale_type"), "==", "project")
     regional = cmp(g("regional"), "==", True)
-    b2b_mixed = cmp(g("market"), "in", ("b2b", "mixed"))
     base = any_(cmp(g("active_clients"), ">", 0), cmp(g("repeat_sales_share"), ">", 0))
     items = (
         ("operational_reporting", True), ("sales_stages", True), ("work_planning", True),
@@ -147,17 +143,16 @@ def decide(p: dict) -> dict:
         ("decision_cycle_map", project), ("deal_plan", project),
         ("new_client_algorithm", any_(cmp(g("repeat_sales_share"), "<", 1), cmp(g("outbound_share"), ">", 0),
                                       cmp(g("leads_per_month"), ">", 0))),
-        ("existing_client_algorithm", base), ("promo_events", b2b_mixed),
-        ("trade_shows", all_(b2b_mixed, any_(cmp(deal, ">=", 10000), regional, project))),
-        ("win_back_projects", base),
-        ("distribution_map", any_(regional, cmp(g("channel"), "in", ("indirect", "mixed")))),
+        ("existing_client_algorithm", base), ("promo_events", True), ("trade_shows", True),
+        ("win_back_projects", base), ("distribution_map", regional),
         ("client_potential_assessment", True), ("decision_process_mapping", project), ("competitor_analysis", True),
         ("decision_center_advantages", project),
-        ("client_development_plan", any_(regional, cmp(g("channel"), "==", "indirect"), all_(b2b_mixed, repeat40))),
+        ("client_development_plan", True),
         ("internal_training", True), ("rotation", cmp(g("sales_team_size"), ">=", 2)), ("group_interviews", True),
-        ("certifications", True), ("deal_plan_defense", project), ("regional_plan_defense", regional),
+        ("certifications", True), ("territory_certification", regional), ("deal_plan_defense", project), ("regional_plan_defense", regional),
     )
-    return {"name": p["name"], "department_model": model, "scores": {m: round(v, 4) + 0.0 for m, v in s.items()}, "inside_share": inside, "hybrid": hybrid,
+    return {"name": p["name"], "department_model": model, "scores": {m: round(v, 4) + 0.0 for m, v in s.items()},
+            "inside_share": inside, "hybrid": hybrid, "applies": applies,
             "technologies": [item for item, applies in items if applies]}
 
 

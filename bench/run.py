@@ -63,6 +63,7 @@ def generate(path: Path, rows: int, seed: int = 7) -> None:
                 "organization_stage": rng.randint(1, 4),
                 "active_clients": rng.randint(0, 5000),
                 "offering": rng.choice(FIELDS["offering"].choices),
+                "sale_location": rng.choice(FIELDS["sale_location"].choices),
             }
             for name in names[1:]:
                 if rng.random() < 0.1:
@@ -124,7 +125,7 @@ def measure(args: list[str]) -> tuple[float, int, int]:
 
 
 def same_decisions(advisor_out: Path, baseline_out: Path) -> str:
-    """Compare model, scores, inside share, hybrid and technologies row by row."""
+    """Compare model, scores, inside share, hybrid, whether the split applies and technologies row by row."""
     import json
 
     mismatches = total = 0
@@ -133,8 +134,8 @@ def same_decisions(advisor_out: Path, baseline_out: Path) -> str:
             x, y = json.loads(line_a), json.loads(line_b)
             total += 1
             ours = (x["department_model"]["id"], x["department_model"]["scores"], x["sales_mix"]["inside_share"],
-                    x["sales_mix"]["hybrid"], [t["id"] for t in x["technologies"]])
-            theirs = (y["department_model"], y["scores"], y["inside_share"], y["hybrid"], y["technologies"])
+                    x["sales_mix"]["hybrid"], x["sales_mix"]["applies"], [t["id"] for t in x["technologies"]])
+            theirs = (y["department_model"], y["scores"], y["inside_share"], y["hybrid"], y["applies"], y["technologies"])
             mismatches += ours != theirs
     return f"{total - mismatches:,} of {total:,} rows" + ("" if not mismatches else "  <-- MISMATCH")
 

@@ -23,7 +23,7 @@ from advisor.profile import validate_profile
 from advisor.rulebase.loader import load_rule_base
 
 REPLIES = ["Green Season", "2", "1", "1", "", "n", "4", "2", "1500", "0.3", "30", "<", "30", "3.2", "5", "600",
-           "?", "UAH", "4200", "3", "15", "?", ""]
+           "?", "UAH", "4200", "3", "15", "?", "2", ""]
 
 
 class RecordingTerminal:

@@ -90,9 +90,9 @@ def test_a_question_file_naming_no_field_or_missing_one_is_refused_with_its_line
         load_questions(broken)
     line = text[: text.index("- field: close_rate")].count("\n") + 1
     assert caught.value.line == line and "did you mean 'close_rate'" in caught.value.message
-    start = text.index("- field: active_clients")
+    start = text.index("- field: sale_location")
     broken.write_text(text[:start], encoding="utf-8")  # the last question removed
-    with pytest.raises(RuleBaseError, match="field 'active_clients' needs exactly one question"):
+    with pytest.raises(RuleBaseError, match="field 'sale_location' needs exactly one question"):
         load_questions(broken)
 
 
@@ -124,7 +124,7 @@ class Script:
 
 
 FULL = ["Acme", "1", "1", "2", "", "n", "3", "2", "500", "30", "1.8", "10", "20", "25", "", "2000", "45",
-        "55", "120", "40", "3000", "30", "de"]
+        "55", "120", "2", "40", "3000", "30", "de"]
 
 
 def run_session(replies, state=None):
@@ -142,9 +142,10 @@ def test_a_full_session_gives_every_answer_in_profile_units():
         "qualified_lead_share": 0.3, "seasonality_peak_ratio": 1.8, "outbound_share": 0.1,
         "deals_per_month": 20.0, "close_rate": 0.25, "currency": "USD", "average_deal_size": 2000.0,
         "sales_cycle_days": 45.0, "repeat_sales_share": 0.55, "active_clients": 120,
+        "sale_location": "remote_or_field",
         "gross_margin": 0.4, "monthly_cost_per_seller": 3000.0, "self_service_share": 0.3, "country": "DE",
     }
-    assert "[19/23] How many clients bought from you in the last 12 months?" in terminal.screen
+    assert "[19/24] How many clients bought from you in the last 12 months?" in terminal.screen
     assert "Your answers" in terminal.screen and "55%" in terminal.screen
 
 
@@ -158,12 +159,12 @@ def test_back_goes_to_the_previous_question_with_its_answer_as_default():
 
 
 def test_a_question_whose_condition_is_false_is_not_asked_and_the_review_says_why():
-    replies = ["Solo", "2", "2", "1", "", "n", "0"] + ["?"] * 15 + [""]
+    replies = ["Solo", "2", "2", "1", "", "n", "0"] + ["?"] * 16 + [""]
     answers, terminal, _ = run_session(replies)
     assert "Which of these describes your sales team best?" not in terminal.screen
     assert "not asked: nobody sells yet besides the founder" in terminal.screen
     assert answers["sales_team_size"] == 0 and "organization_stage" not in answers
-    assert "[22/22]" in terminal.screen  # the count shrinks with the skipped question
+    assert "[23/23]" in terminal.screen  # the count shrinks with the skipped question
 
 
 def test_review_edits_an_answer_and_drops_answers_that_no_longer_apply():
@@ -187,7 +188,7 @@ def test_prefilled_answers_are_not_asked_but_can_be_edited_in_review():
     state = SessionState(lang="en", answers={"name": "Pre", "market": "b2b", "leads_per_month": 90.0},
                          prefilled=["name", "market", "leads_per_month"])
     replies = ["1", "2", "", "n", "3", "2", "30", "1.8", "10", "20", "25", "", "2000", "45", "55", "120",
-               "?", "?", "?", "?", "9", "900", ""]
+               "2", "?", "?", "?", "?", "9", "900", ""]
     answers, terminal, _ = run_session(replies, state)
     assert "What is the company called?" not in terminal.screen
     assert "Who buys from you?" not in terminal.screen
@@ -239,7 +240,7 @@ def test_a_full_run_in_a_terminal_saves_the_profile_and_shows_the_advice(tmp_pat
     seen = reply(child, *FULL, "")
     rest, status = finish(child)
     assert status == 0
-    assert "[1/23] What is the company called?" in seen
+    assert "[1/24] What is the company called?" in seen
     saved = yaml.safe_load((tmp_path / "profiles" / "acme.yaml").read_text(encoding="utf-8"))
     assert saved["repeat_sales_share"] == 0.55 and saved["organization_stage"] == 2 and saved["regional"] is False
     assert "Profile saved to profiles/acme.yaml" in rest
@@ -343,7 +344,7 @@ def test_from_asks_only_what_is_missing_and_review_edits(tmp_path):
     source = tmp_path / "partial.yaml"
     source.write_text("name: Derived Co\nleads_per_month: 900\nrepeat_sales_share: 0.6\nmarket: b2b\n")
     child = spawn(["--from", str(source), "--lang", "ru", "--out", "derived.yaml"], tmp_path, tmp_path / "state")
-    answers = ["1", "2", "", "n", "3", "2", "20", "1.5", "10", "20", "25", "2000", "45", "120", "?", "?", "?", "?"]
+    answers = ["1", "2", "", "n", "3", "2", "20", "1.5", "10", "20", "25", "2000", "45", "120", "2", "?", "?", "?", "?"]
     seen = reply(child, *answers, "10", "40", "")  # then in review: item 10 (qualified share) -> 40%
     rest, status = finish(child)
     assert status == 0

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import io
 import json
 import os
@@ -156,3 +157,16 @@ def test_a_reader_that_stops_early_ends_the_run_quietly_with_0(tmp_path):
     _, errors = child.communicate(timeout=60)
     assert json.loads(first)["name"] == "N0"
     assert child.returncode == 0 and errors == b""
+
+
+def test_score_says_where_the_inside_outside_split_does_not_apply(cli, tmp_path):
+    """sale_location is read from CSV like any field; a sale at the premises gets no split, in every format."""
+    source = tmp_path / "walk-in.csv"
+    source.write_text("name,sale_location,market,average_deal_size\n"
+                      "Gym,premises,b2c,60\nCourses,remote_or_field,b2c,60\n", encoding="utf-8")
+    lines = cli("score", str(source), "--format", "jsonl").stdout.splitlines()
+    gym, courses = (json.loads(line)["sales_mix"] for line in lines)
+    assert gym["applies"] is False and [r["rule"] for r in gym["not_applicable_reasons"]] == ["MIX.sold_at_premises"]
+    assert courses["applies"] is True and courses["not_applicable_reasons"] == []
+    rows = list(csv.DictReader(io.StringIO(cli("score", str(source), "--format", "csv").stdout)))
+    assert [row["mix_applies"] for row in rows] == ["false", "true"]

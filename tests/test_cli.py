@@ -242,3 +242,44 @@ def test_unknown_currency_is_located_by_every_single_profile_command(cli, tmp_pa
         result = cli(command, str(profile))
         assert result.exit_code == 1, command
         assert result.stderr.startswith(f"{profile}:3: currency: unknown currency 'XYZ'"), (command, result.stderr)
+
+
+def test_a_sale_at_the_premises_gets_no_inside_outside_split(cli, tmp_path):
+    """A clinic sells face to face on its own premises: neither remote nor field (inside-vs-outside-sales.lv.txt)."""
+    clinic = "profiles/dental-clinic.yaml"
+    data = json.loads(cli("recommend", clinic, "--format", "json").stdout)
+    mix = data["sales_mix"]
+    assert mix["applies"] is False
+    assert [r["rule"] for r in mix["not_applicable_reasons"]] == ["MIX.sold_at_premises"]
+    assert "reasoning" in mix["not_applicable_reasons"][0]["source"]  # labelled apart from what the document says
+    text = cli("recommend", clinic).stdout
+    assert "Inside / outside: does not apply" in text and "Our reasoning, not the document's" in text
+    report = tmp_path / "clinic.html"
+    assert cli("report", clinic, "-o", str(report)).exit_code == 0
+    html = report.read_text(encoding="utf-8")
+    assert 'id="mix-chart"' not in html and "selling face to face at your premises" in html
+    # the same company answering that it reaches its clients gets the split again
+    reaching = tmp_path / "reaching.yaml"
+    reaching.write_text(Path(clinic).read_text().replace("sale_location: premises", "sale_location: remote_or_field"))
+    again = json.loads(cli("recommend", str(reaching), "--format", "json").stdout)["sales_mix"]
+    assert again["applies"] is True and again["not_applicable_reasons"] == []
+
+
+def test_recommend_and_report_show_the_pros_cons_and_risks_of_the_advice_and_the_runner_up(cli, tmp_path):
+    data = json.loads(cli("recommend", ONLINE_STORE, "--format", "json").stdout)["department_model"]
+    assert list(data["notes"]) == [data["id"], data["runner_up"]]  # the advice first
+    for notes in data["notes"].values():
+        assert set(notes) == {"pros", "cons", "risks"} and all(notes.values())
+        for point in [p for kind in notes.values() for p in kind]:
+            assert point["text"] and (point.get("document", "").endswith(".txt") or "(" in point.get("reference", ""))
+    text = cli("recommend", ONLINE_STORE, "--lang", "uk").stdout
+    assert "Сильні сторони, слабкі місця й ризики" in text and "трирівнева (рекомендовано)" in text
+    markdown = cli("recommend", ONLINE_STORE, "--format", "markdown").stdout
+    assert "## Strengths, weaknesses and risks" in markdown and "### three-level (recommended)" in markdown
+    report = tmp_path / "store.html"
+    assert cli("report", ONLINE_STORE, "-o", str(report)).exit_code == 0
+    html = report.read_text(encoding="utf-8")
+    section = html[html.index('<section id="model-notes">'):]
+    section = section[: section.index("</section>")]
+    assert "three-level (recommended)" in section and f"(runner-up)" in section
+    assert "The Short Life of Online Sales Leads" in section  # the hand-off risk, cited by name

@@ -18,7 +18,7 @@ def test_an_all_unknown_profile_fires_nothing_and_says_so(engine):
     assert rec.department_model.decided_by == "tie_break"
     assert rec.department_model.id == "one_level"  # first in the documented tie-break order
     assert rec.sales_mix.inside_share == 0.5 and rec.sales_mix.reasons == []
-    assert len(rec.unknown_fields) == 17
+    assert len(rec.unknown_fields) == 18
 
 
 def test_unknown_is_never_read_as_zero_or_false(engine):

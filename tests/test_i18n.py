@@ -57,6 +57,12 @@ def _localized_texts(rule_base) -> list[tuple[str, Localized]]:
     named += [(k.id, k.source.says) for k in rule_base.technologies.kinds]
     for item in rule_base.technologies.technologies:
         named += [(f"{item.id}.title", item.title), (f"{item.id}.says", item.source.says)]
+    sources = [(r.id, r.source) for r in [*rule_base.department_model.rules, *rule_base.sales_mix.rules]]
+    sources += [(f"tech.{i.id}", i.source) for i in rule_base.technologies.technologies]
+    named += [(f"{name}.reasoning", source.reasoning) for name, source in sources if source.reasoning is not None]
+    for model, notes in rule_base.models.models.items():
+        for kind in ("pros", "cons", "risks"):
+            named += [(f"models.{model}.{kind}[{i}]", point.text) for i, point in enumerate(getattr(notes, kind))]
     staffing = rule_base.staffing
     named += [("stages_source", staffing.stages_source.says)]
     named += [(f"norms.{n}.unit", getattr(staffing.norms, n).unit) for n in type(staffing.norms).model_fields]

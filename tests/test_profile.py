@@ -13,7 +13,7 @@ ISSUE_FIELDS = [
     "name", "sales_team_size", "leads_per_month", "qualified_lead_share", "seasonality_peak_ratio",
     "repeat_sales_share", "average_deal_size", "currency", "sales_cycle_days", "deals_per_month",
     "close_rate", "market", "sale_type", "channel", "outbound_share", "regional", "organization_stage",
-    "active_clients", "offering",
+    "active_clients", "offering", "sale_location",
     "gross_margin", "monthly_cost_per_seller", "self_service_share", "country",  # the staffing plan (issue 16)
 ]
 

@@ -16,7 +16,7 @@ from conftest import PROFILES, RULES, run_advisor
 
 PROFILE = str(PROFILES / "online-store.yaml")
 HOLDS = "a rule base folder holds only rulebase.yaml, department_model.yaml, sales_mix.yaml, technologies.yaml, " \
-        "staffing.yaml and tests/"
+        "staffing.yaml, models.yaml and tests/"
 
 
 def unknown_file(path: Path, meant: str | None = None) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ BRIEF_TECHNOLOGIES = {
     "external": ["promo_events", "trade_shows", "win_back_projects"],
     "marketing": ["distribution_map", "client_potential_assessment", "decision_process_mapping",
                   "competitor_analysis", "decision_center_advantages", "client_development_plan"],
-    "personnel": ["internal_training", "rotation", "group_interviews", "certifications", "deal_plan_defense",
+    "personnel": ["internal_training", "rotation", "group_interviews", "certifications", "territory_certification", "deal_plan_defense",
                   "regional_plan_defense"],
 }
 
@@ -83,7 +84,9 @@ def test_every_model_can_win_points_and_every_evidence_field_is_read():
     conditions = [r.when for r in rule_base.department_model.rules] + [r.when for r in rule_base.sales_mix.rules]
     conditions += [t.when for t in rule_base.technologies.technologies] + [k.when for k in rule_base.technologies.kinds]
     read = set().union(*(fields(c) for c in conditions))
-    assert read == set(EVIDENCE_FIELDS)
+    # the close rate is a consequence of selling inside or outside (inside-vs-outside-sales.lv.txt),
+    # so no rule reads it; the staffing plan does
+    assert read == set(EVIDENCE_FIELDS) - {"close_rate"}
 
 
 def _replace(path: Path, old: str, new: str) -> int:
@@ -167,3 +170,39 @@ def test_editing_a_rule_changes_the_hash(rules_copy):
     before = load_rule_base(rules_copy).sha256
     _replace(rules_copy / "department_model.yaml", "points: {one_level: 2}", "points: {one_level: 3}")
     assert load_rule_base(rules_copy).sha256 != before
+
+
+def test_every_model_has_cited_pros_cons_and_risks():
+    notes = load_rule_base().models.models
+    assert set(notes) == set(DEPARTMENT_MODELS)
+    documents = set(load_rule_base().documents)
+    for model, n in notes.items():
+        for kind in ("pros", "cons", "risks"):
+            points = getattr(n, kind)
+            assert points, f"{model} has no {kind}"
+            for point in points:
+                # a source document of the rule base, or a named public source with its year or its site
+                cited = point.source
+                assert cited.document in documents or re.search(r"\b(19|20)\d\d\b|\w\.(com|org)\b", cited.reference)
+
+
+def test_a_models_file_citing_an_unknown_document_or_nothing_is_refused_with_its_line(tmp_path):
+    import shutil
+
+    from advisor.errors import RuleBaseError
+    from advisor.rulebase.loader import builtin_rules_dir
+
+    rules = tmp_path / "rules"
+    shutil.copytree(builtin_rules_dir(), rules)
+    path = rules / "models.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text.replace("document: sales-department-models.uk.txt", "document: sales-models.uk.txt", 1),
+                    encoding="utf-8")
+    with pytest.raises(RuleBaseError) as caught:
+        load_rule_base(rules)
+    assert caught.value.line == text[: text.index("document: sales-department-models.uk.txt")].count("\n") + 1
+    assert "did you mean 'sales-department-models.uk.txt'" in caught.value.message
+    path.write_text(text.replace("source: {document: sales-department-models.uk.txt}", "source: {}", 1),
+                    encoding="utf-8")
+    with pytest.raises(RuleBaseError, match="cite exactly one of"):
+        load_rule_base(rules)

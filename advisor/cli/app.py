@@ -10,7 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from advisor import __version__
-from advisor.errors import AdvisorError, ExitStatus
+from advisor.errors import AdvisorError
 
 app = typer.Typer(
     name="advisor",

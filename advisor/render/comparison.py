@@ -17,7 +17,9 @@ def _rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
     for model in DEPARTMENT_MODELS:
         rows.append((f"  {MODEL_SHORT[model]}", [_score_cell(c, model) for c in columns]))
     rows.append(("inside / outside", [f"{c.recommendation.sales_mix.inside_share:.0%} / "
-                                      f"{c.recommendation.sales_mix.outside_share:.0%}" for c in columns]))
+                                      f"{c.recommendation.sales_mix.outside_share:.0%}"
+                                      if c.recommendation.sales_mix.applies else "n/a: sold at the premises"
+                                      for c in columns]))
     rows.append(("hybrid", ["yes" if c.recommendation.sales_mix.hybrid else "no" for c in columns]))
     rows.append(("technologies", [str(len(c.recommendation.applied_technologies)) for c in columns]))
     rows.append(("unknown fields", [str(len(c.recommendation.unknown_fields)) for c in columns]))

@@ -8,8 +8,8 @@ from rich.table import Table
 from rich.text import Text
 
 from advisor.explain import Explanation
+from advisor.i18n import Translator, tr
 from advisor.labels import MODEL_NAMES, MODEL_SHORT
-from advisor.i18n import Translator
 from advisor.recommendation import format_value
 from advisor.render.verdict import points, verdict_lines
 from advisor.render.markdown import markdown_text
@@ -57,6 +57,8 @@ def render_explanation(exp: Explanation, console: Console) -> None:
         body.append(f"  {trace.why()}\n")
         body.append(trace.source.document, style="cyan")
         body.append(f": {trace.source.says.en}", style="dim")
+        if trace.source.reasoning is not None:
+            body.append("\n" + tr("source.reasoning", "en", text=trace.source.reasoning.en), style="dim italic")
         reasons.add_row(Text("+" + points(trace.earned(trace.effect['points'][model.id])), style="green"), body)
     console.print(Panel(Group(head, Text("Reason codes:", style="bold"), reasons), border_style="green",
                         title="why this model", title_align="left"))
@@ -101,7 +103,9 @@ def render_explanation_markdown(exp: Explanation) -> str:
     out += [f"**{MODEL_NAMES[model.id]}**: {points(model.scores[model.id])} points; runner-up "
             f"{MODEL_SHORT[model.runner_up]} by {points(model.margin)}.", "", *verdict_lines(model, Translator("en")), "", "## Reason codes", ""]
     out += [f"- **+{points(t.earned(t.effect['points'][model.id]))}** `{t.rule}`: {t.why()}  \n  *{t.source.document}*: "
-            f"{t.source.says.en}" for t in model.reasons] or ["- none"]
+            f"{t.source.says.en}"
+            + (f"  \n  {tr('source.reasoning', 'en', text=t.source.reasoning.en)}" if t.source.reasoning else "")
+            for t in model.reasons] or ["- none"]
     out += ["", "## Why not the others", ""]
     for why in exp.why_not:
         out += [f"### {MODEL_SHORT[why.model]} ({points(why.score)} points, {points(why.gap)} behind)", ""]

@@ -6,6 +6,7 @@ import re
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
+from advisor.render.notes import notes_markdown
 from advisor.render.verdict import ask_next_lines, ask_next_title, points, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -16,6 +17,8 @@ def _cite(trace: RuleTrace, t: Translator) -> str:
         text += "  \n  " + t("md.threshold", benchmark=trace.source.benchmark)
     if trace.anchors:
         text += "  \n  " + t("md.anchors", anchors=trace.anchors)
+    if trace.source.reasoning is not None:
+        text += "  \n  " + t("source.reasoning", text=trace.source.reasoning.get(t.lang))
     return text
 
 
@@ -61,9 +64,14 @@ def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str
                    f"{trace.why(lang)}{_cite(trace, t)}")
     if not model.reasons:
         out.append("- " + t("md.no_reason"))
-    out += ["", f"## {t('md.mix_title')}", "",
-            f"**{t('rec.inside', share=f'{mix.inside_share:.0%}')}, {t('rec.outside', share=f'{mix.outside_share:.0%}')}**; "
-            + t("md.mix_start", share=f"{mix.base_inside_share:.0%}"), ""]
+    out += [""] + notes_markdown(rec, t)
+    out += [f"## {t('md.mix_title')}", ""]
+    if not mix.applies:
+        out += [f"**{t('rec.mix_not_applicable')}**", ""]
+        out += [f"- `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}" for trace in mix.not_applicable_reasons]
+        out += ["", t("rec.mix_computed", inside=f"{mix.inside_share:.0%}", outside=f"{mix.outside_share:.0%}"), ""]
+    out += [f"**{t('rec.inside', share=f'{mix.inside_share:.0%}')}, {t('rec.outside', share=f'{mix.outside_share:.0%}')}**; "
+            + t("md.mix_start", share=f"{mix.base_inside_share:.0%}"), ""] if mix.applies else []
     for trace in mix.reasons:
         out.append(f"- **{trace.earned(trace.effect['inside_shift']):+.0%}** `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
     if mix.hybrid:

@@ -47,7 +47,7 @@ def batch_table(rows: list[tuple[str, Recommendation]]) -> Table:
                                      else f" -> {MODEL_CODES[model.next.id]}" if model.next else ""),
             model.confidence,
             f"{model.scores[model.id]:.1f} {model.margin:+.1f}",
-            f"{rec.sales_mix.inside_share:.0%}",
+            f"{rec.sales_mix.inside_share:.0%}" if rec.sales_mix.applies else "n/a",  # a sale at the premises
             "yes" if rec.sales_mix.hybrid else "",
             str(len(rec.applied_technologies)),
             str(len(rec.unknown_fields)),

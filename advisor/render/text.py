@@ -9,6 +9,7 @@ from rich.text import Text
 
 from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
+from advisor.render.notes import model_notes
 from advisor.render.verdict import ask_next_lines, ask_next_title, points, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -32,6 +33,8 @@ def _reasons(rows: list[tuple[Text, RuleTrace]], t: Translator) -> Table:
         body.append(f"  {trace.why(t.lang)}\n")
         body.append(trace.source.document, style="cyan")
         body.append(f": {trace.source.says.get(t.lang)}", style="dim")
+        if trace.source.reasoning is not None:
+            body.append("\n" + t("source.reasoning", text=trace.source.reasoning.get(t.lang)), style="dim italic")
         grid.add_row(effect, body)
     return grid
 
@@ -63,8 +66,27 @@ def _model_section(rec: Recommendation, t: Translator) -> Group:
     return Group(*parts)
 
 
+def _notes_section(rec: Recommendation, t: Translator) -> Group:
+    parts: list = [Text(t("notes.title"), style="bold")]
+    for heading, kinds in model_notes(rec, t):
+        parts.append(Text("  " + heading, style="bold green" if not parts[1:] else "bold"))
+        for label, items in kinds:
+            parts.append(Text("    " + label, style="bold"))
+            grid = Table.grid(padding=(0, 1))
+            grid.add_column(no_wrap=True)
+            grid.add_column()
+            for text, cite in items:
+                grid.add_row("     -", Text.assemble(text + "\n", (cite, "dim")))
+            parts.append(grid)
+    return Group(*parts)
+
+
 def _mix_section(rec: Recommendation, t: Translator) -> Group:
     mix = rec.sales_mix
+    if not mix.applies:
+        header = Text.assemble((t("rec.mix"), "bold"), (t("rec.mix_not_applicable"), "yellow"))
+        note = t("rec.mix_computed", inside=f"{mix.inside_share:.0%}", outside=f"{mix.outside_share:.0%}")
+        return Group(header, _reasons([(Text("—"), r) for r in mix.not_applicable_reasons], t), Text(note, style="dim"))
     inside_width = round(BAR_WIDTH * 2 * mix.inside_share)
     bar = Text()
     bar.append("█" * inside_width, style="magenta")
@@ -115,6 +137,8 @@ def render_recommendation(
     t = Translator(lang)
     title = Text(rec.profile.name + (f"  ({source})" if source else ""))  # data, never markup
     console.print(Panel(_model_section(rec, t), title=title, title_align="left", border_style="green"))
+    if rec.model_notes:
+        console.print(Panel(_notes_section(rec, t), border_style="green"))
     console.print(Panel(_mix_section(rec, t), border_style="magenta"))
     console.print(Panel(_checklist_section(rec, t), border_style="blue"))
     if rec.unknown_fields:

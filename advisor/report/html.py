@@ -8,6 +8,7 @@ from typing import Any
 
 from advisor.render.verdict import points
 from advisor.report import svg
+from advisor.render.notes import model_notes
 from advisor.report.content import ReportContent
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -51,9 +52,12 @@ def _section(section_id: str, title: str, body: str) -> str:
 
 def _reason(trace: Any, effect: str, content: ReportContent) -> str:
     lang = content.lang
+    reasoning = trace.source.reasoning
+    ours = (f'<div class="source reasoning">{escape(content.t("source.reasoning", text=reasoning.get(lang)))}</div>'
+            if reasoning is not None else "")
     return (f'<div class="reason"><b>{escape(effect)}</b> <code>{escape(trace.rule)}</code> '
             f'{escape(trace.why(lang))}<div class="source"><i>{escape(trace.source.document)}</i>: '
-            f'{escape(trace.source.says.get(lang))}</div></div>')
+            f'{escape(trace.source.says.get(lang))}</div>{ours}</div>')
 
 
 def _people(content: ReportContent, count: int | None) -> str:
@@ -63,6 +67,9 @@ def _people(content: ReportContent, count: int | None) -> str:
 def summary_text(content: ReportContent) -> str:
     t, rec = content.t, content.recommendation
     total = content.plan.total if content.plan else None
+    if not rec.sales_mix.applies:  # no split to advise: say so instead of the shares
+        return t("report.summary_text_at_premises", model=t(f"model_short.{rec.department_model.id}"),
+                 people=total if total is not None else t("report.people_unknown"), items=len(rec.applied_technologies))
     return t("report.summary_text", model=t(f"model_short.{rec.department_model.id}"),
              people=total if total is not None else t("report.people_unknown"),
              inside=f"{rec.sales_mix.inside_share:.0%}", outside=f"{rec.sales_mix.outside_share:.0%}",
@@ -228,6 +235,9 @@ def _reasons(content: ReportContent) -> str:
     body += [_reason(r, "+" + points(r.earned(r.effect['points'][model.id]), content.lang), content) for r in model.reasons]
     if not model.reasons:
         body.append(f'<p>{escape(t("rec.nothing_fired"))}</p>')
+    if not mix.applies:
+        body.append(f'<h3>{escape(t("rec.mix") + t("rec.mix_not_applicable"))}</h3>')
+        body += [_reason(r, "—", content) for r in mix.not_applicable_reasons]
     body.append(f'<h3>{escape(t("rec.inside", share=f"{mix.inside_share:.0%}"))}</h3>')
     body.append(f'<p class="muted">{escape(t("rec.mix_start", share=f"{mix.base_inside_share:.0%}"))}</p>')
     body += [_reason(r, f"{r.earned(r.effect['inside_shift']):+.0%}", content) for r in mix.reasons]
@@ -235,6 +245,21 @@ def _reasons(content: ReportContent) -> str:
         body.append(f'<p><b>{escape(t("rec.hybrid"))}</b></p>')
         body += [_reason(r, t("rec.hybrid_tag"), content) for r in mix.hybrid_reasons]
     return _section("reasons", t("report.reasons"), "".join(body))
+
+
+def _notes(content: ReportContent) -> str:
+    """Strengths, weaknesses and risks of the recommended model and the runner-up, each point cited."""
+    sections = model_notes(content.recommendation, content.t)
+    if not sections:
+        return ""
+    body = []
+    for heading, kinds in sections:
+        body.append(f"<h3>{escape(heading)}</h3>")
+        for label, notes in kinds:
+            items = "".join(f'<li>{escape(text)}<div class="source"><i>{escape(cite)}</i></div></li>'
+                            for text, cite in notes)
+            body.append(f"<p><b>{escape(label)}</b></p><ul>{items}</ul>")
+    return _section("model-notes", content.t("notes.title"), "".join(body))
 
 
 def _changes(content: ReportContent) -> str:
@@ -297,9 +322,10 @@ def render_html(content: ReportContent) -> str:
     charts = (f'<div class="grid"><figure id="score-chart"><figcaption>{escape(t("report.scores"))}</figcaption>'
               f'{svg.score_chart(scores, ranges=ranges)}'
               f'<p class="muted">{escape(t("report.score_ranges_note"))}</p></figure>'
-              f'<figure id="mix-chart"><figcaption>{escape(t("report.mix"))}</figcaption>'
-              f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=f"{mix.inside_share:.0%}"), t("rec.outside", share=f"{mix.outside_share:.0%}"))}'
-              f'</figure></div>')
+              + (f'<figure id="mix-chart"><figcaption>{escape(t("report.mix"))}</figcaption>'
+                 f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=f"{mix.inside_share:.0%}"), t("rec.outside", share=f"{mix.outside_share:.0%}"))}'
+                 f'</figure>' if mix.applies else "")  # a sale at the premises has no split to chart
+              + '</div>')
     title = t("report.title", name=rec.profile.name)
     meta = " · ".join(x for x in (content.source or "", content.date.isoformat()) if x)
     footer = t("report.footer", name=rec.rule_base_name, version=rec.rule_base_version, sha=rec.rule_base_sha256,
@@ -309,8 +335,8 @@ def render_html(content: ReportContent) -> str:
         _section("summary", t("report.summary"),
                  f'<p class="summary"><b>{escape(t(f"model.{model.id}"))}</b><br>{escape(summary_text(content))}</p>'
                  f'{verdict_html(content)}{charts}'),
-        _checks(content), _staffing(content), _economics(content), _path(content), _roadmap(content), _checklist(content),
-        _reasons(content), _changes(content),
+        _checks(content), _staffing(content), _economics(content), _path(content), _roadmap(content), _notes(content),
+        _checklist(content), _reasons(content), _changes(content),
         _unknown(content), _norms(content),
         f"<footer><p>{escape(footer)}</p></footer>",
     ])

@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from advisor.render.notes import notes_markdown
 from advisor.report.content import ReportContent
 from advisor.render.verdict import points
 from advisor.render.markdown import markdown_code, markdown_text
 from advisor.report.html import summary_text
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
+
+
+def _reasoning(trace: Any, content: ReportContent) -> str:
+    """The rule author's reasoning under a reason, labelled as not the document's words."""
+    reasoning = trace.source.reasoning
+    return "" if reasoning is None else "  \n  " + content.t("source.reasoning", text=reasoning.get(content.lang))
 
 
 def render_report_markdown(content: ReportContent) -> str:
@@ -27,7 +36,10 @@ def render_report_markdown(content: ReportContent) -> str:
     out += [f"### {t('report.scores')}", "", t("md.model_points"), "|---|---:|"]
     out += [f"| {t(f'model_short.{m}')} | {points(s, lang)} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
     out += ["", f"### {t('report.mix')}", "",
-            f"{t('rec.inside', share=f'{mix.inside_share:.0%}')} · {t('rec.outside', share=f'{mix.outside_share:.0%}')}", ""]
+            f"{t('rec.inside', share=f'{mix.inside_share:.0%}')} · {t('rec.outside', share=f'{mix.outside_share:.0%}')}"
+            if mix.applies else t("rec.mix") + t("rec.mix_not_applicable"), ""]
+    out += [f"- `{r.rule}`: *{r.source.document}*: {r.source.says.get(lang)}{_reasoning(r, content)}"
+            for r in mix.not_applicable_reasons]
     if content.plan is not None:
         out += [f"## {t('report.staffing')}", "", f"| {t('report.role')} | {t('report.people')} | {t('report.how')} |",
                 "|---|---:|---|"]
@@ -63,6 +75,7 @@ def render_report_markdown(content: ReportContent) -> str:
         out += [f"- **{content.role_title(r.role)}**: {', '.join(content.staffing.roles[r.role].kpis.get(lang))}"
                 for r in content.plan.roles]
         out.append("")
+    out += notes_markdown(rec, t)
     out += [f"## {t('report.checklist')}", ""]
     for group in TECHNOLOGY_GROUPS:
         items = [i for i in rec.applied_technologies if i.group == group]
@@ -71,10 +84,10 @@ def render_report_markdown(content: ReportContent) -> str:
     out += [f"## {t('report.reasons')}", ""]
     for r in model.reasons:
         out.append(f"- **+{points(r.earned(r.effect['points'][model.id]), lang)}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
-                   f"{r.source.says.get(lang)}")
+                   f"{r.source.says.get(lang)}{_reasoning(r, content)}")
     for r in mix.reasons:
         out.append(f"- **{r.earned(r.effect['inside_shift']):+.0%}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
-                   f"{r.source.says.get(lang)}")
+                   f"{r.source.says.get(lang)}{_reasoning(r, content)}")
     out += ["", f"## {t('report.change')}", ""]
     changes = [t("report.change_to", model=t(f"model_short.{c.to}"), changes=content.change_text(c.changes))
                for c in content.explanation.counterfactuals]

@@ -43,6 +43,7 @@ class RuleBase:
     locations: dict[str, tuple[LocatedDocument, tuple[Any, ...]]] = field(default_factory=dict, repr=False,
                                                                            compare=False)
     staffing: schema.StaffingFile | None = None  # norms for staffing plans (staffing.yaml, optional)
+    models: schema.ModelsFile | None = None  # pros, cons and risks of each model (models.yaml, optional)
     extends: str | None = None  # the label of the rule base this one extends
     own_rules: frozenset[str] | None = None  # in an overlay: the rules it adds or replaces
 
@@ -184,6 +185,8 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
     documents = tuple(meta.documents) if meta is not None else None
     staffing, hashed = read_staffing(root, docs, problems)
     digest.update(hashed)
+    models, hashed = read_models(root, docs, problems)
+    digest.update(hashed)
     _check_cross_references(docs, documents, problems)
     problems.check()
     assert meta is not None and documents is not None
@@ -198,11 +201,13 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
         files=docs,
         locations=rule_locations(docs),
         staffing=staffing,
+        models=models,
     )
 
 
 STAFFING_FILE = "staffing.yaml"
-RULE_FILES = (*FILES, STAFFING_FILE)  # every file of a rule folder the loader reads
+MODELS_FILE = "models.yaml"
+RULE_FILES = (*FILES, STAFFING_FILE, MODELS_FILE)  # every file of a rule folder the loader reads
 
 
 def read_staffing(root: Path, docs: dict[str, LocatedDocument],
@@ -218,6 +223,21 @@ def read_staffing(root: Path, docs: dict[str, LocatedDocument],
     doc, raw = read
     docs[STAFFING_FILE] = doc
     return validate_into(doc, schema.StaffingFile, problems), STAFFING_FILE.encode() + b"\0" + raw + b"\0"
+
+
+def read_models(root: Path, docs: dict[str, LocatedDocument],
+                problems: Problems) -> tuple[schema.ModelsFile | None, bytes]:
+    """models.yaml if the folder has one: validated, and what to hash of it (b"" without one);
+    the documents its points cite are checked with the rest."""
+    path = root / MODELS_FILE
+    if not path.is_file():
+        return None, b""
+    read = read_into(path, problems)
+    if read is None:
+        return None, b""
+    doc, raw = read
+    docs[MODELS_FILE] = doc
+    return validate_into(doc, schema.ModelsFile, problems), MODELS_FILE.encode() + b"\0" + raw + b"\0"
 
 
 def rule_locations(docs: dict[str, LocatedDocument]) -> dict[str, tuple[LocatedDocument, tuple[Any, ...]]]:

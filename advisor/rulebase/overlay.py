@@ -22,6 +22,7 @@ from advisor.rulebase.loader import (
     check_cited_documents,
     load_rule_base,
     read_into,
+    read_models,
     read_staffing,
     rule_locations,
     validate_into,
@@ -120,6 +121,8 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
             parsed[name] = validated
     own_staffing, hashed = read_staffing(root, docs, problems)
     digest.update(hashed)
+    own_models, hashed = read_models(root, docs, problems)
+    digest.update(hashed)
     if base is not None:
         ids = {"department_model.yaml": ([r.id for r in base.department_model.rules] + [STARTING_POINT],
                                          ("rules",)),
@@ -192,6 +195,7 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
                                       documents=list(documents), currency=currency)
 
     staffing = own_staffing or base.staffing  # an own file replaces the base's
+    models = own_models or base.models  # likewise
     problems.check()  # the merged decisions validated whole
     return RuleBase(
         path=root,
@@ -206,4 +210,5 @@ def load_overlay(root: Path, meta_doc: LocatedDocument, meta_raw: bytes, chain: 
         extends=base.label,
         own_rules=frozenset(own),
         staffing=staffing,
+        models=models,
     )

@@ -75,11 +75,17 @@ Titles = Localized
 
 
 class Source(Strict):
-    """Where a rule comes from: a source document, and a benchmark where a threshold is set."""
+    """Where a rule comes from: a source document, and a benchmark where a threshold is set.
+
+    `says` renders a sentence that is in the document; what the rule adds to it (how a
+    field stands for the document's words, why a threshold or a condition) is the rule
+    author's `reasoning`, shown labelled as such, never as the document's.
+    """
 
     document: str
     says: Localized  # the statement the rule encodes, in en (and ru, uk)
     benchmark: str | None = None  # a published figure the threshold is set from, with its reference
+    reasoning: Localized | None = None  # the rule author's own reasoning, not the document's
 
     @field_validator("benchmark")
     @classmethod
@@ -261,11 +267,13 @@ class MixRule(Rule):
 
     inside_shift: float | None = Field(None, ge=-1, le=1)
     hybrid: bool | None = None
+    not_applicable: bool | None = None  # the inside/outside question does not apply (a sale at the seller's premises)
 
     @model_validator(mode="after")
     def _has_effect(self) -> "MixRule":
-        if self.inside_shift in (None, 0) and not self.hybrid:
-            raise ValueError("a sales-mix rule needs an effect: inside_shift (non-zero) or hybrid: true")
+        if self.inside_shift in (None, 0) and not self.hybrid and not self.not_applicable:
+            raise ValueError(
+                "a sales-mix rule needs an effect: inside_shift (non-zero), hybrid: true or not_applicable: true")
         return self
 
 
@@ -463,6 +471,62 @@ class TechnologiesOverlay(Strict):
     kinds: list[SalesKind] = []
     technologies: list[Technology] = []
     disable: list[str] = []
+
+
+# ---- models.yaml: strengths, weaknesses and risks of each department model -----------------
+class PointSource(Strict):
+    """Where a pro, con or risk comes from: one of the rule base's documents, or a named public source."""
+
+    document: str | None = None  # one of the rule base's documents: the point renders what it says
+    reference: str | None = None  # a named public source (author, title, year) and what it reports
+
+    @field_validator("reference")
+    @classmethod
+    def _one_line(cls, value: str | None) -> str | None:
+        return " ".join(value.split()) if value is not None else None
+
+    @model_validator(mode="after")
+    def _one_citation(self) -> "PointSource":
+        if (self.document is None) == (self.reference is None):
+            raise ValueError("cite exactly one of: document (a source document) or reference (a named public source)")
+        return self
+
+    @property
+    def citation(self) -> str:
+        return self.document or self.reference or ""
+
+
+class ModelPoint(Strict):
+    """One strength, weakness or risk, cited."""
+
+    text: Localized
+    source: PointSource
+
+
+class ModelNotes(Strict):
+    pros: list[ModelPoint] = Field(min_length=1)
+    cons: list[ModelPoint] = Field(min_length=1)
+    risks: list[ModelPoint] = Field(min_length=1)
+
+
+MODEL_NOTE_KINDS = ("pros", "cons", "risks")
+
+
+class ModelsFile(Strict):
+    """models.yaml: what each department model is good and bad at, and what can go wrong with it."""
+
+    models: dict[str, ModelNotes]
+
+    @field_validator("models")
+    @classmethod
+    def _every_model_once(cls, value: dict[str, ModelNotes]) -> dict[str, ModelNotes]:
+        for model in value:
+            if model not in DEPARTMENT_MODELS:
+                raise ValueError(f"'{model}' is not a department model{did_you_mean(model, DEPARTMENT_MODELS)}")
+        missing = [m for m in DEPARTMENT_MODELS if m not in value]
+        if missing:
+            raise ValueError(f"models.yaml needs every model; missing: {', '.join(missing)}")
+        return value
 
 
 # ---- staffing.yaml: norms for the staffing plan, and the stage roadmap ------------------------

@@ -41,6 +41,7 @@ class Expectation(_Strict):
     next_model: str | None = None  # the model to grow into; "none" when the evidence agrees with today's
     inside_share: float | tuple[float, float] | None = None
     hybrid: bool | None = None
+    mix_applies: bool | None = None  # false: the inside/outside split does not apply (a sale at the premises)
     technologies: TechnologyExpectation | None = None
 
 
@@ -210,6 +211,9 @@ def _check(case: RuleTestCase, rec) -> list[str]:
         failures.append(f"inside_share: expected {expect.inside_share:g}, got {inside:g}")
     if expect.hybrid is not None and rec.sales_mix.hybrid is not expect.hybrid:
         failures.append(f"hybrid: expected {str(expect.hybrid).lower()}, got {str(rec.sales_mix.hybrid).lower()}")
+    if expect.mix_applies is not None and rec.sales_mix.applies is not expect.mix_applies:
+        failures.append(f"mix_applies: expected {str(expect.mix_applies).lower()}, "
+                        f"got {str(rec.sales_mix.applies).lower()}")
     if expect.technologies is not None:
         applied = {t.id for t in rec.applied_technologies}
         every = {t.id for t in rec.technologies}
