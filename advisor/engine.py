@@ -404,6 +404,10 @@ class Engine:
         self._rule_degrees = degrees
         self._rule_codes = [_code_of(d) for d in degrees]
         self._kind_codes = [_code_of(d) for d in self._kind_degrees]
+        # kinds keep outcome tables per key as rules do: working a kind out from every leaf each time
+        # cost more than the rest of its evaluation
+        self._kind_keys = [_key_of(tuple(kind_leaves[kind.id])) for kind in tech.kinds]
+        self._kind_tables: list[dict[Any, int]] = [{} for _ in tech.kinds]
         self._shift_rules = [index for index, _ in self._shifts]
         self._keys = [_key_of(rule.leaves) for rule in self.rules]
         self._model_keys = self._keys[:len(model.rules)]  # department-model rules come first
@@ -496,6 +500,10 @@ class Engine:
             else:  # a crisp comparison of a ratio
                 codes[index] = 2 * compare(value, low)
         return codes, partial
+
+    def _kinds_of(self, codes: list[int]) -> list[int]:
+        return [table[key] if (key := keyof(codes)) in table else table.setdefault(key, code(codes))
+                for table, keyof, code in zip(self._kind_tables, self._kind_keys, self._kind_codes)]
 
     def _rule_codes_of(self, codes: list[int]) -> tuple[list[Any], list[int]]:
         keys = [key(codes) for key in self._keys]
@@ -607,12 +615,12 @@ class Engine:
             intervals = self._intervals(codes, partial)
             degrees = self._exact_degrees(codes, partial, intervals)
             kinds = ([_crisp(kind(intervals)) for kind in self._kind_degrees] if self._graded_kinds
-                     else [code(codes) for code in self._kind_codes])
+                     else self._kinds_of(codes))
             for index in [i for i in degrees if i >= self.first_technology]:  # a checklist item applies or not
                 rules[index] = _crisp(degrees.pop(index))
         else:
             degrees = {}
-            kinds = [code(codes) for code in self._kind_codes]
+            kinds = self._kinds_of(codes)
 
         scores, low, high = self._score(rules, degrees)
         ranked = self._ranked(scores)
