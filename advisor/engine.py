@@ -481,22 +481,17 @@ class Engine:
                 if divisor < per_min:
                     divisor = per_min
                 value = value / divisor if divisor > 0 else (math.inf if value > 0 else 0.0)
-            if kind == 1:  # at_least
-                if value <= low:
+            if kind:  # a ramp: the rising degree, mirrored for at_most
+                degree = 0.0 if value <= low else 1.0 if value >= high else (value - low) / (high - low)
+                if kind == 2:
+                    degree = 1.0 - degree
+                if degree <= 0:
                     codes[index] = NO
-                elif value >= high:
+                elif degree >= 1:
                     codes[index] = YES
                 else:
                     codes[index] = PARTIAL
-                    partial[index] = (value - low) / (high - low)
-            elif kind == 2:  # at_most
-                if value <= low:
-                    codes[index] = YES
-                elif value >= high:
-                    codes[index] = NO
-                else:
-                    codes[index] = PARTIAL
-                    partial[index] = (high - value) / (high - low)
+                    partial[index] = degree
             else:  # a crisp comparison of a ratio
                 codes[index] = 2 * compare(value, low)
         return codes, partial

@@ -46,6 +46,13 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False, defer_build=True)
 
 
+def known_model(value: str) -> str:
+    """A department-model id, or a located error with a did-you-mean."""
+    if value not in DEPARTMENT_MODELS:
+        raise ValueError(f"'{value}' is not a department model{did_you_mean(value, DEPARTMENT_MODELS)}")
+    return value
+
+
 class Localized(Strict):
     """A text in English with optional Russian and Ukrainian; a plain string is English."""
 
@@ -255,8 +262,7 @@ class ModelRule(Rule):
     @classmethod
     def _known_outcomes(cls, value: dict[str, float]) -> dict[str, float]:
         for outcome, points in value.items():
-            if outcome not in DEPARTMENT_MODELS:
-                raise ValueError(f"'{outcome}' is not a department model{did_you_mean(outcome, DEPARTMENT_MODELS)}")
+            known_model(outcome)
             if points == 0:
                 raise ValueError(f"0 points for '{outcome}' does nothing; leave it out")
         return value
@@ -351,9 +357,7 @@ class StartingPoint(Strict):
     @field_validator("model")
     @classmethod
     def _known_model(cls, value: str) -> str:
-        if value not in DEPARTMENT_MODELS:
-            raise ValueError(f"'{value}' is not a department model{did_you_mean(value, DEPARTMENT_MODELS)}")
-        return value
+        return known_model(value)
 
 
 class GrowInto(Strict):
@@ -383,8 +387,7 @@ class DepartmentModelDecision(Strict):
     @classmethod
     def _known_models(cls, value: dict[str, GrowInto]) -> dict[str, GrowInto]:
         for model in value:
-            if model not in DEPARTMENT_MODELS:
-                raise ValueError(f"'{model}' is not a department model{did_you_mean(model, DEPARTMENT_MODELS)}")
+            known_model(model)
         return value
 
     @field_validator("tie_break")
@@ -521,8 +524,7 @@ class ModelsFile(Strict):
     @classmethod
     def _every_model_once(cls, value: dict[str, ModelNotes]) -> dict[str, ModelNotes]:
         for model in value:
-            if model not in DEPARTMENT_MODELS:
-                raise ValueError(f"'{model}' is not a department model{did_you_mean(model, DEPARTMENT_MODELS)}")
+            known_model(model)
         missing = [m for m in DEPARTMENT_MODELS if m not in value]
         if missing:
             raise ValueError(f"models.yaml needs every model; missing: {', '.join(missing)}")
