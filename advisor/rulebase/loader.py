@@ -210,34 +210,29 @@ MODELS_FILE = "models.yaml"
 RULE_FILES = (*FILES, STAFFING_FILE, MODELS_FILE)  # every file of a rule folder the loader reads
 
 
-def read_staffing(root: Path, docs: dict[str, LocatedDocument],
-                  problems: Problems) -> tuple[schema.StaffingFile | None, bytes]:
-    """staffing.yaml if the folder has one: validated, and what to hash of it (b"" without one);
-    its sources are checked with the rest."""
-    path = root / STAFFING_FILE
+def read_optional(root: Path, name: str, model: type, docs: dict[str, LocatedDocument],
+                  problems: Problems) -> tuple[Any, bytes]:
+    """An optional rule file (staffing.yaml, models.yaml) if the folder has one: validated, and what
+    to hash of it (b"" without one); the documents it cites are checked with the rest."""
+    path = root / name
     if not path.is_file():
         return None, b""
     read = read_into(path, problems)
     if read is None:
         return None, b""
     doc, raw = read
-    docs[STAFFING_FILE] = doc
-    return validate_into(doc, schema.StaffingFile, problems), STAFFING_FILE.encode() + b"\0" + raw + b"\0"
+    docs[name] = doc
+    return validate_into(doc, model, problems), name.encode() + b"\0" + raw + b"\0"
+
+
+def read_staffing(root: Path, docs: dict[str, LocatedDocument],
+                  problems: Problems) -> tuple[schema.StaffingFile | None, bytes]:
+    return read_optional(root, STAFFING_FILE, schema.StaffingFile, docs, problems)
 
 
 def read_models(root: Path, docs: dict[str, LocatedDocument],
                 problems: Problems) -> tuple[schema.ModelsFile | None, bytes]:
-    """models.yaml if the folder has one: validated, and what to hash of it (b"" without one);
-    the documents its points cite are checked with the rest."""
-    path = root / MODELS_FILE
-    if not path.is_file():
-        return None, b""
-    read = read_into(path, problems)
-    if read is None:
-        return None, b""
-    doc, raw = read
-    docs[MODELS_FILE] = doc
-    return validate_into(doc, schema.ModelsFile, problems), MODELS_FILE.encode() + b"\0" + raw + b"\0"
+    return read_optional(root, MODELS_FILE, schema.ModelsFile, docs, problems)
 
 
 def rule_locations(docs: dict[str, LocatedDocument]) -> dict[str, tuple[LocatedDocument, tuple[Any, ...]]]:
