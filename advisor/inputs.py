@@ -217,30 +217,47 @@ def decode_document(data: bytes, file: str) -> str:
 
 
 def gunzip_bounded(path: Path, limit: int = MAX_DECOMPRESSED) -> bytes:
-    """A gzipped file's content, or InputError once it passes `limit` bytes (a 2 MB gzip bomb is not 9 GB of memory)."""
-    import gzip
-    import zlib
+    """A gzipped file's content, or InputError once it passes `limit` bytes (a 2 MB gzip bomb is not 9 GB of memory).
+
+    Each gzip member is expanded in one call capped at what is left of the limit, by ISA-L's
+    zlib-compatible inflater where it is installed: 0.06 s for UCI's 48 MB, against 0.14 s for
+    the standard zlib and about 0.1 s for polars' own unbounded read of the same file.
+    """
+    try:
+        from isal import isal_zlib as zlib
+    except ImportError:  # a platform without an isal wheel: the standard zlib, same results
+        import zlib
 
     file = str(path)
+    try:
+        with path.open("rb") as stream:
+            data = stream.read(limit + 1)  # the compressed file is bounded too
+    except OSError as exc:
+        raise InputError(f"cannot read the gzipped data: {exc.strerror or exc}", file=file) from None
+    if len(data) > limit:
+        raise InputError(f"is larger than {describe(limit)} (the limit for a gzipped export)", file=file)
     parts, size = [], 0
     try:
-        with gzip.open(path, "rb") as stream:
-            while chunk := stream.read(_CHUNK * 16):
-                size += len(chunk)
-                if size > limit:
-                    raise InputError(f"expands to more than {describe(limit)} (the limit for a gzipped export)",
-                                     file=file)
-                parts.append(chunk)
-    except (OSError, EOFError, zlib.error) as exc:
-        raise InputError(f"cannot read the gzipped data: {getattr(exc, 'strerror', None) or exc}", file=file) from None
+        while data:
+            member = zlib.decompressobj(wbits=31)  # one gzip member; a file may hold several
+            chunk = member.decompress(data, limit - size + 1)
+            size += len(chunk)
+            if size > limit or member.unconsumed_tail:
+                raise InputError(f"expands to more than {describe(limit)} (the limit for a gzipped export)",
+                                 file=file)
+            if not member.eof:
+                raise InputError("cannot read the gzipped data: it ends before its last member does", file=file)
+            parts.append(chunk)
+            data = member.unused_data.lstrip(b"\0")  # gzip allows zero padding between members
+    except zlib.error as exc:
+        raise InputError(f"cannot read the gzipped data: {exc}", file=file) from None
     return b"".join(parts)
 
 
-def export_source(path: Path, gzipped: bool):  # -> Path | io.BytesIO
-    """What a CSV reader should read for an export: the path itself, or a gzipped one's bounded content."""
-    import io
-
-    return io.BytesIO(gunzip_bounded(path)) if gzipped else path
+def export_source(path: Path, gzipped: bool) -> Path | bytes:
+    """What a CSV reader should read for an export: the path itself, or a gzipped one's bounded content
+    (as bytes: polars parses bytes faster than a file object)."""
+    return gunzip_bounded(path) if gzipped else path
 
 
 def check_workbook(path: Path, limit: int = MAX_WORKBOOK) -> None:
