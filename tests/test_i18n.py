@@ -143,3 +143,19 @@ def test_choice_values_in_reasons_are_translated(engine):
     assert b2c.why("en") == "market = b2c"
     assert b2c.why("ru") == "рынок = частные лица (B2C)"
     assert b2c.why("uk") == "ринок = приватні особи (B2C)"
+
+
+@pytest.mark.parametrize(("margin", "lang", "said"), [
+    (1.0, "en", "by 1 point."), (3.0, "en", "by 3 points."), (1.67, "en", "by 1.67 points."),
+    (1.0, "ru", "на 1 балл."), (3.0, "ru", "на 3 балла."), (5.0, "ru", "на 5 баллов."), (1.67, "ru", "на 1,67 балла."),
+    (1.0, "uk", "на 1 бал."), (3.0, "uk", "на 3 бали."), (5.0, "uk", "на 5 балів."), (1.67, "uk", "на 1,67 бала."),
+])
+def test_a_lead_in_points_is_said_with_the_plural_form_of_its_number(margin, lang, said):
+    from advisor.i18n import Translator
+    from advisor.recommendation import ModelDecision
+    from advisor.render.verdict import verdict_lines
+
+    model = ModelDecision("one_level", {"one_level": 4.0, "three_level": 4.0 - margin}, [], "points", "three_level",
+                          margin, "firm", {}, {})
+    line = verdict_lines(model, Translator(lang))[0]
+    assert line.endswith(said) and "(" not in line

@@ -32,9 +32,10 @@ def verdict_lines(model: ModelDecision, t: Translator) -> list[str]:
     elif model.margin == 0:
         lines.append(t("verdict.tie", model=name, other=other))
     elif model.close_call:
-        lines.append(t("verdict.close_call", model=name, other=other, margin=_number(model.margin, t.lang)))
+        lines.append(t("verdict.close_call", model=name, other=other, margin=points(model.margin, t.lang)))
     else:
-        lines.append(t("rec.ahead", other=other, margin=_number(model.margin, t.lang)))
+        margin = round(model.margin, 2)  # the number shown picks the word form: 1 point, 2 points, 1.5 points
+        lines.append(t("rec.ahead", other=other, margin=points(model.margin, t.lang), count=margin))
     lines.append(t(f"verdict.confidence.{model.confidence}"))
     return lines
 
@@ -56,5 +57,3 @@ def points(value: float, lang: str = "en") -> str:
     text = "0" if text == "-0" else text
     return text.replace(".", ",") if lang in ("ru", "uk") else text
 
-
-_number = points
