@@ -164,13 +164,22 @@ def _boolean(value: Any) -> Any:
     return value
 
 
-def _currency(value: Any) -> Any:
-    if isinstance(value, str):
-        code = value.strip().upper()
-        if not re.fullmatch(r"[A-Z]{3}", code):
-            raise ValueError(f"expected a three-letter ISO 4217 code such as USD, got {shown(value)}")
-        return code
-    return value
+def _code(length: int, standard: str, examples: str):
+    """A validator for an upper-case letter code (currency, country), messages escaped and cut by shown()."""
+    def check(value: Any) -> Any:
+        if isinstance(value, str):
+            code = value.strip().upper()
+            if not re.fullmatch(rf"[A-Z]{{{length}}}", code):
+                raise ValueError(f"expected a {'two' if length == 2 else 'three'}-letter {standard} code such as "
+                                 f"{examples}, got {shown(value)}")
+            return code
+        return value
+
+    return check
+
+
+_currency = _code(3, "ISO 4217", "USD")
+_country = _code(2, "ISO 3166", "DE or UA")
 
 
 Share = Annotated[float, BeforeValidator(_share), Field(ge=0, le=1)]
@@ -184,15 +193,6 @@ Offering = Annotated[Literal["goods", "services", "saas"], BeforeValidator(_choi
 SaleLocation = Annotated[Literal["premises", "remote_or_field"], BeforeValidator(_choice)]
 Currency = Annotated[str, BeforeValidator(_currency)]
 Name = Annotated[str, BeforeValidator(_text)]
-
-
-def _country(value: Any) -> Any:
-    if isinstance(value, str):
-        code = value.strip().upper()
-        if not re.fullmatch(r"[A-Z]{2}", code):
-            raise ValueError(f"expected a two-letter ISO 3166 code such as DE or UA, got {value!r}")
-        return code
-    return value
 
 
 Country = Annotated[str, BeforeValidator(_country)]
