@@ -14,13 +14,14 @@ import signal
 import sys
 from collections.abc import Sequence
 
-# Importing a group registers its commands, in the order --help lists them.
-from advisor.cli import single, batch, ask, derive, report, rules, fields  # noqa: F401, I001
+# The commands' modules are imported when a command runs (advisor.cli.app.AdvisorApp.lazy).
 from advisor.cli.app import app
 from advisor.cli.environment import Environment, use
 from advisor.errors import AdvisorError, ExitStatus
 
 __all__ = ["Environment", "app", "main", "run"]
+
+COMPLETE_VAR = "_ADVISOR_COMPLETE"  # set by the completion script the shell runs (typer's name for it)
 
 
 class Terminated(BaseException):
@@ -73,11 +74,15 @@ def _run_wrapper(args: list[str], env: Environment) -> int:
 
     command = get_command(app)
     try:
+        if os.environ.get(COMPLETE_VAR):  # the shell asks for completions (`advisor --install-completion`)
+            command._main_shell_completion({}, "advisor", COMPLETE_VAR)
         with command.make_context("advisor", args) as context:
             command.invoke(context)
         return int(ExitStatus.OK)
     except Exit as exc:
         return int(exc.exit_code)
+    except SystemExit as exc:  # completion's answer or script printed (they end with sys.exit)
+        return exc.code if isinstance(exc.code, int) else int(ExitStatus.OK if exc.code is None else ExitStatus.USAGE)
     except ClickException as exc:  # usage: a bad option, a missing argument
         exc.show(env.stderr)
         return int(ExitStatus.USAGE)

@@ -10,17 +10,34 @@ from typing import Annotated, Optional
 import typer
 
 from advisor import __version__
+from advisor.cli.help import AdvisorCommand, AdvisorGroup
 from advisor.errors import AdvisorError
 
-app = typer.Typer(
+
+class AdvisorTyper(typer.Typer):
+    """A typer app whose commands print `help.render_help`'s help."""
+
+    def command(self, *args, cls=AdvisorCommand, **kwargs):
+        return super().command(*args, cls=cls, **kwargs)
+
+
+class AdvisorApp(AdvisorGroup):
+    # Each command's module, imported when the command runs (or help lists them), in help's order.
+    lazy = {"recommend": "single", "explain": "single", "compare": "single", "score": "batch", "ask": "ask",
+            "derive": "derive", "report": "report", "fields": "fields", "rules": "rules"}
+
+
+app = AdvisorTyper(
     name="advisor",
+    cls=AdvisorApp,
     help="Which sales-department model, inside/outside mix and sales technologies fit a company, "
     "and why, from five practitioners' documents.",
     no_args_is_help=True,
-    add_completion=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+AdvisorApp.typer_app = app
 
 RulesOption = Annotated[
     Optional[Path],

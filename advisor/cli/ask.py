@@ -16,7 +16,7 @@ from advisor.errors import AdvisorError
 def ask(
     lang: LangOption = None,
     out: Annotated[
-        Optional[str], typer.Option("--out", "-o", help="Where to save the profile (default: profiles/<company>.yaml).", show_default=False)
+        Optional[str], typer.Option("--output", "-o", "--out", help="Where to save the profile (default: profiles/<company>.yaml).", show_default=False)
     ] = None,
     answers: Annotated[
         Optional[str], typer.Option("--answers", help="Run unattended: a YAML file of field: value answers.", show_default=False)

@@ -8,20 +8,21 @@ from typing import Annotated, Optional
 import typer
 
 from advisor.cli.app import (
-    app, engine_from, fail, out, say,
+    AdvisorTyper, app, engine_from, fail, out, say,
 )
+from advisor.cli.help import AdvisorGroup
 from advisor.errors import AdvisorError, ExitStatus, RuleBaseErrors
 
 
-rules_app = typer.Typer(help="Rule bases as code: check them, test them, measure their coverage.",
-                        no_args_is_help=True)
+rules_app = AdvisorTyper(help="Rule bases as code: check them, test them, measure their coverage.",
+                         no_args_is_help=True, cls=AdvisorGroup, rich_markup_mode=None)
 app.add_typer(rules_app, name="rules")
 
 
 @rules_app.command("check")
 def rules_check(
     directory: Annotated[
-        Optional[Path], typer.Argument(metavar="[DIR]", help="Rule-base folder (default: the built-in one).")
+        Optional[Path], typer.Argument(metavar="DIR", help="Rule-base folder (default: the built-in one).")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
 ) -> None:
@@ -98,7 +99,7 @@ def rules_diff(
 @rules_app.command("test")
 def rules_test(
     directory: Annotated[
-        Optional[Path], typer.Argument(metavar="[DIR]", help="Rule-base folder (default: the built-in one).")
+        Optional[Path], typer.Argument(metavar="DIR", help="Rule-base folder (default: the built-in one).")
     ] = None,
     min_coverage: Annotated[
         float, typer.Option("--min-coverage", help="Fail under this percent of rules seen both firing and not.")
