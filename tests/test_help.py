@@ -195,3 +195,9 @@ def test_usage_errors_name_arguments_by_their_words():
     assert result.returncode == 2
     assert "Usage: advisor rules init [OPTIONS] DIR" in result.stderr and "Missing argument 'DIR'" in result.stderr
     assert "Try 'advisor rules init -h' for help." in result.stderr
+
+
+def test_readme_shows_the_real_help_of_recommend():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    shown = readme.split("<!-- help:recommend:start")[1].split("```text\n")[1].split("```\n<!-- help:recommend:end")[0]
+    assert shown == help_of("recommend", width=100), "README out of step: paste `COLUMNS=100 advisor recommend -h`"
