@@ -158,10 +158,8 @@ def default_of(param: _click.Parameter) -> str | None:
         return None
     if isinstance(param, TyperOption) and param.is_flag:
         return None
-    if isinstance(default, float) and default == 0:
-        return None
     value = getattr(default, "value", default)
-    return str(value)
+    return f"{value:g}" if isinstance(value, float) else str(value)
 
 
 def details(param: _click.Parameter) -> str:
@@ -193,7 +191,7 @@ def usage(command: _click.Command, ctx: _click.Context) -> str:
         if isinstance(param, TyperArgument):
             word = placeholder(param)
             pieces.append(word if param.required else f"[{word}]")
-    if isinstance(command, _click.Command) and isinstance(command, TyperGroup):
+    if isinstance(command, TyperGroup):
         pieces.append("COMMAND [ARGS]...")
     return " ".join(pieces)
 
