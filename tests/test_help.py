@@ -201,3 +201,23 @@ def test_readme_shows_the_real_help_of_recommend():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     shown = readme.split("<!-- help:recommend:start")[1].split("```text\n")[1].split("```\n<!-- help:recommend:end")[0]
     assert shown == help_of("recommend", width=100), "README out of step: paste `COLUMNS=100 advisor recommend -h`"
+
+
+def test_every_command_a_module_declares_is_listed_for_loading():
+    """Commands are built from AdvisorApp.lazy: one declared in a module but missing there would never run."""
+    import importlib
+    import pkgutil
+
+    import advisor.cli
+    from advisor.cli.app import AdvisorApp
+    from typer.main import get_command_name
+
+    for module in pkgutil.iter_modules(advisor.cli.__path__):
+        importlib.import_module(f"advisor.cli.{module.name}")
+    declared = {info.name or get_command_name(info.callback.__name__) for info in app.registered_commands}
+    declared |= {group.name for group in app.registered_groups}
+    assert declared == set(AdvisorApp.lazy)
+    for name, module in AdvisorApp.lazy.items():
+        assert any((info.name or get_command_name(info.callback.__name__)) == name
+                   and info.callback.__module__ == f"advisor.cli.{module}" for info in app.registered_commands) \
+            or any(group.name == name for group in app.registered_groups), name

@@ -10,15 +10,8 @@ from typing import Annotated, Optional
 import typer
 
 from advisor import __version__
-from advisor.cli.help import AdvisorCommand, AdvisorGroup
+from advisor.cli.help import AdvisorGroup, AdvisorTyper
 from advisor.errors import AdvisorError
-
-
-class AdvisorTyper(typer.Typer):
-    """A typer app whose commands print `help.render_help`'s help."""
-
-    def command(self, *args, cls=AdvisorCommand, **kwargs):
-        return super().command(*args, cls=cls, **kwargs)
 
 
 class AdvisorApp(AdvisorGroup):

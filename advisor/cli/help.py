@@ -17,6 +17,7 @@ from __future__ import annotations
 import importlib
 from typing import Any
 
+import typer
 from typer import _click
 from typer.core import TyperArgument, TyperCommand, TyperGroup, TyperOption
 
@@ -339,3 +340,10 @@ class AdvisorGroup(PlainHelp, TyperGroup):
                                            rich_markup_mode=app.rich_markup_mode,
                                            suggest_commands=app.suggest_commands)
         raise LookupError(f"advisor.cli.{self.lazy[name]} defines no command {name!r}")
+
+
+class AdvisorTyper(typer.Typer):
+    """A typer app whose commands print `render_help`'s help."""
+
+    def command(self, *args: Any, cls: type[TyperCommand] = AdvisorCommand, **kwargs: Any) -> Any:
+        return super().command(*args, cls=cls, **kwargs)

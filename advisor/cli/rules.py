@@ -8,9 +8,9 @@ from typing import Annotated, Optional
 import typer
 
 from advisor.cli.app import (
-    AdvisorTyper, app, engine_from, fail, out, say,
+    app, engine_from, fail, out, say,
 )
-from advisor.cli.help import AdvisorGroup
+from advisor.cli.help import AdvisorGroup, AdvisorTyper
 from advisor.errors import AdvisorError, ExitStatus, RuleBaseErrors
 
 
