@@ -343,6 +343,7 @@ class _Search:
         self._cache: dict[tuple, tuple[str, str, dict[str, float]]] = {}
         self._nearest_values: dict[str, list[tuple[float, int, Any]]] = {}
         self._gained: dict[tuple[str, str, frozenset[int]], tuple[list[tuple[float, ...]], list[float]]] = {}
+        self._moved_points: dict[tuple[str, frozenset[int]], list[tuple[float, ...]]] = {}
         self._pair_bounds: dict[tuple[str, str, str], tuple | None] = {}
         self._rate = engine.rates.get(profile.currency, 1)
 
@@ -565,19 +566,29 @@ class _Search:
         rules that read it, leaving out the `shared` ones; and the most it adds, per model."""
         key = (target, name, frozenset(shared))
         if key not in self._gained:
+            models = range(len(self.variations.plan.models))
+            mine = self.variations.plan.models.index(target)
+            gains = [tuple(moved[mine] - moved[m] for m in models) for moved in self._moved(name, key[2])]
+            self._gained[key] = (gains, [max((g[m] for g in gains), default=-math.inf) for m in models])
+        return self._gained[key]
+
+    def _moved(self, name: str, shared: frozenset[int]) -> list[tuple[float, ...]]:
+        """Per `_nearest` value of `name`, how each model's points move through the rules that read it,
+        leaving out the `shared` ones (whatever the target)."""
+        key = (name, shared)
+        if key not in self._moved_points:
             variations = self.variations
             models = range(len(variations.plan.models))
-            mine = variations.plan.models.index(target)
-            gains = []
+            out = []
             for _, _, value in self._nearest(name):
                 moved = [0.0 for _ in models]
                 for index, move in variations.moves(name, self._fact(name, value)).items():
                     if index not in shared:
                         for m in models:
                             moved[m] += move[m]
-                gains.append(tuple(moved[mine] - moved[m] for m in models))
-            self._gained[key] = (gains, [max((g[m] for g in gains), default=-math.inf) for m in models])
-        return self._gained[key]
+                out.append(tuple(moved))
+            self._moved_points[key] = out
+        return self._moved_points[key]
 
     def _might(self, target: str, first: str, a: int, second: str, b: int) -> bool:
         """The bound of `_leads` for one pair of values (their positions in `_nearest`)."""

@@ -91,9 +91,11 @@ class Variations:
         self.shares = [self._share(i, self.codes, self.partial, intervals) for i in self.plan.rules]
         self._states: dict[tuple[str, Any], State] = {}
         self._decisions: dict[tuple, tuple[str, str, dict[str, float]]] = {}
-        self._ranges: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}
+        self._ranges: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by signature
+        self._reach: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by the changes themselves
         self._scratch = [UNKNOWN] * self.plan.leaf_count
         self._shared: dict[tuple[str, str], tuple[set[int], tuple[float, ...], tuple[float, ...]]] = {}
+        self._singles: dict[State, dict[int, tuple]] = {}
         self._moves: dict[State, dict[int, tuple[float, ...]]] = {}
         self._base_vectors = [self._vector(share, 1) for share in self.shares]
         self.base_scores = tuple(sum(vector[m] for vector in self._base_vectors) for m in range(len(self.plan.models)))
@@ -190,10 +192,28 @@ class Variations:
                 partial.pop(index, None)
             partial.update(ratios[1][1])
         shares = self.shares.copy()
-        intervals = self.engine._intervals(codes, partial) if partial else None
+        if len(changes) == 2:
+            # a rule that reads one of the two fields has the share it has with that field's change alone
+            first, second = changes.items()
+            together = set(plan.rules_of[first[0]]).intersection(plan.rules_of[second[0]])
+            for name, value in (first, second):
+                for index, share in self._single_shares(name, value).items():
+                    if index not in together:
+                        shares[index] = share
+            rules = together
+        intervals = self.engine._intervals(codes, partial) if partial and rules else None
         for index in rules:
             shares[index] = self._share(index, codes, partial, intervals)
         return codes, partial, shares
+
+    def _single_shares(self, name: str, value: Any) -> dict[int, tuple]:
+        """The shares of the rules that read `name`, with `name` at `value` alone (once per state)."""
+        key = self.state(name, value)
+        shares = self._singles.get(key)
+        if shares is None:
+            changed = self._changed({name: value})[2]
+            shares = self._singles[key] = {index: changed[index] for index in self.plan.rules_of[name]}
+        return shares
 
     def decide(self, changes: Mapping[str, Any]) -> tuple[str, str, dict[str, float]]:
         """What `Engine.decide` gives for the facts with `changes` (one or two fields) made."""
@@ -225,7 +245,7 @@ class Variations:
         key = self.state(name, value)
         moves = self._moves.get(key)
         if moves is None:
-            shares = self._changed({name: value})[2]
+            shares = self._single_shares(name, value)
             moves = self._moves[key] = {
                 index: tuple(new - old for new, old in zip(self._vector(shares[index], 1), self._base_vectors[index]))
                 for index in self.plan.rules_of[name]}
@@ -252,6 +272,17 @@ class Variations:
 
     def could_win(self, changes: Mapping[str, Any], target: str) -> bool:
         """What `Engine.could_win` gives for the facts with `changes` made (None: unknown)."""
+        quick = tuple(changes.items())
+        ranges = self._reach.get(quick)
+        if ranges is None:
+            ranges = self._reach[quick] = self._ranges_of(changes)
+        started, low, high = ranges
+        start = self.engine.starting_point
+        if start is not None and target != start.model and started:
+            return False  # the starting point holds whatever the unknowns are
+        return all(high[target] >= low[m] - 1e-6 for m in low if m != target)
+
+    def _ranges_of(self, changes: Mapping[str, Any]) -> tuple[bool, dict[str, float], dict[str, float]]:
         key = self.signature(changes)
         ranges = self._ranges.get(key)
         if ranges is None:
@@ -263,8 +294,4 @@ class Variations:
                     low[outcome] += lowest
                     high[outcome] += highest
             ranges = self._ranges[key] = (self.engine._started(codes, partial), low, high)
-        started, low, high = ranges
-        start = self.engine.starting_point
-        if start is not None and target != start.model and started:
-            return False  # the starting point holds whatever the unknowns are
-        return all(high[target] >= low[m] - 1e-6 for m in low if m != target)
+        return ranges
