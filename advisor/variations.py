@@ -63,8 +63,6 @@ class _Plan:
         for spec in engine._model_specials:
             if spec[2] is not None and spec[1] != spec[2]:
                 self.ratios.setdefault(frozenset((spec[1], spec[2])), []).append(spec)
-        # per rule, the fields it reads; per model, the rules that give it points
-        self.fields_read = [schema.fields_read(rule.when) for rule in engine.rule_base.department_model.rules]
         start = engine.starting_point
         self.start_fields = schema.fields_read(start.when) if start is not None else set()
 
@@ -122,10 +120,6 @@ class Variations:
         state = self._states[key] = (tuple(codes), tuple(sorted(partial.items())))
         return state
 
-    def ratio_of(self, first: str, second: str) -> bool:
-        """Whether a leaf compares the ratio of the two fields."""
-        return frozenset((first, second)) in self.plan.ratios
-
     def _ratios(self, changes: Mapping[str, Any]) -> tuple[list[tuple], State] | None:
         """The ratio leaves that read both changed fields, and their state with both changes."""
         if len(changes) != 2:
@@ -179,12 +173,12 @@ class Variations:
         rules: set[int] = set()
         for name, value in changes.items():
             leaf_codes, degrees = self.state(name, value)
-            for index in plan.special_leaves[name]:
+            for index in plan.special_leaves.get(name, ()):
                 partial.pop(index, None)
             for index, code in leaf_codes:
                 codes[index] = code
             partial.update(degrees)
-            rules.update(plan.rules_of[name])
+            rules.update(plan.rules_of.get(name, ()))
         ratios = self._ratios(changes)
         if ratios is not None:
             for index, code in ratios[1][0]:
@@ -195,7 +189,7 @@ class Variations:
         if len(changes) == 2:
             # a rule that reads one of the two fields has the share it has with that field's change alone
             first, second = changes.items()
-            together = set(plan.rules_of[first[0]]).intersection(plan.rules_of[second[0]])
+            together = set(plan.rules_of.get(first[0], ())).intersection(plan.rules_of.get(second[0], ()))
             for name, value in (first, second):
                 for index, share in self._single_shares(name, value).items():
                     if index not in together:
@@ -212,7 +206,7 @@ class Variations:
         shares = self._singles.get(key)
         if shares is None:
             changed = self._changed({name: value})[2]
-            shares = self._singles[key] = {index: changed[index] for index in self.plan.rules_of[name]}
+            shares = self._singles[key] = {index: changed[index] for index in self.plan.rules_of.get(name, ())}
         return shares
 
     def decide(self, changes: Mapping[str, Any]) -> tuple[str, str, dict[str, float]]:
@@ -248,7 +242,7 @@ class Variations:
             shares = self._single_shares(name, value)
             moves = self._moves[key] = {
                 index: tuple(new - old for new, old in zip(self._vector(shares[index], 1), self._base_vectors[index]))
-                for index in self.plan.rules_of[name]}
+                for index in self.plan.rules_of.get(name, ())}
         return moves
 
     def shared_range(self, first: str, second: str) -> tuple[set[int], tuple[float, ...], tuple[float, ...]]:
@@ -257,7 +251,7 @@ class Variations:
         key = (first, second)
         if key in self._shared:
             return self._shared[key]
-        shared = set(self.plan.rules_of[first]) & set(self.plan.rules_of[second])
+        shared = set(self.plan.rules_of.get(first, ())) & set(self.plan.rules_of.get(second, ()))
         models = range(len(self.plan.models))
         low, high = [0.0 for _ in models], [0.0 for _ in models]
         if shared:
