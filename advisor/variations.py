@@ -85,8 +85,8 @@ class Variations:
         self.plan = plan_of(engine)
         self.facts = facts
         self.codes, self.partial = engine._leaf_codes(facts, model_only=True)
-        intervals = engine._intervals(self.codes, self.partial) if self.partial else None
-        self.shares = [self._share(i, self.codes, self.partial, intervals) for i in self.plan.rules]
+        self.intervals = engine._intervals(self.codes, self.partial)
+        self.shares = [self._share(i, self.codes, self.partial, self.intervals) for i in self.plan.rules]
         self._states: dict[tuple[str, Any], State] = {}
         self._decisions: dict[tuple, tuple[str, str, dict[str, float]]] = {}
         self._ranges: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by signature
@@ -171,12 +171,14 @@ class Variations:
         codes = self.codes.copy()
         partial = self.partial.copy()
         rules: set[int] = set()
+        leaves: list[int] = []  # the leaves compared again
         for name, value in changes.items():
             leaf_codes, degrees = self.state(name, value)
             for index in plan.special_leaves.get(name, ()):
                 partial.pop(index, None)
             for index, code in leaf_codes:
                 codes[index] = code
+                leaves.append(index)
             partial.update(degrees)
             rules.update(plan.rules_of.get(name, ()))
         ratios = self._ratios(changes)
@@ -195,7 +197,11 @@ class Variations:
                     if index not in together:
                         shares[index] = share
             rules = together
-        intervals = self.engine._intervals(codes, partial) if partial and rules else None
+        intervals = None
+        if partial and rules:  # Engine._intervals(codes, partial), from the profile's own: only the leaves compared again differ
+            intervals = self.intervals.copy()
+            for index in leaves:
+                intervals[index] = (partial[index], partial[index]) if index in partial else INTERVALS[codes[index]]
         for index in rules:
             shares[index] = self._share(index, codes, partial, intervals)
         return codes, partial, shares
