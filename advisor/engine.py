@@ -468,32 +468,7 @@ class Engine:
             self._leaf_specs, self._specials)
         codes = [UNKNOWN if (v := get(f)) is None else 2 * compare(v, t) for f, compare, t in specs]
         partial: dict[int, float] = {}
-        # graded and ratio leaves, inlined (CompiledLeaf.code is the readable form): per profile
-        # this loop runs for every such leaf, and method calls would double its cost
-        for index, field, per, per_min, kind, low, high, compare in specials:
-            value = get(field)
-            if value is None:
-                continue  # stays UNKNOWN
-            if per is not None:
-                divisor = get(per)
-                if divisor is None:
-                    continue
-                if divisor < per_min:
-                    divisor = per_min
-                value = value / divisor if divisor > 0 else (math.inf if value > 0 else 0.0)
-            if kind:  # a ramp: the rising degree, mirrored for at_most
-                degree = 0.0 if value <= low else 1.0 if value >= high else (value - low) / (high - low)
-                if kind == 2:
-                    degree = 1.0 - degree
-                if degree <= 0:
-                    codes[index] = NO
-                elif degree >= 1:
-                    codes[index] = YES
-                else:
-                    codes[index] = PARTIAL
-                    partial[index] = degree
-            else:  # a crisp comparison of a ratio
-                codes[index] = 2 * compare(value, low)
+        compare_specials(get, specials, codes, partial)
         return codes, partial
 
     def _kinds_of(self, codes: list[int]) -> list[int]:
@@ -765,6 +740,38 @@ class Engine:
             rule_base_sha256=self.rule_base.sha256,
             model_notes=self.model_notes_for(model.id, model.runner_up),
         )
+
+
+def compare_specials(get: Callable[[str], Any], specials: Sequence[tuple], codes: list[int],
+                     partial: dict[int, float]) -> None:
+    """The codes of graded and ratio leaves (`Engine._specials` entries) into `codes`, and the degree of
+    each partly true one into `partial`; a leaf whose value is unknown keeps the code it has."""
+    # graded and ratio leaves, inlined (CompiledLeaf.code is the readable form): per profile
+    # this loop runs for every such leaf, and method calls would double its cost
+    for index, field, per, per_min, kind, low, high, compare in specials:
+        value = get(field)
+        if value is None:
+            continue  # stays UNKNOWN
+        if per is not None:
+            divisor = get(per)
+            if divisor is None:
+                continue
+            if divisor < per_min:
+                divisor = per_min
+            value = value / divisor if divisor > 0 else (math.inf if value > 0 else 0.0)
+        if kind:  # a ramp: the rising degree, mirrored for at_most
+            degree = 0.0 if value <= low else 1.0 if value >= high else (value - low) / (high - low)
+            if kind == 2:
+                degree = 1.0 - degree
+            if degree <= 0:
+                codes[index] = NO
+            elif degree >= 1:
+                codes[index] = YES
+            else:
+                codes[index] = PARTIAL
+                partial[index] = degree
+        else:  # a crisp comparison of a ratio
+            codes[index] = 2 * compare(value, low)
 
 
 def load_engine(rules: Path | None = None) -> Engine:

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import itertools
 import math
+import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -28,6 +29,7 @@ from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, FIELDS, Profile, valid
 from advisor.recommendation import Recommendation, RuleTrace, reason_dict, source_dict
 from advisor.rulebase import schema
 from advisor.suggest import did_you_mean
+from advisor.variations import Variations
 
 # The step of each numeric field's search, in the field's own unit. A counterfactual is
 # the smallest change at this resolution.
@@ -46,6 +48,9 @@ RESOLUTION: dict[str, float] = {
     "active_clients": 1,
 }
 UNKNOWN_WORDS = ("", "unknown", "?")
+# Bounds on a lead in points, summed in another order than the engine's scores, allow this much
+# for float noise and for rounded scores (6 digits) that tie values up to 1e-6 apart.
+_MARGIN = 2e-6
 
 
 # ---- scenarios ---------------------------------------------------------------------
@@ -269,32 +274,56 @@ def rank_unknowns(engine: Engine, profile: Profile, rec: Recommendation, fixed: 
 # ---- the search --------------------------------------------------------------------
 
 
-def _thresholds(condition: Any, name: str, facts: Mapping[str, Any]) -> list[tuple[float, bool]]:
-    """Every number at which a condition's outcome on `name` can change, in the field's own value,
-    with whether the outcome moves linearly above it (inside a ramp)."""
+NumericLeaf = tuple[str, "str | None", "float | None", list[float], bool]  # field, per, per_min, anchors, ramp
+
+
+def _numeric_leaves(condition: Any) -> list[NumericLeaf]:
+    """A condition's numeric comparisons, depth-first, with their thresholds (a ramp's two anchors) sorted."""
     if isinstance(condition, schema.Leaf):
-        if condition.operator not in schema.NUMERIC_OPERATORS or name not in (condition.field, condition.per):
+        if condition.operator not in schema.NUMERIC_OPERATORS:
             return []
         value = condition.threshold
-        points = [float(v) for v in value] if isinstance(value, list) else [float(value)]
-        if condition.per is not None:  # a ratio: its anchors scaled by the other field's value
-            other = facts.get(condition.per if name == condition.field else condition.field)
-            if other is None:
-                return []
-            if name == condition.field:
-                divisor = max(other, condition.per_min or 0)
-                points = [p * divisor for p in points]
-            else:
-                points = [other / p for p in points if p > 0]
-        ramp = condition.graded
-        return [(p, ramp and i == 0) for i, p in enumerate(sorted(points))]
+        points = sorted(float(v) for v in value) if isinstance(value, list) else [float(value)]
+        return [(condition.field, condition.per, condition.per_min, points, condition.graded)]
     if isinstance(condition, schema.All):
-        return [t for c in condition.all for t in _thresholds(c, name, facts)]
+        return [leaf for c in condition.all for leaf in _numeric_leaves(c)]
     if isinstance(condition, schema.AnyOf):
-        return [t for c in condition.any for t in _thresholds(c, name, facts)]
+        return [leaf for c in condition.any for leaf in _numeric_leaves(c)]
     if isinstance(condition, schema.Not):
-        return _thresholds(condition.not_, name, facts)
+        return _numeric_leaves(condition.not_)
     return []
+
+
+_LEAVES: weakref.WeakKeyDictionary[Engine, list[list[NumericLeaf]]] = weakref.WeakKeyDictionary()
+
+
+def _condition_leaves(engine: Engine) -> list[list[NumericLeaf]]:
+    """The numeric comparisons of each department-model rule and of the starting point (once per engine)."""
+    if engine not in _LEAVES:
+        model = engine.rule_base.department_model
+        conditions = [r.when for r in model.rules] + ([model.starting_point.when] if model.starting_point else [])
+        _LEAVES[engine] = [_numeric_leaves(c) for c in conditions]
+    return _LEAVES[engine]
+
+
+def _thresholds(leaves: list[NumericLeaf], name: str, facts: Mapping[str, Any]) -> list[tuple[float, bool]]:
+    """Every number at which a condition's outcome on `name` can change, in the field's own value,
+    with whether the outcome moves linearly above it (inside a ramp)."""
+    found = []
+    for field, per, per_min, points, ramp in leaves:
+        if name != field and name != per:
+            continue
+        if per is not None:  # a ratio: its anchors scaled by the other field's value
+            other = facts.get(per if name == field else field)
+            if other is None:
+                continue
+            if name == field:
+                divisor = max(other, per_min or 0)
+                points = sorted(p * divisor for p in points)
+            else:
+                points = sorted(other / p for p in points if p > 0)
+        found += [(p, ramp and i == 0) for i, p in enumerate(points)]
+    return found
 
 
 class _Search:
@@ -307,10 +336,15 @@ class _Search:
         read = set().union(*(schema.fields_read(c) for c in self.conditions))
         self.fields = [f for f in EVIDENCE_FIELDS if f in read and f not in fixed]
         self.facts = engine.facts(profile)
+        self.variations = Variations(engine, self.facts)
         self._candidates: dict[str, list[Any]] = {}
         self._coarse: dict[str, list[Any]] = {}  # thresholds and anchors only: for pairs of fields
         self._ramps: dict[str, list[tuple[float, float]]] = {}
         self._cache: dict[tuple, tuple[str, str, dict[str, float]]] = {}
+        self._nearest_values: dict[str, list[tuple[float, int, Any]]] = {}
+        self._gained: dict[tuple[str, str, frozenset[int]], tuple[list[tuple[float, ...]], list[float]]] = {}
+        self._moved_points: dict[tuple[str, frozenset[int]], list[tuple[float, ...]]] = {}
+        self._pair_bounds: dict[tuple[str, str, str], tuple | None] = {}
         self._rate = engine.rates.get(profile.currency, 1)
 
     def candidates(self, name: str) -> list[Any]:
@@ -335,8 +369,8 @@ class _Search:
         values: set[float] = set()
         inside: set[float] = set()
         ramps = []
-        for condition in self.conditions:
-            found = sorted(_thresholds(condition, name, self.facts))
+        for leaves in _condition_leaves(self.engine):
+            found = sorted(_thresholds(leaves, name, self.facts))
             for (threshold, linear), nxt in zip(found, found[1:] + [(None, False)]):
                 local = threshold * scale
                 for base in (math.floor(local / step) * step, math.ceil(local / step) * step):
@@ -366,18 +400,15 @@ class _Search:
         """(model now, model the evidence points to, scores) with `changes` made: facts changed directly, as
         Engine.compared would make them (a candidate is already a valid value), so no profile is validated."""
         if changes not in self._cache:
-            facts = dict(self.facts)
-            for name, value in changes:
-                # cents, as Engine.compared rounds a converted deal size
-                facts[name] = round(value * self._rate, 2) if name == "average_deal_size" and value is not None else value
-            self._cache[changes] = self.engine.decide(facts)
+            self._cache[changes] = self.variations.decide({name: self._fact(name, value) for name, value in changes})
         return self._cache[changes]
 
+    def _fact(self, name: str, value: Any) -> Any:
+        """A candidate value as the rules compare it: a deal size in USD, to the cent as Engine.compared rounds it."""
+        return round(value * self._rate, 2) if name == "average_deal_size" and value is not None else value
+
     def could_reach(self, target: str, names: tuple[str, ...]) -> bool:
-        facts = dict(self.facts)
-        for name in names:
-            facts[name] = None
-        return self.engine.could_win(facts, target)
+        return self.variations.could_win(dict.fromkeys(names), target)
 
     def movers(self, target: str) -> list[str]:
         """The fields a change of which can lift `target` or lower a model above it."""
@@ -452,33 +483,121 @@ class _Search:
                 if best is None or cost < best[0]:
                     best = (cost, ((name, value),))
         if best is None:
-            # pairs on the thresholds and anchors only (the ramps' insides would square the work), of the
-            # fields that can move the target's score or the others' (the rest cannot help)
-            for first, second in itertools.combinations(self.movers(target), 2):
-                if not self.could_reach(target, (first, second)):
-                    continue  # no values of these two can do it: one bound instead of every pair of values
-                current = (getattr(self.profile, first), getattr(self.profile, second))
-                for a in self.coarse(first):
-                    if a == current[0]:
-                        continue
-                    cost_a = self.distance(first, a)
-                    if best is not None and cost_a >= best[0]:
-                        continue  # could only tie or lose: a tie keeps the first found, as before
-                    for b in self.coarse(second):
-                        if b == current[1] or (best is not None and cost_a + self.distance(second, b) >= best[0]):
-                            continue
-                        changes = ((first, a), (second, b))
-                        if self.outcome(changes)[0] == target:
-                            cost = self.distance(first, a) + self.distance(second, b)
-                            if best is None or cost < best[0]:
-                                best = (cost, changes)
+            best = self._smallest_pair(target)
         if best is None:
             return None
         changes = dict(best[1])
-        verified = self.engine.recommend(self.profile.model_copy(update=changes))  # the full engine agrees
-        if verified.department_model.id != target:  # pragma: no cover - the fast path and the engine share rules
+        verified = self.engine.evaluate(self.profile.model_copy(update=changes))  # the full engine agrees
+        if verified.department_model != target:  # pragma: no cover - the fast path and the engine share rules
             return None
-        return Counterfactual(target, changes, verified.department_model.scores)
+        return Counterfactual(target, changes, {m: round(s, 4) for m, s in verified.scores.items()})
+
+    def _nearest(self, name: str) -> list[tuple[float, int, Any]]:
+        """The coarse values of `name` other than the profile's own, nearest first: (distance, index
+        among the coarse values, value)."""
+        if name not in self._nearest_values:
+            current = getattr(self.profile, name)
+            self._nearest_values[name] = sorted(
+                (self.distance(name, value), index, value) for index, value in enumerate(self.coarse(name))
+                if value != current)
+        return self._nearest_values[name]
+
+    def _smallest_pair(self, target: str) -> tuple[float, tuple[tuple[str, Any], ...]] | None:
+        """The cheapest change of two fields that gives `target`; of equally cheap ones, the first in the
+        order of the field pairs and then of their values.
+
+        Pairs only on the thresholds and anchors (the ramps' insides would square the work), of the fields
+        that can move the target's score or the others' (the rest cannot help), and only pairs of fields
+        some values of which could do it. A pair of values is decided only when a bound says it might give
+        the target (see `_leads`).
+        """
+        pairs = [(first, second) for first, second in itertools.combinations(self.movers(target), 2)
+                 if self.could_reach(target, (first, second))]
+        best: tuple[float, int, int, int, tuple[tuple[str, Any], ...]] | None = None
+        for p, (first, second) in enumerate(pairs):
+            rows, columns = self._leads(target, first, second)
+            for row, (cost_a, index_a, a) in rows:
+                if best is not None and cost_a > best[0]:
+                    continue
+                for column, (cost_b, index_b, b) in columns:
+                    key = (cost_a + cost_b, p, index_a, index_b)
+                    if best is not None and key >= best[:4]:
+                        continue  # could only cost more than the one found, or as much but come after it
+                    changes = ((first, a), (second, b))
+                    if self._might(target, first, row, second, column) and self.outcome(changes)[0] == target:
+                        best = (*key, changes)
+        return None if best is None else (best[0], best[4])
+
+    def _leads(self, target: str, first: str, second: str) -> tuple[list, list]:
+        """The values of two fields worth pairing to reach `target`: (position, item) of `_nearest`.
+
+        The target leads a model m by (points the target gets) - (points m gets): the profile's own lead,
+        plus what the first field's value adds to it through the rules that read only the first field,
+        plus what the second's adds through those that read only the second, plus what the rules reading
+        both could add at most (a bound from their score intervals with both fields unknown). A value is
+        worth pairing only when, with the best the other field can add for each model, the target could
+        still lead every model: a necessary condition (the margin covers float noise and rounding), so
+        nothing that gives the target is skipped. No bound applies where the starting point, which
+        decides whatever the scores, could give the target.
+        """
+        nearest_a, nearest_b = self._nearest(first), self._nearest(second)
+        start = self.engine.starting_point
+        variations = self.variations
+        if start is not None and target == start.model and variations.plan.start_fields & {first, second}:
+            self._pair_bounds[(target, first, second)] = None
+            return list(enumerate(nearest_a)), list(enumerate(nearest_b))
+        models = variations.plan.models
+        mine = models.index(target)
+        others = [m for m in range(len(models)) if m != mine]
+        shared, low, high = variations.shared_range(first, second)
+        lead = variations.base_scores
+        room = tuple(high[mine] - low[m] + lead[mine] - lead[m] for m in range(len(models)))
+        gains_a, best_a = self._gains(target, first, shared)
+        gains_b, best_b = self._gains(target, second, shared)
+        rows = [(i, item) for i, (item, gains) in enumerate(zip(nearest_a, gains_a))
+                if all(gains[m] + best_b[m] + room[m] >= -_MARGIN for m in others)]
+        columns = [(j, item) for j, (item, gains) in enumerate(zip(nearest_b, gains_b))
+                   if all(gains[m] + best_a[m] + room[m] >= -_MARGIN for m in others)]
+        self._pair_bounds[(target, first, second)] = (others, gains_a, gains_b, room)
+        return rows, columns
+
+    def _gains(self, target: str, name: str, shared: set[int]) -> tuple[list[tuple[float, ...]], list[float]]:
+        """Per `_nearest` value of `name`, what it adds to the target's lead over each model through the
+        rules that read it, leaving out the `shared` ones; and the most it adds, per model."""
+        key = (target, name, frozenset(shared))
+        if key not in self._gained:
+            models = range(len(self.variations.plan.models))
+            mine = self.variations.plan.models.index(target)
+            gains = [tuple(moved[mine] - moved[m] for m in models) for moved in self._moved(name, key[2])]
+            self._gained[key] = (gains, [max((g[m] for g in gains), default=-math.inf) for m in models])
+        return self._gained[key]
+
+    def _moved(self, name: str, shared: frozenset[int]) -> list[tuple[float, ...]]:
+        """Per `_nearest` value of `name`, how each model's points move through the rules that read it,
+        leaving out the `shared` ones (whatever the target)."""
+        key = (name, shared)
+        if key not in self._moved_points:
+            variations = self.variations
+            models = range(len(variations.plan.models))
+            out = []
+            for _, _, value in self._nearest(name):
+                moved = [0.0 for _ in models]
+                for index, move in variations.moves(name, self._fact(name, value)).items():
+                    if index not in shared:
+                        for m in models:
+                            moved[m] += move[m]
+                out.append(tuple(moved))
+            self._moved_points[key] = out
+        return self._moved_points[key]
+
+    def _might(self, target: str, first: str, a: int, second: str, b: int) -> bool:
+        """The bound of `_leads` for one pair of values (their positions in `_nearest`)."""
+        bound = self._pair_bounds[(target, first, second)]
+        if bound is None:
+            return True
+        others, gains_a, gains_b, room = bound
+        row, column = gains_a[a], gains_b[b]
+        return all(row[m] + column[m] + room[m] >= -_MARGIN for m in others)
 
     def unknown_impact(self, name: str, winner: str) -> UnknownImpact:
         """The values of an unknown field that alone make the evidence point to another model than `winner`."""

@@ -1,0 +1,126 @@
+"""The counterfactual search's fast evaluator agrees with the full engine, and explain's output is
+the one a plain search (every variation through Engine.evaluate of a changed profile) gives."""
+
+from __future__ import annotations
+
+import itertools
+from typing import Any
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import advisor.explain as explain_module
+from advisor.explain import _Search, advise, explain
+from advisor.profile import Profile
+from advisor.readers import read_one_profile
+from advisor.variations import Variations
+from conftest import PROFILES
+from test_properties import profiles
+
+SETTINGS = settings(max_examples=30, deadline=None, derandomize=True, database=None)
+EXAMPLES = sorted(PROFILES.glob("*.yaml"))
+
+
+def _evaluated(engine, profile: Profile, changes: dict[str, Any]):
+    """The plain way: the changed profile through the whole engine."""
+    return engine.evaluate(profile.model_copy(update=changes))
+
+
+def _plain_decision(engine, profile: Profile, changes: dict[str, Any]) -> tuple[str, str, dict[str, float]]:
+    ev = _evaluated(engine, profile, changes)
+    return ev.department_model, ev.next_model or ev.department_model, ev.scores
+
+
+def _plain_could_win(engine, profile: Profile, unknown: dict[str, Any], target: str) -> bool:
+    ev = _evaluated(engine, profile, unknown)
+    start = engine.starting_point
+    if start is not None and target != start.model and ev.started:
+        return False
+    return all(ev.score_high[target] >= ev.score_low[m] - 1e-6 for m in ev.scores if m != target)
+
+
+class _PlainSearch(_Search):
+    """The search as first written: every variation through Engine.evaluate of a model_copy, every pair
+    of values of every pair of fields tried while it could still beat the best found."""
+
+    def outcome(self, changes):
+        return _plain_decision(self.engine, self.profile, dict(changes))
+
+    def could_reach(self, target, names):
+        return _plain_could_win(self.engine, self.profile, dict.fromkeys(names), target)
+
+    def _smallest_pair(self, target):
+        best = None
+        for first, second in itertools.combinations(self.movers(target), 2):
+            if not self.could_reach(target, (first, second)):
+                continue
+            current = (getattr(self.profile, first), getattr(self.profile, second))
+            for a in self.coarse(first):
+                if a == current[0]:
+                    continue
+                cost_a = self.distance(first, a)
+                if best is not None and cost_a >= best[0]:
+                    continue
+                for b in self.coarse(second):
+                    if b == current[1] or (best is not None and cost_a + self.distance(second, b) >= best[0]):
+                        continue
+                    changes = ((first, a), (second, b))
+                    if self.outcome(changes)[0] == target:
+                        cost = self.distance(first, a) + self.distance(second, b)
+                        if best is None or cost < best[0]:
+                            best = (cost, changes)
+        return best
+
+
+def _both_ways(engine, profile: Profile, monkeypatch, fixed=()):
+    fast = explain(engine, profile, fixed=fixed).to_dict()
+    fast_advice = advise(engine, profile).to_dict()
+    with monkeypatch.context() as patch:
+        patch.setattr(explain_module, "_Search", _PlainSearch)
+        plain = explain(engine, profile, fixed=fixed).to_dict()
+        plain_advice = advise(engine, profile).to_dict()
+    return fast, plain, fast_advice, plain_advice
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=[p.stem for p in EXAMPLES])
+def test_explain_of_every_example_is_what_the_plain_search_gives(engine, path, monkeypatch):
+    profile = read_one_profile(str(path)).profile
+    fast, plain, fast_advice, plain_advice = _both_ways(engine, profile, monkeypatch)
+    assert fast["counterfactuals"] == plain["counterfactuals"]  # the what-would-change lines
+    assert fast["unreachable"] == plain["unreachable"]
+    assert fast["unknown_fields"] == plain["unknown_fields"]  # rank_unknowns: classes and order
+    assert fast == plain and fast_advice == plain_advice
+
+
+@SETTINGS
+@given(profiles, st.lists(st.sampled_from(["repeat_sales_share", "leads_per_month", "sales_team_size", "market"]),
+                          max_size=2))
+def test_explain_of_any_profile_is_what_the_plain_search_gives(engine, profile, fixed):
+    with pytest.MonkeyPatch.context() as monkeypatch:
+        fast, plain, fast_advice, plain_advice = _both_ways(engine, profile, monkeypatch, fixed)
+    assert fast == plain and fast_advice == plain_advice
+
+
+def _changes(engine, profile: Profile, data) -> dict[str, Any]:
+    """One or two fields at values the search tries (thresholds, anchors, a ramp's inside), or unknown;
+    often the two fields of a ratio (requests per seller), whose leaf reads both changes."""
+    search = _Search(engine, profile, [])
+    names = data.draw(st.one_of(
+        st.lists(st.sampled_from(search.fields), min_size=1, max_size=2, unique=True),
+        st.just(["leads_per_month", "sales_team_size"])))
+    return {name: data.draw(st.sampled_from([None, *search.candidates(name)])) for name in names}
+
+
+@SETTINGS
+@given(profiles, st.data())
+def test_a_variation_is_decided_as_the_whole_engine_decides_the_changed_profile(engine, profile, data):
+    variations = Variations(engine, engine.facts(profile))
+    for _ in range(5):
+        changes = _changes(engine, profile, data)
+        facts = engine.compared(profile.model_copy(update=changes))[0]
+        as_compared = {name: facts[name] for name in changes}  # a deal size in USD, as the search passes it
+        assert variations.decide(as_compared) == _plain_decision(engine, profile, changes), changes
+        unknown = dict.fromkeys(changes)
+        for target in engine.tie_break:
+            assert variations.could_win(unknown, target) == _plain_could_win(engine, profile, unknown, target)
