@@ -120,7 +120,7 @@ class Run(NamedTuple):
     rss_max: int  # KiB: the largest single process's peak RSS (exact, from the kernel)
 
 
-def measure(args: list[str], env: dict[str, str] | None = None) -> Run:
+def measure(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
     """Run `args` from a fresh Python, so RUSAGE_CHILDREN belongs to this command alone.
 
     Memory of all processes together is the peak of the summed proportional set size of the
@@ -133,7 +133,7 @@ def measure(args: list[str], env: dict[str, str] | None = None) -> Run:
         "print(time.perf_counter()-s, u.ru_utime+u.ru_stime, u.ru_maxrss)"
     )
     child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
-                             env={**os.environ, **(env or {})})
+                             env={**os.environ, **(env or {})}, cwd=cwd)
     peak = 0
     while child.poll() is None:
         peak = max(peak, sum(map(_pss_kib, _tree(child.pid)[1:])))
@@ -227,7 +227,7 @@ def main() -> None:
             ("floor", "jsonl"), ("baseline", "jsonl"), ("traced", "jsonl"), ("untraced", "jsonl"), ("csv", "csv"),
             ("one", "jsonl"), ("full", "jsonl"), ("against", "jsonl"))}
         score = [python, "-m", "advisor", "score", str(source)]
-        # name: (command, environment, what it is, the output it writes)
+        # name: (command, environment, what it is, the output it writes); run from this checkout
         commands: dict[str, tuple[list[str], dict[str, str] | None, str, Path]] = {
             "floor": ([python, str(HERE / "floor.py"), str(source), str(out["floor"])], None,
                       "~40 hand-written comparisons, small JSON records", out["floor"]),
@@ -250,7 +250,8 @@ def main() -> None:
         runs: dict[str, list[Run]] = {name: [] for name in commands}
         for _ in range(options.batch_repeat):  # interleaved, so a busy moment hits every command alike
             for name, (args, env, _, _) in commands.items():
-                runs[name].append(measure(args, env))
+                # `python -m` puts the working folder first on sys.path: the other checkout runs from its own
+                runs[name].append(measure(args, env, options.against if name == "against jsonl" else ROOT))
         floor_wall = statistics.median(r.wall for r in runs["floor"])
         floor_cpu = statistics.median(r.cpu for r in runs["floor"])
         print(f"batch: {rows:,} generated rows, CSV in; medians of {options.batch_repeat} interleaved runs; "
