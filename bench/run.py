@@ -274,7 +274,7 @@ def main() -> None:
     for rows in options.memory_rows:
         source = _generated(rows)
         for jobs in ([], ["-j", "1"]):
-            run = measure([python, "-m", "advisor", "score", str(source), "-f", "jsonl", *jobs, "-o", os.devnull])
+            run = measure([python, "-m", "advisor", "score", str(source), "-f", "jsonl", *jobs], cwd=ROOT)
             print(f"memory  {rows:>9,} rows {' '.join(jobs) or 'default jobs':12s} {run.wall:7.2f} s  "
                   f"{run.cpu:7.2f} s CPU  PSS {run.pss_all / 1024:6.1f} MiB all processes, "
                   f"{run.rss_max / 1024:6.1f} MiB largest  (output discarded)")
