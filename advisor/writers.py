@@ -180,10 +180,11 @@ def record_encoder(engine: Engine, fmt: str, *, trace: bool = True, records: str
         encode_json = JsonRecords(engine).encode
         return lambda source, ev: encode_json(source, ev, trace=trace)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")  # a DictWriter checks every row's keys again
 
     def encode_csv(source: str, ev: Evaluation) -> bytes:
-        writer.writerow(csv_row(engine, source, ev))
+        row = csv_row(engine, source, ev)
+        writer.writerow([row[column] for column in CSV_COLUMNS])
         line = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
