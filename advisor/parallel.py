@@ -67,23 +67,17 @@ def score_here(records: Iterable[Record | RawRecord], engine: Engine,
 
 
 def default_jobs() -> int:
-    """The CPUs this process may use and other processes leave idle, at most MAX_JOBS.
+    """The CPUs this process may use, at most MAX_JOBS.
 
-    Workers pay only with CPUs to spare. On this project's 2-CPU machine, 2 workers once
-    scored 100,000 rows 1.41x faster than one process in a quiet moment, but under a load
-    of 11 they took 87 s of wall time and 15.7 s of CPU against 66 s and 14.1 s for one
-    process (bench/run.py, medians of 3). The last minute's load average says how many
-    CPUs the other processes keep busy.
+    On a 2-CPU machine shared with other work, 100,000 rows with 2 workers took 22 s against
+    26-32 s for one process at a load of about 6 (7% more CPU in all), but 87 s against 66 s
+    at a load of 11 (bench/run.py): the load average does not say which, so CPUs decide.
     """
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         cpus = os.cpu_count() or 1
-    try:
-        idle = round(cpus - os.getloadavg()[0])
-    except (AttributeError, OSError):  # no load average (Windows): every CPU counts
-        idle = cpus
-    return max(1, min(cpus, idle, MAX_JOBS))
+    return max(1, min(cpus, MAX_JOBS))
 
 
 def worth_parallel(inputs: list[str]) -> bool:

@@ -88,13 +88,6 @@ def test_small_inputs_stay_in_one_process(engine, inputs, monkeypatch):
     assert not parallel.worth_parallel(inputs)
 
 
-@pytest.mark.parametrize(("cpus", "load", "jobs"), [(2, 0.1, 2), (2, 0.8, 1), (2, 11.0, 1), (16, 0.0, 8), (16, 9.6, 6)])
-def test_workers_only_for_cpus_other_processes_leave_idle(monkeypatch, cpus, load, jobs):
-    monkeypatch.setattr(parallel.os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
-    monkeypatch.setattr(parallel.os, "getloadavg", lambda: (load, load, load), raising=False)
-    assert parallel.default_jobs() == jobs
-
-
 def test_jobs_option_is_checked(cli):
     result = cli("score", str(PROFILES), "-f", "jsonl", "-j", "0")
     assert result.exit_code == 2 and "--jobs" in result.output
