@@ -66,6 +66,7 @@ def score_batch(
     progress: Callable[[int], None] | None = None,
     on_scored: Callable[[Any, str], None] | None = None,
     jobs: int | None = None,
+    records: str = "lean",
 ) -> Summary:
     """Score every record of `inputs`, writing `fmt` to `output` (or stdout).
 
@@ -74,6 +75,7 @@ def score_batch(
     with each scored profile and its source (e.g. to write its report). `jobs` worker
     processes score CSV and JSON Lines rows (None: as many as there are CPUs, when the
     input is long enough to gain from it; 1: this process alone); the output is the same.
+    `records` is the shape of JSON records: "lean" (a header, then rules by index) or "full".
     """
     if is_stdout(output):  # -o - and -o /dev/stdout: standard output, as without -o
         output = None
@@ -86,7 +88,7 @@ def score_batch(
         # FailFast leaves the output context by an exception, so a partial file is discarded
         with contextlib.ExitStack() as stack:
             stream = stack.enter_context(atomic_output(output)) if output is not None else (stdout or sys.stdout)
-            writer = BatchWriter(stream, fmt, engine, trace=trace) if fmt != "table" else None
+            writer = BatchWriter(stream, fmt, engine, trace=trace, records=records) if fmt != "table" else None
             outcomes = stack.enter_context(contextlib.closing(
                 _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs)))
             for file, line, name, model, result, warnings in outcomes:
@@ -140,7 +142,8 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
     if jobs is None:
         jobs = default_jobs() if worth_parallel(inputs) else 1
     if jobs > 1:
-        return score_in_pool(records, engine, writer.encode, fmt=writer.fmt, trace=writer.trace, jobs=jobs)
+        return score_in_pool(records, engine, writer.encode, fmt=writer.fmt, trace=writer.trace, jobs=jobs,
+                             shape=writer.records)
     return score_here(records, engine, writer.encode)
 
 

@@ -1,18 +1,24 @@
 """Scoring a long stream on several processes, with results in input order.
 
 The parent reads: CSV and JSON Lines rows stay raw (cells and their line). Worker
-processes validate, evaluate and encode chunks of them; the parent writes the encoded
-records in the order read, reports bad records in that order and counts everything,
-exactly as one process would. Records the parent cannot hand over (a YAML profile,
-whose errors point at lines inside its document) are scored in the parent, in turn.
+processes validate, evaluate and encode chunks of them, each chunk's records into a file
+of its own in a private temporary folder, and send back only what the parent must say
+and count (source, name, model, messages, where each record sits in the file). The parent
+takes each chunk's file whole in input order, writes its records, reports bad records in
+that order and counts everything, exactly as one process would. Records the parent cannot
+hand over (a YAML profile, whose errors point at lines inside its document) are scored in
+the parent, in turn. The folder is removed however the run ends (Ctrl-C and SIGTERM too).
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import multiprocessing
 import os
+import shutil
 import signal
+import tempfile
 import threading
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -61,7 +67,12 @@ def score_here(records: Iterable[Record | RawRecord], engine: Engine,
 
 
 def default_jobs() -> int:
-    """The CPUs this process may use, at most MAX_JOBS."""
+    """The CPUs this process may use, at most MAX_JOBS.
+
+    On a 2-CPU machine shared with other work, 100,000 rows with 2 workers took 22 s against
+    26-32 s for one process at a load of about 6 (7% more CPU in all), but 87 s against 66 s
+    at a load of 11 (bench/run.py): the load average does not say which, so CPUs decide.
+    """
     try:
         cpus = len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
@@ -93,7 +104,7 @@ def worth_parallel(inputs: list[str]) -> bool:
 _worker: tuple[Engine, Callable[[str, Any], Any]] | None = None
 
 
-def _start_worker(rule_base: RuleBase, fmt: str, trace: bool) -> None:
+def _start_worker(rule_base: RuleBase, fmt: str, trace: bool, shape: str) -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
     for name in ("SIGTERM", "SIGHUP"):  # a forked worker inherits the parent's unwinding handler; it just ends
@@ -103,18 +114,33 @@ def _start_worker(rule_base: RuleBase, fmt: str, trace: bool) -> None:
     from advisor.writers import record_encoder
 
     engine = Engine(rule_base)
-    _worker = engine, record_encoder(engine, fmt, trace=trace)
+    _worker = engine, record_encoder(engine, fmt, trace=trace, records=shape)
 
 
-def _score_chunk(chunk: list[RawRecord | Outcome]) -> list[Outcome]:
+def _score_chunk(path: str, chunk: list[RawRecord | Outcome]) -> list[Outcome]:
+    """Score `chunk`, writing its encoded records one after another to `path`.
+
+    A scored record's outcome carries (offset, length) of its bytes in the file instead
+    of the bytes: pickling records through a pipe cost the parent more than scoring them.
+    """
     assert _worker is not None
     engine, encode = _worker
     out: list[Outcome] = []
+    parts: list[bytes] = []
+    size = 0
     for item in chunk:
         if type(item) is RawRecord:
-            out.extend(score_here((item,), engine, encode))
+            for outcome in score_here((item,), engine, encode):
+                if outcome[3] is not None:  # scored: its record goes to the file
+                    data = outcome[4]
+                    parts.append(data)
+                    outcome = (*outcome[:4], (size, len(data)), outcome[5])
+                    size += len(data)
+                out.append(outcome)
         else:  # already an outcome: a row the parent rejected while reading
             out.append(item)  # type: ignore[arg-type]
+    with open(path, "wb") as handle:
+        handle.write(b"".join(parts))
     return out
 
 
@@ -122,7 +148,7 @@ def _score_chunk(chunk: list[RawRecord | Outcome]) -> list[Outcome]:
 
 
 def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode: Callable[[str, Any], Any], *,
-                  fmt: str, trace: bool, jobs: int) -> Iterator[Outcome]:
+                  fmt: str, trace: bool, jobs: int, shape: str = "lean") -> Iterator[Outcome]:
     """Outcomes of `records` in order, raw rows scored by `jobs` worker processes.
 
     At most jobs + 1 chunks are in flight, so memory stays flat however long the
@@ -134,10 +160,20 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
                               and _single_threaded() else "spawn")
     context = multiprocessing.get_context(method)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(engine.rule_base, fmt, trace))
-    pending: deque[Future[list[Outcome]] | list[Outcome]] = deque()
+                               initargs=(engine.rule_base, fmt, trace, shape))
+    pending: deque[tuple[Future[list[Outcome]], str] | list[Outcome]] = deque()
     window = jobs + 1
     chunk: list[Any] = []
+    folder = tempfile.mkdtemp(prefix="advisor-score-")  # 0700: this user's alone
+    chunks = 0
+
+    def submit() -> None:
+        nonlocal chunk, chunks
+        path = os.path.join(folder, f"{chunks}.records")
+        chunks += 1
+        pending.append((pool.submit(_score_chunk, path, chunk), path))
+        chunk = []
+
     gc.freeze()  # workers leave what they inherit alone, so it stays shared instead of copied
     try:
         pool.submit(int).result()  # start the workers now, before this process starts any thread
@@ -148,21 +184,22 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
                 chunk.append((record.file, record.line, None, None, record.error.located(), ()))
             else:  # a YAML or JSON profile: scored here, in its turn
                 if chunk:
-                    pending.append(pool.submit(_score_chunk, chunk))
-                    chunk = []
+                    submit()
                 pending.append(list(score_here((record,), engine, encode)))
             if len(chunk) >= CHUNK:
-                pending.append(pool.submit(_score_chunk, chunk))
-                chunk = []
+                submit()
             while len(pending) > window:
                 yield from _result(pending.popleft())
         if chunk:
-            pending.append(pool.submit(_score_chunk, chunk))
+            submit()
         while pending:
             yield from _result(pending.popleft())
     finally:
         gc.unfreeze()
-        pool.shutdown(wait=True, cancel_futures=True)
+        try:
+            pool.shutdown(wait=True, cancel_futures=True)
+        finally:  # after the workers: none is left writing into the folder
+            shutil.rmtree(folder, ignore_errors=True)
 
 
 def _single_threaded() -> bool:
@@ -172,11 +209,18 @@ def _single_threaded() -> bool:
         return threading.active_count() == 1
 
 
-def _result(item: Future[list[Outcome]] | list[Outcome]) -> list[Outcome]:
+def _result(item: tuple[Future[list[Outcome]], str] | list[Outcome]) -> list[Outcome]:
+    """A chunk's outcomes in order, each scored record's bytes taken from the chunk's file."""
     if isinstance(item, list):
         return item
+    future, path = item
     try:
-        return item.result()
+        outcomes = future.result()
     except BrokenProcessPool:
         raise AdvisorError("a scoring process ended unexpectedly (killed, or out of memory?); "
                            "run again, or with --jobs 1") from None
+    with open(path, "rb") as handle:
+        data = memoryview(handle.read())
+    with contextlib.suppress(OSError):
+        os.unlink(path)
+    return [(*o[:4], data[o[4][0]:o[4][0] + o[4][1]], o[5]) if o[3] is not None else o for o in outcomes]

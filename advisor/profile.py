@@ -391,20 +391,8 @@ def _message(error: Mapping[str, Any], spec: FieldSpec | None) -> str:
     return _MESSAGES.get(kind, str(error["msg"]))
 
 
-def validate_profile(
-    data: Any,
-    *,
-    file: str | None = None,
-    line_of: Callable[[str | None], int | None] = lambda key: None,
-) -> Profile:
-    """Turn a mapping of field: value into a Profile, or raise ProfileError naming every problem.
-
-    Values that mean "I don't know" (empty, '?', 'unknown', ...) become unknown.
-    """
-    if not isinstance(data, Mapping):
-        raise ProfileError(
-            f"a profile is a mapping of field: value, got {type(data).__name__}", file=file, line=line_of(None)
-        )
+def cleaned_data(data: Mapping[Any, Any]) -> dict[str, Any]:
+    """A profile mapping with its keys stripped and every "I don't know" value (and meta key) left out."""
     cleaned: dict[str, Any] = {}
     markers = UNKNOWN_MARKERS
     for key, value in data.items():  # _is_unknown inlined: this loop runs for every batch row and field
@@ -415,6 +403,32 @@ def validate_profile(
             continue
         else:
             cleaned[key] = value
+    return cleaned
+
+
+def validate_profile(
+    data: Any,
+    *,
+    file: str | None = None,
+    line_of: Callable[[str | None], int | None] = lambda key: None,
+    quick: bool = False,
+) -> Profile:
+    """Turn a mapping of field: value into a Profile, or raise ProfileError naming every problem.
+
+    Values that mean "I don't know" (empty, '?', 'unknown', ...) become unknown. With `quick`
+    (batch rows), a row the hand-made check of advisor.rowcheck passes skips pydantic.
+    """
+    if not isinstance(data, Mapping):
+        raise ProfileError(
+            f"a profile is a mapping of field: value, got {type(data).__name__}", file=file, line=line_of(None)
+        )
+    cleaned = cleaned_data(data)
+    if quick:
+        from advisor.rowcheck import quick_profile
+
+        profile = quick_profile(cleaned)
+        if profile is not None:
+            return profile
     try:
         return Profile.model_validate(cleaned)
     except ValidationError as exc:

@@ -86,7 +86,7 @@ class RawRecord(NamedTuple):
                 data = {name: _csv_value(name, data[i], ",") for name, i in zip(columns.names, columns.kept)}
             else:  # the validators strip and parse; nothing to convert first
                 data = {name: data[i] for name, i in zip(columns.names, columns.kept)}
-        return _validated(data, self.file, line, lambda key: line)
+        return _validated(data, self.file, line, lambda key: line, quick=True)
 
 
 Warn = Callable[[str], None]
@@ -101,10 +101,10 @@ def _bad(file: str, line: int | None, error: AdvisorError) -> Record:
 
 
 def _validated(
-    data: Any, file: str, line: int | None, line_of: Callable[[str | None], int | None]
+    data: Any, file: str, line: int | None, line_of: Callable[[str | None], int | None], quick: bool = False
 ) -> Record:
     try:
-        profile = validate_profile(data, file=file, line_of=line_of)
+        profile = validate_profile(data, file=file, line_of=line_of, quick=quick)
     except ProfileError as exc:
         return Record(file=file, line=line, error=exc, line_of=line_of)
     return Record(file=file, line=line, profile=profile, line_of=line_of)

@@ -93,7 +93,7 @@ def json_record(source: str, rec: Recommendation, *, trace: bool = True) -> dict
     return {"source": source, **rec.batch_dict(trace=trace)}
 
 
-_FLUSH_AT = 1 << 20  # bytes of JSON gathered before one write: records are ~7 KB, a write call each is slow
+_FLUSH_AT = 1 << 20  # bytes of JSON gathered before one write: a write call per record (1-7 KB) is slow
 
 
 class BatchWriter:
@@ -103,37 +103,49 @@ class BatchWriter:
     order. The two are apart so another process can encode and this one write.
     """
 
-    def __init__(self, stream: IO[str], fmt: str, engine: Engine, *, trace: bool = True) -> None:
+    def __init__(self, stream: IO[str], fmt: str, engine: Engine, *, trace: bool = True,
+                 records: str = "lean") -> None:
         self.stream = stream
         self.fmt = fmt
         self.trace = trace
+        self.records = records
         self.count = 0
-        self._pending: list[bytes] = []
+        self._headed = False  # a lean file's header is written: a JSON array's records follow it
+        self._pending: list[bytes | memoryview] = []
         self._size = 0
-        self.encode = record_encoder(engine, fmt, trace=trace)
+        self.encode = record_encoder(engine, fmt, trace=trace, records=records)
         if fmt == "csv":
-            stream.write(csv_header())
-        elif fmt == "json":
+            self._emit(csv_header().encode())
+            return
+        if fmt == "json":
             self._emit(b"[")
+        if records == "lean":  # what the rule base fixes, once, as the first record
+            import orjson
 
-    def write(self, record: bytes | str) -> None:
-        """One record as `encode` made it."""
+            from advisor.json_records import lean_header
+
+            self.write(orjson.dumps(lean_header(engine)))
+            self.count = 0  # the header is no scored record
+            self._headed = True
+
+    def write(self, record: bytes | memoryview) -> None:
+        """One record as `encode` made it (or a view of it in a worker's file)."""
         if self.fmt == "csv":
-            self.stream.write(record)  # type: ignore[arg-type]
+            self._emit(record)
         elif self.fmt == "jsonl":
-            self._emit(record, b"\n")  # type: ignore[arg-type]
+            self._emit(record, b"\n")
         else:
-            self._emit(b"\n" if self.count == 0 else b",\n", record)  # type: ignore[arg-type]
+            self._emit(b"\n" if self.count == 0 and not self._headed else b",\n", record)
         self.count += 1
 
-    def _emit(self, *chunks: bytes) -> None:
+    def _emit(self, *chunks: bytes | memoryview) -> None:
         self._pending += chunks
         self._size += sum(map(len, chunks))
         if self._size >= _FLUSH_AT:
             self.flush()
 
     def flush(self) -> None:
-        """Write the gathered JSON out."""
+        """Write the gathered records out."""
         data = b"".join(self._pending)
         self._pending, self._size = [], 0
         binary = getattr(self.stream, "buffer", None)
@@ -145,31 +157,38 @@ class BatchWriter:
 
     def close(self) -> None:
         if self.fmt == "json":
-            self._emit(b"\n]\n" if self.count else b"]\n")
-        if self.fmt != "csv":
-            self.flush()
+            self._emit(b"\n]\n" if self.count or self._headed else b"]\n")
+        self.flush()
         self.stream.flush()
 
 
-Encode = Callable[[str, "Evaluation"], "bytes | str"]
+Encode = Callable[[str, "Evaluation"], bytes]
 
 
-def record_encoder(engine: Engine, fmt: str, *, trace: bool = True) -> Encode:
-    """The function that makes one record of `fmt` from an evaluation: a CSV line (str) or JSON (UTF-8 bytes)."""
+def record_encoder(engine: Engine, fmt: str, *, trace: bool = True, records: str = "lean") -> Encode:
+    """The function that makes one record of `fmt` from an evaluation: a CSV line or JSON, as UTF-8 bytes.
+
+    JSON records are lean (rules by index into the file's header) or full (today's readable shape)."""
+    if fmt != "csv" and records == "lean":
+        from advisor.json_records import LeanRecords
+
+        encode_lean = LeanRecords(engine).encode
+        return lambda source, ev: encode_lean(source, ev, trace=trace)
     if fmt != "csv":
         from advisor.json_records import JsonRecords
 
         encode_json = JsonRecords(engine).encode
         return lambda source, ev: encode_json(source, ev, trace=trace)
     buffer = io.StringIO()
-    writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
+    writer = csv.writer(buffer, lineterminator="\n")  # a DictWriter checks every row's keys again
 
-    def encode_csv(source: str, ev: Evaluation) -> str:
-        writer.writerow(csv_row(engine, source, ev))
+    def encode_csv(source: str, ev: Evaluation) -> bytes:
+        row = csv_row(engine, source, ev)
+        writer.writerow([row[column] for column in CSV_COLUMNS])
         line = buffer.getvalue()
         buffer.seek(0)
         buffer.truncate()
-        return line
+        return line.encode()
 
     return encode_csv
 

@@ -1,17 +1,23 @@
 """Benchmarks for advisor (figures for notes, never timed tests).
 
-    python bench/run.py [--rows 10000 100000] [--repeat 5]
+    python bench/run.py [--rows 100000] [--repeat 5] [--batch-repeat 3] [--against ../main]
+                        [--memory-rows 10000 1000000] [--skip-cold]
 
 1. Cold start: `advisor recommend` on one profile vs `python -c "import typer, rich,
    pydantic, yaml"` (the floor any CLI with these libraries pays), median of --repeat runs.
-2. Batch: `advisor score generated.csv -f jsonl` (full traces) for each --rows size, with
-   the default worker processes (one per CPU) and with --jobs 1, beside bench/baseline.py
-   (the same rules hand-written, one process) on the same file; median of --batch-repeat
-   interleaved runs. Memory: the peak of the whole process tree's proportional set size
-   (parent and workers, shared pages counted once; sampled every 100 ms from /proc) and the
-   largest single process's peak RSS. Then a check that advisor and the baseline give the
-   same decisions for every row.
-3. --memory-rows N: advisor alone on N rows, output discarded, to show memory stays flat.
+2. Batch, for each --rows size of a generated CSV: bench/floor.py (~40 hand-written
+   comparisons and a small JSON record per row: the floor), bench/baseline.py (the built-in
+   rules hand-written), and `advisor score` as JSON Lines with full traces (default workers
+   and --jobs 1), with --no-trace, as CSV, and with --records full; with --against, the
+   same `score` from another checkout (e.g. main's, run read-only through PYTHONPATH).
+   Medians of --batch-repeat interleaved runs of wall and CPU time (user + sys of every
+   process), each also as a multiple of the floor's. Memory: the peak of the process tree's
+   proportional set size (parent and workers, shared pages counted once; sampled every
+   50 ms from /proc) and the largest single process's peak RSS. Then checks that advisor
+   and the baseline decide alike, and that lean and full records, one process and the
+   workers, and (with --against) the other checkout say the same on every record.
+3. --memory-rows N: advisor alone on N rows (default workers and --jobs 1), output
+   discarded, to show memory stays flat.
 Generated files go to bench/out/ (git-ignored); the generator is seeded, so runs compare.
 """
 
@@ -19,6 +25,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import os
 import random
 import resource
 import statistics
@@ -26,6 +33,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import NamedTuple
 
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
@@ -105,23 +113,74 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def measure(args: list[str]) -> tuple[float, int, int]:
-    """Wall seconds, peak PSS of the process tree (KiB, 0 without /proc) and the largest peak RSS (KiB).
+class Run(NamedTuple):
+    wall: float  # seconds
+    cpu: float  # user + sys seconds of the command and every process it started
+    pss_all: int  # KiB: the largest sum of PSS over the whole process tree at one moment (sampled)
+    rss_max: int  # KiB: the largest single process's peak RSS (exact, from the kernel)
 
-    Run from a fresh Python so RUSAGE_CHILDREN's maximum belongs to this command alone.
+
+def measure(args: list[str], env: dict[str, str] | None = None, cwd: Path | None = None) -> Run:
+    """Run `args` from a fresh Python, so RUSAGE_CHILDREN belongs to this command alone.
+
+    Memory of all processes together is the peak of the summed proportional set size of the
+    tree (parent and workers, shared pages counted once), sampled every 50 ms from /proc.
     """
     code = (
         "import resource,subprocess,sys,time;s=time.perf_counter();"
         f"subprocess.run({args!r},stdout=subprocess.DEVNULL,stderr=subprocess.DEVNULL);"
-        "print(time.perf_counter()-s, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+        "u=resource.getrusage(resource.RUSAGE_CHILDREN);"
+        "print(time.perf_counter()-s, u.ru_utime+u.ru_stime, u.ru_maxrss)"
     )
-    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True)
-    peak_pss = 0
+    child = subprocess.Popen([sys.executable, "-c", code], stdout=subprocess.PIPE, text=True,
+                             env={**os.environ, **(env or {})}, cwd=cwd)
+    peak = 0
     while child.poll() is None:
-        peak_pss = max(peak_pss, sum(map(_pss_kib, _tree(child.pid)[1:])))
-        time.sleep(0.1)
+        peak = max(peak, sum(map(_pss_kib, _tree(child.pid)[1:])))
+        time.sleep(0.05)
     out = child.stdout.read().split()
-    return float(out[0]), peak_pss, int(out[1])
+    return Run(float(out[0]), float(out[1]), peak, int(out[2]))
+
+
+def _comparable(record: dict) -> tuple:
+    """What must not change: every decision, score, reason, shift, checklist item, fact and outcome."""
+    model, mix = record["department_model"], record["sales_mix"]
+    return (
+        model["id"], model["confidence"], model["close_call"], model["scores"], model["score_ranges"],
+        model["decided_by"], model["runner_up"], model["margin"], (model["next"] or {}).get("id"),
+        [(r["rule"], r["points"]) for r in model["reasons"]],
+        mix["inside_share"], mix["outside_share"], mix["hybrid"], mix["unclamped_inside_share"], mix["applies"],
+        [(r["rule"], r["inside_shift"]) for r in mix["reasons"]], [r["rule"] for r in mix["hybrid_reasons"]],
+        [r["rule"] for r in mix["not_applicable_reasons"]], record["sales_kinds"],
+        [t["id"] for t in record["technologies"]],
+        [(t["id"], t["depends_on"]) for t in record["possible_technologies"]], record["unknown_fields"],
+        record.get("facts"), record.get("trace"), record["name"], record["source"].rsplit(":", 1)[-1],
+    )
+
+
+def _records(path: Path):
+    """A score output's records one at a time, lean ones resolved by their header."""
+    import orjson
+
+    from advisor.json_records import resolved
+
+    with path.open("rb") as lines:
+        first = orjson.loads(next(lines))
+        header = first.get("header")
+        if header is None:
+            yield first
+        for line in lines:
+            record = orjson.loads(line)
+            yield record if header is None else resolved(header, record)
+
+
+def same_as(ours: Path, theirs: Path) -> str:
+    """Two score outputs (lean or full) compared record by record on everything _comparable names."""
+    mismatches = total = 0
+    for x, y in zip(_records(ours), _records(theirs), strict=True):
+        total += 1
+        mismatches += _comparable(x) != _comparable(y)
+    return f"{total - mismatches:,} of {total:,} records identical" + ("" if not mismatches else "  <-- MISMATCH")
 
 
 def same_decisions(advisor_out: Path, baseline_out: Path) -> str:
@@ -129,66 +188,96 @@ def same_decisions(advisor_out: Path, baseline_out: Path) -> str:
     import json
 
     mismatches = total = 0
-    with advisor_out.open(encoding="utf-8") as a, baseline_out.open(encoding="utf-8") as b:
-        for line_a, line_b in zip(a, b):
-            x, y = json.loads(line_a), json.loads(line_b)
-            total += 1
-            ours = (x["department_model"]["id"], x["department_model"]["scores"], x["sales_mix"]["inside_share"],
-                    x["sales_mix"]["hybrid"], x["sales_mix"]["applies"], [t["id"] for t in x["technologies"]])
-            theirs = (y["department_model"], y["scores"], y["inside_share"], y["hybrid"], y["applies"], y["technologies"])
-            mismatches += ours != theirs
+    for x, line_b in zip(_records(advisor_out), baseline_out.open(encoding="utf-8"), strict=True):
+        y = json.loads(line_b)
+        total += 1
+        ours = (x["department_model"]["id"], x["department_model"]["scores"], x["sales_mix"]["inside_share"],
+                x["sales_mix"]["hybrid"], x["sales_mix"]["applies"], [t["id"] for t in x["technologies"]])
+        theirs = (y["department_model"], y["scores"], y["inside_share"], y["hybrid"], y["applies"], y["technologies"])
+        mismatches += ours != theirs
     return f"{total - mismatches:,} of {total:,} rows" + ("" if not mismatches else "  <-- MISMATCH")
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--rows", type=int, nargs="*", default=[10_000, 100_000])
+    parser.add_argument("--rows", type=int, nargs="*", default=[100_000])
     parser.add_argument("--repeat", type=int, default=5, help="cold-start runs (median)")
     parser.add_argument("--batch-repeat", type=int, default=3, help="batch runs of each command (median)")
     parser.add_argument("--memory-rows", type=int, nargs="*", default=[], help="rows for the flat-memory check")
+    parser.add_argument("--against", type=Path, help="another checkout of advisor (e.g. main's): its `score` "
+                        "runs interleaved with these, and its output is compared with ours record by record")
+    parser.add_argument("--skip-cold", action="store_true", help="leave out the cold-start figures")
     options = parser.parse_args()
     OUT.mkdir(exist_ok=True)
     python = sys.executable
     profile = str(ROOT / "profiles" / "online-store.yaml")
 
-    floor, cold = [], []
-    for _ in range(options.repeat):  # interleaved, so a busy moment hits both alike
-        floor.append(run_child([python, "-c", "import typer, rich, pydantic, yaml"])[0])
-        cold.append(run_child([python, "-m", "advisor", "recommend", profile])[0])
-    print(f"cold start  import floor {statistics.median(floor) * 1000:.0f} ms   "
-          f"advisor recommend {statistics.median(cold) * 1000:.0f} ms   "
-          f"ratio {statistics.median(cold) / statistics.median(floor):.2f}")
+    if not options.skip_cold:
+        floor, cold = [], []
+        for _ in range(options.repeat):  # interleaved, so a busy moment hits both alike
+            floor.append(run_child([python, "-c", "import typer, rich, pydantic, yaml"])[0])
+            cold.append(run_child([python, "-m", "advisor", "recommend", profile])[0])
+        print(f"cold start  import floor {statistics.median(floor) * 1000:.0f} ms   "
+              f"advisor recommend {statistics.median(cold) * 1000:.0f} ms   "
+              f"ratio {statistics.median(cold) / statistics.median(floor):.2f}")
 
     for rows in options.rows:
         source = _generated(rows)
-        target = OUT / f"scored-{rows}.jsonl"
-        plain = OUT / f"baseline-{rows}.jsonl"
-        commands = {
-            "advisor": [python, "-m", "advisor", "score", str(source), "-f", "jsonl", "-o", str(target)],
-            "advisor -j 1": [python, "-m", "advisor", "score", str(source), "-f", "jsonl", "-j", "1",
-                             "-o", str(target)],
-            "baseline": [python, str(HERE / "baseline.py"), str(source), str(plain)],
+        out = {name: OUT / f"{name}-{rows}.{suffix}" for name, suffix in (
+            ("floor", "jsonl"), ("baseline", "jsonl"), ("traced", "jsonl"), ("untraced", "jsonl"), ("csv", "csv"),
+            ("one", "jsonl"), ("full", "jsonl"), ("against", "jsonl"))}
+        score = [python, "-m", "advisor", "score", str(source)]
+        # name: (command, environment, what it is, the output it writes); run from this checkout
+        commands: dict[str, tuple[list[str], dict[str, str] | None, str, Path]] = {
+            "floor": ([python, str(HERE / "floor.py"), str(source), str(out["floor"])], None,
+                      "~40 hand-written comparisons, small JSON records", out["floor"]),
+            "baseline": ([python, str(HERE / "baseline.py"), str(source), str(out["baseline"])], None,
+                         "the built-in rules hand-written, graded, no traces", out["baseline"]),
+            "jsonl": (score + ["-f", "jsonl", "-o", str(out["traced"])], None, "lean records, full traces",
+                      out["traced"]),
+            "jsonl -j 1": (score + ["-f", "jsonl", "-j", "1", "-o", str(out["one"])], None,
+                           "lean records, full traces, one process", out["one"]),
+            "jsonl --no-trace": (score + ["-f", "jsonl", "--no-trace", "-o", str(out["untraced"])], None,
+                                 "lean records, no trace", out["untraced"]),
+            "csv": (score + ["-f", "csv", "-o", str(out["csv"])], None, "CSV out", out["csv"]),
+            "jsonl full": (score + ["-f", "jsonl", "--records", "full", "-o", str(out["full"])], None,
+                           "full records (--records full)", out["full"]),
         }
-        runs: dict[str, list[tuple[float, int, int]]] = {name: [] for name in commands}
-        for _ in range(options.batch_repeat):
-            for name, args in commands.items():
-                runs[name].append(measure(args))
-        seconds = {name: statistics.median(r[0] for r in results) for name, results in runs.items()}
+        if options.against:
+            commands["against jsonl"] = (score + ["-f", "jsonl", "-o", str(out["against"])],
+                                         {"PYTHONPATH": str(options.against.resolve())},
+                                         f"{options.against}'s code, its default records", out["against"])
+        runs: dict[str, list[Run]] = {name: [] for name in commands}
+        for _ in range(options.batch_repeat):  # interleaved, so a busy moment hits every command alike
+            for name, (args, env, _, _) in commands.items():
+                # `python -m` puts the working folder first on sys.path: the other checkout runs from its own
+                runs[name].append(measure(args, env, options.against if name == "against jsonl" else ROOT))
+        floor_wall = statistics.median(r.wall for r in runs["floor"])
+        floor_cpu = statistics.median(r.cpu for r in runs["floor"])
+        print(f"batch: {rows:,} generated rows, CSV in; medians of {options.batch_repeat} interleaved runs; "
+              f"x = against the floor")
         for name, results in runs.items():
-            pss = max(r[1] for r in results) / 1024
-            rss = max(r[2] for r in results) / 1024
-            print(f"{name:13s} {rows:>9,} rows  {seconds[name]:7.2f} s  {rows / seconds[name]:8,.0f} profiles/s  "
-                  f"peak {pss:6.1f} MiB all processes, {rss:6.1f} MiB largest"
-                  + ("  (same rules hand-written, no traces)" if name == "baseline" else "  (jsonl, full traces)"))
-        for name in ("advisor", "advisor -j 1"):
-            print(f"              {name} runs at {seconds['baseline'] / seconds[name]:.2f} of the baseline's speed")
-        print(f"              decisions agree: {same_decisions(target, plain)}")
+            wall = statistics.median(r.wall for r in results)
+            cpu = statistics.median(r.cpu for r in results)
+            size = commands[name][3].stat().st_size
+            print(f"  {name:17s} {wall:6.2f} s wall ({wall / floor_wall:4.2f}x)  {cpu:6.2f} s CPU "
+                  f"({cpu / floor_cpu:4.2f}x)  {rows / wall:8,.0f} profiles/s  "
+                  f"PSS {max(r.pss_all for r in results) / 1024:6.1f} MiB all processes, "
+                  f"{max(r.rss_max for r in results) / 1024:6.1f} MiB largest  "
+                  f"{size / rows:6,.0f} B/record  ({commands[name][2]})")
+        print(f"  decisions agree with the hand-written baseline: {same_decisions(out['traced'], out['baseline'])}")
+        print(f"  lean and full records say the same: {same_as(out['traced'], out['full'])}")
+        print(f"  one process and the default workers: {same_as(out['traced'], out['one'])}")
+        if options.against:
+            print(f"  this checkout and {options.against}: {same_as(out['traced'], out['against'])}")
 
     for rows in options.memory_rows:
         source = _generated(rows)
-        took, pss, rss = measure([python, "-m", "advisor", "score", str(source), "-f", "jsonl"])
-        print(f"memory        {rows:>9,} rows  {took:7.2f} s  {rows / took:8,.0f} profiles/s  "
-              f"peak {pss / 1024:6.1f} MiB all processes, {rss / 1024:6.1f} MiB largest  (output discarded)")
+        for jobs in ([], ["-j", "1"]):
+            run = measure([python, "-m", "advisor", "score", str(source), "-f", "jsonl", *jobs], cwd=ROOT)
+            print(f"memory  {rows:>9,} rows {' '.join(jobs) or 'default jobs':12s} {run.wall:7.2f} s  "
+                  f"{run.cpu:7.2f} s CPU  PSS {run.pss_all / 1024:6.1f} MiB all processes, "
+                  f"{run.rss_max / 1024:6.1f} MiB largest  (output discarded)")
 
 
 def _generated(rows: int) -> Path:

@@ -14,6 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from advisor.batch import score_batch
+from advisor.json_records import read_records
 from conftest import ROOT
 
 GOOD = ["A{i},500,0.5,b2b", "B{i},10,35%,b2c", "C{i},,,mixed", "D{i},1200,0.1,"]
@@ -35,7 +36,7 @@ def test_records_read_equal_scored_plus_rejected_and_outputs_trace_to_inputs(eng
     path = tmp_path_factory.mktemp("b") / "rows.csv"
     path.write_text(HEADER + "\n".join(lines) + "\n")
     summary, out, errors = _score(engine, path)
-    records = [json.loads(line) for line in out.splitlines()]
+    records = read_records(out.splitlines())
     assert summary.read == len(rows) == summary.scored + summary.rejected
     assert summary.scored == sum(good for good, _ in rows) == len(records)
     sources = [r["source"] for r in records]
@@ -57,7 +58,7 @@ def test_result_does_not_depend_on_row_order(engine, tmp_path):
     def by_name(path):
         _, out, _ = _score(engine, path)
         return {r["name"]: {k: r[k] for k in ("department_model", "sales_mix", "technologies")}
-                for r in map(json.loads, out.splitlines())}
+                for r in read_records(out.splitlines())}
 
     assert by_name(first) == by_name(second)
 
@@ -77,7 +78,7 @@ def test_duplicate_names_are_reported_and_both_scored(engine, tmp_path):
     path = tmp_path / "rows.csv"
     path.write_text(HEADER + "Acme,1,0.1,b2b\nOther,1,0.1,b2b\nAcme,900,0.6,b2b\n")
     summary, out, errors = _score(engine, path)
-    assert summary.scored == 3 and len(out.splitlines()) == 3
+    assert summary.scored == 3 and len(read_records(out.splitlines())) == 3
     assert errors == [f"{path}:4: name: 'Acme' also names the record at {path}:2 (both are scored)"]
 
 
@@ -152,10 +153,10 @@ def test_a_reader_that_stops_early_ends_the_run_quietly_with_0(tmp_path):
     path.write_text(HEADER + "".join(f"N{i},{i},0.3,b2b\n" for i in range(20_000)))  # workers, megabytes out
     child = subprocess.Popen([sys.executable, "-m", "advisor", "score", str(path), "-f", "jsonl"], cwd=ROOT,
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    first = child.stdout.readline()
+    header, first = child.stdout.readline(), child.stdout.readline()
     child.stdout.close()
     _, errors = child.communicate(timeout=60)
-    assert json.loads(first)["name"] == "N0"
+    assert "header" in json.loads(header) and json.loads(first)["name"] == "N0"
     assert child.returncode == 0 and errors == b""
 
 
@@ -165,7 +166,7 @@ def test_score_says_where_the_inside_outside_split_does_not_apply(cli, tmp_path)
     source.write_text("name,sale_location,market,average_deal_size\n"
                       "Gym,premises,b2c,60\nCourses,remote_or_field,b2c,60\n", encoding="utf-8")
     lines = cli("score", str(source), "--format", "jsonl").stdout.splitlines()
-    gym, courses = (json.loads(line)["sales_mix"] for line in lines)
+    gym, courses = (r["sales_mix"] for r in read_records(lines))
     assert gym["applies"] is False and [r["rule"] for r in gym["not_applicable_reasons"]] == ["MIX.sold_at_premises"]
     assert courses["applies"] is True and courses["not_applicable_reasons"] == []
     rows = list(csv.DictReader(io.StringIO(cli("score", str(source), "--format", "csv").stdout)))

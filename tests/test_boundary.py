@@ -81,24 +81,31 @@ def _big_csv(path: Path, rows: int) -> None:
 
 
 @pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
-def test_sigterm_during_score_removes_the_temporary_file_and_stops_the_workers(tmp_path):
+def test_sigterm_during_score_removes_the_temporary_files_and_stops_the_workers(tmp_path):
+    """The output's temporary file and the workers' chunk files (in the system's temporary folder) all go."""
     source = tmp_path / "big.csv"
     _big_csv(source, 300_000)
     target = tmp_path / "out.jsonl"
     target.write_text("the old result\n")
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
     child = subprocess.Popen([sys.executable, "-m", "advisor", "score", str(source), "-f", "jsonl", "-o", str(target),
-                              "--jobs", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True)
+                              "--jobs", "2"], cwd=ROOT, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, "TMPDIR": str(scratch)})
     workers: list[str] = []
     deadline = time.monotonic() + 60
-    while time.monotonic() < deadline and not (workers and list(tmp_path.glob(".out.jsonl.*.tmp"))):
+    while time.monotonic() < deadline and not (workers and list(tmp_path.glob(".out.jsonl.*.tmp"))
+                                               and list(scratch.glob("advisor-score-*"))):
         time.sleep(0.05)  # wait until the workers run and the temporary file is being written
         found = subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True, text=True).stdout.split()
         workers = found or workers
     assert workers and list(tmp_path.glob(".out.jsonl.*.tmp")), "the run never got going"
+    assert list(scratch.glob("advisor-score-*")), "the workers' folder was never made"
     child.send_signal(signal.SIGTERM)
     status = child.wait(timeout=60)
     assert status == 143 and child.stderr.read().strip() == "advisor: terminated"
     assert not list(tmp_path.glob(".*.tmp")) and target.read_text() == "the old result\n"
+    assert not list(scratch.iterdir()), "chunk files outlived the run"
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in workers):
         time.sleep(0.05)

@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 
+from advisor.json_records import read_records
 from conftest import PROFILES, ROOT, run_advisor
 
 ONLINE_STORE = str(PROFILES / "online-store.yaml")
@@ -101,7 +102,7 @@ def test_score_keeps_going_past_bad_records_and_every_output_traces_to_one_input
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == f"{data}:3: leads_per_month: expected a number, got 'lots'"
     assert "records read 4, scored 3, rejected 1" in result.stderr
-    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    rows = read_records(result.stdout.splitlines())
     assert [r["source"] for r in rows] == [f"{data}:2", f"{data}:4", str(PROFILES / "founder-alone.yaml")]
     assert rows[1]["name"] == "C" and rows[0]["department_model"]["id"] == "three_level"
 
@@ -116,9 +117,22 @@ def test_score_csv_output_one_row_per_profile(cli):
     assert float(store["score_three_level"]) > float(store["score_two_level_contact_center"])
 
 
+def test_score_records_are_lean_after_a_header_or_full_on_request(cli):
+    lean = json.loads(cli("score", ONLINE_STORE, str(PROFILES / "smb-saas.yaml"), "-f", "json").stdout)
+    full = json.loads(cli("score", ONLINE_STORE, str(PROFILES / "smb-saas.yaml"), "-f", "json",
+                          "--records", "full").stdout)
+    header = lean[0]["header"]
+    assert len(lean) == 3 and len(full) == 2 and "header" not in full[0]
+    assert [header["rules"][r["rule"]]["id"] for r in lean[1]["department_model"]["reasons"]] == [
+        r["rule"] for r in full[0]["department_model"]["reasons"]]
+    assert all(r["why"] for r in full[0]["department_model"]["reasons"])  # the readable shape keeps its whys
+    assert {header["trace_letters"][letter] for letter in lean[1]["trace"]} <= set(full[0]["trace"])
+    assert [len(json.dumps(r)) < len(json.dumps(f)) / 3 for r, f in zip(lean[1:], full)] == [True, True]
+
+
 def test_score_json_array(cli):
     result = cli("score", ONLINE_STORE, str(PROFILES / "smb-saas.yaml"), "-f", "json", "--no-trace")
-    data = json.loads(result.stdout)
+    data = read_records(json.loads(result.stdout))
     assert [d["name"] for d in data] == ["HomeGoods Online", "ShiftPlanner"]
     assert "trace" not in data[0]
 

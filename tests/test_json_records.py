@@ -11,7 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from advisor.engine import STATUSES
-from advisor.json_records import JsonRecords
+from advisor.json_records import JsonRecords, LeanRecords, lean_header, read_records
 from advisor.profile import EVIDENCE_FIELDS, Profile
 from advisor.readers import read_inputs
 from advisor.writers import csv_row, json_record
@@ -31,6 +31,51 @@ def test_the_encoder_writes_byte_for_byte_the_readable_definition(engine, profil
     evaluation = engine.evaluate(profile)
     expected = orjson.dumps(json_record(source, engine.recommendation(evaluation), trace=trace))
     assert JsonRecords(engine).encode(source, evaluation, trace=trace) == expected
+
+
+def _without_whys(full):
+    """A full record as its lean one resolves: every reason and technology without its `why`."""
+    def plain(items):
+        return [{k: v for k, v in item.items() if k != "why"} for item in items]
+
+    model, mix = dict(full["department_model"]), dict(full["sales_mix"])
+    model.pop("starting_point")  # in the header: lean records say decided_by "starting_point"
+    mix.pop("base_inside_share")  # in the header
+    for key in ("reasons", "hybrid_reasons", "not_applicable_reasons"):
+        mix[key] = plain(mix[key])
+    model["reasons"] = plain(model["reasons"])
+    if model["next"] is not None:  # the trigger is the header's, per model
+        model["next"] = {"id": model["next"]["id"], "confidence": model["next"]["confidence"]}
+    full = {**full, "department_model": model, "sales_mix": mix,
+            "technologies": [{"id": t["id"], "group": t["group"]} for t in full["technologies"]]}
+    full.pop("rule_base")
+    return full
+
+
+@SETTINGS
+@given(profiles, st.sampled_from(["USD", "EUR", "RUB", "UAH"]), awkward_text, awkward_text, st.booleans())
+def test_a_lean_record_with_its_header_says_what_the_full_record_says(engine, profile, currency, name, source, trace):
+    """Every decision, reason, point, shift, checklist item, fact and rule outcome, once the header's
+    names are put back (what a lean record leaves out is each reason's `why`, made from the facts)."""
+    profile = profile.model_copy(update={"currency": currency, "name": name})
+    evaluation = engine.evaluate(profile)
+    full = json_record(source, engine.recommendation(evaluation), trace=trace)
+    lean = LeanRecords(engine).encode(source, evaluation, trace=trace)
+    header = lean_header(engine)
+    assert header["header"]["rule_base"] == full["rule_base"]
+    (resolved,) = read_records([orjson.dumps(header), lean])
+    assert resolved == orjson.loads(orjson.dumps(_without_whys(full)))
+    if trace:
+        assert len(orjson.loads(lean)["trace"]) == len(engine.rules)
+
+
+def test_lean_records_are_under_2_kb_with_the_full_trace_where_full_ones_are_several(engine):
+    records = list(read_inputs([str(PROFILES)], warn=lambda m: None))
+    for record in records:
+        evaluation = engine.evaluate(record.profile)
+        source = record.source.rsplit("/", 1)[-1]  # as given on a command line: the folder is the user's
+        lean = LeanRecords(engine).encode(source, evaluation)
+        assert len(lean) < 2048 < len(JsonRecords(engine).encode(source, evaluation)), source
 
 
 def test_the_encoder_matches_on_every_example_profile_after_its_templates_are_warm(engine):
@@ -92,7 +137,7 @@ def test_output_past_the_write_block_arrives_whole_and_in_order(cli, tmp_path):
         for i in range(rows):
             writer.writerow([f"Client {i}", i, f"{i % 100}%", "EUR", 1000 + i])
     result = cli("score", str(data), "-f", "jsonl")
-    records = [json.loads(line) for line in result.stdout.splitlines()]
+    records = read_records(result.stdout.splitlines())
     assert [r["source"] for r in records] == [f"{data}:{i + 2}" for i in range(rows)]
     assert len(result.stdout.encode()) > 2 * (1 << 20)
 
@@ -102,7 +147,7 @@ def test_fail_fast_on_standard_output_keeps_what_was_scored_before_the_bad_recor
     data.write_text("name,leads_per_month\nA,500\nB,lots\nC,10\n")
     result = cli("score", str(data), "-f", "jsonl", "--fail-fast")
     assert result.exit_code == 1
-    assert [json.loads(line)["name"] for line in io.StringIO(result.stdout)] == ["A"]
+    assert [r["name"] for r in read_records(io.StringIO(result.stdout))] == ["A"]
     assert "stopped at the first bad record" in result.stderr
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from advisor import parallel
 from advisor.batch import score_batch
+from advisor.json_records import read_records
 from conftest import PROFILES
 
 HEADER = "name,leads_per_month,repeat_sales_share,market,average_deal_size,currency\n"
@@ -57,7 +58,7 @@ def test_two_processes_write_what_one_writes(engine, inputs, fmt):
     assert any("more.jsonl:33: name: 'A0' also names the record at " in m and m.endswith("clients.csv:2 (both are scored)")
                for m in messages)
     if fmt == "jsonl":
-        sources = [json.loads(line)["source"] for line in out.splitlines()]
+        sources = [r["source"] for r in read_records(out.splitlines())]
         assert sources[0].endswith("clients.csv:2") and sources[-1].endswith("smb-saas.yaml")
         assert any(s.endswith("online-store.yaml") for s in sources)
 
@@ -70,7 +71,7 @@ def test_spawned_workers_as_on_windows_and_macos_write_the_same(engine, inputs, 
 def test_fail_fast_stops_at_the_first_bad_record_with_workers(engine, inputs, tmp_path):
     summary, out, messages = _run(engine, inputs, "jsonl", jobs=2, fail_fast=True)
     assert summary.stopped_early and summary.read == 3 and summary.rejected == 1
-    assert [json.loads(line)["name"] for line in out.splitlines()] == ["A0", "B0"]  # what came before stays
+    assert [r["name"] for r in read_records(out.splitlines())] == ["A0", "B0"]  # what came before stays
     assert len(messages) == 1 and "clients.csv:4" in messages[0]
     target = tmp_path / "out.jsonl"
     summary, _, _ = _run(engine, inputs, "jsonl", jobs=2, fail_fast=True, output=target)

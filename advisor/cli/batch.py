@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
 
@@ -11,6 +12,11 @@ from advisor.cli.app import (
     LangOption, ScoreFormat, RulesOption, app, engine_from, env, fail, language_of, say,
 )
 from advisor.errors import AdvisorError, ExitStatus
+
+
+class RecordShape(str, Enum):
+    lean = "lean"
+    full = "full"
 
 
 @app.command()
@@ -26,6 +32,9 @@ def score(
     trace: Annotated[
         bool, typer.Option("--trace/--no-trace", help="In JSON and JSONL output, include the facts the rules compared and every rule's outcome (fired, not_fired, unknown).")
     ] = True,
+    records: Annotated[
+        RecordShape, typer.Option("--records", help="Shape of JSON and JSONL records: lean (a header first says what the rule base fixes; each record names rules by their index in it and traces every rule's outcome as one letter) or full (each record whole: rule ids, the why of every reason, its document).")
+    ] = RecordShape.lean,
     fail_fast: Annotated[
         bool, typer.Option("--fail-fast", help="Stop at the first bad record (no output file is written).")
     ] = False,
@@ -51,7 +60,7 @@ def score(
         with ProgressBar(enabled=show_progress(format, output)) as progress:
             summary = score_batch(
                 engine, inputs, fmt=format.value, output=output, trace=trace, report=say,
-                fail_fast=fail_fast, progress=progress, stdin=env().stdin, stdout=env().stdout, on_scored=reports.add if reports else None, jobs=jobs,
+                fail_fast=fail_fast, progress=progress, stdin=env().stdin, stdout=env().stdout, on_scored=reports.add if reports else None, jobs=jobs, records=records.value,
             )
         if reports is not None and not summary.stopped_early:
             say(f"reports: {len(reports.rows)} in {report_dir}; open {reports.finish()}")
