@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import string
 
@@ -15,6 +16,7 @@ from advisor.readers import read_one_profile
 from advisor.render.markdown import render_markdown
 from advisor.render.text import render_recommendation
 from advisor.rulebase.schema import DEPARTMENT_MODELS, SALES_KINDS, TECHNOLOGY_GROUPS, Localized
+from advisor.wording import wording
 from conftest import PROFILES, ROOT
 
 
@@ -130,19 +132,22 @@ def test_recommendation_text_and_markdown_are_wholly_in_the_language(engine, lan
         assert tr(f"field.{leaf_field}", lang) in markdown
 
 
-def test_english_output_is_unchanged_by_translation(engine):
+def test_english_output_names_fields_by_their_labels_and_json_keeps_ids(engine):
     rec = engine.recommend(read_one_profile(str(PROFILES / "online-store.yaml")).profile)
     markdown = render_markdown(rec)
-    assert "## Department model" in markdown and "repeat_sales_share" in markdown
+    assert "## Department model" in markdown and "repeat sales share = 55% ≥ 20…50%" in markdown
+    assert "repeat_sales_share" not in markdown
     assert "Кто" not in markdown and "Хто" not in markdown
+    assert "repeat_sales_share = 0.55 ≥ 0.2…0.5" in json.dumps(rec.to_dict(), ensure_ascii=False)
 
 
 def test_choice_values_in_reasons_are_translated(engine):
     rec = engine.recommend(read_one_profile(str(PROFILES / "seasonal-garden-goods.yaml")).profile)
     b2c = next(r for r in rec.sales_mix.reasons if r.rule == "MIX.b2c")
-    assert b2c.why("en") == "market = b2c"
-    assert b2c.why("ru") == "рынок = частные лица (B2C)"
-    assert b2c.why("uk") == "ринок = приватні особи (B2C)"
+    assert b2c.why() == "market = b2c"  # JSON's machine form
+    assert wording("en").why(b2c) == "market = consumers (B2C)"
+    assert wording("ru").why(b2c) == "рынок = частные лица (B2C)"
+    assert wording("uk").why(b2c) == "ринок = приватні особи (B2C)"
 
 
 @pytest.mark.parametrize(("margin", "lang", "said"), [
@@ -151,11 +156,10 @@ def test_choice_values_in_reasons_are_translated(engine):
     (1.0, "uk", "на 1 бал."), (3.0, "uk", "на 3 бали."), (5.0, "uk", "на 5 балів."), (1.67, "uk", "на 1,67 бала."),
 ])
 def test_a_lead_in_points_is_said_with_the_plural_form_of_its_number(margin, lang, said):
-    from advisor.i18n import Translator
     from advisor.recommendation import ModelDecision
-    from advisor.render.verdict import verdict_lines
+    from advisor.wording.verdict import verdict_lines
 
     model = ModelDecision("one_level", {"one_level": 4.0, "three_level": 4.0 - margin}, [], "points", "three_level",
                           margin, "firm", {}, {})
-    line = verdict_lines(model, Translator(lang))[0]
+    line = verdict_lines(model, wording(lang))[0]
     assert line.endswith(said) and "(" not in line
