@@ -29,6 +29,7 @@ def fields(
     w = wording(language_of(lang))
     table = Table(w("fields.field"), w("fields.label"), w("fields.type"), w("fields.unit"), w("fields.meaning"))
     table.columns[0].no_wrap = True
+    table.columns[2].min_width = 15  # a choice value (remote_or_field) on one line
     table.columns[4].min_width = 32  # the meaning is the column people read; the others are short
     for spec in FIELDS.values():
         table.add_row(spec.name + (" *" if spec.required else ""), w.field(spec.name), kind_text(spec, w),

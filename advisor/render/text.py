@@ -17,6 +17,7 @@ from advisor.wording.notes import model_notes
 from advisor.wording.verdict import ask_next_lines, ask_next_title, verdict_lines
 
 BAR_WIDTH = 24
+KIND_FIELDS = ("sale_type", "regional")  # the answers the kinds of sales are told from
 
 
 def _bar(value: float, top: float, width: int = BAR_WIDTH) -> str:
@@ -136,7 +137,7 @@ def _mix_section(rec: Recommendation, w: Wording, plain: bool) -> Group:
 
 
 def _checklist_section(rec: Recommendation, w: Wording) -> Group:
-    kinds = ", ".join(w.kind(k) for k in rec.sales_kinds) or w("rec.kinds_unknown")
+    kinds = ", ".join(w.kind(k) for k in rec.sales_kinds) or w("kinds.unknown", fields=w.fields(KIND_FIELDS))
     parts: list = [Text.assemble((w("rec.technologies"), "bold"), w("rec.kinds", kinds=kinds))]
     for group in rec_groups(rec):
         parts.append(indented(Text(w.group(group), style="bold")))

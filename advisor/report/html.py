@@ -318,7 +318,7 @@ def render_html(content: ReportContent) -> str:
     ranges = [(model.score_low[m], model.score_high[m]) for m in order]
     mix = rec.sales_mix
     charts = (f'<div class="grid"><figure id="score-chart"><figcaption>{escape(t("report.scores"))}</figcaption>'
-              f'{svg.score_chart(scores, ranges=ranges)}'
+              f'{svg.score_chart(scores, ranges=ranges, shown=[t.points(s) for _, s, _ in scores])}'
               f'<p class="muted">{escape(t("report.score_ranges_note"))}</p></figure>'
               + (f'<figure id="mix-chart"><figcaption>{escape(t("report.mix"))}</figcaption>'
                  f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=t.percent(mix.inside_share)), t("rec.outside", share=t.percent(mix.outside_share)))}'

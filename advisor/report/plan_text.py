@@ -28,6 +28,10 @@ def economics_rows(content: ReportContent) -> list[tuple[str, str]]:
     seller = costs.per_role["closer"]
     if costs.how == "profile":
         cost_how = t("report.cost_how.profile", cost=content.money(seller))
+    elif costs.how == "currency":  # says which answers would replace the assumption, by their labels
+        cost_how = t("costs.assumed_from_currency", level=costs.level, says=costs.says,
+                     overhead=t.figure(content.staffing.costs.overhead), cost=content.money(seller),
+                     cost_field=t.field("monthly_cost_per_seller").lower(), country_field=t.field("country").lower())
     else:
         cost_how = t(f"report.cost_how.{costs.how}", level=costs.level, says=costs.says,
                      overhead=t.figure(content.staffing.costs.overhead), cost=content.money(seller))

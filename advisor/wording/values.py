@@ -72,7 +72,7 @@ def condition_text(w: Any, leaf: Any) -> str:
     op = leaf.operator
     symbol = w(f"trace.{op}") if op in ("in", "between") else _SYMBOLS[op]
     if leaf.result is None:
-        return w("trace.unknown", field=name, op=symbol, threshold=threshold)
+        return w("condition.unknown", field=name, op=symbol, threshold=threshold)
     actual = numbers.figure(float(leaf.actual), lang) if ratio else value_text(w, leaf.field, leaf.actual)
     if leaf.note:
         actual += f" ({note_text(w, leaf.note)})"
