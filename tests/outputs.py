@@ -43,18 +43,18 @@ def advised(engine: Any, path: Path) -> Any:
     return advise(engine, record.profile)
 
 
-def recommend_text(engine: Any, path: Path, lang: str) -> str:
+def recommend_text(engine: Any, path: Path, lang: str, source: str | None = None) -> str:
     from advisor.render.text import render_recommendation
 
     out, stream = console()
-    render_recommendation(advised(engine, path), out, source=source_of(path), lang=lang)
+    render_recommendation(advised(engine, path), out, source=source or source_of(path), lang=lang)
     return stream.getvalue()
 
 
-def recommend_markdown(engine: Any, path: Path, lang: str) -> str:
+def recommend_markdown(engine: Any, path: Path, lang: str, source: str | None = None) -> str:
     from advisor.render.markdown import render_markdown
 
-    return render_markdown(advised(engine, path), source=source_of(path), lang=lang)
+    return render_markdown(advised(engine, path), source=source or source_of(path), lang=lang)
 
 
 def recommend_json(engine: Any, path: Path) -> str:

@@ -73,8 +73,8 @@ def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str
     for outcome, score in sorted(model.scores.items(), key=lambda kv: -kv[1]):
         name = w.model_short(outcome)
         low, high = model.score_low[outcome], model.score_high[outcome]
-        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {w.points(score)} | "
-                   f"{w.points(low)}–{w.points(high)} |")
+        span = w.points(low) if high - low <= 1e-9 else f"{w.points(low)}–{w.points(high)}"
+        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {w.points(score)} | {span} |")
     out += ["", w("rec.why"), ""]
     out += [reason_markdown(r, w, "+" + w.points(r.earned(r.effect["points"][model.id]))) for r in model.reasons]
     if not model.reasons:
