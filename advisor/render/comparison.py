@@ -8,6 +8,7 @@ table of their own with the numbers as columns.
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
 from rich.table import Table
 from rich.text import Text
@@ -51,21 +52,31 @@ def _side_by_side(columns: list[Column], parts: list, console: Console, w: Wordi
 
 
 def _one_row_each(columns: list[Column], parts: list, console: Console, w: Wording) -> None:
-    """Many columns: a numbered row per column with the sections' rows as columns."""
-    table = Table(title=w("compare.title"), title_justify="left", show_lines=False)
+    """Many columns: a numbered row each, in the score table's short words (model codes, one share),
+    names wrapped at spaces; then the differing checklist items against the row numbers."""
+    from advisor.wording.batch import model_code
+
+    table = Table(title=w("compare.title"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  padding=(0, 1), collapse_padding=True)  # as score's table: fits 80 columns
     table.add_column("#", justify="right", no_wrap=True)
-    table.add_column(w("compare.profile"), ratio=3, overflow="fold", min_width=12)
-    differing = parts[-1] if parts and parts[-1].title == w("compare.differ") else None
-    shown = [s for s in parts if s is not differing]
-    rows = [row for s in shown for row in s.rows if s.title != w("rec.scores")]
-    for label, _ in rows:
-        table.add_column(label, ratio=2, overflow="fold")
+    table.add_column(w("compare.profile"), ratio=1, min_width=12)
+    table.add_column(w("table.model"))
+    table.add_column(w("table.sure"), min_width=len(w("table.sure")))
+    for key in ("table.inside", "table.hybrid", "table.items", "table.unknown"):
+        table.add_column(w(key), justify="right", no_wrap=True)
     for index, column in enumerate(columns):
-        table.add_row(str(index + 1), Text(column_heading(column, w)), *(Text(cells[index]) for _, cells in rows))
+        rec = column.recommendation
+        mix = rec.sales_mix
+        table.add_row(str(index + 1), Text(column_heading(column, w)), model_code(rec.department_model, w),
+                      w.confidence(rec.department_model.confidence),
+                      w.percent(mix.inside_share) if mix.applies else w("table.na"),
+                      w.yes_no(True) if mix.hybrid else "", w.figure(len(rec.applied_technologies)),
+                      w.figure(len(rec.unknown_fields)))
     console.print(table)
+    differing = parts[-1] if parts and parts[-1].title == w("compare.differ") else None
     if differing is not None:
         items = Table(title=differing.title, title_justify="left")
-        items.add_column("", overflow="fold")
+        items.add_column("")
         for index, _ in enumerate(columns):
             items.add_column(str(index + 1), justify="center", no_wrap=True)
         for label, cells in differing.rows:
