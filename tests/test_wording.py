@@ -25,10 +25,10 @@ def test_whole_counts_are_grouped_as_cldr_groups_them_without_loading_babel(valu
 
 @given(st.floats(-1e9, 1e9, allow_nan=False), st.integers(0, 2))
 def test_english_numbers_without_babel_are_babels(value, digits):
-    from advisor.wording.numbers import _number
+    from advisor.wording.numbers import number
 
     babel = formats.number(value, "en", digits=digits)
-    assert _number(value, "en", digits) == ("0" if babel == "-0" else babel)  # never a -0
+    assert number(value, "en", digits) == ("0" if babel == "-0" else babel)  # never a -0
 
 
 @pytest.mark.parametrize(("lang", "shown"), [

@@ -101,7 +101,7 @@ def problems(text: str, lang: str, engine: Any, *, ids_allowed: bool = False) ->
     if lang == "en":
         return found
     found += [f"English number {_around(text, m)!r}" for m in ENGLISH_NUMBER.finditer(text)]
-    words = {w for w in re.findall(r"(?<![\w.-])[A-Za-z][A-Za-z]+(?![\w])", text)
+    words = {w for w in re.findall(r"(?<![\w.-])[A-Za-z][A-Za-z]+(?![\w…])", text)  # "Sup…": a name cut short
              if w not in ALLOWED_WORDS and w.lower() not in ALLOWED_WORDS and not re.fullmatch("[A-Z]{2}", w)}
     found += [f"English word {w!r} in {_around(text, re.search(rf'(?<![A-Za-z]){w}(?![A-Za-z])', text))!r}"
               for w in sorted(words)]

@@ -29,20 +29,18 @@ def batch_table(rows: list[tuple[str, Recommendation]], lang: str = "en") -> Tab
         collapse_padding=True,
     )
     table.add_column(w("table.name"), no_wrap=True, overflow="ellipsis", max_width=24)
-    table.add_column(w("table.model"), no_wrap=True, min_width=10)
-    table.add_column(w("table.sure"), no_wrap=True, min_width=7)
-    table.add_column(w("table.points"), justify="right", no_wrap=True, min_width=6)
-    table.add_column(w("table.inside"), justify="right", no_wrap=True, min_width=6)
-    table.add_column(w("table.hybrid"), no_wrap=True, min_width=6)
-    table.add_column(w("table.items"), justify="right", no_wrap=True, min_width=5)
-    table.add_column(w("table.unknown"), justify="right", no_wrap=True, min_width=7)
+    table.add_column(w("table.model"), min_width=10)  # a close call or a next model wraps at a space
+    table.add_column(w("table.sure"), min_width=7)
+    for key in ("table.points", "table.inside", "table.hybrid", "table.items", "table.unknown"):
+        table.add_column(w(key), justify="left" if key == "table.hybrid" else "right", no_wrap=True,
+                         min_width=max(5, len(w(key))))
     for source, rec in rows:
         model = rec.department_model
         table.add_row(
             Text(rec.profile.name),  # a name is data, never markup
             model_code(model, w),
             w.confidence(model.confidence),
-            f"{w.points(model.scores[model.id])} {'+' if model.margin >= 0 else ''}{w.points(model.margin)}",
+            f"{w.number(model.scores[model.id], 1)} {'+' if model.margin >= 0 else ''}{w.number(model.margin, 1)}",
             w.percent(rec.sales_mix.inside_share) if rec.sales_mix.applies else w("table.na"),  # a sale at the premises
             w.yes_no(True) if rec.sales_mix.hybrid else "",
             w.figure(len(rec.applied_technologies)),

@@ -60,6 +60,12 @@ class Wording:
 
         return points(value, self.lang)
 
+    def number(self, value: float, digits: int) -> str:
+        """At most `digits` decimals: 6,8."""
+        from advisor.wording.numbers import number
+
+        return number(value, self.lang, digits)
+
     def figure(self, value: float) -> str:
         from advisor.wording.numbers import figure
 

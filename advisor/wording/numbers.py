@@ -12,7 +12,7 @@ import math
 from advisor.i18n import formats
 
 
-def _number(value: float, lang: str, digits: int) -> str:
+def number(value: float, lang: str, digits: int) -> str:
     """CLDR's "#,##0.##" pattern; English's is Python's own, so English (and JSON's English
     warnings) never load Babel."""
     if lang == "en":
@@ -35,7 +35,7 @@ def count(value: int, lang: str) -> str:
 def points(value: float, lang: str) -> str:
     """Points on a scale: two decimals at most (graded points are fractions), never a -0."""
     value = round(value + 0.0, 2) + 0.0
-    return _number(0.0 if value == 0 else value, lang, digits=2)
+    return number(0.0 if value == 0 else value, lang, digits=2)
 
 
 def signed_points(value: float, lang: str) -> str:
@@ -51,11 +51,11 @@ def figure(value: float, lang: str) -> str:
     if value.is_integer():
         return count(int(value), lang)
     if abs(value) >= 100:
-        return _number(value, lang, digits=0)
+        return number(value, lang, digits=0)
     if abs(value) >= 1:
-        return _number(value, lang, digits=1)
+        return number(value, lang, digits=1)
     digits = max(1, -math.floor(math.log10(abs(value))) + 1)  # two significant digits below 1
-    return _number(value, lang, digits=digits)
+    return number(value, lang, digits=digits)
 
 
 def percent(share: float, lang: str) -> str:
@@ -63,7 +63,7 @@ def percent(share: float, lang: str) -> str:
     share = float(share)
     digits = 0 if share == 0 or abs(share) >= 0.01 else 1
     if lang == "en":
-        return _number(share * 100, lang, digits) + "%"
+        return number(share * 100, lang, digits) + "%"
     return formats.percent(share, lang, digits=digits)
 
 
@@ -74,7 +74,7 @@ def signed_percent(shift: float, lang: str) -> str:
 
 def percent_range(low: float, high: float, lang: str, dash: str = "…") -> str:
     """Two shares as one range with one sign: "20…50%", "20…50 %"."""
-    return _number(low * 100, lang, digits=1) + dash + percent(high, lang)
+    return number(low * 100, lang, digits=1) + dash + percent(high, lang)
 
 
 def money(amount: float, currency: str, lang: str) -> str:
@@ -91,4 +91,4 @@ def rate(value: float, lang: str) -> str:
     if value == 0:
         return "0"
     digits = max(0, 3 - math.floor(math.log10(abs(value))) - 1)
-    return _number(value, lang, digits=min(digits, 8))
+    return number(value, lang, digits=min(digits, 8))
