@@ -57,7 +57,8 @@ def _one_row_each(columns: list[Column], parts: list, console: Console, w: Wordi
     from advisor.wording.batch import model_code
 
     table = Table(title=w("compare.title"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
-                  padding=(0, 1), collapse_padding=True)  # as score's table: fits 80 columns
+                  padding=(0, 1), collapse_padding=True,  # as score's table: fits 80 columns
+                  caption=w("compare.legend"), caption_justify="left")
     table.add_column("#", justify="right", no_wrap=True)
     table.add_column(w("compare.profile"), ratio=1, min_width=12)
     table.add_column(w("table.model"))
