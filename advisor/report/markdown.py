@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from advisor.report.content import ReportContent
 from advisor.render.markdown import citation_markdown, markdown_code, markdown_text, notes_markdown, reason_markdown
 from advisor.report.html import summary_text

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from advisor.compare import Column, technology_differences
 from advisor.rulebase.schema import DEPARTMENT_MODELS
