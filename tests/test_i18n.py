@@ -11,7 +11,7 @@ from rich.console import Console
 
 from advisor.ask.questions import builtin_questions, texts_of
 from advisor.i18n import LANGUAGES, catalogue, detect_language, tr
-from advisor.profile import FIELD_NAMES
+from advisor.profile import FIELD_NAMES, FIELDS
 from advisor.readers import read_one_profile
 from advisor.render.markdown import render_markdown
 from advisor.render.text import render_recommendation
@@ -38,12 +38,16 @@ def test_every_catalogue_text_has_every_language_with_the_same_placeholders():
 def test_every_key_the_code_asks_for_exists():
     used: set[str] = set()
     for path in (ROOT / "advisor").rglob("*.py"):
-        used |= set(re.findall(r"""\b(?:t|tr)\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
+        used |= set(re.findall(r"""\b(?:t|tr|w)\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
     assert len(used) > 40  # the scan found the calls: a broken regex would pass vacuously
     # keys built from ids: every id they can be built from
     used |= {f"model.{m}" for m in DEPARTMENT_MODELS} | {f"model_short.{m}" for m in DEPARTMENT_MODELS}
     used |= {f"group.{g}" for g in TECHNOLOGY_GROUPS} | {f"kind.{k}" for k in SALES_KINDS}
     used |= {f"field.{f}" for f in FIELD_NAMES}
+    used |= {f"table.code.{m}" for m in DEPARTMENT_MODELS}
+    used |= {f"explain.status.{s}" for s in ("fired", "partial", "not_fired", "unknown")}
+    used |= {f"fields.kind.{spec.kind}" for spec in FIELDS.values()}
+    used |= {f"fields.unit.{spec.unit}" for spec in FIELDS.values() if spec.unit}
     for question in builtin_questions():
         used |= {f"choice.{question.field}.{c.value}" for c in question.choices}
     assert sorted(used - set(catalogue())) == []
