@@ -31,6 +31,45 @@ def test_english_numbers_without_babel_are_babels(value, digits):
     assert number(value, "en", digits) == ("0" if babel == "-0" else babel)  # never a -0
 
 
+@given(st.one_of(st.integers(-10**9, 10**9), st.floats(0, 1e9, allow_nan=False)),
+       st.sampled_from(["USD", "EUR", "GBP", "CNY", "JPY", "INR", "BRL", "CAD", "AUD", "CHF", "PLN", "CZK", "UAH",
+                        "RUB", "BYN", "KZT", "GEL", "MDL", "TRY"]))
+def test_english_money_without_babel_is_babels(amount, currency):
+    from advisor.wording import numbers
+
+    slow = dict(numbers._EN_SIGNS)
+    numbers._EN_SIGNS.clear()
+    codes = set(numbers._EN_CODES)
+    numbers._EN_CODES.clear()
+    try:
+        babel = money(amount, currency, "en")
+    finally:
+        numbers._EN_SIGNS.update(slow)
+        numbers._EN_CODES.update(codes)
+    assert money(amount, currency, "en") == babel
+
+
+def test_every_built_in_currency_has_an_english_format_without_babel(engine):
+    from advisor.wording.numbers import _EN_CODES, _EN_SIGNS
+
+    assert set(engine.rates) <= set(_EN_SIGNS) | _EN_CODES
+
+
+@given(st.one_of(st.integers(-10**6, 10**6), st.floats(-1e6, 1e6, allow_nan=False)))
+def test_englishs_plural_rule_without_babel_is_babels(number):
+    from advisor.i18n import plural_category
+
+    assert plural_category("en", number) == formats.plural_category("en", number)
+
+
+def test_english_text_loads_no_babel():
+    code = ("import sys; from advisor.cli import run; "
+            f"run(['recommend', {str(PROFILES / 'online-store.yaml')!r}]); "
+            "print('babel' in sys.modules, file=sys.stderr)")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert "Three-level" in done.stdout and done.stderr.strip().endswith("False")
+
+
 @pytest.mark.parametrize(("lang", "shown"), [
     ("en", ["2.5", "1,234.5", "35%", "$52,200", "85,000\u00a0RUB"]),
     ("ru", ["2,5", "1\u00a0234,5", "35\u00a0%", "52\u00a0200\u00a0$", "85\u00a0000\u00a0₽"]),

@@ -66,7 +66,10 @@ def has_text(key: str) -> bool:
 
 def plural_category(lang: str, number: float) -> str:
     """The CLDR plural category of `number` in `lang` (one, few, many or other), by Babel's rules,
-    imported on first use so JSON output never pays for it."""
+    imported on first use so JSON output never pays for it. English's rule (one for exactly 1)
+    is written out so English text loads no Babel; tests/test_wording.py holds it to Babel's."""
+    if lang == "en":
+        return "one" if abs(float(number)) == 1 else "other"
     from advisor.i18n.formats import plural_category as category
 
     return category(lang, number)

@@ -77,9 +77,23 @@ def percent_range(low: float, high: float, lang: str, dash: str = "…") -> str:
     return number(low * 100, lang, digits=1) + dash + percent(high, lang)
 
 
+# English's CLDR currency formats for the built-in rule base's currencies, so English text
+# loads no Babel (tests/test_wording.py holds them to Babel's): a sign before the number, or
+# the code after it. Any other currency goes through Babel.
+_EN_SIGNS = {"USD": "$", "EUR": "€", "GBP": "£", "CNY": "CN¥", "JPY": "¥", "INR": "₹", "BRL": "R$", "CAD": "CA$",
+             "AUD": "A$"}
+_EN_CODES = {"CHF", "PLN", "CZK", "UAH", "RUB", "BYN", "KZT", "GEL", "MDL", "TRY"}
+
+
 def money(amount: float, currency: str, lang: str) -> str:
     """An amount in whole units (cents below 10): "$52,200", "52 200 $", "85 000 RUB"."""
-    if abs(amount) < 10 and not float(amount).is_integer():
+    cents = abs(amount) < 10 and not float(amount).is_integer()
+    if lang == "en" and (currency in _EN_SIGNS or currency in _EN_CODES):
+        digits = 2 if cents else 0
+        shown = f"{abs(round(float(amount), digits)):,.{digits}f}"
+        sign = "-" if round(float(amount), digits) < 0 else ""
+        return f"{sign}{_EN_SIGNS[currency]}{shown}" if currency in _EN_SIGNS else f"{sign}{shown}\u00a0{currency}"
+    if cents:
         sign = formats.money(0, currency, lang).replace("0", "\x00", 1)
         return sign.replace("\x00", formats.fixed(amount, lang, digits=2))
     return formats.money(amount, currency, lang)
