@@ -67,6 +67,7 @@ def score_batch(
     on_scored: Callable[[Any, str], None] | None = None,
     jobs: int | None = None,
     records: str = "lean",
+    lang: str = "en",  # the table's language
 ) -> Summary:
     """Score every record of `inputs`, writing `fmt` to `output` (or stdout).
 
@@ -119,7 +120,7 @@ def score_batch(
 
                 from advisor.render.table import batch_table
 
-                PipeConsole(file=stream).print(batch_table(rows))
+                PipeConsole(file=stream).print(batch_table(rows, lang))
     except FailFast:
         summary.stopped_early = True
     return summary

@@ -12,6 +12,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from advisor.recommendation import Share
+
 # How far implied figures may stray before a check speaks: averages and rounding in the
 # answers make small gaps normal (own reasoning).
 CLOSE_RATE_SLACK = 1.5  # new deals / leads may exceed the close rate by half before it looks wrong
@@ -25,9 +27,11 @@ class Check:
     values: dict[str, Any] = field(default_factory=dict, compare=False)
 
     def text(self, lang: str = "en") -> str:
-        from advisor.i18n import tr
+        """The warning in `lang`, its figures in that language's format (advisor.wording)."""
+        from advisor.recommendation import Note
+        from advisor.wording import wording
 
-        return tr(f"check.{self.code}", lang, **self.values)
+        return wording(lang).note(Note(f"check.{self.code}", **self.values))
 
     def located(self, file: str | None, line_of: Callable[[str | None], int | None] = lambda key: None,
                 lang: str = "en") -> str:
@@ -42,12 +46,6 @@ class Check:
         return {"check": self.code, "fields": list(self.fields), "message": self.text(lang)}
 
 
-def _num(value: float) -> str:
-    from advisor.staffing.numbers import shown
-
-    return shown(value)
-
-
 def check_answers(data: Any) -> list[Check]:
     """The contradictions among the known answers of a Profile or a mapping; [] when none."""
     get = data.get if isinstance(data, Mapping) else (lambda name: getattr(data, name, None))
@@ -58,16 +56,16 @@ def check_answers(data: Any) -> list[Check]:
     new_deals = deals * (1 - repeat) if deals is not None and repeat is not None else deals
     if leads is not None and new_deals is not None and new_deals > leads:
         found.append(Check("deals_over_leads", ("deals_per_month", "leads_per_month", "repeat_sales_share"),
-                           {"deals": _num(new_deals), "leads": _num(leads)}))
+                           {"deals": float(new_deals), "leads": float(leads)}))
     elif leads and new_deals and rate and new_deals / leads > rate * CLOSE_RATE_SLACK:
         found.append(Check("close_rate_vs_leads", ("close_rate", "deals_per_month", "leads_per_month"),
-                           {"rate": f"{rate:.0%}", "implied": f"{new_deals / leads:.0%}", "deals": _num(new_deals),
-                            "leads": _num(leads)}))
+                           {"rate": Share(rate), "implied": Share(new_deals / leads), "deals": float(new_deals),
+                            "leads": float(leads)}))
     if stage is not None and stage >= 2 and team == 0:
         found.append(Check("stage_without_sellers", ("organization_stage", "sales_team_size"), {"stage": stage}))
     if clients is not None and new_deals and new_deals * 12 > clients * CLIENTS_SLACK:
         found.append(Check("clients_under_new_deals", ("active_clients", "deals_per_month"),
-                           {"clients": _num(clients), "new": _num(new_deals * 12)}))
+                           {"clients": float(clients), "new": float(new_deals * 12)}))
     return found
 
 

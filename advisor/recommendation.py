@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.i18n import has_text, tr
 from advisor.profile import EVIDENCE_FIELDS, Profile
 from advisor.rulebase.schema import Source
 
@@ -15,6 +14,7 @@ _RAMPS = ("at_least", "at_most")
 
 
 def format_value(value: Any) -> str:
+    """A value in the machine form of JSON's `why` texts (English digits, ids): a contract, not for people."""
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):
@@ -24,25 +24,14 @@ def format_value(value: Any) -> str:
     return str(value)
 
 
-def display_value(field: str, value: Any, lang: str = "en") -> str:
-    """A field's value for people: yes/no and choice labels in `lang`, numbers as format_value."""
-    if lang != "en":
-        if isinstance(value, bool):
-            return tr("trace.yes" if value else "trace.no", lang)
-        if isinstance(value, (str, int)) and has_text(f"choice.{field}.{value}"):
-            return tr(f"choice.{field}.{value}", lang)
-    return format_value(value)
-
-
 def _unit(field: str) -> str:
     return " USD" if field == "average_deal_size" else ""  # the rules compare deal sizes in USD
 
 
-def shown_value(field: str, value: Any, note: "Note | str" = "", lang: str = "en") -> str:
-    """A compared value as the `why` texts show it: formatted, with its unit and note."""
-    text = format_value(value) if lang == "en" else display_value(field, value, lang)
-    note_text = note.text(lang) if isinstance(note, Note) else note
-    return text + _unit(field) + (f" ({note_text})" if note_text else "")
+def shown_value(field: str, value: Any, note: "Note | str" = "") -> str:
+    """A compared value as JSON's `why` texts show it: formatted, with its unit and note."""
+    note_text = str(note)
+    return format_value(value) + _unit(field) + (f" ({note_text})" if note_text else "")
 
 
 def degree_text(degree: float) -> str:
@@ -50,46 +39,42 @@ def degree_text(degree: float) -> str:
     return f" ({degree:.0%})"
 
 
-def leaf_frame(field: str, operator: str, threshold: Any, result: bool | float | None, lang: str = "en",
+def leaf_frame(field: str, operator: str, threshold: Any, result: bool | float | None,
                per: str | None = None) -> tuple[str, str]:
     """LeafTrace.describe around the actual value: (before, after); for an unknown result, (whole text, "").
 
-    A ramp's threshold shows as its two anchors, `≥ 200…600`; a partly true result (any
-    float) gets the frame of a partial leaf, to which `degree_text` is appended. The frame
-    depends on the rule only, so batch writers compute it once per leaf.
+    This is the machine form JSON records carry (field ids, English digits), fixed as a
+    contract; people read the wording layer's sentences instead (advisor.wording). A ramp's
+    threshold shows as its two anchors, `≥ 200…600`; a partly true result (any float) gets
+    the frame of a partial leaf, to which `degree_text` is appended. The frame depends on the
+    rule only, so batch writers compute it once per leaf.
     """
-    if lang == "en":
-        value = format_value  # the batch path: no catalogue lookups
-    else:
-        def value(v: Any) -> str:
-            return display_value(field, v, lang)
-
     symbol = _SYMBOLS[operator]
-    if lang != "en" and operator in ("in", "between"):
-        symbol = tr(f"trace.{operator}", lang)
-    name = field if lang == "en" else tr(f"field.{field}", lang)
-    if per is not None:
-        name += " / " + (per if lang == "en" else tr(f"field.{per}", lang))
+    name = field if per is None else f"{field} / {per}"
     if operator == "between":
-        shown_threshold = f"{value(threshold[0])}–{value(threshold[1])}"
+        shown_threshold = f"{format_value(threshold[0])}–{format_value(threshold[1])}"
     elif operator in _RAMPS:
         shown_threshold = f"{format_value(threshold[0])}…{format_value(threshold[1])}"
-    elif isinstance(threshold, (list, tuple)):
-        shown_threshold = "[" + ", ".join(value(v) for v in threshold) + "]"
     else:
-        shown_threshold = value(threshold)
+        shown_threshold = format_value(threshold)
     unit = _unit(field) if per is None else ""
     if result is None:
-        return tr("trace.unknown", lang, field=name, op=symbol, threshold=shown_threshold + unit), ""
+        return f"{name} unknown (rule needs {symbol} {shown_threshold}{unit})", ""
     if result is not True and result is not False:  # a ramp, partly true: degree_text follows
         return f"{name} = ", f" {symbol} {shown_threshold}{unit}"
     if result:
         if operator == "eq":
             return f"{name} = ", ""
         if operator == "in":
-            return f"{name} = ", f" ({tr('trace.one_of', lang, values=shown_threshold)})"
+            return f"{name} = ", f" (one of {shown_threshold})"
         return f"{name} = ", f" {symbol} {shown_threshold}{unit}"
-    return f"{name} = ", f", {tr('trace.needs', lang)} {symbol} {shown_threshold}{unit}"
+    return f"{name} = ", f", needs {symbol} {shown_threshold}{unit}"
+
+
+class Share(float):
+    """A share of one (0.35) inside a Note: people read it in percent."""
+
+    __slots__ = ()
 
 
 @dataclass(frozen=True, slots=True)
@@ -97,19 +82,20 @@ class Note:
     """A remark on an actual value (e.g. a currency conversion), translatable: a catalogue key and values."""
 
     key: str
-    values: dict[str, Any]  # text, a Note, or a value shown by format_value (formatted only when shown)
+    values: dict[str, Any]  # text, a Note, a Share, or a number (formatted only when shown)
 
     def __init__(self, key: str, **values: Any) -> None:
         object.__setattr__(self, "key", key)
         object.__setattr__(self, "values", values)
 
-    def text(self, lang: str = "en") -> str:
-        values = {k: v.text(lang) if isinstance(v, Note) else v if isinstance(v, str) else format_value(v)
-                  for k, v in self.values.items()}
-        return tr(self.key, lang, **values)
-
     def __str__(self) -> str:
-        return self.text()
+        """The English text JSON records carry (numbers in format_value's machine form); people get
+        advisor.wording's, in their language and number format."""
+        from advisor.i18n import tr
+
+        values = {k: str(v) if isinstance(v, Note) else v if isinstance(v, str) else format_value(v)
+                  for k, v in self.values.items()}
+        return tr(self.key, "en", **values)
 
 
 @dataclass(slots=True)
@@ -133,21 +119,19 @@ class LeafTrace:
     def partial(self) -> bool:
         return self.result is not None and 0 < self.result < 1
 
-    def describe(self, lang: str = "en") -> str:
-        """'repeat_sales_share = 0.55 ≥ 0.4', 'leads_per_month = 120, needs ≥ 400', or 'x unknown'.
-
-        In English the field is named by its id; in ru and uk by its translated label.
-        """
-        before, after = leaf_frame(self.field, self.operator, self.threshold, self.result, lang, self.per)
+    def describe(self) -> str:
+        """'repeat_sales_share = 0.55 ≥ 0.4', 'leads_per_month = 120, needs ≥ 400', or 'x unknown':
+        JSON's machine form (advisor.wording words it for people)."""
+        before, after = leaf_frame(self.field, self.operator, self.threshold, self.result, self.per)
         if self.result is None:
             return before
-        return before + self.shown(lang) + after + (degree_text(self.result) if self.partial else "")
+        return before + self.shown() + after + (degree_text(self.result) if self.partial else "")
 
-    def shown(self, lang: str = "en") -> str:
+    def shown(self) -> str:
         """The actual value as describe() shows it: formatted, with its unit and note."""
         if self.per is not None:
             return format_value(float(self.actual))
-        return shown_value(self.field, self.actual, self.note, lang)
+        return shown_value(self.field, self.actual, self.note)
 
     def to_dict(self) -> dict[str, Any]:
         data = {
@@ -185,8 +169,8 @@ class RuleTrace:
         """What the rule adds of `points` from the known answers: points x degree."""
         return round(points * self.degree[0], 4)
 
-    def why(self, lang: str = "en") -> str:
-        """The comparisons that decided the outcome, joined for one line of text."""
+    def deciding(self) -> list[LeafTrace]:
+        """The comparisons that decided the outcome."""
         if self.status == "fired":
             chosen = [leaf for leaf in self.leaves if leaf.result is not None and leaf.result >= 1]
         elif self.status == "partial":
@@ -197,7 +181,11 @@ class RuleTrace:
             chosen = list(self.leaves)
         else:
             chosen = [leaf for leaf in self.leaves if leaf.result is None]
-        return "; ".join(leaf.describe(lang) for leaf in chosen or self.leaves)
+        return chosen or list(self.leaves)
+
+    def why(self) -> str:
+        """The deciding comparisons in JSON's machine form, joined for one line."""
+        return "; ".join(leaf.describe() for leaf in self.deciding())
 
     def unknown_fields(self) -> list[str]:
         return sorted({name for leaf in self.leaves if leaf.result is None
@@ -254,9 +242,6 @@ class NextModel:
     id: str
     confidence: str  # of the evidence that names it
     grow_into: Any = None  # schema.GrowInto: the trigger and where it comes from
-
-    def trigger(self, lang: str = "en") -> str:
-        return self.grow_into.trigger.get(lang) if self.grow_into is not None else ""
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "confidence": self.confidence}

@@ -134,7 +134,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
     text = child.before or ""
     child.close()
     assert child.exitstatus == 0
-    assert "records read 6000, scored 6000, rejected 0" in text
+    assert "records read 6,000, scored 6,000, rejected 0" in text
 
     import subprocess
 
@@ -142,7 +142,7 @@ def test_progress_bar_on_a_terminal_only(tmp_path):
                            capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert "scoring:" not in piped.stderr and "\x1b[" not in piped.stderr
     (summary,) = piped.stderr.splitlines()  # the summary alone: no bar, no colour codes
-    assert summary.startswith("records read 6000, scored 6000, rejected 0")
+    assert summary.startswith("records read 6,000, scored 6,000, rejected 0")
 
 
 def test_a_reader_that_stops_early_ends_the_run_quietly_with_0(tmp_path):

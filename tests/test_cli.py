@@ -28,7 +28,7 @@ def test_recommend_text_shows_model_mix_checklist_reasons_sources_and_unknowns(c
     assert "Inside / outside: 65% inside" in out
     assert "[ ] Operational reporting" in out
     assert "Possible, depending on unknown answers" in out
-    assert "Unknown fields:" in out and "leads_per_month" in out
+    assert "Unknown fields:" in out and "leads per month" in out and "leads_per_month" not in out
     assert "No rule fired" not in out  # one rule did fire
     assert "Rule base: advisor-builtin 1.0.0" in out
 

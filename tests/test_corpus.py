@@ -26,7 +26,7 @@ from conftest import RULES, ROOT
 CASES = yaml.safe_load((Path(__file__).parent / "corpus" / "cases.yaml").read_text(encoding="utf-8"))
 MEMORY_CAP = 2 << 30  # bytes of address space: a blow-up fails its case, not the machine (polars needs ~1 GB)
 BYTE = os.fsdecode(b"\xff")  # {xff} in a name: a byte that is not UTF-8, as a file name may hold
-SUMMARY = re.compile(r"records read (\d+), scored (\d+), rejected (\d+)")
+SUMMARY = re.compile(r"records read ([\d,]+), scored ([\d,]+), rejected ([\d,]+)")
 
 
 def _expand(text: str) -> str:
@@ -210,7 +210,7 @@ def test_bad_input(case, outcomes):
     for text in expect.get("stdout", []):
         assert _expand(text) in out
     if "summary" in expect:
-        read, scored, rejected = map(int, SUMMARY.findall(err)[-1])
+        read, scored, rejected = (int(n.replace(",", "")) for n in SUMMARY.findall(err)[-1])
         assert (read, scored, rejected) == tuple(expect["summary"][k] for k in ("read", "scored", "rejected"))
         assert read == scored + rejected
     for name, want in outputs.items():

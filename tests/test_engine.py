@@ -93,7 +93,7 @@ def test_a_company_without_a_department_builds_one_level_now_and_is_told_what_to
     model = rec.department_model
     assert model.id == "one_level" and model.decided_by == "starting_point" and model.confidence == "firm"
     assert model.next is not None and model.next.id == "three_level"
-    assert "250 a month per seller" in model.next.trigger("en")
+    assert "250 a month per seller" in model.next.grow_into.trigger.get("en")
     data = rec.to_dict()["department_model"]
     assert data["next"]["id"] == "three_level" and data["starting_point"]["document"] == "sales-department-models.uk.txt"
     assert data["close_call"] is False
@@ -129,7 +129,9 @@ def test_deal_size_is_converted_to_usd_before_comparison(engine):
     leaf = next(t for t in in_rub.trace if t.rule == "DM.one_level.very_expensive").leaves[0]
     assert leaf.actual == pytest.approx(124_000)
     assert "10,000,000 RUB" in str(leaf.note) and "2025-10-31" in str(leaf.note)
-    assert "по курсу" in leaf.note.text("ru")
+    from advisor.wording import wording
+
+    assert wording("ru").note(leaf.note) == "10\u00a0000\u00a0000 RUB по курсу 0,0124 USD/RUB на 2025-10-31"
 
 
 def test_unknown_currency_is_a_profile_error_with_a_suggestion(engine):

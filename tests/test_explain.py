@@ -175,9 +175,12 @@ def test_explain_cli_json_has_counterfactuals_key(cli):
 
 def test_explain_cli_text_and_markdown(cli):
     text = cli("explain", str(PROFILES / "early-idea.yaml")).stdout
-    assert "why not the others" in text and "what would change the advice" in text and "which answers matter" in text
+    assert "why not the others" in text and "what would change the advice" in text and "which of them matter" in text
+    assert "leads per month:" in text and "leads_per_month" not in text  # answers named by their labels
     markdown = cli("explain", str(PROFILES / "early-idea.yaml"), "-f", "markdown").stdout
     assert markdown.startswith("# Why one-level for Early Idea") and "## What would change the advice" in markdown
+    russian = cli("explain", str(PROFILES / "early-idea.yaml"), "--lang", "ru").stdout
+    assert "почему не другие" in russian and "why not" not in russian and "лидов в месяц" in russian
 
 
 def test_explain_cli_usage_errors(cli):
@@ -194,5 +197,7 @@ def test_compare_profiles_and_scenarios(cli):
                                                         "two_level_contact_center"]
     assert columns[1]["changes"] == {"repeat_sales_share": "50%"}
     text = cli("compare", str(PROFILES / "online-store.yaml"), str(PROFILES / "stadium-builder.yaml")).stdout
-    assert "HomeGoods Online" in text and "ArenaBuild Contractors" in text and "deal_plan" in text
-    assert cli("compare", str(PROFILES / "online-store.yaml"), "--set", "regional=yes", "-f", "markdown").stdout.startswith("| | HomeGoods Online |")
+    assert "HomeGoods Online" in text and "ArenaBuild Contractors" in text and "Deal plan" in text
+    assert "Checklist items that differ" in text and "deal_plan" not in text
+    markdown = cli("compare", str(PROFILES / "online-store.yaml"), "--set", "regional=yes", "-f", "markdown").stdout
+    assert markdown.startswith("# Comparison") and "| | HomeGoods Online \\(regional sales = yes\\) |" in markdown

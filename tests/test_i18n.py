@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 import string
 
@@ -10,11 +11,12 @@ from rich.console import Console
 
 from advisor.ask.questions import builtin_questions, texts_of
 from advisor.i18n import LANGUAGES, catalogue, detect_language, tr
-from advisor.profile import FIELD_NAMES
+from advisor.profile import FIELD_NAMES, FIELDS
 from advisor.readers import read_one_profile
 from advisor.render.markdown import render_markdown
 from advisor.render.text import render_recommendation
 from advisor.rulebase.schema import DEPARTMENT_MODELS, SALES_KINDS, TECHNOLOGY_GROUPS, Localized
+from advisor.wording import wording
 from conftest import PROFILES, ROOT
 
 
@@ -36,12 +38,16 @@ def test_every_catalogue_text_has_every_language_with_the_same_placeholders():
 def test_every_key_the_code_asks_for_exists():
     used: set[str] = set()
     for path in (ROOT / "advisor").rglob("*.py"):
-        used |= set(re.findall(r"""\b(?:t|tr)\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
+        used |= set(re.findall(r"""\b(?:t|tr|w)\(\s*["']([a-z_]+\.[a-z_.]+)["']""", path.read_text()))
     assert len(used) > 40  # the scan found the calls: a broken regex would pass vacuously
     # keys built from ids: every id they can be built from
     used |= {f"model.{m}" for m in DEPARTMENT_MODELS} | {f"model_short.{m}" for m in DEPARTMENT_MODELS}
     used |= {f"group.{g}" for g in TECHNOLOGY_GROUPS} | {f"kind.{k}" for k in SALES_KINDS}
     used |= {f"field.{f}" for f in FIELD_NAMES}
+    used |= {f"table.code.{m}" for m in DEPARTMENT_MODELS}
+    used |= {f"explain.status.{s}" for s in ("fired", "partial", "not_fired", "unknown")}
+    used |= {f"fields.kind.{spec.kind}" for spec in FIELDS.values()}
+    used |= {f"fields.unit.{spec.unit}" for spec in FIELDS.values() if spec.unit}
     for question in builtin_questions():
         used |= {f"choice.{question.field}.{c.value}" for c in question.choices}
     assert sorted(used - set(catalogue())) == []
@@ -130,19 +136,22 @@ def test_recommendation_text_and_markdown_are_wholly_in_the_language(engine, lan
         assert tr(f"field.{leaf_field}", lang) in markdown
 
 
-def test_english_output_is_unchanged_by_translation(engine):
+def test_english_output_names_fields_by_their_labels_and_json_keeps_ids(engine):
     rec = engine.recommend(read_one_profile(str(PROFILES / "online-store.yaml")).profile)
     markdown = render_markdown(rec)
-    assert "## Department model" in markdown and "repeat_sales_share" in markdown
+    assert "## Department model" in markdown and "repeat sales share = 55% ≥ 20…50%" in markdown
+    assert "repeat_sales_share" not in markdown
     assert "Кто" not in markdown and "Хто" not in markdown
+    assert "repeat_sales_share = 0.55 ≥ 0.2…0.5" in json.dumps(rec.to_dict(), ensure_ascii=False)
 
 
 def test_choice_values_in_reasons_are_translated(engine):
     rec = engine.recommend(read_one_profile(str(PROFILES / "seasonal-garden-goods.yaml")).profile)
     b2c = next(r for r in rec.sales_mix.reasons if r.rule == "MIX.b2c")
-    assert b2c.why("en") == "market = b2c"
-    assert b2c.why("ru") == "рынок = частные лица (B2C)"
-    assert b2c.why("uk") == "ринок = приватні особи (B2C)"
+    assert b2c.why() == "market = b2c"  # JSON's machine form
+    assert wording("en").why(b2c) == "market = consumers (B2C)"
+    assert wording("ru").why(b2c) == "рынок = частные лица (B2C)"
+    assert wording("uk").why(b2c) == "ринок = приватні особи (B2C)"
 
 
 @pytest.mark.parametrize(("margin", "lang", "said"), [
@@ -151,11 +160,10 @@ def test_choice_values_in_reasons_are_translated(engine):
     (1.0, "uk", "на 1 бал."), (3.0, "uk", "на 3 бали."), (5.0, "uk", "на 5 балів."), (1.67, "uk", "на 1,67 бала."),
 ])
 def test_a_lead_in_points_is_said_with_the_plural_form_of_its_number(margin, lang, said):
-    from advisor.i18n import Translator
     from advisor.recommendation import ModelDecision
-    from advisor.render.verdict import verdict_lines
+    from advisor.wording.verdict import verdict_lines
 
     model = ModelDecision("one_level", {"one_level": 4.0, "three_level": 4.0 - margin}, [], "points", "three_level",
                           margin, "firm", {}, {})
-    line = verdict_lines(model, Translator(lang))[0]
+    line = verdict_lines(model, wording(lang))[0]
     assert line.endswith(said) and "(" not in line

@@ -120,7 +120,7 @@ def test_an_overlay_answers_for_the_rules_it_adds(cli, tmp_path):
 """})
     result = cli("rules", "test", str(folder))
     assert result.exit_code == 0  # fired by a test; the other half of coverage is reported
-    assert "1 of 1 rules fired by a test; 0.0% seen both firing and not" in result.stdout
+    assert "1 of 1 rules fired by a test; 0% seen both firing and not" in result.stdout
     assert "rules no test sees not firing: MIX.high_price" in result.stdout
     assert cli("rules", "test", str(folder), "--min-coverage", "100").exit_code == 1
 

@@ -72,7 +72,7 @@ def test_markdown_report_has_every_part(cli, tmp_path):
     for part in ("## Summary", "## Staffing plan", "## How to get there", "## Checklist of sales technologies",
                  "## Why", "## What would change the advice", "## Unknown answers", "Rule base advisor-builtin 1.0.0",
                  "- [ ] Operational reporting", "DM.three_level.volume_and_repeat", "| **Total** | **27** |",
-                 "## What the plan costs against revenue", "| Sales payroll a month | 3,212,887 RUB |",
+                 "## What the plan costs against revenue", "| Sales payroll a month | 3,212,887\u00a0RUB |",
                  "**Flagged: the company cannot carry this payroll now", "### An affordable variant",
                  "## Month by month", "| 1 | 3 × Contact centre (lead qualifiers) | 17 |"):
         assert part in text, part
@@ -146,7 +146,7 @@ def test_changes_show_a_deal_size_in_the_profiles_own_currency(engine):
 
     profile = read_one_profile(str(PROFILES / "online-store.yaml")).profile  # deal size in RUB
     content = build_report(engine, profile, source=None, lang="ru")
-    assert content.change_text({"average_deal_size": 150000.0}) == "средний чек сделки: 3,000 RUB → 150,000 RUB"
+    assert content.change_text({"average_deal_size": 150000.0}) == "средний чек сделки: 3\u00a0000\u00a0₽ → 150\u00a0000\u00a0₽"
     assert content.change_text({"market": "b2b"}) == "рынок: и те, и другие → бизнес (B2B)"
 
 
@@ -227,4 +227,4 @@ def test_report_as_json_holds_the_plan_for_a_spreadsheet(cli, tmp_path):
     md = tmp_path / "plan.md"
     assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(md)).exit_code == 0
     text = md.read_text(encoding="utf-8")
-    assert "| Sales payroll a month | 3,212,887 RUB |" in text and "| Monthly revenue (2,100 won deals × 3,000 RUB) | 6,300,000 RUB |" in text
+    assert "| Sales payroll a month | 3,212,887\u00a0RUB |" in text and "| Monthly revenue (2,100 won deals × 3,000\u00a0RUB) | 6,300,000\u00a0RUB |" in text

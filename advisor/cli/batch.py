@@ -52,21 +52,28 @@ def score(
 
     try:
         engine = engine_from(rules)
+        language = language_of(lang)
         reports = None
         if report_dir is not None:
             from advisor.report.write import ReportFolder
 
-            reports = ReportFolder(report_dir, engine, language_of(lang))
+            reports = ReportFolder(report_dir, engine, language)
         with ProgressBar(enabled=show_progress(format, output)) as progress:
             summary = score_batch(
                 engine, inputs, fmt=format.value, output=output, trace=trace, report=say,
                 fail_fast=fail_fast, progress=progress, stdin=env().stdin, stdout=env().stdout, on_scored=reports.add if reports else None, jobs=jobs, records=records.value,
+                lang=language,
             )
         if reports is not None and not summary.stopped_early:
-            say(f"reports: {len(reports.rows)} in {report_dir}; open {reports.finish()}")
+            from advisor.i18n import tr
+
+            say(tr("score.reports", language, count=len(reports.rows), folder=report_dir, index=reports.finish()))
     except AdvisorError as exc:
         raise fail(exc) from None
-    say(summary.describe())
+    from advisor.wording import wording
+    from advisor.wording.batch import summary_text
+
+    say(summary_text(summary, wording(language)))
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if summary.rejected else ExitStatus.OK))
 
 

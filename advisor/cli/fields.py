@@ -6,12 +6,13 @@ from typing import Annotated
 
 import typer
 
-from advisor.cli.app import app, env, out
+from advisor.cli.app import LangOption, app, env, language_of, out
 
 
 @app.command()
 def fields(
-    markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table (as in the README).")] = False,
+    markdown: Annotated[bool, typer.Option("--markdown", help="Print a Markdown table (as in the README, in English).")] = False,
+    lang: LangOption = None,
 ) -> None:
     """List the profile fields: name, type, unit and meaning (the CSV header and YAML keys)."""
     if markdown:
@@ -22,19 +23,17 @@ def fields(
     from rich.table import Table
 
     from advisor.profile import FIELDS
+    from advisor.wording import wording
+    from advisor.wording.fields import bounds_text, kind_text, meaning
 
-    table = Table("field", "type", "unit / range", "meaning")
+    w = wording(language_of(lang))
+    table = Table(w("fields.field"), w("fields.label"), w("fields.type"), w("fields.unit"), w("fields.meaning"))
     table.columns[0].no_wrap = True
+    table.columns[2].min_width = 15  # a choice value (remote_or_field) on one line
+    table.columns[4].min_width = 32  # the meaning is the column people read; the others are short
     for spec in FIELDS.values():
-        kind = spec.kind + (f": {' | '.join(spec.choices)}" if spec.choices else "")
-        bounds = spec.unit
-        if spec.kind == "share":
-            bounds = "0-1 or '35%'"
-        elif spec.minimum is not None or spec.maximum is not None:
-            low = "" if spec.minimum is None else (">" if spec.exclusive_minimum else ">=") + f"{spec.minimum:g}"
-            high = "" if spec.maximum is None else f"<={spec.maximum:g}"
-            bounds = f"{spec.unit} {low} {high}".strip()
-        table.add_row(spec.name + (" *" if spec.required else ""), kind, bounds, spec.help)
+        table.add_row(spec.name + (" *" if spec.required else ""), w.field(spec.name), kind_text(spec, w),
+                      bounds_text(spec, w), meaning(spec, w))
     console = env().console()
     console.print(table)
-    console.print("* required. Every other field may be left out: it is then unknown, never zero.")
+    console.print(w("fields.required"))

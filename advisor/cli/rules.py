@@ -8,7 +8,7 @@ from typing import Annotated, Optional
 import typer
 
 from advisor.cli.app import (
-    app, engine_from, fail, out, say,
+    LangOption, app, engine_from, fail, language_of, out, say,
 )
 from advisor.cli.help import AdvisorGroup, AdvisorTyper
 from advisor.errors import AdvisorError, ExitStatus, RuleBaseErrors
@@ -25,6 +25,7 @@ def rules_check(
         Optional[Path], typer.Argument(metavar="DIR", help="Rule-base folder (default: the built-in one).")
     ] = None,
     strict: Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")] = False,
+    lang: LangOption = None,
 ) -> None:
     """Validate a rule base (every error, located) and warn about rules that can never fire, duplicates and gaps."""
     from advisor.rulebase.analysis import analyse
@@ -41,10 +42,13 @@ def rules_check(
     findings = analyse(rule_base)
     for finding in findings:
         out(finding.located())
+    from advisor.wording import wording
+
+    w = wording(language_of(lang))
     rules = len(rule_base.department_model.rules) + len(rule_base.sales_mix.rules)
-    extends = f" (extends {rule_base.extends})" if rule_base.extends else ""
-    out(f"{rule_base.label}{extends}: {rules} rules, {len(rule_base.technologies.technologies)} technologies, "
-               f"{len(findings)} warning(s)")
+    extends = w("rules.extends", base=rule_base.extends) if rule_base.extends else ""
+    out(w("rules.check_summary", label=rule_base.label, extends=extends, rules=rules,
+          technologies=len(rule_base.technologies.technologies), warnings=len(findings)))
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if findings and strict else ExitStatus.OK))
 
 
@@ -104,6 +108,7 @@ def rules_test(
     min_coverage: Annotated[
         float, typer.Option("--min-coverage", help="Fail under this percent of rules seen both firing and not.")
     ] = 0.0,
+    lang: LangOption = None,
 ) -> None:
     """Run the rule base's tests (DIR/tests/*.yaml) and report rule coverage."""
     from advisor.rulebase.loader import builtin_rules_dir
@@ -122,17 +127,22 @@ def rules_test(
         if result.failures:
             for failure in result.failures:
                 out(f"FAIL {result.where}: {result.case.name}: {failure}")
+    from advisor.i18n.formats import percent
+    from advisor.wording import wording
+
+    w = wording(language_of(lang))
     untested = report.untested
     half = [c.rule for c in report.coverage.values() if c.fired and not c.covered]
     passed = len(report.results) - len(report.failed)
-    out(f"{passed} passed, {len(report.failed)} failed")
-    out(f"rule coverage: {len(report.coverage) - len(untested)} of {len(report.coverage)} rules fired by a test; "
-               f"{report.coverage_percent:.1f}% seen both firing and not")
+    covered = percent(report.coverage_percent / 100, w.lang, digits=1)
+    out(w("rules.test_result", passed=w.figure(passed), failed=w.figure(len(report.failed))))
+    out(w("rules.coverage", fired=w.figure(len(report.coverage) - len(untested)), total=w.figure(len(report.coverage)),
+          percent=covered))
     if untested:
-        out(f"rules no test fires: {', '.join(untested)}")
+        out(w("rules.untested", rules=", ".join(untested)))
     if half:
-        out(f"rules no test sees not firing: {', '.join(half)}")
+        out(w("rules.half", rules=", ".join(half)))
     ok = not report.failed and not untested and report.coverage_percent >= min_coverage
     if report.coverage_percent < min_coverage:
-        out(f"coverage {report.coverage_percent:.1f}% is under --min-coverage {min_coverage:g}%")
+        out(w("rules.under", percent=covered, min=percent(min_coverage / 100, w.lang, digits=1)))
     raise typer.Exit(int(ExitStatus.OK if ok else ExitStatus.BAD_RECORDS))

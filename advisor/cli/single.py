@@ -43,12 +43,12 @@ def recommend(
                             for c in checks]
         out(json.dumps(data, ensure_ascii=False, indent=2))
     elif format is RecommendFormat.markdown:
-        from advisor.i18n import tr
         from advisor.render.markdown import render_markdown
+        from advisor.wording import wording
 
         text = render_markdown(rec, source=record.source, lang=language)
         if checks:
-            text += "\n## " + tr("report.warnings", language) + "\n\n" + "\n".join(
+            text += "\n## " + wording(language)("report.warnings") + "\n\n" + "\n".join(
                 f"- ⚠ `{c.located(record.file, record.line_of, language)}`" for c in checks) + "\n"
         out(text)
     else:
@@ -73,6 +73,7 @@ def explain(
     fix: Annotated[Optional[list[str]], typer.Option("--fix", help="A field the search must not change.")] = None,
     format: Annotated[RecommendFormat, typer.Option("--format", "-f", help="Output format.")] = RecommendFormat.text,
     rules: RulesOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Why this model, why not the others, and the smallest changes that would change the advice."""
     from advisor.explain import explain as build, parse_assignments, parse_fixed
@@ -92,11 +93,11 @@ def explain(
     elif format is RecommendFormat.markdown:
         from advisor.render.explanation import render_explanation_markdown
 
-        out(render_explanation_markdown(explanation))
+        out(render_explanation_markdown(explanation, language_of(lang)))
     else:
         from advisor.render.explanation import render_explanation
 
-        render_explanation(explanation, env().console())
+        render_explanation(explanation, env().console(), language_of(lang))
 
 
 @app.command()
@@ -111,6 +112,7 @@ def compare(
     ] = None,
     format: Annotated[RecommendFormat, typer.Option("--format", "-f", help="Output format.")] = RecommendFormat.text,
     rules: RulesOption = None,
+    lang: LangOption = None,
 ) -> None:
     """Profiles (or one profile under several scenarios) side by side: model, scores, mix, checklist."""
     from advisor.compare import build_comparison
@@ -130,6 +132,6 @@ def compare(
 
         out(json.dumps([c.to_dict() for c in columns], ensure_ascii=False, indent=2))
     elif format is RecommendFormat.markdown:
-        out(comparison_markdown(columns))
+        out(comparison_markdown(columns, language_of(lang)))
     else:
-        render_comparison(columns, env().console())
+        render_comparison(columns, env().console(), language_of(lang))

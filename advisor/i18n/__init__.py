@@ -65,18 +65,22 @@ def has_text(key: str) -> bool:
 
 
 def plural_category(lang: str, number: float) -> str:
-    """The CLDR plural category of `number` in `lang`: one, few, many or other (cardinal rules)."""
-    whole = float(number).is_integer()
+    """The CLDR plural category of `number` in `lang` (one, few, many or other), by Babel's rules,
+    imported on first use so JSON output never pays for it. English's rule (one for exactly 1)
+    is written out so English text loads no Babel; tests/test_wording.py holds it to Babel's."""
+    if lang == "en":
+        return "one" if abs(float(number)) == 1 else "other"
+    from advisor.i18n.formats import plural_category as category
+
+    return category(lang, number)
+
+
+def _number_in(text: str, lang: str) -> float:
+    """A figure shown as text ("2,100", "1 234,5") read back in the language's format; ValueError for words."""
+    text = text.replace("\u00a0", "").replace("\u202f", "").replace(" ", "").replace("−", "-").rstrip("%")
     if lang in ("ru", "uk"):
-        if not whole:
-            return "other"
-        n = abs(int(number))
-        if n % 10 == 1 and n % 100 != 11:
-            return "one"
-        if 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
-            return "few"
-        return "many"
-    return "one" if whole and abs(number) == 1 else "other"
+        return float(text.replace(",", "."))
+    return float(text.replace(",", ""))
 
 
 # The forms a `{count:pl:...}` field lists, in order, per language; Russian and Ukrainian
@@ -94,8 +98,8 @@ class _Formatter(string.Formatter):
         if not format_spec.startswith("pl:"):
             return super().format_field(value, format_spec)
         forms = dict(zip(PLURAL_FORMS.get(self.lang, PLURAL_FORMS["en"]), format_spec[3:].split("|")))
-        try:  # a figure already shown as text ("2,100") still picks its form; a word takes "other"
-            number = float(value) if not isinstance(value, str) else float(value.replace(",", "").replace("\u00a0", ""))
+        try:  # a figure already shown as text ("2,100", "2 100,5") still picks its form; a word takes "other"
+            number = float(value) if not isinstance(value, str) else _number_in(value, self.lang)
         except ValueError:
             number = 1.5
         category = plural_category(self.lang, number)

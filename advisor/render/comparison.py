@@ -1,78 +1,104 @@
-"""A comparison of columns (profiles or scenarios) as a rich table or Markdown."""
+"""A comparison of columns (profiles or scenarios) as a rich table or Markdown: layout only.
+
+Few columns stand side by side, one section of rows after another. When they would not
+fit the terminal (`advisor compare profiles/*.yaml`), each profile becomes a numbered row
+instead, its name wrapped at word boundaries, and the checklist items that differ get a
+table of their own with the numbers as columns.
+"""
 
 from __future__ import annotations
 
+from rich import box
 from rich.console import Console
-from rich.text import Text
 from rich.table import Table
+from rich.text import Text
 
-from advisor.compare import Column, technology_differences
-from advisor.labels import MODEL_SHORT
-from advisor.rulebase.schema import DEPARTMENT_MODELS
+from advisor.compare import Column
+from advisor.wording import Wording, wording
+from advisor.wording.comparison import column_heading, differences_text, rule_base_line, sections
 
-
-def _rows(columns: list[Column]) -> list[tuple[str, list[str]]]:
-    rows = [("model", [_model_cell(c) for c in columns]),
-            ("confidence", [c.recommendation.department_model.confidence for c in columns])]
-    for model in DEPARTMENT_MODELS:
-        rows.append((f"  {MODEL_SHORT[model]}", [_score_cell(c, model) for c in columns]))
-    rows.append(("inside / outside", [f"{c.recommendation.sales_mix.inside_share:.0%} / "
-                                      f"{c.recommendation.sales_mix.outside_share:.0%}"
-                                      if c.recommendation.sales_mix.applies else "n/a: sold at the premises"
-                                      for c in columns]))
-    rows.append(("hybrid", ["yes" if c.recommendation.sales_mix.hybrid else "no" for c in columns]))
-    rows.append(("technologies", [str(len(c.recommendation.applied_technologies)) for c in columns]))
-    rows.append(("unknown fields", [str(len(c.recommendation.unknown_fields)) for c in columns]))
-    for tech, where in technology_differences(columns):
-        rows.append((f"  {tech}", ["✓" if w else "" for w in where]))
-    return rows
+MIN_COLUMN = 16  # a column narrower than this breaks words; beyond it, the narrow layout
+LABEL_WIDTH = 30  # a longer row label (a checklist item's title) wraps
 
 
-def _model_cell(column: Column) -> str:
-    """The model, and a tie or close call with the runner-up named, or the model to grow into."""
-    model = column.recommendation.department_model
-    text = MODEL_SHORT[model.id]
-    if model.next is not None:
-        return f"{text} now, then {MODEL_SHORT[model.next.id]}"
-    if model.margin == 0:
-        return f"{text} (tie with {MODEL_SHORT[model.runner_up]})"
-    if model.close_call:
-        return f"{text} (close call with {MODEL_SHORT[model.runner_up]})"
-    return text
+def render_comparison(columns: list[Column], console: Console, lang: str = "en") -> None:
+    w = wording(lang)
+    parts = sections(columns, w)
+    label_width = min(max((len(label) for s in parts for label, _ in s.rows), default=0), LABEL_WIDTH) + 4
+    if label_width + MIN_COLUMN * len(columns) + 3 * len(columns) <= console.width:
+        _side_by_side(columns, parts, console, w)
+    else:
+        _one_row_each(columns, parts, console, w)
+    same = differences_text(columns, w)
+    if same:
+        console.print(same)
+    if columns:
+        console.print(Text(rule_base_line(columns[0], w), style="dim"))
 
 
-def _score_cell(column: Column, outcome: str) -> str:
-    """Points, with the range the unknown answers leave open when it is wider."""
-    model = column.recommendation.department_model
-    score, low, high = model.scores[outcome], model.score_low[outcome], model.score_high[outcome]
-    shown = f"{score:.2f}".rstrip("0").rstrip(".")
-    if high - low > 1e-9:
-        shown += f" ({low:.2f}".rstrip("0").rstrip(".") + f"–{high:.2f}".rstrip("0").rstrip(".") + ")"
-    return shown
-
-
-def render_comparison(columns: list[Column], console: Console) -> None:
-    table = Table(title="advisor compare", title_justify="left")
-    table.add_column("", no_wrap=True)
+def _side_by_side(columns: list[Column], parts: list, console: Console, w: Wording) -> None:
+    table = Table(title=w("compare.title"), title_justify="left")
+    table.add_column("", max_width=LABEL_WIDTH + 2)
     for column in columns:
-        table.add_column(Text(column.label), overflow="fold")  # Text: a label is data, never markup
-    for label, cells in _rows(columns):
-        table.add_row(Text(label), *(Text(cell) for cell in cells))
+        table.add_column(Text(column_heading(column, w)), overflow="fold")  # Text: a name is data, never markup
+    for number, section in enumerate(parts):
+        table.add_row(Text(section.title, style="bold"), *("" for _ in columns), end_section=False)
+        for label, cells in section.rows:
+            table.add_row(Text("  " + label), *(Text(cell) for cell in cells),
+                          end_section=False)
+        if number < len(parts) - 1:
+            table.rows[-1].end_section = True
     console.print(table)
-    if len(columns) > 1 and not technology_differences(columns):
-        console.print("The checklists are the same in every column.")
+
+
+def _one_row_each(columns: list[Column], parts: list, console: Console, w: Wording) -> None:
+    """Many columns: a numbered row each, in the score table's short words (model codes, one share),
+    names wrapped at spaces; then the differing checklist items against the row numbers."""
+    from advisor.wording.batch import model_code
+
+    table = Table(title=w("compare.title"), title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False,
+                  padding=(0, 1), collapse_padding=True,  # as score's table: fits 80 columns
+                  caption=w("compare.legend"), caption_justify="left")
+    table.add_column("#", justify="right", no_wrap=True)
+    table.add_column(w("compare.profile"), ratio=1, min_width=12)
+    table.add_column(w("table.model"))
+    table.add_column(w("table.sure"), min_width=len(w("table.sure")))
+    for key in ("table.inside", "table.hybrid", "table.items", "table.unknown"):
+        table.add_column(w(key), justify="right", no_wrap=True)
+    for index, column in enumerate(columns):
+        rec = column.recommendation
+        mix = rec.sales_mix
+        table.add_row(str(index + 1), Text(column_heading(column, w)), model_code(rec.department_model, w),
+                      w.confidence(rec.department_model.confidence),
+                      w.percent(mix.inside_share) if mix.applies else w("table.na"),
+                      w.yes_no(True) if mix.hybrid else "", w.figure(len(rec.applied_technologies)),
+                      w.figure(len(rec.unknown_fields)))
+    console.print(table)
+    differing = parts[-1] if parts and parts[-1].title == w("compare.differ") else None
+    if differing is not None:
+        items = Table(title=differing.title, title_justify="left")
+        items.add_column("")
+        for index, _ in enumerate(columns):
+            items.add_column(str(index + 1), justify="center", no_wrap=True)
+        for label, cells in differing.rows:
+            items.add_row(Text(label), *cells)
+        console.print(items)
+
+
+def comparison_markdown(columns: list[Column], lang: str = "en") -> str:
+    from advisor.render.markdown import markdown_text
+
+    w = wording(lang)
+    out = [f"# {w('compare.title')}", ""]
+    for section in sections(columns, w):
+        out += [f"## {section.title}", "",
+                "| | " + " | ".join(markdown_text(column_heading(c, w)) for c in columns) + " |",
+                "|---" * (len(columns) + 1) + "|"]
+        out += [f"| {label} | " + " | ".join(cells) + " |" for label, cells in section.rows]
+        out.append("")
+    same = differences_text(columns, w)
+    if same:
+        out += [same, ""]
     if columns:
-        console.print(Text(_rule_base(columns[0]), style="dim"))
-
-
-def _rule_base(column: Column) -> str:
-    rec = column.recommendation
-    return f"Rule base: {rec.rule_base_name} {rec.rule_base_version} (sha256 {rec.rule_base_sha256[:12]})"
-
-
-def comparison_markdown(columns: list[Column]) -> str:
-    out = ["| | " + " | ".join(c.label for c in columns) + " |", "|---" * (len(columns) + 1) + "|"]
-    out += [f"| {label.strip()} | " + " | ".join(cells) + " |" for label, cells in _rows(columns)]
-    if columns:
-        out += ["", _rule_base(columns[0])]
+        out += [rule_base_line(columns[0], w, full=True)]
     return "\n".join(out) + "\n"

@@ -3,23 +3,38 @@
 from __future__ import annotations
 
 import re
+from typing import Any
 
-from advisor.i18n import Translator
 from advisor.recommendation import Recommendation, RuleTrace
-from advisor.render.notes import notes_markdown
-from advisor.render.verdict import ask_next_lines, ask_next_title, points, verdict_lines
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
+from advisor.wording import Wording, wording
+from advisor.wording.notes import model_notes
+from advisor.wording.verdict import ask_next_lines, ask_next_title, verdict_lines
 
 
-def _cite(trace: RuleTrace, t: Translator) -> str:
-    text = f"  \n  *{trace.source.document}*: {trace.source.says.get(t.lang)}"
-    if trace.source.benchmark:
-        text += "  \n  " + t("md.threshold", benchmark=trace.source.benchmark)
-    if trace.anchors:
-        text += "  \n  " + t("md.anchors", anchors=trace.anchors)
-    if trace.source.reasoning is not None:
-        text += "  \n  " + t("source.reasoning", text=trace.source.reasoning.get(t.lang))
-    return text
+def citation_markdown(source, w: Wording, trace: RuleTrace | None = None) -> str:
+    """A citation under a Markdown list item: the document in italics, its sentence, then the extras."""
+    cite = w.citation(source, trace)
+    return "".join(f"  \n  {line}" for line in [f"*{cite.document}*: {cite.says}", *cite.extras()])
+
+
+def reason_markdown(trace: RuleTrace, w: Wording, effect: str = "") -> str:
+    """'- **+2,57** `RULE`: what it saw' and its citation."""
+    head = f"**{effect}** " if effect else ""
+    return f"- {head}`{trace.rule}`: {w.why(trace)}{citation_markdown(trace.source, w, trace)}"
+
+
+def notes_markdown(rec: Any, w: Wording, level: str = "##") -> list[str]:
+    """The model notes as Markdown: a heading, then per model its strengths, weaknesses and risks, cited."""
+    sections = model_notes(rec, w)
+    if not sections:
+        return []
+    out = [f"{level} {w('notes.title')}", ""]
+    for heading, kinds in sections:
+        out += [f"{level}# {heading}", ""]
+        for label, points in kinds:
+            out += [f"**{label}**", ""] + [f"- {text}  \n  *{cite}*" for text, cite in points] + [""]
+    return out
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\](){}<>#|!~])")
@@ -42,58 +57,57 @@ def markdown_code(text: str) -> str:
 
 
 def render_markdown(rec: Recommendation, *, source: str | None = None, lang: str = "en") -> str:
-    t = Translator(lang)
+    w = wording(lang)
     model = rec.department_model
     mix = rec.sales_mix
     out = [f"# {markdown_text(rec.profile.name)}", ""]
     if source:
-        out += [t("md.profile", source=markdown_code(source)), ""]
-    out += [f"## {t('md.department_model')}", "", f"**{t(f'model.{model.id}')}**", ""]
-    for line in verdict_lines(model, t):
+        out += [w("md.profile", source=markdown_code(source)), ""]
+    out += [f"## {w('md.department_model')}", "", f"**{w.model(model.id)}**", ""]
+    for line in verdict_lines(model, w):
         out += [line, ""]
     if model.start_source is not None:
-        out += [f"*{model.start_source.document}*: {model.start_source.says.get(lang)}", ""]
-    out += [t("md.model_points") + " " + t("md.score_range") + " |", "|---|---:|---:|"]
+        cite = w.citation(model.start_source)
+        out += [f"*{cite.document}*: {cite.says}", ""]
+    out += [w("md.model_points") + " " + w("md.score_range") + " |", "|---|---:|---:|"]
     for outcome, score in sorted(model.scores.items(), key=lambda kv: -kv[1]):
-        name = t(f"model_short.{outcome}")
+        name = w.model_short(outcome)
         low, high = model.score_low[outcome], model.score_high[outcome]
-        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {points(score, lang)} | {points(low, lang)}–{points(high, lang)} |")
-    out += ["", t("rec.why"), ""]
-    for trace in model.reasons:
-        out.append(f"- **+{points(trace.earned(trace.effect['points'][model.id]), lang)}** `{trace.rule}`: "
-                   f"{trace.why(lang)}{_cite(trace, t)}")
+        span = w.points(low) if high - low <= 1e-9 else f"{w.points(low)}–{w.points(high)}"
+        out.append(f"| {f'**{name}**' if outcome == model.id else name} | {w.points(score)} | {span} |")
+    out += ["", w("rec.why"), ""]
+    out += [reason_markdown(r, w, "+" + w.points(r.earned(r.effect["points"][model.id]))) for r in model.reasons]
     if not model.reasons:
-        out.append("- " + t("md.no_reason"))
-    out += [""] + notes_markdown(rec, t)
-    out += [f"## {t('md.mix_title')}", ""]
+        out.append("- " + w("md.no_reason"))
+    out += [""] + notes_markdown(rec, w)
+    out += [f"## {w('md.mix_title')}", ""]
     if not mix.applies:
-        out += [f"**{t('rec.mix_not_applicable')}**", ""]
-        out += [f"- `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}" for trace in mix.not_applicable_reasons]
-        out += ["", t("rec.mix_computed", inside=f"{mix.inside_share:.0%}", outside=f"{mix.outside_share:.0%}"), ""]
-    out += [f"**{t('rec.inside', share=f'{mix.inside_share:.0%}')}, {t('rec.outside', share=f'{mix.outside_share:.0%}')}**; "
-            + t("md.mix_start", share=f"{mix.base_inside_share:.0%}"), ""] if mix.applies else []
-    for trace in mix.reasons:
-        out.append(f"- **{trace.earned(trace.effect['inside_shift']):+.0%}** `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
+        out += [f"**{w('rec.mix_not_applicable')}**", ""]
+        out += [reason_markdown(r, w) for r in mix.not_applicable_reasons]
+        out += ["", w("rec.mix_computed", inside=w.percent(mix.inside_share), outside=w.percent(mix.outside_share)), ""]
+    else:
+        out += [f"**{w('rec.inside', share=w.percent(mix.inside_share))}, "
+                f"{w('rec.outside', share=w.percent(mix.outside_share))}**; "
+                + w("md.mix_start", share=w.percent(mix.base_inside_share)), ""]
+    out += [reason_markdown(r, w, w.signed_percent(r.earned(r.effect["inside_shift"]))) for r in mix.reasons]
     if mix.hybrid:
-        out += ["", f"**{t('rec.hybrid')}**", ""]
-        for trace in mix.hybrid_reasons:
-            out.append(f"- `{trace.rule}`: {trace.why(lang)}{_cite(trace, t)}")
-    kinds = ", ".join(t(f"kind.{k}") for k in rec.sales_kinds) or t("md.unknown")
-    out += ["", f"## {t('rec.technologies')}", "", t("md.kinds", kinds=kinds), ""]
+        out += ["", f"**{w('rec.hybrid')}**", ""]
+        out += [reason_markdown(r, w) for r in mix.hybrid_reasons]
+    kinds = ", ".join(w.kind(k) for k in rec.sales_kinds) or w("md.unknown")
+    out += ["", f"## {w('rec.technologies')}", "", w("md.kinds", kinds=kinds), ""]
     for group in TECHNOLOGY_GROUPS:
         items = [i for i in rec.applied_technologies if i.group == group]
         if items:
-            out += [f"### {t(f'group.{group}')}", ""]
-            out += [f"- [ ] {i.title.get(lang) or i.title['en']} (`{i.id}`)" for i in items]
+            out += [f"### {w.group(group)}", ""]
+            out += [f"- [ ] {w.title(i)} (`{i.id}`)" for i in items]
             out.append("")
     if rec.possible_technologies:
-        out += [f"### {t('rec.possible').rstrip(':')}", ""]
-        out += [f"- [ ] {i.title.get(lang) or i.title['en']} (`{i.id}`; "
-                f"{t('rec.depends_on', fields=', '.join(i.trace.unknown_fields()))})"
+        out += [f"### {w('rec.possible').rstrip(':')}", ""]
+        out += [f"- [ ] {w.title(i)} (`{i.id}`; {w('rec.depends_on', fields=w.fields(i.trace.unknown_fields()))})"
                 for i in rec.possible_technologies]
         out.append("")
-    out += [f"## {t('md.unknown_title')}", "", ", ".join(f"`{f}`" for f in rec.unknown_fields) or t("md.none"), ""]
+    out += [f"## {w('md.unknown_title')}", "", w.fields(rec.unknown_fields) or w("md.none"), ""]
     if rec.ask_next:
-        out += [ask_next_title(rec.department_model, t), ""] + [f"1. {line}" for line in ask_next_lines(rec.ask_next, t)] + [""]
-    out += [t("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version, sha=f"`{rec.rule_base_sha256}`"), ""]
+        out += [ask_next_title(rec.department_model, w), ""] + [f"1. {line}" for line in ask_next_lines(rec.ask_next, w)] + [""]
+    out += [w("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version, sha=f"`{rec.rule_base_sha256}`"), ""]
     return "\n".join(out)

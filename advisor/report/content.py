@@ -9,12 +9,12 @@ from typing import Any
 
 from advisor.engine import Engine
 from advisor.explain import Explanation, explain
-from advisor.i18n import Translator
 from advisor.profile import Profile
-from advisor.recommendation import Recommendation, display_value
+from advisor.recommendation import Recommendation
 from advisor.rulebase.schema import StaffingFile
 from advisor.checks import Check, check_answers, distrusted_fields
 from advisor.staffing import Economics, Path, Roadmap, StaffingPlan, plan_economics, plan_path, plan_roadmap, plan_staffing
+from advisor.wording import Wording, wording
 
 
 @dataclass
@@ -27,7 +27,7 @@ class ReportContent:
     facts: dict[str, Any]
     source: str | None
     date: dt.date
-    t: Translator
+    t: Wording  # every text of the report comes from here, in the report's language
     # ---- the staffing plan's economics, path and the checks of the answers (issue 16) ----
     economics: Economics | None = None
     path: Path | None = None
@@ -42,10 +42,14 @@ class ReportContent:
         return self.staffing.roles[role].title.get(self.lang)
 
     def money(self, amount: float) -> str:
-        """An amount in the profile's currency, as precise as it needs to be."""
-        from advisor.staffing.numbers import shown
+        """An amount in the profile's currency, in the report language's format: "52 200 $"."""
+        return self.t.money(amount, self.recommendation.profile.currency)
 
-        return f"{shown(amount)} {self.recommendation.profile.currency}"
+    def basis(self, need: Any) -> str:
+        """How a role's headcount is counted, in words, or the answers it needs."""
+        if need.basis is None:
+            return self.t("report.needs", fields=self.t.fields(need.needs))
+        return self.t.note(need.basis)
 
     def economics_needs(self) -> list[str]:
         """Fields that would let the plan's costs be set against revenue."""
@@ -59,17 +63,10 @@ class ReportContent:
 
     def describe_value(self, field: str, value: Any) -> str:
         """A profile value as the report shows it; a deal size in the profile's own currency."""
-        if value is None:
-            return self.t("ask.dont_know")
-        text = display_value(field, value, self.lang)
-        return f"{text} {self.recommendation.profile.currency}" if field == "average_deal_size" else text
+        return self.t.value(field, value, self.recommendation.profile.currency)
 
     def change_text(self, changes: dict[str, Any]) -> str:
-        parts = []
-        for field, value in changes.items():
-            before = getattr(self.recommendation.profile, field)
-            parts.append(f"{self.t.field(field)}: {self.describe_value(field, before)} → {self.describe_value(field, value)}")
-        return "; ".join(parts)
+        return self.t.changes(changes, self.recommendation.profile, self.recommendation.profile.currency)
 
 
 def build_report(engine: Engine, profile: Profile, *, source: str | None, lang: str,
@@ -89,4 +86,4 @@ def build_report(engine: Engine, profile: Profile, *, source: str | None, lang: 
         path = plan_path(facts, plan, staffing, economics.costs.per_role if economics else None,
                          economics.monthly_revenue if economics else None)
     return ReportContent(rec, explanation, staffing, plan, roadmap, facts, source, date or dt.date.today(),
-                         Translator(lang), economics, path, tuple(checks))
+                         wording(lang), economics, path, tuple(checks))

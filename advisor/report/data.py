@@ -25,7 +25,7 @@ def staffing_data(content: ReportContent) -> dict[str, Any]:
         return {}
     roles = [{
         "id": need.role, "title": content.role_title(need.role), "people": need.count, "method": need.method,
-        "how": need.basis.text(lang) if need.basis is not None else t("report.needs", fields=", ".join(need.needs)),
+        "how": content.basis(need),
         "needs": need.needs, "peak_extra": need.peak_extra,
         "sources": [_source(s, lang) for s in need.sources],
     } for need in plan.roles]

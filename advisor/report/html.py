@@ -6,9 +6,8 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from advisor.render.verdict import points
 from advisor.report import svg
-from advisor.render.notes import model_notes
+from advisor.wording.notes import model_notes
 from advisor.report.content import ReportContent
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 
@@ -51,13 +50,11 @@ def _section(section_id: str, title: str, body: str) -> str:
 
 
 def _reason(trace: Any, effect: str, content: ReportContent) -> str:
-    lang = content.lang
-    reasoning = trace.source.reasoning
-    ours = (f'<div class="source reasoning">{escape(content.t("source.reasoning", text=reasoning.get(lang)))}</div>'
-            if reasoning is not None else "")
+    cite = content.t.citation(trace.source, trace)
+    ours = f'<div class="source reasoning">{escape(cite.reasoning)}</div>' if cite.reasoning else ""
     return (f'<div class="reason"><b>{escape(effect)}</b> <code>{escape(trace.rule)}</code> '
-            f'{escape(trace.why(lang))}<div class="source"><i>{escape(trace.source.document)}</i>: '
-            f'{escape(trace.source.says.get(lang))}</div>{ours}</div>')
+            f'{escape(content.t.why(trace))}<div class="source"><i>{escape(cite.document)}</i>: '
+            f'{escape(cite.says)}</div>{ours}</div>')
 
 
 def _people(content: ReportContent, count: int | None) -> str:
@@ -72,13 +69,13 @@ def summary_text(content: ReportContent) -> str:
                  people=total if total is not None else t("report.people_unknown"), items=len(rec.applied_technologies))
     return t("report.summary_text", model=t(f"model_short.{rec.department_model.id}"),
              people=total if total is not None else t("report.people_unknown"),
-             inside=f"{rec.sales_mix.inside_share:.0%}", outside=f"{rec.sales_mix.outside_share:.0%}",
+             inside=t.percent(rec.sales_mix.inside_share), outside=t.percent(rec.sales_mix.outside_share),
              items=len(rec.applied_technologies))
 
 
 def verdict_html(content: ReportContent) -> str:
     """How sure the advice is, a close call or tie with both models, and what to find out next."""
-    from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
+    from advisor.wording.verdict import ask_next_lines, ask_next_title, verdict_lines
 
     t, rec = content.t, content.recommendation
     model = rec.department_model
@@ -102,7 +99,7 @@ def _staffing(content: ReportContent) -> str:
     chart = svg.org_chart(top, [(content.role_title(r.role), _people(content, r.count)) for r in roles])
     rows = []
     for need in plan.roles:
-        how = escape(need.basis.text(content.lang)) if need.basis is not None else escape(t("report.needs", fields=", ".join(need.needs)))
+        how = escape(content.basis(need))
         if need.basis is not None:
             how += f' <span class="muted">({escape(t(f"staff.method.{need.method}"))})</span>'
         if need.peak_extra:
@@ -130,7 +127,7 @@ def _economics(content: ReportContent) -> str:
     if content.plan is None:
         return ""
     if eco is None:
-        body = f'<p>{escape(t("report.no_economics", fields=", ".join(content.economics_needs()) or "?"))}</p>'
+        body = f'<p>{escape(t("report.no_economics", fields=t.fields(content.economics_needs()) or "?"))}</p>'
         return _section("economics", t("report.economics"), body)
     rows = "".join(f'<tr><td>{escape(label)}</td><td class="num">{escape(value)}</td></tr>'
                    for label, value in economics_rows(content))
@@ -222,7 +219,7 @@ def _checklist(content: ReportContent) -> str:
     if rec.possible_technologies:
         lis = "".join(
             f'<li><label><input type="checkbox"> {escape(i.title.get(lang) or i.title["en"])}</label> '
-            f'<span class="muted">({escape(t("rec.depends_on", fields=", ".join(i.trace.unknown_fields())))})</span></li>'
+            f'<span class="muted">({escape(t("rec.depends_on", fields=t.fields(i.trace.unknown_fields())))})</span></li>'
             for i in rec.possible_technologies)
         parts.append(f'<h3>{escape(t("rec.possible"))}</h3><ul class="checklist">{lis}</ul>')
     return _section("checklist", t("report.checklist"), "".join(parts))
@@ -232,15 +229,15 @@ def _reasons(content: ReportContent) -> str:
     t, rec = content.t, content.recommendation
     model, mix = rec.department_model, rec.sales_mix
     body = [f'<h3>{escape(t(f"model.{model.id}"))}</h3>']
-    body += [_reason(r, "+" + points(r.earned(r.effect['points'][model.id]), content.lang), content) for r in model.reasons]
+    body += [_reason(r, "+" + t.points(r.earned(r.effect['points'][model.id])), content) for r in model.reasons]
     if not model.reasons:
         body.append(f'<p>{escape(t("rec.nothing_fired"))}</p>')
     if not mix.applies:
         body.append(f'<h3>{escape(t("rec.mix") + t("rec.mix_not_applicable"))}</h3>')
         body += [_reason(r, "—", content) for r in mix.not_applicable_reasons]
-    body.append(f'<h3>{escape(t("rec.inside", share=f"{mix.inside_share:.0%}"))}</h3>')
-    body.append(f'<p class="muted">{escape(t("rec.mix_start", share=f"{mix.base_inside_share:.0%}"))}</p>')
-    body += [_reason(r, f"{r.earned(r.effect['inside_shift']):+.0%}", content) for r in mix.reasons]
+    body.append(f'<h3>{escape(t("rec.inside", share=t.percent(mix.inside_share)))}</h3>')
+    body.append(f'<p class="muted">{escape(t("rec.mix_start", share=t.percent(mix.base_inside_share)))}</p>')
+    body += [_reason(r, t.signed_percent(r.earned(r.effect['inside_shift'])), content) for r in mix.reasons]
     if mix.hybrid:
         body.append(f'<p><b>{escape(t("rec.hybrid"))}</b></p>')
         body += [_reason(r, t("rec.hybrid_tag"), content) for r in mix.hybrid_reasons]
@@ -278,7 +275,7 @@ def _unknown(content: ReportContent) -> str:
     t, rec = content.t, content.recommendation
     if not rec.unknown_fields:
         return _section("unknown", t("report.unknown"), f'<p>{escape(t("report.unknown_none"))}</p>')
-    items = "".join(f"<li>{escape(t.field(f))} <code>{escape(f)}</code></li>" for f in rec.unknown_fields)
+    items = "".join(f"<li>{escape(t.field(f))}</li>" for f in rec.unknown_fields)
     return _section("unknown", t("report.unknown"), f'<ul>{items}</ul><p class="muted">{escape(t("rec.unknown_note"))}</p>')
 
 
@@ -289,8 +286,9 @@ def _norms(content: ReportContent) -> str:
     rows = []
     for name in type(norms).model_fields:
         norm = getattr(norms, name)
-        value = ", ".join(f"{'< ' + format(t.below, ',.0f') if t.below else '≥'} {t.value:g}" for t in norm.tiers) \
-            if hasattr(norm, "tiers") else f"{norm.value:g}"
+        w = content.t
+        value = ", ".join(f"{'< ' + w.figure(tier.below) if tier.below else '≥'} {w.figure(tier.value)}"
+                          for tier in norm.tiers) if hasattr(norm, "tiers") else w.figure(norm.value)
         rows.append(f'<tr><td>{escape(norm.unit.get(content.lang))}</td><td class="num">{escape(value)}</td>'
                     f'<td>{escape(norm.source.benchmark or "")}</td></tr>')
     rows += _cost_sources(content)
@@ -301,12 +299,12 @@ def _cost_sources(content: ReportContent) -> list[str]:
     """Ramp-up months, the cost levels and the assumed margins, with where they come from (issue 16)."""
     t, staffing = content.t, content.staffing
     assert staffing is not None
-    ramp = ", ".join(f"{content.role_title(r)} {v:g}" for r, v in staffing.ramp_months.values.items())
-    levels = "; ".join(f"{code}: {level.wage:,.0f} {level.currency}" for code, level in staffing.costs.levels.items())
-    margins = ", ".join(f"{t(f'choice.offering.{k}') if content.lang != 'en' else k} {v:.0%}"
+    ramp = ", ".join(f"{content.role_title(r)} {t.figure(v)}" for r, v in staffing.ramp_months.values.items())
+    levels = "; ".join(f"{code}: {t.money(level.wage, level.currency)}" for code, level in staffing.costs.levels.items())
+    margins = ", ".join(f"{t(f'choice.offering.{k}')} {t.percent(v)}"
                         for k, v in staffing.assumed_gross_margin.values.items())
     cited = [(t("report.ramp_norm"), ramp, staffing.ramp_months.source.benchmark or ""),
-             (t("report.wage_norm", overhead=f"{staffing.costs.overhead:g}"), levels,
+             (t("report.wage_norm", overhead=t.figure(staffing.costs.overhead)), levels,
               " ".join([staffing.costs.source.benchmark or ""] + [f"{c}: {lv.says}." for c, lv in staffing.costs.levels.items()])),
              (t("report.margin_norm"), margins, staffing.assumed_gross_margin.source.benchmark or "")]
     return [f'<tr><td>{escape(a)}</td><td>{escape(b)}</td><td>{escape(c)}</td></tr>' for a, b, c in cited]
@@ -320,10 +318,10 @@ def render_html(content: ReportContent) -> str:
     ranges = [(model.score_low[m], model.score_high[m]) for m in order]
     mix = rec.sales_mix
     charts = (f'<div class="grid"><figure id="score-chart"><figcaption>{escape(t("report.scores"))}</figcaption>'
-              f'{svg.score_chart(scores, ranges=ranges)}'
+              f'{svg.score_chart(scores, ranges=ranges, shown=[t.points(s) for _, s, _ in scores])}'
               f'<p class="muted">{escape(t("report.score_ranges_note"))}</p></figure>'
               + (f'<figure id="mix-chart"><figcaption>{escape(t("report.mix"))}</figcaption>'
-                 f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=f"{mix.inside_share:.0%}"), t("rec.outside", share=f"{mix.outside_share:.0%}"))}'
+                 f'{svg.mix_chart(mix.inside_share, t("rec.inside", share=t.percent(mix.inside_share)), t("rec.outside", share=t.percent(mix.outside_share)))}'
                  f'</figure>' if mix.applies else "")  # a sale at the premises has no split to chart
               + '</div>')
     title = t("report.title", name=rec.profile.name)
@@ -375,7 +373,7 @@ def render_index(rows: list[dict[str, Any]], t: Any) -> str:
     for row in rows:
         cells = [f'<td data-value="{escape(row["name"])}"><a href="{escape(row["href"])}">{escape(row["name"])}</a></td>',
                  f'<td data-value="{escape(row["model_label"])}">{escape(row["model_label"])}</td>',
-                 f'<td class="num" data-value="{row["inside"]:.4f}">{row["inside"]:.0%}</td>',
+                 f'<td class="num" data-value="{row["inside"]:.4f}">{escape(t.percent(row["inside"]))}</td>',
                  f'<td class="num" data-value="{-1 if row["headcount"] is None else row["headcount"]}">'
                  f'{"?" if row["headcount"] is None else row["headcount"]}</td>',
                  f'<td class="num" data-value="{row["items"]}">{row["items"]}</td>',

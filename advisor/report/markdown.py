@@ -2,20 +2,10 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from advisor.render.notes import notes_markdown
 from advisor.report.content import ReportContent
-from advisor.render.verdict import points
-from advisor.render.markdown import markdown_code, markdown_text
+from advisor.render.markdown import citation_markdown, markdown_code, markdown_text, notes_markdown, reason_markdown
 from advisor.report.html import summary_text
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
-
-
-def _reasoning(trace: Any, content: ReportContent) -> str:
-    """The rule author's reasoning under a reason, labelled as not the document's words."""
-    reasoning = trace.source.reasoning
-    return "" if reasoning is None else "  \n  " + content.t("source.reasoning", text=reasoning.get(content.lang))
 
 
 def render_report_markdown(content: ReportContent) -> str:
@@ -27,24 +17,23 @@ def render_report_markdown(content: ReportContent) -> str:
         out += [f"## {t('report.warnings')}", ""]
         out += [f"- ⚠ {t.field(c.fields[0])}: {c.text(lang)}" for c in content.checks] + [""]
     out += [f"## {t('report.summary')}", "", f"**{t(f'model.{model.id}')}**", "", summary_text(content), ""]
-    from advisor.render.verdict import ask_next_lines, ask_next_title, verdict_lines
+    from advisor.wording.verdict import ask_next_lines, ask_next_title, verdict_lines
 
     out += [line for verdict in verdict_lines(model, t) for line in (verdict, "")]
     asks = ask_next_lines(rec.ask_next, t)
     if asks:
         out += [f"**{ask_next_title(model, t)}**", ""] + [f"1. {line}" for line in asks] + [""]
     out += [f"### {t('report.scores')}", "", t("md.model_points"), "|---|---:|"]
-    out += [f"| {t(f'model_short.{m}')} | {points(s, lang)} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
+    out += [f"| {t(f'model_short.{m}')} | {t.points(s)} |" for m, s in sorted(model.scores.items(), key=lambda kv: -kv[1])]
     out += ["", f"### {t('report.mix')}", "",
-            f"{t('rec.inside', share=f'{mix.inside_share:.0%}')} · {t('rec.outside', share=f'{mix.outside_share:.0%}')}"
+            f"{t('rec.inside', share=t.percent(mix.inside_share))} · {t('rec.outside', share=t.percent(mix.outside_share))}"
             if mix.applies else t("rec.mix") + t("rec.mix_not_applicable"), ""]
-    out += [f"- `{r.rule}`: *{r.source.document}*: {r.source.says.get(lang)}{_reasoning(r, content)}"
-            for r in mix.not_applicable_reasons]
+    out += [f"- `{r.rule}`:{citation_markdown(r.source, t, r)}" for r in mix.not_applicable_reasons]
     if content.plan is not None:
         out += [f"## {t('report.staffing')}", "", f"| {t('report.role')} | {t('report.people')} | {t('report.how')} |",
                 "|---|---:|---|"]
         for need in content.plan.roles:
-            how = need.basis.text(lang) if need.basis is not None else t("report.needs", fields=", ".join(need.needs))
+            how = content.basis(need)
             if need.basis is not None:
                 how += f" ({t(f'staff.method.{need.method}')})"
             if need.peak_extra:
@@ -55,7 +44,7 @@ def render_report_markdown(content: ReportContent) -> str:
         if "head_of_sales" not in content.plan.by_role() and total is not None:
             out += [t("staff.owner_leads"), ""]
         if content.plan.distrusted:
-            out += [t("report.distrusted", fields=", ".join(t.field(f) for f in content.plan.distrusted)), ""]
+            out += [t("report.distrusted", fields=t.fields(content.plan.distrusted)), ""]
         out += _plan_sections(content)
     if content.roadmap is not None and content.staffing is not None:
         from advisor.report.plan_text import team_change
@@ -82,18 +71,14 @@ def render_report_markdown(content: ReportContent) -> str:
         if items:
             out += [f"### {t(f'group.{group}')}", ""] + [f"- [ ] {i.title.get(lang) or i.title['en']}" for i in items] + [""]
     out += [f"## {t('report.reasons')}", ""]
-    for r in model.reasons:
-        out.append(f"- **+{points(r.earned(r.effect['points'][model.id]), lang)}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
-                   f"{r.source.says.get(lang)}{_reasoning(r, content)}")
-    for r in mix.reasons:
-        out.append(f"- **{r.earned(r.effect['inside_shift']):+.0%}** `{r.rule}`: {r.why(lang)}  \n  *{r.source.document}*: "
-                   f"{r.source.says.get(lang)}{_reasoning(r, content)}")
+    out += [reason_markdown(r, t, "+" + t.points(r.earned(r.effect["points"][model.id]))) for r in model.reasons]
+    out += [reason_markdown(r, t, t.signed_percent(r.earned(r.effect["inside_shift"]))) for r in mix.reasons]
     out += ["", f"## {t('report.change')}", ""]
     changes = [t("report.change_to", model=t(f"model_short.{c.to}"), changes=content.change_text(c.changes))
                for c in content.explanation.counterfactuals]
     out += [f"- {c}" for c in changes] or [t("report.no_change")]
     out += ["", f"## {t('report.unknown')}", ""]
-    out += [f"- {t.field(f)} (`{f}`)" for f in rec.unknown_fields] or [t("report.unknown_none")]
+    out += [f"- {t.field(f)}" for f in rec.unknown_fields] or [t("report.unknown_none")]
     out += ["", t("report.footer", name=rec.rule_base_name, version=rec.rule_base_version, sha=rec.rule_base_sha256,
                   date=content.date.isoformat()), ""]
     return "\n".join(out)
@@ -106,7 +91,7 @@ def _plan_sections(content: ReportContent) -> list[str]:
     t, eco, out = content.t, content.economics, []
     out += [f"## {t('report.economics')}", ""]
     if eco is None:
-        out += [t("report.no_economics", fields=", ".join(content.economics_needs()) or "?"), ""]
+        out += [t("report.no_economics", fields=t.fields(content.economics_needs()) or "?"), ""]
     else:
         out += ["| | |", "|---|---:|"] + [f"| {label} | {value} |" for label, value in economics_rows(content)] + [""]
         out += [verdict(content) if eco.affordable else f"**{verdict(content)}**", ""]

@@ -8,9 +8,10 @@ GREEN, BLUE, MAGENTA, AMBER, GREY = "#2e7d32", "#5c7cba", "#8e3b8e", "#d89b1d", 
 
 
 def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
-                ranges: list[tuple[float, float]] | None = None) -> str:
+                ranges: list[tuple[float, float]] | None = None, shown: list[str] | None = None) -> str:
     """Horizontal bars, one per model: (label, points, is the winner); negative points go left of 0.
-    With `ranges`, a whisker per bar spans what the unknown answers could still make of the score."""
+    With `ranges`, a whisker per bar spans what the unknown answers could still make of the score;
+    `shown`, the points as the report's language writes them."""
     row, label_width, pad = 30, 230, 40
     ranges = ranges or [(s, s) for _, s, _ in scores]
     low = min(0.0, *(s for _, s, _ in scores), *(a for a, _ in ranges))
@@ -35,8 +36,8 @@ def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
                          f'stroke="#24292f" stroke-width="2"/>'
                          f'<line x1="{a:.1f}" y1="{y + 8}" x2="{a:.1f}" y2="{y + 20}" stroke="#24292f" stroke-width="2"/>'
                          f'<line x1="{b:.1f}" y1="{y + 8}" x2="{b:.1f}" y2="{y + 20}" stroke="#24292f" stroke-width="2"/>')
-        shown = f"{score:.2f}".rstrip("0").rstrip(".")
-        parts.append(f'<text x="{max(x1, zero, zero + highest * span) + 6:.1f}" y="{y + 18}" class="value">{shown}</text>')
+        value = shown[i] if shown else f"{score:.2f}".rstrip("0").rstrip(".")
+        parts.append(f'<text x="{max(x1, zero, zero + highest * span) + 6:.1f}" y="{y + 18}" class="value">{escape(value)}</text>')
     parts.append(f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="{GREY}" stroke-width="1"/>')
     parts.append("</svg>")
     return "".join(parts)

@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import UsageError
-from advisor.i18n import Translator
+from advisor.wording import wording
 from advisor.report.content import build_report
 from advisor.writers import atomic_output, file_stem
 
@@ -95,5 +95,5 @@ class ReportFolder:
         from advisor.report.html import render_index
 
         index = self.folder / "index.html"
-        write_report(index, render_index(self.rows, Translator(self.lang)))
+        write_report(index, render_index(self.rows, wording(self.lang)))
         return index

@@ -16,9 +16,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.recommendation import Note
+from advisor.recommendation import Note, Share
 from advisor.rulebase.schema import Source, StaffingFile
-from advisor.staffing.numbers import share, shown
 from advisor.staffing.queue import agents_needed
 
 ROLES_OF_MODEL = {
@@ -90,13 +89,13 @@ def _sellers(facts: dict[str, Any], norms: Any, role: str, share_new: float, wit
     leads, team = facts.get("leads_per_month"), facts.get("sales_team_size")
     sources = [norms.open_deals_per_closer.source, norms.assumed_close_rate.source, norms.prospecting_share.source]
     through = _through_sellers(facts)  # web-shop and other self-service orders are nobody's workload
-    by_seller = Note("staff.through", share=share(through)) if through < 1 else ""
-    new = Note("staff.new_share", share=share(share_new)) if share_new != 1 else ""
+    by_seller = Note("staff.through", share=Share(through)) if through < 1 else ""
+    new = Note("staff.new_share", share=Share(share_new)) if share_new != 1 else ""
     if _measured(facts) is not None:
         per_seller = deals * through / team
         load = deals * through * share_new / per_seller if per_seller else 0.0
-        basis = Note("staff.measured", deals=shown(deals), through=by_seller, team=shown(team), per=shown(per_seller),
-                     new=new, load=shown(load))
+        basis = Note("staff.measured", deals=float(deals), through=by_seller, team=float(team), per=float(per_seller),
+                     new=new, load=float(load))
         return RoleNeed(role, _ceil(load), basis, sources, method="measured")
     needs = [n for n, v in (("deals_per_month", deals), ("sales_cycle_days", cycle)) if v is None]
     if with_leads and leads is None:
@@ -109,12 +108,12 @@ def _sellers(facts: dict[str, Any], norms: Any, role: str, share_new: float, wit
     hunting = norms.prospecting_share.value * (facts.get("outbound_share") or 0)
     per_closer = norms.open_deals_per_closer.value * (1 - hunting)
     load = open_deals / per_closer
-    basis = Note("staff.open_deals", deals=shown(deals), through=by_seller, new=new, rate=share(rate),
-                 assumed=Note("staff.assumed") if assumed else "", months=shown(months), open=shown(open_deals),
-                 per=shown(per_closer), hunting=Note("staff.hunting", share=share(hunting)) if hunting else "")
+    basis = Note("staff.open_deals", deals=float(deals), through=by_seller, new=new, rate=Share(rate),
+                 assumed=Note("staff.assumed") if assumed else "", months=float(months), open=float(open_deals),
+                 per=float(per_closer), hunting=Note("staff.hunting", share=Share(hunting)) if hunting else "")
     if with_leads:
         load += leads / norms.leads_per_qualifier.value
-        basis = Note("staff.full_cycle", leads=shown(leads), per_q=shown(norms.leads_per_qualifier.value),
+        basis = Note("staff.full_cycle", leads=float(leads), per_q=float(norms.leads_per_qualifier.value),
                      open_basis=basis)
     return RoleNeed(role, _ceil(load), basis, sources, method="assumed" if assumed else "norm")
 
@@ -133,10 +132,10 @@ def _qualifiers(facts: dict[str, Any], norms: Any) -> RoleNeed:
 
     count, by_load, by_queue = seats(leads)
     extra = seats(leads * peak)[0] - count if peak is not None and peak > 1 else None
-    basis = Note("staff.qualifier", leads=shown(leads), per=shown(norms.leads_per_qualifier.value), load=str(by_load),
-                 hour=shown(leads / norms.working_hours_per_month.value), minutes=shown(norms.minutes_per_lead.value),
-                 level=share(norms.service_level.value), within=shown(norms.answer_within_minutes.value),
-                 queue=str(by_queue))
+    basis = Note("staff.qualifier", leads=float(leads), per=float(norms.leads_per_qualifier.value), load=by_load,
+                 hour=float(leads / norms.working_hours_per_month.value), minutes=float(norms.minutes_per_lead.value),
+                 level=Share(norms.service_level.value), within=float(norms.answer_within_minutes.value),
+                 queue=by_queue)
     return RoleNeed("qualifier", count, basis, sources, peak_extra=extra or None)
 
 
@@ -156,18 +155,18 @@ def _regular_clients(facts: dict[str, Any], norms: Any) -> list[RoleNeed]:
     value = deal * purchases  # a client's yearly value, USD
     if value >= threshold.value and market != "b2c":
         per_manager = tiered.value_for(value)
-        basis = Note("staff.account_manager", clients=shown(clients), per=shown(per_manager), deal=shown(deal),
-                     purchases=shown(purchases), value=shown(value))
+        basis = Note("staff.account_manager", clients=float(clients), per=float(per_manager), deal=float(deal),
+                     purchases=float(purchases), value=float(value))
         return [RoleNeed("account_manager", _ceil(clients / per_manager), basis, sources)]
     if repeat is None:
         return [RoleNeed("inside_regular", None, None, sources, ["repeat_sales_share"])]
     if not repeat:
         return []
     orders = deals * repeat * _through_sellers(facts)  # repeat orders placed online need nobody
-    why = Note("staff.b2c") if market == "b2c" else Note("staff.low_value", value=shown(value),
-                                                         threshold=shown(threshold.value))
-    basis = Note("staff.inside_regular", why=why, orders=shown(orders), per=shown(norms.leads_per_qualifier.value),
-                 deals=shown(deals), repeat=share(repeat * _through_sellers(facts)))
+    why = Note("staff.b2c") if market == "b2c" else Note("staff.low_value", value=float(value),
+                                                         threshold=float(threshold.value))
+    basis = Note("staff.inside_regular", why=why, orders=float(orders), per=float(norms.leads_per_qualifier.value),
+                 deals=float(deals), repeat=Share(repeat * _through_sellers(facts)))
     peak = facts.get("seasonality_peak_ratio")
     count = _ceil(orders / norms.leads_per_qualifier.value)
     extra = _ceil(orders * peak / norms.leads_per_qualifier.value) - count if peak and peak > 1 else None
@@ -187,13 +186,13 @@ def _managers(roles: list[RoleNeed], norms: Any) -> list[RoleNeed]:
     leads = 0
     if centre >= 5:  # below ICMI's lowest span a team lead would have too little to lead
         leads = _ceil(centre / span_cc.value)
-        out.append(RoleNeed("team_lead", leads, Note("staff.team_lead", people=shown(centre), per=shown(span_cc.value)),
+        out.append(RoleNeed("team_lead", leads, Note("staff.team_lead", people=float(centre), per=float(span_cc.value)),
                             [span_cc.source]))
     reports = sellers + (leads if leads else centre)
     if reports >= OWNER_LEADS_UP_TO + 1:
         out.append(RoleNeed("head_of_sales", _ceil(reports / span.value),
-                            Note("staff.head", sellers=shown(sellers), leads=shown(leads), centre=shown(0 if leads else centre),
-                                 reports=shown(reports), per=shown(span.value)), [span.source]))
+                            Note("staff.head", sellers=float(sellers), leads=float(leads), centre=float(0 if leads else centre),
+                                 reports=float(reports), per=float(span.value)), [span.source]))
     return out
 
 

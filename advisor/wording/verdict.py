@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from advisor.i18n import Translator
 from advisor.recommendation import ModelDecision
+from advisor.wording import Wording
 
 
-def verdict_lines(model: ModelDecision, t: Translator) -> list[str]:
+def verdict_lines(model: ModelDecision, t: Wording) -> list[str]:
     """The decision's standing and certainty: a tie or close call always names both models."""
     name = t(f"model_short.{model.id}")
     other = t(f"model_short.{model.runner_up}")
@@ -23,7 +23,7 @@ def verdict_lines(model: ModelDecision, t: Translator) -> list[str]:
         nxt = model.next
         if nxt is not None:
             line = t("verdict.next", model=t(f"model_short.{nxt.id}"), confidence=t(f"confidence.{nxt.confidence}"),
-                     trigger=nxt.trigger(t.lang))
+                     trigger=nxt.grow_into.trigger.get(t.lang) if nxt.grow_into is not None else "")
             if nxt.grow_into is not None:
                 line += " " + t("verdict.next_reasoning", reasoning=nxt.grow_into.reasoning)
             lines.append(line)
@@ -32,28 +32,19 @@ def verdict_lines(model: ModelDecision, t: Translator) -> list[str]:
     elif model.margin == 0:
         lines.append(t("verdict.tie", model=name, other=other))
     elif model.close_call:
-        lines.append(t("verdict.close_call", model=name, other=other, margin=points(model.margin, t.lang)))
+        lines.append(t("verdict.close_call", model=name, other=other, margin=t.points(model.margin)))
     else:
         margin = round(model.margin, 2)  # the number shown picks the word form: 1 point, 2 points, 1.5 points
-        lines.append(t("rec.ahead", other=other, margin=points(model.margin, t.lang), count=margin))
+        lines.append(t("rec.ahead", other=other, margin=t.points(model.margin), count=margin))
     lines.append(t(f"verdict.confidence.{model.confidence}"))
     return lines
 
 
-def ask_next_lines(impacts: Sequence[Any], t: Translator, top: int = 3) -> list[str]:
+def ask_next_lines(impacts: Sequence[Any], t: Wording, top: int = 3) -> list[str]:
     """The unknown answers that matter most, in words (explain.rank_unknowns' order)."""
     return [t(f"verdict.ask.{impact.changes_model}", field=t.field(impact.field)) for impact in impacts[:top]]
 
 
-def ask_next_title(model: ModelDecision, t: Translator) -> str:
+def ask_next_title(model: ModelDecision, t: Wording) -> str:
     """With a starting point the answers decide the model to grow into, not today's."""
     return t("verdict.ask_next_started" if model.started else "verdict.ask_next")
-
-
-def points(value: float, lang: str = "en") -> str:
-    """Points as people read them: two decimals at most (graded points are fractions), a decimal comma
-    in ru and uk, never a -0."""
-    text = f"{value + 0.0:.2f}".rstrip("0").rstrip(".")
-    text = "0" if text == "-0" else text
-    return text.replace(".", ",") if lang in ("ru", "uk") else text
-

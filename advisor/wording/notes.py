@@ -1,16 +1,16 @@
-"""The pros, cons and risks of the recommended model and the runner-up, as every format shows them."""
+"""The pros, cons and risks of the recommended model and the runner-up, in words, each point with its citation."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from advisor.i18n import Translator
 from advisor.rulebase.schema import MODEL_NOTE_KINDS
+from advisor.wording import Wording
 
 Point = tuple[str, str]  # the text in the language asked, and its citation (a document or a named source)
 
 
-def model_notes(rec: Any, t: Translator) -> list[tuple[str, list[tuple[str, list[Point]]]]]:
+def model_notes(rec: Any, t: Wording) -> list[tuple[str, list[tuple[str, list[Point]]]]]:
     """[(heading, [(kind label, [(text, citation), ...]), ...]), ...], the recommended model first."""
     sections = []
     for model, notes in rec.model_notes.items():
@@ -22,7 +22,7 @@ def model_notes(rec: Any, t: Translator) -> list[tuple[str, list[tuple[str, list
     return sections
 
 
-def notes_markdown(rec: Any, t: Translator, level: str = "##") -> list[str]:
+def notes_markdown(rec: Any, t: Wording, level: str = "##") -> list[str]:
     """The notes as Markdown lines: a heading, then per model its strengths, weaknesses and risks, cited."""
     sections = model_notes(rec, t)
     if not sections:
