@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from html import escape
 
+from markupsafe import Markup
+
 GREEN, BLUE, MAGENTA, AMBER, GREY = "#2e7d32", "#5c7cba", "#8e3b8e", "#d89b1d", "#9e9e9e"
 
 
 def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
-                ranges: list[tuple[float, float]] | None = None) -> str:
+                ranges: list[tuple[float, float]] | None = None) -> Markup:
     """Horizontal bars, one per model: (label, points, is the winner); negative points go left of 0.
     With `ranges`, a whisker per bar spans what the unknown answers could still make of the score."""
     row, label_width, pad = 30, 230, 40
@@ -39,14 +41,14 @@ def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
         parts.append(f'<text x="{max(x1, zero, zero + highest * span) + 6:.1f}" y="{y + 18}" class="value">{shown}</text>')
     parts.append(f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="{GREY}" stroke-width="1"/>')
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))  # the one place the charts are marked safe: every text above is escaped
 
 
-def mix_chart(inside: float, inside_label: str, outside_label: str, width: int = 640) -> str:
+def mix_chart(inside: float, inside_label: str, outside_label: str, width: int = 640) -> Markup:
     """One stacked bar: inside (remote) and outside (field) shares."""
     bar = width - 20
     cut = bar * inside
-    return (
+    return Markup(
         f'<svg class="chart" id="mix-svg" role="img" viewBox="0 0 {width} 70" width="100%" '
         f'xmlns="http://www.w3.org/2000/svg" aria-label="inside and outside">'
         f'<rect class="bar" x="10" y="10" width="{cut:.1f}" height="28" fill="{MAGENTA}"/>'
@@ -57,7 +59,7 @@ def mix_chart(inside: float, inside_label: str, outside_label: str, width: int =
     )
 
 
-def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 720) -> str:
+def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 720) -> Markup:
     """The head of sales on top, one box per role below, joined by lines: (title, headcount text)."""
     box_w, box_h, gap = 200, 62, 20
     count = max(len(roles), 1)
@@ -91,11 +93,11 @@ def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 
                      f'fill="none" stroke="{GREY}" stroke-width="1.5"/>')
         box(x, 120, box_w, title, people, "role")
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))  # the one place the charts are marked safe: every text above is escaped
 
 
 def path_chart(months: list[int], people: list[int], payroll: list[float] | None, revenue: list[float] | None,
-               labels: dict[str, str], width: int = 720) -> str:
+               labels: dict[str, str], width: int = 720) -> Markup:
     """Headcount bars (right scale) with payroll and revenue lines (left scale), month by month.
 
     labels: people, payroll, revenue, month (legend and axis words, already translated) and
@@ -144,4 +146,4 @@ def path_chart(months: list[int], people: list[int], payroll: list[float] | None
         parts.append(f'<text x="{x + 20}" y="18" class="legend">{escape(text)}</text>')
         x += 40 + 8.5 * len(text)  # Cyrillic runs wider than Latin at 13 px
     parts.append("</svg>")
-    return "".join(parts)
+    return Markup("".join(parts))  # the one place the charts are marked safe: every text above is escaped
