@@ -15,7 +15,7 @@ from markupsafe import Markup
 # and autolinks, table cells, strikethrough, and the escape character itself, each escaped by a
 # backslash. "_" only at a word's edge: "deals_per_month" forms no emphasis.
 _INLINE = re.compile(r"[\\`*\[\]<>|~]")
-_UNDERSCORE = re.compile(r"(?<!\w)_|_(?!\w)")
+_UNDERSCORE = re.compile(r"(?<![^\W_])_|_(?![^\W_])")  # kept only between two letters or digits
 _ENTITY = re.compile(r"&(?=#?\w+;)")  # "&lt;" would show as "<"; "R&D" stays as written
 # Markdown's line endings and the blanks around them; a no-break space (a CLDR thousands separator) stays.
 _BLANKS = re.compile(r"[ \t\n\r\f\v]+")
@@ -43,7 +43,7 @@ def markdown_escape(value: Any) -> str:
     text = str(value)
     if "  " in text or not text.isprintable() or text[:1] == " " or text[-1:] == " ":
         text = _BLANKS.sub(" ", text).strip(" ")
-    text = _INLINE.sub(r"\\\g<0>", text)
+    text = _INLINE.sub(r"\\\g<0>", text).replace("\\](", "\\]\\(")  # not even "](" of a link is left
     if "_" in text:
         text = _UNDERSCORE.sub(r"\\_", text)
     if "&" in text:
