@@ -147,8 +147,8 @@ def test_labels_that_were_clipped_now_wrap_or_shrink():
     chart = score_chart([("трёхуровневая", 3.0, True), ("двухуровневая, аккаунт-менеджер", 2.5, False)])
     right = float(re.search(r'<text x="([\d.]+)"[^>]*class="label"', chart).group(1))
     assert right - text_width("двухуровневая, аккаунт-менеджер", 13) >= 0 and "<tspan" not in chart
-    assert fit("Двухуровневая, аккаунт-менеджер", 222) == (["Двухуровневая,", "аккаунт-менеджер"], 13)
+    assert fit("Двухуровневая, аккаунт-менеджер", 222) == (("Двухуровневая,", "аккаунт-менеджер"), 13)
     # the org chart's contact-centre box (176 px of text in a row of four boxes) spilled out of it
-    assert fit("Контакт-центр (квалификация лидов)", 176) == (["Контакт-центр", "(квалификация лидов)"], 13)
+    assert fit("Контакт-центр (квалификация лидов)", 176) == (("Контакт-центр", "(квалификация лидов)"), 13)
     lines, size = fit("Контакт-центр (квалификация лидов)", 110)
     assert len(lines) == 2 and size < 13

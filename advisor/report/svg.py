@@ -5,6 +5,8 @@ second line or drawn smaller until it fits its box or its part of the chart, in 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from functools import lru_cache
 from html import escape
 
 from markupsafe import Markup
@@ -26,13 +28,14 @@ def _wrap(text: str, room: float, size: float, bold: bool) -> list[str]:
     return lines or [""]
 
 
-def fit(text: str, room: float, lines: int = 2, size: float = SIZE, bold: bool = False) -> tuple[list[str], float]:
+@lru_cache(maxsize=4096)  # `score --report-dir` draws the same labels in every report
+def fit(text: str, room: float, lines: int = 2, size: float = SIZE, bold: bool = False) -> tuple[tuple[str, ...], float]:
     """`text` as at most `lines` lines no wider than `room` px: wrapped first, then drawn smaller;
     at the smallest size the last line is cut with an ellipsis rather than spill out."""
     while True:
         wrapped = _wrap(text, room, size, bold)
         if len(wrapped) <= lines and all(text_width(line, size, bold) <= room for line in wrapped):
-            return wrapped, size
+            return tuple(wrapped), size
         if size <= SMALLEST:
             break
         size = max(SMALLEST, size - 0.5)
@@ -43,10 +46,10 @@ def fit(text: str, room: float, lines: int = 2, size: float = SIZE, bold: bool =
         while text_width(line, size, bold) > room and len(line) > 1:
             line = line[:-2].rstrip() + "…"
         kept[i] = line
-    return kept, size
+    return tuple(kept), size
 
 
-def _text(x: float, y: float, lines: list[str], size: float, css: str, anchor: str = "start",
+def _text(x: float, y: float, lines: Sequence[str], size: float, css: str, anchor: str = "start",
           bold: bool = False) -> str:
     """One <text>, a <tspan> a line, the first line's baseline at y."""
     weight = ' font-weight="700"' if bold else ""
@@ -141,7 +144,7 @@ def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 
     head_title = fit(head[0], head_w - 2 * inner, 3)
     titles = [fit(title, box_w - 2 * inner, 3) for title, _ in roles]
 
-    def height(fitted: list[tuple[list[str], float]]) -> float:
+    def height(fitted: list[tuple[tuple[str, ...], float]]) -> float:
         # the title's lines, then the headcount in bold on a line of its own
         return max((len(lines) * size * LEADING for lines, size in fitted), default=SIZE * LEADING) + SIZE * LEADING + 18
 
@@ -150,7 +153,7 @@ def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 
     top_of_roles = 10 + head_h + 48
     parts = [_svg("org-svg", width, top_of_roles + role_h + 10, "organisation chart")]
 
-    def box(x: float, y: float, w: float, h: float, fitted: tuple[list[str], float], people: str, css: str) -> None:
+    def box(x: float, y: float, w: float, h: float, fitted: tuple[tuple[str, ...], float], people: str, css: str) -> None:
         lines, size = fitted
         parts.append(f'<g class="org-box"><rect class="org {css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
                      f'height="{h:.1f}" rx="6"/>')

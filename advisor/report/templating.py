@@ -40,7 +40,11 @@ def markdown_escape(value: Any) -> str:
         return ""
     if hasattr(value, "__html__"):  # marked safe where it was built
         return str(value)
-    text = str(value)
+    return _escaped(str(value))
+
+
+@lru_cache(maxsize=8192)  # `score --report-dir` repeats the same sentences in every report
+def _escaped(text: str) -> str:
     if "  " in text or not text.isprintable() or text[:1] == " " or text[-1:] == " ":
         text = _BLANKS.sub(" ", text).strip(" ")
     text = _INLINE.sub(r"\\\g<0>", text).replace("\\](", "\\]\\(")  # not even "](" of a link is left
