@@ -15,12 +15,13 @@ from advisor.report.view import report_view
 
 
 def _charts(view: dict[str, Any]) -> dict[str, Any]:
-    mix, staffing, path = view["mix"], view["staffing"], view["path"]
-    return {
+    t, mix, staffing, path = view["t"], view["mix"], view["staffing"], view["path"]
+    return {  # each chart's accessible name is its caption in the report's language
         "scores": svg.score_chart([(s["label"], s["score"], s["winner"]) for s in view["scores"]],
-                                  ranges=[s["range"] for s in view["scores"]]),
-        "mix": svg.mix_chart(mix["inside"], mix["inside_label"], mix["outside_label"]) if mix["applies"] else None,
-        "org": svg.org_chart(staffing["top"], staffing["boxes"]) if staffing else None,
+                                  ranges=[s["range"] for s in view["scores"]], title=t("report.scores")),
+        "mix": svg.mix_chart(mix["inside"], mix["inside_label"], mix["outside_label"], title=t("report.mix"))
+        if mix["applies"] else None,
+        "org": svg.org_chart(staffing["top"], staffing["boxes"], title=t("report.org")) if staffing else None,
         "path": svg.path_chart(path["months"], path["people"], path["payroll"], path["revenue"], path["labels"])
         if path else None,
     }

@@ -69,7 +69,7 @@ def _svg(svg_id: str, width: float, height: float, label: str) -> str:
 
 
 def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
-                ranges: list[tuple[float, float]] | None = None) -> Markup:
+                ranges: list[tuple[float, float]] | None = None, title: str = "scores") -> Markup:
     """Horizontal bars, one per model: (label, points, is the winner); negative points go left of 0.
     With `ranges`, a whisker per bar spans what the unknown answers could still make of the score.
     The label column is as wide as the longest label needs, up to 45% of the chart; a longer
@@ -87,7 +87,7 @@ def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
     span = (width - label_width - pad) / (high - low)
     zero = label_width + (0 - low) * span
     height = row * len(scores) + 10
-    parts = [_svg("score-svg", width, height, "scores")]
+    parts = [_svg("score-svg", width, height, title)]
     for i, (label, score, winner) in enumerate(scores):
         middle = i * row + 5 + row / 2  # the bar's centre line
         x0, x1 = sorted((zero, zero + score * span))
@@ -110,7 +110,8 @@ def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
     return Markup("".join(parts))  # the one place the charts are marked safe: every text above is escaped
 
 
-def mix_chart(inside: float, inside_label: str, outside_label: str, width: int = 640) -> Markup:
+def mix_chart(inside: float, inside_label: str, outside_label: str, width: int = 640,
+              title: str = "inside and outside") -> Markup:
     """One stacked bar: inside (remote) and outside (field) shares, each labelled under its end;
     the two labels share the width (a longer one gets more) and shrink to fit it."""
     bar = width - 20
@@ -122,7 +123,7 @@ def mix_chart(inside: float, inside_label: str, outside_label: str, width: int =
     left, left_size = fit(inside_label, left_room, 1, size)
     right, right_size = fit(outside_label, room - left_room, 1, size)
     return Markup(
-        _svg("mix-svg", width, 70, "inside and outside")
+        _svg("mix-svg", width, 70, title)
         + f'<rect class="bar" x="10" y="10" width="{cut:.1f}" height="28" fill="{MAGENTA}"/>'
         f'<rect class="bar" x="{10 + cut:.1f}" y="10" width="{bar - cut:.1f}" height="28" fill="{AMBER}"/>'
         + _text(10, 58, left, left_size, "label")
@@ -131,7 +132,8 @@ def mix_chart(inside: float, inside_label: str, outside_label: str, width: int =
     )
 
 
-def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 720) -> Markup:
+def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 720,
+              title: str = "organisation chart") -> Markup:
     """The head of sales on top, one box per role below, joined by lines: (title, headcount text).
     A title takes up to three lines of its box, drawn smaller if it must; every box of a row
     grows to the tallest title."""
@@ -151,7 +153,7 @@ def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 
     head_h = max(62, height([head_title]))
     role_h = max(62, height(titles))
     top_of_roles = 10 + head_h + 48
-    parts = [_svg("org-svg", width, top_of_roles + role_h + 10, "organisation chart")]
+    parts = [_svg("org-svg", width, top_of_roles + role_h + 10, title)]
 
     def box(x: float, y: float, w: float, h: float, fitted: tuple[tuple[str, ...], float], people: str, css: str) -> None:
         lines, size = fitted
