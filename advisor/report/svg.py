@@ -29,7 +29,8 @@ def _wrap(text: str, room: float, size: float, bold: bool) -> list[str]:
 
 
 @lru_cache(maxsize=4096)  # `score --report-dir` draws the same labels in every report
-def fit(text: str, room: float, lines: int = 2, size: float = SIZE, bold: bool = False) -> tuple[tuple[str, ...], float]:
+def fit(text: str, room: float, lines: int = 2, size: float = SIZE,
+        bold: bool = False) -> tuple[tuple[str, ...], float]:
     """`text` as at most `lines` lines no wider than `room` px: wrapped first, then drawn smaller;
     at the smallest size the last line is cut with an ellipsis rather than spill out."""
     while True:
@@ -100,10 +101,10 @@ def score_chart(scores: list[tuple[str, float, bool]], width: int = 640,
         lowest, highest = ranges[i]
         if highest - lowest > 1e-9:
             a, b = zero + lowest * span, zero + highest * span
-            parts.append(f'<line class="range" x1="{a:.1f}" y1="{middle:.1f}" x2="{b:.1f}" y2="{middle:.1f}" '
-                         f'stroke="#24292f" stroke-width="2"/>'
-                         f'<line x1="{a:.1f}" y1="{middle - 6:.1f}" x2="{a:.1f}" y2="{middle + 6:.1f}" stroke="#24292f" stroke-width="2"/>'
-                         f'<line x1="{b:.1f}" y1="{middle - 6:.1f}" x2="{b:.1f}" y2="{middle + 6:.1f}" stroke="#24292f" stroke-width="2"/>')
+            ink = 'stroke="#24292f" stroke-width="2"'
+            parts.append(f'<line class="range" x1="{a:.1f}" y1="{middle:.1f}" x2="{b:.1f}" y2="{middle:.1f}" {ink}/>'
+                         f'<line x1="{a:.1f}" y1="{middle - 6:.1f}" x2="{a:.1f}" y2="{middle + 6:.1f}" {ink}/>'
+                         f'<line x1="{b:.1f}" y1="{middle - 6:.1f}" x2="{b:.1f}" y2="{middle + 6:.1f}" {ink}/>')
         parts.append(_text(max(x1, zero, zero + highest * span) + 6, middle + SIZE * 0.35, [shown[i]], SIZE, "value"))
     parts.append(f'<line x1="{zero:.1f}" y1="0" x2="{zero:.1f}" y2="{height}" stroke="{GREY}" stroke-width="1"/>')
     parts.append("</svg>")
@@ -148,14 +149,16 @@ def org_chart(head: tuple[str, str], roles: list[tuple[str, str]], width: int = 
 
     def height(fitted: list[tuple[tuple[str, ...], float]]) -> float:
         # the title's lines, then the headcount in bold on a line of its own
-        return max((len(lines) * size * LEADING for lines, size in fitted), default=SIZE * LEADING) + SIZE * LEADING + 18
+        title = max((len(lines) * size * LEADING for lines, size in fitted), default=SIZE * LEADING)
+        return title + SIZE * LEADING + 18
 
     head_h = max(62, height([head_title]))
     role_h = max(62, height(titles))
     top_of_roles = 10 + head_h + 48
     parts = [_svg("org-svg", width, top_of_roles + role_h + 10, title)]
 
-    def box(x: float, y: float, w: float, h: float, fitted: tuple[tuple[str, ...], float], people: str, css: str) -> None:
+    def box(x: float, y: float, w: float, h: float, fitted: tuple[tuple[str, ...], float], people: str,
+            css: str) -> None:
         lines, size = fitted
         parts.append(f'<g class="org-box"><rect class="org {css}" x="{x:.1f}" y="{y:.1f}" width="{w:.1f}" '
                      f'height="{h:.1f}" rx="6"/>')
