@@ -141,11 +141,11 @@ def test_the_layout_check_finds_text_outside_its_box_and_html_wider_than_its_col
 
 
 @needs_chromium
-@pytest.mark.parametrize("width", [1000, PRINT_WIDTH])
+@pytest.mark.parametrize("width", [1000, PRINT_WIDTH, 420])
 def test_every_example_report_fits_its_boxes_in_every_language(engine, tmp_path, width):
     """Every chart label inside its chart and its org-chart box, clear of the others and of the bars,
-    and no HTML text wider than its box, for all example profiles in en, ru and uk: on a screen and
-    at the printed page's width (one browser run checks all 36 reports)."""
+    and no HTML text wider than its box, for all example profiles in en, ru and uk: on a screen, at
+    the printed page's width and on a phone (one browser run checks all 36 reports)."""
     from advisor.report.content import build_report
     from advisor.report.html import render_html
 
