@@ -11,7 +11,7 @@ import pytest
 
 from advisor.readers import read_one_profile
 from advisor.staffing import plan_roadmap, plan_staffing
-from browser import PRINT_HEIGHT, content_height, print_pdf, render
+from browser import PRINT_HEIGHT, PRINT_WIDTH, content_height, layout_problems, needs_chromium, print_pdf, render
 from conftest import PROFILES, ROOT
 
 ARTEFACTS = ROOT / "test-artefacts"
@@ -94,6 +94,7 @@ def test_report_in_russian_and_bad_usage(cli, tmp_path):
 
 
 # ---- in a real browser --------------------------------------------------------------------------
+@needs_chromium
 def test_the_browser_check_catches_console_errors_and_network_requests(tmp_path):
     page = tmp_path / "bad.html"
     page.write_text('<!doctype html><img src="http://example.invalid/x.png"><script>missing();</script>')
@@ -102,8 +103,9 @@ def test_the_browser_check_catches_console_errors_and_network_requests(tmp_path)
     assert rendered.requests == ["http://example.invalid/x.png"]
 
 
+@needs_chromium
 @pytest.mark.parametrize(("name", "lang"), [("online-store", "en"), ("online-store", "ru"), ("online-store", "uk"),
-                                          ("seasonal-garden-goods", "uk")])
+                                          ("seasonal-garden-goods", "uk"), ("smb-saas", "ru")])
 def test_html_report_renders_with_no_errors_no_network_and_its_charts(cli, tmp_path, name, lang):
     page = tmp_path / f"{name}.html"
     assert cli("report", str(PROFILES / f"{name}.yaml"), "-o", str(page), "--lang", lang).exit_code == 0
@@ -121,6 +123,45 @@ def test_html_report_renders_with_no_errors_no_network_and_its_charts(cli, tmp_p
     assert (ARTEFACTS / f"report-{name}-{lang}.png").stat().st_size > 10_000
 
 
+@needs_chromium
+def test_the_layout_check_finds_text_outside_its_box_and_html_wider_than_its_column(tmp_path):
+    page = tmp_path / "bad.html"
+    page.write_text(
+        '<!doctype html><body><main style="width:400px">'
+        '<svg class="chart" id="org-svg" viewBox="0 0 300 100" width="300">'
+        '<rect class="org" x="10" y="10" width="80" height="40"/>'
+        '<text x="50" y="30" text-anchor="middle" class="org-title" font-size="13">Контакт-центр (квалификация лидов)</text>'
+        '<text x="250" y="95" class="label" font-size="13">off the edge</text>'
+        '<text x="250" y="95" class="label" font-size="13">on top</text></svg>'
+        '<p style="white-space:nowrap">' + "a long line of text that does not wrap " * 3 + "</p></main></body>")
+    problems = layout_problems([page])["bad.html"]
+    assert any("Контакт-центр" in p and "outside its box" in p for p in problems), problems
+    assert any("off the edge" in p and "outside the chart" in p for p in problems), problems
+    assert any("overlaps" in p for p in problems) and any("is wider than its box" in p for p in problems), problems
+
+
+@needs_chromium
+@pytest.mark.parametrize("width", [1000, PRINT_WIDTH, 420])
+def test_every_example_report_fits_its_boxes_in_every_language(engine, tmp_path, width):
+    """Every chart label inside its chart and its org-chart box, clear of the others and of the bars,
+    and no HTML text wider than its box, for all example profiles in en, ru and uk: on a screen, at
+    the printed page's width and on a phone (one browser run checks all 36 reports)."""
+    from advisor.report.content import build_report
+    from advisor.report.html import render_html
+
+    pages = []
+    for path in sorted(PROFILES.glob("*.yaml")):
+        profile = read_one_profile(str(path)).profile
+        for lang in ("en", "ru", "uk"):
+            page = tmp_path / f"{path.stem}-{lang}.html"
+            page.write_text(render_html(build_report(engine, profile, source=None, lang=lang)), encoding="utf-8")
+            pages.append(page)
+    found = layout_problems(pages, width)
+    assert len(found) == len(pages) >= 36
+    assert {name: problems for name, problems in found.items() if problems} == {}
+
+
+@needs_chromium
 def test_report_dir_writes_one_report_per_profile_and_a_sortable_index(cli, tmp_path):
     folder = tmp_path / "reports"
     inputs = tmp_path / "in"
@@ -189,14 +230,19 @@ def test_same_named_profiles_get_distinct_files_in_linear_steps():
     for _ in range(2000):
         unique_stem("Same", taken, counters)
     assert len(taken) == 2001 and calls < 3 * 2000  # a restarting counter would look 2,000,000 times
+
+
+@needs_chromium
 def test_printed_report_has_no_half_empty_pages(cli, tmp_path):
     # Sections flow from page to page: a section that may not break starts a new page and leaves
     # the one before half empty (that printed this report two or three pages longer). Only headings,
-    # charts and rows are kept whole, so the pages stay within a tenth (and half a page) of the height.
+    # charts, rows and short parts (.keep: a few items) are kept whole, so the pages stay within a
+    # tenth (and half a page) of the height.
     page = tmp_path / "store.html"
     assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(page), "--lang", "ru").exit_code == 0
     print_css = re.search(r"@media print \{(.*?)\}\s*\}", page.read_text(encoding="utf-8"), re.S).group(1)
-    assert "break-inside: avoid" in print_css and "section" not in print_css
+    assert "break-inside: avoid" in print_css and "section" not in print_css and "break-before" not in print_css
+    assert ".keep" in print_css and 'class="keep"' in page.read_text(encoding="utf-8")  # short parts kept whole
     pages = print_pdf(page, tmp_path / "store.pdf")
     height = content_height(page, "body { background: #fff; } main { padding: 0; max-width: none; }")
     assert 5 < pages <= math.ceil(height / PRINT_HEIGHT * 1.1 + 0.5)
