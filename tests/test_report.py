@@ -146,7 +146,7 @@ def test_changes_show_a_deal_size_in_the_profiles_own_currency(engine):
 
     profile = read_one_profile(str(PROFILES / "online-store.yaml")).profile  # deal size in RUB
     content = build_report(engine, profile, source=None, lang="ru")
-    assert content.change_text({"average_deal_size": 150000.0}) == "средний чек сделки: 3,000 RUB → 150,000 RUB"
+    assert content.change_text({"average_deal_size": 150000.0}) == "средняя сумма сделки: 3,000 RUB → 150,000 RUB"
     assert content.change_text({"market": "b2b"}) == "рынок: и те, и другие → бизнес (B2B)"
 
 
