@@ -79,7 +79,8 @@ def _all_texts(rule_base) -> list[tuple[str, str, str]]:
 # «Внутренние продажи» is, in inside-sales-in-the-company.ru.txt, remote selling to clients
 # already in the base; remote selling in general is «дистанционные продажи». A text that says
 # «внутренние продажи» must therefore be about the client base.
-INTERNAL_SALES = {"ru": re.compile(r"внутренн\w* (?:продаж|продав)", re.I), "uk": re.compile(r"внутрішн\w* (?:продаж|продав)", re.I)}
+INTERNAL_SALES = {"ru": re.compile(r"внутренн\w*(?: (?:и|или|/) \w+)? (?:продаж|продав)", re.I),
+                  "uk": re.compile(r"внутрішн\w*(?: (?:і|й|та|або|/) \w+)? (?:продаж|продав)", re.I)}
 CLIENT_BASE = {"ru": re.compile(r"постоянн\w* (?:клиент|покупател)|клиентск\w* баз|в базе", re.I),
                "uk": re.compile(r"постійн\w* (?:клієнт|покуп)|клієнтськ\w* баз|у базі", re.I)}
 
@@ -167,6 +168,13 @@ def test_the_mix_names_remote_and_field_selling_as_the_source_does():
     assert "дистанционн" in texts["rec.mix"]["ru"].lower() and "выездн" in texts["rec.mix"]["ru"].lower()
     assert "дистанційн" in texts["rec.mix"]["uk"].lower() and "виїзн" in texts["rec.mix"]["uk"].lower()
     assert not INTERNAL_SALES["ru"].search(texts["rec.mix"]["ru"] + texts["rec.inside"]["ru"])
+
+
+def test_a_list_has_as_many_items_in_each_language(engine):
+    """A comma inside an unquoted YAML list item splits it in two: «лиды, переданные продавцам»."""
+    lists = [(path, part) for path, part in _rule_base_parts(engine.rule_base) if isinstance(part, LocalizedList)]
+    assert lists
+    assert [path for path, part in lists if len({len(getattr(part, lang) or part.en) for lang in LANGUAGES}) > 1] == []
 
 
 # ---- plurals -------------------------------------------------------------------------------------
