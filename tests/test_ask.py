@@ -70,7 +70,7 @@ def test_answers_become_profile_values(field, text, value):
         ("average_deal_size", "0", "en", "must be more than 0"),
         ("market", "7", "en", "type a number from 1 to 3 or one of: b2b, b2c, mixed"),
         ("organization_stage", "5", "uk", "введіть число від 1 до 4"),
-        ("regional", "maybe", "ru", "ответьте да или нет"),
+        ("regional", "maybe", "ru", "ответьте «да» или «нет»"),
         ("currency", "XYZ", "en", "unknown currency XYZ; known: EUR, RUB, UAH, USD"),
         ("name", "?", "en", "The company name is needed to save the profile."),
         ("leads_per_month", "", "en", "Type an answer, or ? if you don't know."),

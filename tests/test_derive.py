@@ -423,7 +423,7 @@ def test_a_hand_counted_pipeline(cli, tmp_path):
 
 @pytest.mark.parametrize(("lang", "texts"), [
     ("ru", ["прочитано строк: 4\u00a0000; пропущено: нет", "deals_per_month = 1\u00a0000", "close_rate = 0,5",
-            "имя профиля: deals (источник: имя файла;", "deals.csv:1236: amount: 'x' не конечное число",
+            "имя профиля: deals (источник: имя файла;", "deals.csv:1236: amount: 'x' — не конечное число",
             "неизвестно: sales_team_size,"]),
     ("uk", ["прочитано рядків: 4\u00a0000; пропущено: немає", "deals_per_month = 1\u00a0000", "close_rate = 0,5",
             "ім'я профілю: deals (джерело: назва файлу;", "доповніть: advisor ask --from"]),

@@ -110,7 +110,7 @@ def test_language_comes_from_the_option_then_the_locale_then_english(environ, ex
 
 
 ENGLISH_UI = ["Department model", "Why:", "Inside / outside", "Sales technologies", "Unknown fields",
-              "Rule base:", "inside (remote)", "Ahead of", "kinds of sales", "Internal (the department"]
+              "Rule base:", "inside (remote)", "Ahead of", "kinds of sales", "Operational (the department"]
 
 
 @pytest.mark.parametrize("lang", ["ru", "uk"])

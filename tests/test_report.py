@@ -187,7 +187,7 @@ def test_changes_show_a_deal_size_in_the_profiles_own_currency(engine):
 
     profile = read_one_profile(str(PROFILES / "online-store.yaml")).profile  # deal size in RUB
     content = build_report(engine, profile, source=None, lang="ru")
-    assert content.change_text({"average_deal_size": 150000.0}) == "средний чек сделки: 3\u00a0000\u00a0₽ → 150\u00a0000\u00a0₽"
+    assert content.change_text({"average_deal_size": 150000.0}) == "средняя сумма сделки: 3\u00a0000\u00a0₽ → 150\u00a0000\u00a0₽"
     assert content.change_text({"market": "b2b"}) == "рынок: и те, и другие → бизнес (B2B)"
 
 
