@@ -86,7 +86,7 @@ def _is_unknown(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip().lower() in UNKNOWN_MARKERS)
 
 
-def _finite(value: Any) -> Any:
+def _finite(value: Any, info: Any = None) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected a number, not true/false")
     if isinstance(value, float) and not math.isfinite(value):
@@ -95,10 +95,24 @@ def _finite(value: Any) -> Any:
         try:
             value = parse_number(value)
         except ValueError:
-            raise ValueError(f"expected a number, got {shown(value)}") from None
+            value = _in_words(value, info)
     if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
         raise ValueError(f"{shown(value)} is out of range: numbers are at most {MAX_MAGNITUDE:.0e}")
     return value
+
+
+def _in_words(value: str, info: Any) -> Any:
+    """A number in a person's words (`~300`, `85 000`, `2 weeks`): only reached when the plain reading failed."""
+    name = getattr(info, "field_name", None)
+    if name is None or len(value) > 200:
+        raise ValueError(f"expected a number, got {shown(value)}")
+    from advisor.answer_parser import read_cell
+
+    try:
+        return read_cell(name, value)
+    except ValueError as problem:
+        said = "" if getattr(problem, "key", "") == "number" else f": {problem}"
+        raise ValueError(f"expected a number, got {shown(value)}{said}") from None
 
 
 def _text(value: Any) -> Any:
@@ -114,30 +128,32 @@ def _text(value: Any) -> Any:
     return value
 
 
-def _share(value: Any) -> Any:
-    """A share: 0-1, or a percent string such as '35%'."""
+def _share(value: Any, info: Any = None) -> Any:
+    """A share: a percent with `%` or above 1 (`35%`, `35`), a fraction from 0 to 1 (`0.35`; `1` is 100%)."""
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
             try:
                 number = parse_number(text[:-1])
             except ValueError:
-                raise ValueError(f"expected a share such as 0.35 or '35%', got {shown(value)}") from None
+                return _in_words(text, info)
             if not 0 <= number <= 100:
                 raise ValueError(f"a share is 0-100%, got {shown(value)}")
             return number / 100
         try:
             value = parse_number(text)
         except ValueError:
-            raise ValueError(f"expected a share such as 0.35 or '35%', got {shown(value)}") from None
+            return _in_words(text, info)
     value = _finite(value)
     if isinstance(value, (int, float)) and 1 < value <= 100:
-        raise ValueError(f"a share is 0-1; for {value:g} percent write '{value:g}%' or {value / 100:g}")
+        return value / 100  # above 1: a percent, the same rule as the questionnaire's
+    if isinstance(value, (int, float)) and value > 100:
+        raise ValueError(f"a share is 0-1, or a percent up to 100%, got {value:g}")
     return value
 
 
-def _integer(value: Any) -> Any:
-    value = _finite(value)
+def _integer(value: Any, info: Any = None) -> Any:
+    value = _finite(value, info)
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(f"expected a whole number, got {value:g}")
@@ -182,9 +198,17 @@ _currency = _code(3, "ISO 4217", "USD")
 _country = _code(2, "ISO 3166", "DE or UA")
 
 
-Share = Annotated[float, BeforeValidator(_share), Field(ge=0, le=1)]
-Number = Annotated[float, BeforeValidator(_finite)]
-Integer = Annotated[int, BeforeValidator(_integer)]
+def _with_field(check: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
+    """The validator with pydantic's field info (two required parameters), so words read by the field's unit."""
+    def validate(value: Any, info: Any) -> Any:
+        return check(value, info)
+
+    return validate
+
+
+Share = Annotated[float, BeforeValidator(_with_field(_share)), Field(ge=0, le=1)]
+Number = Annotated[float, BeforeValidator(_with_field(_finite))]
+Integer = Annotated[int, BeforeValidator(_with_field(_integer))]
 Flag = Annotated[bool, BeforeValidator(_boolean)]
 Market = Annotated[Literal["b2b", "b2c", "mixed"], BeforeValidator(_choice)]
 SaleType = Annotated[Literal["transactional", "consultative", "project"], BeforeValidator(_choice)]
