@@ -107,9 +107,18 @@ def read_value(spec: FieldSpec, text: str, *, currencies: Collection[str] | None
 
     strict: a file's cell, read without anyone to confirm: ranges and currencies are refused.
     """
+    if spec.kind not in ("integer", "number", "share"):
+        raise ValueError(f"{spec.name} is a {spec.kind} field; read_value reads numbers")
+    try:
+        return _read(spec, text, currencies, strict)
+    except Unreadable as problem:
+        if problem.key == "number":
+            problem.values = {"value": repr(text.strip())}  # the answer as typed, not as taken apart
+        raise
+
+
+def _read(spec: FieldSpec, text: str, currencies: Collection[str] | None, strict: bool) -> Reading:
     kind = spec.kind
-    if kind not in ("integer", "number", "share"):
-        raise ValueError(f"{spec.name} is a {kind} field; read_value reads numbers")
     raw = " ".join(text.split()).strip()
     lowered = raw.lower()
     notes: list[str] = []
@@ -323,6 +332,14 @@ def echo_value(spec: FieldSpec, value: Any, lang: str, currency: str | None = No
             return formats.money(value, currency, lang)
         return f"{formats.number(value, lang, digits=NUMBER_DIGITS)}\u00a0{currency}"
     return formats.number(value, lang, digits=0 if spec.kind == "integer" else NUMBER_DIGITS)
+
+
+def currency_code(text: str) -> str | None:
+    """The currency a word or sign names (`€`, `руб`, `грн`, `dollars`, `usd`), else None."""
+    lowered = text.strip().lower()
+    if lowered.upper() in _ISO_LIKE:
+        return lowered.upper()
+    return _CURRENCY_WORDS.get(lowered) or _CURRENCY_WORDS.get(lowered.rstrip("."))
 
 
 def read_cell(name: str, text: str) -> Any:

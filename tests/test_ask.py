@@ -36,6 +36,8 @@ def answer(field: str, text: str, lang: str = "en"):
         ("repeat_sales_share", "12,5", 0.125),  # a Russian keyboard's decimal comma
         ("repeat_sales_share", "0", 0.0),
         ("repeat_sales_share", "100", 1.0),
+        ("repeat_sales_share", "0.35", 0.35),  # 0-1 is a fraction, as in a profile file
+        ("repeat_sales_share", "половина", 0.5),
         ("leads_per_month", "1 200", 1200.0),
         ("sales_team_size", "3", 3),
         ("seasonality_peak_ratio", "1,5", 1.5),
@@ -61,8 +63,10 @@ def test_answers_become_profile_values(field, text, value):
     ("field", "text", "lang", "message"),
     [
         ("repeat_sales_share", "150", "en", "a share is 0-100%, got 150"),
-        ("repeat_sales_share", "0.35", "en", "shares are asked in percent: for 35% type 35"),
-        ("repeat_sales_share", "0,35", "ru", "доли вводятся в процентах: для 35% введите 35"),
+        ("repeat_sales_share", "-5", "ru", "доля — это 0-100%, а введено -5"),
+        ("leads_per_month", "200 to lots", "en", "expected a number, got '200 to lots'"),
+        ("average_deal_size", "850 XYZ", "en", "expected a number, got '850 XYZ'"),
+        ("leads_per_month", "300 €", "uk", "валюта зазначається лише в грошової суми"),
         ("repeat_sales_share", "lots", "uk", "потрібне число, а введено 'lots'"),
         ("sales_team_size", "2.5", "en", "expected a whole number, got 2.5"),
         ("sales_team_size", "-1", "en", "must be at least 0"),
@@ -168,8 +172,10 @@ def test_a_question_whose_condition_is_false_is_not_asked_and_the_review_says_wh
 
 
 def test_review_edits_an_answer_and_drops_answers_that_no_longer_apply():
-    replies = FULL + ["7", "0", "8", ""]  # team 3 -> 0; then try to edit the stage: not asked now
+    replies = FULL + ["7", "0", "", "8", ""]  # team 3 -> 0 (both figures kept); then try to edit the stage
     answers, terminal, _ = run_session(replies)
+    assert "stage 2 of the sales service, yet nobody sells today" in terminal.screen  # asked, naming both:
+    assert "1) sales team size: 0" in terminal.screen and "2) organisational stage: mechanisation" in terminal.screen
     assert answers["sales_team_size"] == 0
     assert "organization_stage" not in answers  # answered 2 earlier, no longer applies
     assert terminal.screen.count("Your answers") == 3
@@ -177,10 +183,10 @@ def test_review_edits_an_answer_and_drops_answers_that_no_longer_apply():
 
 
 def test_bad_answers_are_re_asked_until_usable():
-    replies = ["Acme", "b2x", "1"] + FULL[2:9] + ["0.3", "30"] + FULL[10:] + [""]
+    replies = ["Acme", "b2x", "1"] + FULL[2:9] + ["130", "30"] + FULL[10:] + [""]
     answers, terminal, _ = run_session(replies)
     assert "type a number from 1 to 3 or one of: b2b, b2c, mixed; try again." in terminal.screen
-    assert "shares are asked in percent: for 30% type 30; try again." in terminal.screen
+    assert "a share is 0-100%, got 130; try again." in terminal.screen
     assert answers["market"] == "b2b" and answers["qualified_lead_share"] == 0.3
 
 
