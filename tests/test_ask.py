@@ -242,8 +242,8 @@ def finish(child: pexpect.spawn) -> tuple[str, int]:
 
 
 def test_a_full_run_in_a_terminal_saves_the_profile_and_shows_the_advice(tmp_path):
-    child = spawn([], tmp_path, tmp_path / "state")
-    seen = reply(child, *FULL, "")
+    child = spawn(["--all"], tmp_path, tmp_path / "state")
+    seen = reply(child, "", *FULL, "")
     rest, status = finish(child)
     assert status == 0
     assert "[1/24] What is the company called?" in seen
@@ -262,8 +262,8 @@ def test_a_full_run_in_a_terminal_saves_the_profile_and_shows_the_advice(tmp_pat
 
 def test_ctrl_c_saves_and_resume_continues_where_it_stopped(tmp_path):
     state = tmp_path / "state"
-    child = spawn(["--lang", "uk"], tmp_path, state)
-    reply(child, *FULL[:7])
+    child = spawn(["--lang", "uk", "--all"], tmp_path, state)
+    reply(child, "", *FULL[:7])
     child.expect(PROMPT)
     child.sendintr()
     rest, status = finish(child)
@@ -282,9 +282,9 @@ def test_ctrl_c_saves_and_resume_continues_where_it_stopped(tmp_path):
 
 
 def _stop_after(answers: list[str], tmp_path: Path, state: Path, args: list[str] = (), decline: bool = False) -> str:
-    child = spawn(list(args), tmp_path, state)
+    child = spawn([*args, "--all"], tmp_path, state)
     seen = reply(child, "n") if decline else ""  # do not resume what is saved: start anew
-    seen += reply(child, *answers)
+    seen += reply(child, "", *answers) if answers else ""  # Enter: no export to read
     child.expect(PROMPT)
     child.sendintr()
     rest, status = finish(child)
@@ -333,8 +333,8 @@ def test_two_companies_keep_two_saves_and_the_next_ask_lists_both(tmp_path):
 
 
 def test_ctrl_d_also_saves_for_resume(tmp_path):
-    child = spawn([], tmp_path, tmp_path / "state")
-    reply(child, *FULL[:3])
+    child = spawn(["--all"], tmp_path, tmp_path / "state")
+    reply(child, "", *FULL[:3])
     child.expect(PROMPT)
     child.sendeof()
     rest, status = finish(child)
@@ -349,7 +349,7 @@ def test_resume_with_nothing_saved_is_a_usage_error(tmp_path):
 def test_from_asks_only_what_is_missing_and_review_edits(tmp_path):
     source = tmp_path / "partial.yaml"
     source.write_text("name: Derived Co\nleads_per_month: 900\nrepeat_sales_share: 0.6\nmarket: b2b\n")
-    child = spawn(["--from", str(source), "--lang", "ru", "--out", "derived.yaml"], tmp_path, tmp_path / "state")
+    child = spawn(["--from", str(source), "--lang", "ru", "--out", "derived.yaml", "--all"], tmp_path, tmp_path / "state")
     answers = ["1", "2", "", "n", "3", "2", "20", "1.5", "10", "20", "25", "2000", "45", "120", "2", "?", "?", "?", "?"]
     seen = reply(child, *answers, "10", "40", "")  # then in review: item 10 (qualified share) -> 40%
     rest, status = finish(child)
@@ -365,8 +365,8 @@ def test_an_existing_profile_is_overwritten_only_after_yes(tmp_path):
     (tmp_path / "profiles").mkdir()
     existing = tmp_path / "profiles" / "acme.yaml"
     existing.write_text("name: keep me\n")
-    child = spawn([], tmp_path, tmp_path / "state")
-    reply(child, *FULL, "")
+    child = spawn(["--all"], tmp_path, tmp_path / "state")
+    reply(child, "", *FULL, "")
     child.expect(r"Overwrite it\? \[y/N\]")
     child.sendline("n")
     child.expect(PROMPT)
@@ -380,6 +380,7 @@ def test_every_language_asks_in_that_language(tmp_path):
     for lang, question in (("ru_RU.UTF-8", "Как называется компания?"), ("uk_UA.UTF-8", "Як називається компанія?"),
                            ("en_US.UTF-8", "What is the company called?")):
         child = spawn([], tmp_path, tmp_path / "state", lang=lang)
+        reply(child, "")  # no export to start from
         child.expect(PROMPT)
         assert question in ANSI.sub("", child.before)
         child.sendintr()

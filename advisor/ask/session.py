@@ -255,6 +255,11 @@ class Questionnaire:
                 self.ask(other)  # the other figure was the one off
             return "answered"
 
+    def shown(self, name: str) -> str:
+        """An answer as the review shows it."""
+        value = self.state.answers.get(name)
+        return show_value(self.questions[self.index_of[name]], UNKNOWN if value is None else value, self.t)
+
     def _currency(self) -> str:
         return str(self.state.answers.get("currency") or "USD")
 
