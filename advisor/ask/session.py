@@ -53,8 +53,10 @@ class SessionState:
         return cls(**known)
 
 
-# Asked first in the ranked order, whatever the ranking: the name labels the profile and its save.
-FIRST = ("name",)
+# Asked first in the ranked order, whatever the ranking: the name labels the profile and its save; the
+# team decides the starting point (nobody sells yet: one level, firm) and whether the stage applies;
+# who buys and what is sold frame every other question.
+FIRST = ("name", "sales_team_size", "market", "offering")
 # Questions about money: the currency is asked just before the first of them (unless known).
 MONEY = ("average_deal_size", "monthly_cost_per_seller")
 
@@ -99,7 +101,7 @@ class Questionnaire:
         return [i for i, q in enumerate(self.questions)
                 if q.field not in answers and q.field not in prefilled and self.applies(i)]
 
-    def _pick(self) -> int | None:
+    def next_question(self) -> int | None:
         """The next question: the fixed order's next, or in the ranked order the one that matters most."""
         state = self.state
         if state.order != "ranked":
@@ -144,7 +146,7 @@ class Questionnaire:
         state = self.state
         while True:
             if state.stage == "questions":
-                index = self._pick()
+                index = self.next_question()
                 if index is None:
                     state.stage = "review"
                     continue
