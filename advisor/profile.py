@@ -86,7 +86,7 @@ def _is_unknown(value: Any) -> bool:
     return value is None or (isinstance(value, str) and value.strip().lower() in UNKNOWN_MARKERS)
 
 
-def _finite(value: Any, info: Any = None) -> Any:
+def _finite(value: Any) -> Any:
     if isinstance(value, bool):
         raise ValueError("expected a number, not true/false")
     if isinstance(value, float) and not math.isfinite(value):
@@ -95,24 +95,10 @@ def _finite(value: Any, info: Any = None) -> Any:
         try:
             value = parse_number(value)
         except ValueError:
-            value = _in_words(value, info)
+            raise ValueError(f"expected a number, got {shown(value)}") from None
     if isinstance(value, (int, float)) and abs(value) > MAX_MAGNITUDE:
         raise ValueError(f"{shown(value)} is out of range: numbers are at most {MAX_MAGNITUDE:.0e}")
     return value
-
-
-def _in_words(value: str, info: Any) -> Any:
-    """A number in a person's words (`~300`, `85 000`, `2 weeks`): only reached when the plain reading failed."""
-    name = getattr(info, "field_name", None)
-    if name is None or len(value) > 200:
-        raise ValueError(f"expected a number, got {shown(value)}")
-    from advisor.answer_parser import read_cell
-
-    try:
-        return read_cell(name, value)
-    except ValueError as problem:
-        said = "" if getattr(problem, "key", "") == "number" else f": {problem}"
-        raise ValueError(f"expected a number, got {shown(value)}{said}") from None
 
 
 def _text(value: Any) -> Any:
@@ -128,7 +114,7 @@ def _text(value: Any) -> Any:
     return value
 
 
-def _share(value: Any, info: Any = None) -> Any:
+def _share(value: Any) -> Any:
     """A share: a percent with `%` or above 1 (`35%`, `35`), a fraction from 0 to 1 (`0.35`; `1` is 100%)."""
     if isinstance(value, str):
         text = value.strip()
@@ -136,14 +122,14 @@ def _share(value: Any, info: Any = None) -> Any:
             try:
                 number = parse_number(text[:-1])
             except ValueError:
-                return _in_words(text, info)
+                raise ValueError(f"expected a share such as 0.35 or '35%', got {shown(value)}") from None
             if not 0 <= number <= 100:
                 raise ValueError(f"a share is 0-100%, got {shown(value)}")
             return number / 100
         try:
             value = parse_number(text)
         except ValueError:
-            return _in_words(text, info)
+            raise ValueError(f"expected a share such as 0.35 or '35%', got {shown(value)}") from None
     value = _finite(value)
     if isinstance(value, (int, float)) and 1 < value <= 100:
         return value / 100  # above 1: a percent, the same rule as the questionnaire's
@@ -152,8 +138,8 @@ def _share(value: Any, info: Any = None) -> Any:
     return value
 
 
-def _integer(value: Any, info: Any = None) -> Any:
-    value = _finite(value, info)
+def _integer(value: Any) -> Any:
+    value = _finite(value)
     if isinstance(value, float):
         if not value.is_integer():
             raise ValueError(f"expected a whole number, got {value:g}")
@@ -198,17 +184,9 @@ _currency = _code(3, "ISO 4217", "USD")
 _country = _code(2, "ISO 3166", "DE or UA")
 
 
-def _with_field(check: Callable[[Any, Any], Any]) -> Callable[[Any, Any], Any]:
-    """The validator with pydantic's field info (two required parameters), so words read by the field's unit."""
-    def validate(value: Any, info: Any) -> Any:
-        return check(value, info)
-
-    return validate
-
-
-Share = Annotated[float, BeforeValidator(_with_field(_share)), Field(ge=0, le=1)]
-Number = Annotated[float, BeforeValidator(_with_field(_finite))]
-Integer = Annotated[int, BeforeValidator(_with_field(_integer))]
+Share = Annotated[float, BeforeValidator(_share), Field(ge=0, le=1)]
+Number = Annotated[float, BeforeValidator(_finite)]
+Integer = Annotated[int, BeforeValidator(_integer)]
 Flag = Annotated[bool, BeforeValidator(_boolean)]
 Market = Annotated[Literal["b2b", "b2c", "mixed"], BeforeValidator(_choice)]
 SaleType = Annotated[Literal["transactional", "consultative", "project"], BeforeValidator(_choice)]
@@ -442,16 +420,47 @@ def validate_profile(
     try:
         return Profile.model_validate(cleaned)
     except ValidationError as exc:
-        problems: list[ProfileError] = []
-        for error in exc.errors():
-            key = str(error["loc"][0])[:100] if error["loc"] else None  # an unknown key may be megabytes long
-            spec = FIELDS.get(key) if key else None
-            message = _message(error, spec)
-            if error["type"] == "extra_forbidden" and key is not None:
-                message += did_you_mean(key, FIELD_NAMES)
-            problems.append(ProfileError(message, file=file, line=line_of(key), key=key))
-        problems.sort(key=lambda p: (p.line or 0, p.key or ""))
-        raise ProfileErrors(problems) from None
+        errors = exc.errors()
+    said = _numbers_in_words(cleaned, errors)  # only here, once a record failed: plain cells never pay for it
+    if said is not None:
+        try:
+            return Profile.model_validate(cleaned)
+        except ValidationError as exc:
+            errors = exc.errors()
+    problems: list[ProfileError] = []  # every problem of the record, located
+    for error in errors:
+        key = str(error["loc"][0])[:100] if error["loc"] else None  # an unknown key may be megabytes long
+        spec = FIELDS.get(key) if key else None
+        message = _message(error, spec)
+        if said and key in said:
+            message += f": {said[key]}"
+        if error["type"] == "extra_forbidden" and key is not None:
+            message += did_you_mean(key, FIELD_NAMES)
+        problems.append(ProfileError(message, file=file, line=line_of(key), key=key))
+    problems.sort(key=lambda p: (p.line or 0, p.key or ""))
+    raise ProfileErrors(problems) from None
+
+
+def _numbers_in_words(cleaned: dict[str, Any], errors: list[Any]) -> dict[str, str] | None:
+    """Numbers written in words (`~300`, `85 000`, `2 weeks`, `половина`) among a failed record's values,
+    read in place by advisor.answer_parser; why the others cannot be read, by field. None: no such value."""
+    said: dict[str, str] = {}
+    found = False
+    for error in errors:
+        key = error["loc"][0] if error["loc"] else None
+        spec = FIELDS.get(key) if isinstance(key, str) else None
+        value = cleaned.get(key) if spec is not None else None
+        if spec is None or not spec.numeric or not isinstance(value, str) or len(value) > 200:
+            continue
+        from advisor.answer_parser import read_cell
+
+        try:
+            cleaned[key] = read_cell(key, value)
+            found = True
+        except ValueError as problem:
+            if getattr(problem, "key", "number") != "number":
+                said[key] = str(problem)
+    return said if found or said else None
 
 
 class ProfileErrors(ProfileError):
