@@ -79,8 +79,8 @@ def test_ask_takes_a_corrected_answer_for_either_figure(tmp_path):
     terminal = Script(replies)
     answers = Questionnaire(builtin_questions(), SessionState(lang="uk"), terminal, {"USD"}).run()
     assert "Яка цифра неправильна?" in terminal.screen and answers["deals_per_month"] == 40
-    replies = FULL[:12] + ["900", "2", "2 000", FULL[13], ""] + FULL[14:] + [""]  # the leads were off: asked there and then
-    # (then the close rate, 25% against 900 deals from 2,000 leads: kept)
+    replies = FULL[:12] + ["900", "2", "2 000", FULL[13], ""] + FULL[14:19] + [""] + FULL[19:] + [""]  # the leads were off: asked there and then
+    # (then the close rate, 25% against 900 deals from 2,000 leads, and 120 clients: kept)
     terminal = Script(replies)
     answers = Questionnaire(builtin_questions(), SessionState(lang="en"), terminal, {"USD"}).run()
     assert answers["deals_per_month"] == 900 and answers["leads_per_month"] == 2000
