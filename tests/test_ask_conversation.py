@@ -38,20 +38,21 @@ def _squeezed(text: str) -> str:
 
 
 def converse(child: pexpect.spawn, lang: str, answers: dict[str, str | list[str]], *, firm: list[str] = (),
-             checks: list[str] = (), review: list[str] = ("",)) -> tuple[str, list[str]]:
+             checks: list[str] = (), review: list[str] = ("",), export: list[str] = ("",)) -> tuple[str, list[str]]:
     """Answer each prompt by what it asks: the export offer (Enter), a question (by its text: the
     answer for its field, "?" when none), the early finish, a contradiction, the review. Returns all
     that was shown and the fields in the order they were asked."""
     answers = {k: list(v) if isinstance(v, list) else [v] for k, v in answers.items()}
-    firm, checks, review = list(firm), list(checks), list(review)
+    firm, checks, review, export = list(firm), list(checks), list(review), list(export)
     texts = {field: _squeezed(q.text.get(lang))[:45] for field, q in QUESTIONS.items()}
     seen, asked = "", []
     while child.expect([PROMPT, pexpect.EOF]) == 0:
         before = ANSI.sub("", child.before)
         seen += before
         screen = _squeezed(before)
-        if _squeezed(tr("ask.offer_data", lang))[:40] in screen:
-            child.sendline("")
+        if (_squeezed(tr("ask.offer_data", lang))[:40] in screen
+                or _squeezed(tr("ask.data_failed", lang, problem="{}")).split("{}")[0] in screen):
+            child.sendline(export.pop(0))
         elif _squeezed(tr("ask.which_wrong", lang)) in screen:
             child.sendline(checks.pop(0))
         elif "(firm)" in screen or "(уверенность твёрдая)" in screen or "(впевненість тверда)" in screen:
@@ -206,3 +207,21 @@ def test_print_questions_lists_every_question_its_help_and_choices_in_the_langua
     assert market["choices"][0]["label"] == tr("choice.market.b2b", lang)
     stage = next(item for item in form if item["field"] == "organization_stage")
     assert stage["not_asked_when_false"] == QUESTIONS["organization_stage"].skip.get(lang)
+
+
+def test_a_session_can_start_from_a_crm_export_and_asks_only_what_it_cannot_tell(tmp_path):
+    (tmp_path / "deals.csv").write_text(
+        "id,created,closed,stage,amount,client,owner\n1,2024-01-01,,open,100,A,Ann\n"
+        "2,2024-01-20,2024-03-05,won,300,A,Ann\n3,2024-02-02,2024-02-03,lost,50,B,Bob\n"
+        "4,2024-03-10,2024-03-20,won,200,B,Bob\n5,2024-03-11,2024-04-30,won,100,A,Cid\n"
+        "6,2024-04-01,,open,10,C,Ann\n7,2024-04-15,2024-04-16,lost,70,C,Dee\n"
+        "8,2024-04-20,2024-05-02,won,400,C,Dee\n", encoding="utf-8")
+    child = spawn(["--all"], tmp_path, "ru")
+    seen, asked = converse(child, "ru", {"name": "Из CRM"}, export=["nope.csv", "deals.csv"])
+    assert "Не удалось прочитать" in seen and "nope.csv" in seen  # a path that is not there: asked again
+    assert "Из deals.csv: численность продавцов 3, лидов в месяц 2" in _squeezed(seen)
+    measured = {"sales_team_size", "leads_per_month", "deals_per_month", "close_rate", "sales_cycle_days",
+                "repeat_sales_share", "active_clients"}
+    assert not measured & set(asked) and "name" in asked and "average_deal_size" in asked  # no currency in it
+    saved = yaml.safe_load((tmp_path / "p.yaml").read_text(encoding="utf-8"))
+    assert saved["leads_per_month"] == 2 and saved["close_rate"] == round(4 / 6, 4) and saved["name"] == "Из CRM"

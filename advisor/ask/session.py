@@ -213,12 +213,15 @@ class Questionnaire:
         """Ask question `index` until a usable answer; BACK if the founder typed `<`."""
         t, question = self.t, self.questions[index]
         shown = [i for i in range(len(self.questions)) if self.applies(i)]
-        if self.state.order == "ranked":
-            number = len([i for i in shown if self.questions[i].field in self.state.answers
-                          and i != index]) + 1
+        total = len(shown)
+        if self.state.order == "ranked":  # answers read from a profile or an export are not counted as asked
+            prefilled = set(self.state.prefilled)
+            shown = [i for i in shown if self.questions[i].field not in prefilled or i == index]
+            number = len([i for i in shown if self.questions[i].field in self.state.answers and i != index]) + 1
+            total = len(shown)
         else:
             number = shown.index(index) + 1 if index in shown else index + 1
-        self.terminal.show(self._screen(question, number, len(shown)))
+        self.terminal.show(self._screen(question, number, total))
         default = self._default(question)
         shown_default = default
         if default is not None and question.choices and question.labels and default != "?":
