@@ -171,3 +171,30 @@ def test_any_text_is_read_or_refused_never_a_crash_and_the_echo_reads_back(field
         return
     shown = echo_value(spec, reading.value, lang, reading.currency or "USD")
     assert read_value(spec, shown).value == reading.value, (text, shown)
+
+
+def test_answers_file_reads_words_as_ask_does(cli, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "a.yaml").write_text("name: Words\nleads_per_month: about 300\naverage_deal_size: 85 000 ₽\n"
+                                     "sales_cycle_days: 2 weeks\ndeals_per_month: 20-30\nclose_rate: 35\n",
+                                     encoding="utf-8")
+    done = cli("ask", "--answers", "a.yaml", "--out", "o.yaml")
+    assert done.exit_code == 0, done.stderr
+    import yaml
+
+    saved = yaml.safe_load((tmp_path / "o.yaml").read_text(encoding="utf-8"))
+    assert (saved["leads_per_month"], saved["average_deal_size"], saved["currency"]) == (300, 85000, "RUB")
+    assert (saved["sales_cycle_days"], saved["deals_per_month"], saved["close_rate"]) == (14, 25, 0.35)
+
+
+def test_csv_and_json_cells_in_words_are_read_and_a_range_is_refused_located(cli, tmp_path):
+    data = tmp_path / "c.csv"
+    data.write_text("name,leads_per_month,sales_cycle_days,repeat_sales_share\nA,~300,2 weeks,половина\n"
+                    "B,200-300,,\n", encoding="utf-8")
+    done = cli("score", str(data), "-f", "json")
+    assert done.exit_code == 1
+    import json
+
+    assert [r["name"] for r in json.loads(done.stdout)] == ["A"]
+    assert f"{data}:3: leads_per_month: expected a number, got '200-300': a range; a file takes one number" \
+        in done.stderr

@@ -160,6 +160,31 @@ def test_back_goes_to_the_previous_question_with_its_answer_as_default():
     assert "[Acme] > " in terminal.prompts  # revisited with the answer given
     assert "[businesses (B2B)] > " in terminal.prompts  # a choice's default shown by its label
     assert "This is the first question." in terminal.screen
+    first = terminal.shown[0]
+    assert "? I don't know" in first and "< back" not in first  # nothing to go back to yet
+    assert "< back · ? I don't know" in terminal.shown[1]
+
+
+def test_a_problem_and_try_again_read_as_one_sentence():
+    _, terminal, _ = run_session(["?", "Acme"] + FULL[1:] + [""])
+    assert "The company name is needed to save the profile; try again." in terminal.screen
+
+
+def test_the_ranked_order_is_the_same_for_the_same_answers_and_differs_from_the_fixed_one():
+    from advisor.engine import load_engine
+
+    engine = load_engine(None)
+    orders = []
+    for _ in range(2):
+        terminal = Script(["Acme", "3", "1", "2"] + ["?"] * 30 + [""])
+        state = SessionState(lang="en", order="ranked")
+        Questionnaire(builtin_questions(), state, terminal, CURRENCIES, engine=engine).run()
+        orders.append([line for line in terminal.screen.splitlines() if re.match(r"\[\d+/\d+\] ", line)])
+    assert orders[0] == orders[1] and len(orders[0]) == 24
+    fixed = [f"[{n}/24] {q.text.en}" for n, q in enumerate(builtin_questions(), start=1)]
+    assert [o.split("] ", 1)[1] for o in orders[0][:4]] == [QUESTIONS[f].text.en for f in
+                                                             ("name", "sales_team_size", "market", "offering")]
+    assert [o.split("] ", 1)[1] for o in orders[0]] != [f.split("] ", 1)[1] for f in fixed]
 
 
 def test_a_question_whose_condition_is_false_is_not_asked_and_the_review_says_why():
