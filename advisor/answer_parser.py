@@ -355,11 +355,13 @@ def read_cell(name: str, text: str) -> Any:
         raise
 
 
-def read_answers(data: Mapping[str, Any], *, currencies: Collection[str] | None = None) -> dict[str, Any]:
+def read_answers(data: Mapping[str, Any], *, currencies: Collection[str] | None = None,
+                 readings: dict[str, Reading] | None = None) -> dict[str, Any]:
     """Typed answers (`--answers`, `--set`): numbers in words read, a currency named by an amount set.
 
     Values that are not text, and text this reader cannot read, pass as they are: the profile's
-    validation then says what is wrong with them, located.
+    validation then says what is wrong with them, located. `readings` collects how each text
+    was read, for the caller to say.
     """
     result = dict(data)
     named: dict[str, str] = {}
@@ -372,6 +374,8 @@ def read_answers(data: Mapping[str, Any], *, currencies: Collection[str] | None 
         except Unreadable:
             continue
         result[key] = reading.value
+        if readings is not None and (reading.notes or not _NUMBER.fullmatch(value.strip())):
+            readings[key] = reading
         if reading.currency:
             named[key] = reading.currency
     codes = set(named.values())

@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from advisor.ask.answers import YES
+from advisor.ask.answers import YES, echo
 from advisor.ask.questions import builtin_questions
 from advisor.ask.resume import Save, forget_state, list_saves, load_state, newest_save, save_state
 from advisor.ask.session import Questionnaire, SessionState, Terminal
@@ -102,10 +102,15 @@ def run_unattended(engine: Any, answers_file: str, state: SessionState, console:
     doc = load_yaml_file(Path(answers_file))
     if not isinstance(doc.data, dict):
         raise InputError("expected a mapping of field: value", file=answers_file, line=1)
+    readings: dict[str, Any] = {}
     try:
-        given = read_answers(doc.data, currencies=engine.rates)
+        given = read_answers(doc.data, currencies=engine.rates, readings=readings)
     except Unreadable as problem:
         raise InputError(problem.english(), file=answers_file, line=doc.line_of(("currency",))) from None
+    questions = {q.field: q for q in builtin_questions()}
+    for name, reading in readings.items():  # what was read from words, said as the questionnaire says it
+        shown = echo(questions[name], reading, t, str(given.get("currency") or "USD"))
+        console.print(Text(f"{name}: {doc.data[name]!r} {shown}", style="dim"))
     merged = {**state.answers, **given}
     profile = validate_profile(merged, file=answers_file, line_of=lambda key: doc.line_of((key,) if key else ()))
     try:

@@ -78,6 +78,7 @@ class Questionnaire:
         self.terminal = terminal
         self.currencies = currencies
         self.engine = engine  # for the ranked order and the firm check
+        self._ranked: tuple[str, tuple[str, list[str]]] | None = None  # the last ranking, by the answers it saw
         self.t = Translator(state.lang)
         self._confirmed: dict[str, set[tuple[str, str]]] = {}  # per field: (check, answer) already asked again
         self._when = [compile_predicate(q.when) if q.when is not None else None for q in self.questions]
@@ -133,13 +134,18 @@ class Questionnaire:
         known = {q.field: self.state.answers[q.field] for i, q in enumerate(self.questions)
                  if self.state.answers.get(q.field) is not None and self.applies(i)}
         known["name"] = known.get("name") or "?"
+        key = repr(sorted(known.items()))
+        if self._ranked is not None and self._ranked[0] == key:  # asked twice for the same answers: once
+            return self._ranked[1]
         try:
             profile = validate_profile(known)
             rec = self.engine.recommend(profile)
             ranked = rank_unknowns(self.engine, profile, rec)
         except ProfileError:  # a currency without a rate, say: ask in the fixed order
             return "open", []
-        return rec.department_model.confidence, [impact.field for impact in ranked]
+        result = rec.department_model.confidence, [impact.field for impact in ranked]
+        self._ranked = key, result
+        return result
 
     def run(self) -> dict[str, Any]:
         """Ask until every question is answered and the review is accepted; the final answers."""
