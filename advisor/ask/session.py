@@ -79,6 +79,7 @@ class Questionnaire:
         self.currencies = currencies
         self.engine = engine  # for the ranked order and the firm check
         self._ranked: tuple[str, tuple[str, list[str]]] | None = None  # the last ranking, by the answers it saw
+        self.current: str | None = None
         self.t = Translator(state.lang)
         self._confirmed: dict[str, set[tuple[str, str]]] = {}  # per field: (check, answer) already asked again
         self._when = [compile_predicate(q.when) if q.when is not None else None for q in self.questions]
@@ -218,6 +219,7 @@ class Questionnaire:
     def ask(self, index: int) -> str:
         """Ask question `index` until a usable answer; BACK if the founder typed `<`."""
         t, question = self.t, self.questions[index]
+        self.current = question.field  # the question on screen (a scripted terminal answers by it)
         shown = [i for i in range(len(self.questions)) if self.applies(i)]
         total = len(shown)
         if self.state.order == "ranked":  # answers read from a profile or an export are not counted as asked
