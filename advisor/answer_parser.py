@@ -32,46 +32,48 @@ from advisor.profile import FIELDS, MAX_MAGNITUDE, FieldSpec, parse_number
 NUMBER_DIGITS = 2
 SHARE_DIGITS = 4  # of the fraction: 12.35%
 
+def _words(table: dict[Any, str]) -> dict[str, Any]:
+    """{value: "word word ..."} as {word: value}: the tables below, one line per meaning."""
+    return {word: value for value, words in table.items() for word in words.split()}
+
+
+# Words that say a number is rough ("about 300", "300 or so"): the number is taken.
 _APPROX = ("~", "≈", "about", "approx.", "approx", "approximately", "around", "roughly", "some", "circa", "ca.",
            "около", "примерно", "приблизительно", "где-то", "порядка", "почти",
            "близько", "приблизно", "десь", "майже", "біля", "or so")
 _HALF = {"half", "a half", "половина", "половину", "пол", "пів", "половина всех", "половина усіх"}
 # Multipliers as people write them after a number.
-_MULTIPLIERS = {
-    "k": 1e3, "к": 1e3, "thousand": 1e3, "thousands": 1e3, "тыс": 1e3, "тысяч": 1e3, "тысячи": 1e3, "тысяча": 1e3,
-    "тис": 1e3, "тисяч": 1e3, "тисячі": 1e3, "тисяча": 1e3, "тыщ": 1e3,
-    "m": 1e6, "mln": 1e6, "million": 1e6, "millions": 1e6, "млн": 1e6, "миллион": 1e6, "миллиона": 1e6,
-    "миллионов": 1e6, "мільйон": 1e6, "мільйона": 1e6, "мільйонів": 1e6, "мільйони": 1e6,
-    "bn": 1e9, "billion": 1e9, "млрд": 1e9,
-}
+_MULTIPLIERS = _words({
+    1e3: "k к thousand thousands тыс тысяч тысячи тысяча тыщ тис тисяч тисячі тисяча",
+    1e6: "m mln million millions млн миллион миллиона миллионов мільйон мільйона мільйонів мільйони",
+    1e9: "bn billion млрд",
+})
 # Days in a unit of time; a month is taken as 30 days, a year as 365.
-_DURATIONS = {
-    "day": 1, "days": 1, "d": 1, "д": 1, "дн": 1, "день": 1, "дня": 1, "дней": 1, "днів": 1, "дні": 1, "доба": 1,
-    "week": 7, "weeks": 7, "wk": 7, "wks": 7, "w": 7, "нед": 7, "неделя": 7, "недели": 7, "недель": 7, "неделю": 7,
-    "тиж": 7, "тиждень": 7, "тижні": 7, "тижнів": 7, "тижня": 7,
-    "month": 30, "months": 30, "mo": 30, "mos": 30, "мес": 30, "месяц": 30, "месяца": 30, "месяцев": 30,
-    "міс": 30, "місяць": 30, "місяці": 30, "місяців": 30, "місяця": 30,
-    "year": 365, "years": 365, "yr": 365, "yrs": 365, "y": 365, "год": 365, "года": 365, "лет": 365, "г": 365,
-    "рік": 365, "роки": 365, "років": 365, "року": 365,
-}
+_DURATIONS = _words({
+    1: "day days d д дн день дня дней днів дні доба",
+    7: "week weeks wk wks w нед неделя недели недель неделю тиж тиждень тижні тижнів тижня",
+    30: "month months mo mos m м мес месяц месяца месяцев міс місяць місяці місяців місяця",
+    365: "year years yr yrs y г год года лет рік роки років року",
+})
 _HALF_DURATION = {"полгода": 180, "пол года": 180, "пів року": 180, "півроку": 180, "half a year": 180,
                   "half year": 180, "полмесяца": 15, "пів місяця": 15, "half a month": 15, "полтора месяца": 45,
-                  "півтора місяці": 45, "полтора года": 545, "півтора року": 545}
+                  "півтора місяці": 45, "полтора года": 547.5, "півтора року": 547.5}
 _PERCENT_WORDS = ("%", "percent", "per cent", "pct", "процентов", "процента", "процент", "проц",
                   "відсотків", "відсотка", "відсоток", "відс")
 # Currency signs and words; a three-letter code is read as itself.
-_CURRENCY_WORDS = {
-    "$": "USD", "us$": "USD", "dollar": "USD", "dollars": "USD", "bucks": "USD", "доллар": "USD", "доллара": "USD",
-    "долларов": "USD", "доллары": "USD", "долар": "USD", "долара": "USD", "доларів": "USD", "долари": "USD",
-    "€": "EUR", "euro": "EUR", "euros": "EUR", "евро": "EUR", "євро": "EUR",
-    "₽": "RUB", "руб": "RUB", "руб.": "RUB", "р.": "RUB", "рубль": "RUB", "рубля": "RUB", "рублей": "RUB", "рубли": "RUB",
-    "rub": "RUB", "roubles": "RUB", "rubles": "RUB", "₴": "UAH", "грн": "UAH", "грн.": "UAH", "гривна": "UAH",
-    "гривны": "UAH", "гривен": "UAH", "гривня": "UAH", "гривні": "UAH", "гривень": "UAH", "hryvnia": "UAH",
-    "£": "GBP", "pounds": "GBP", "фунтов": "GBP", "фунтів": "GBP", "zł": "PLN", "злотых": "PLN", "злотих": "PLN",
-    "₸": "KZT", "тенге": "KZT", "₾": "GEL",
-}
+_CURRENCY_WORDS = _words({
+    "USD": "$ us$ dollar dollars bucks доллар доллара долларов доллары долар долара доларів долари",
+    "EUR": "€ euro euros евро євро",
+    "RUB": "₽ руб руб. р. рубль рубля рублей рубли rub roubles rubles",
+    "UAH": "₴ грн грн. гривна гривны гривен гривня гривні гривень hryvnia",
+    "GBP": "£ pounds фунтов фунтів",
+    "PLN": "zł злотых злотих",
+    "KZT": "₸ тенге",
+    "GEL": "₾",
+})
 _SIGNS = "$€₽₴£₸₾"
-_RANGE = re.compile(r"^(?:от|від|from|between)?\s*(?P<a>.+?)\s*(?:-|–|—|\.\.\.?|…|\bto\b|\bдо\b|\band\b|\bи\b|\bі\b)\s*(?P<b>.+)$")
+_RANGE = re.compile(r"^(?:от|від|from|between)?\s*(?P<a>.+?)\s*"
+                    r"(?:-|–|—|\.\.\.?|…|\bto\b|\bдо\b|\band\b|\bи\b|\bі\b)\s*(?P<b>.+)$")
 _NUMBER = re.compile(r"[+-]?\d[\d\s\u00a0\u202f\u2009',.]*")
 _WORD_SPLIT = re.compile(r"(?<=\d)(?=[^\d\s.,'\u00a0\u202f\u2009%])|(?<=[^\d\s.,'\u00a0\u202f\u2009+-])(?=\d)")
 
@@ -211,7 +213,7 @@ def _quantity(text: str, spec: FieldSpec, days: bool, unit: float | None = None,
         raise Unreadable("number", value=repr(text)) from None
     words = [w.strip(".,;") for w in rest.replace("/", " ").split()]
     words = [w for w in words if w]
-    if words and words[0] in _MULTIPLIERS:
+    if words and words[0] in _MULTIPLIERS and not (days and words[0] in _DURATIONS):  # "2 m" of days: months
         scale = _MULTIPLIERS[words.pop(0)]
     if scale is not None:
         value *= scale
@@ -262,9 +264,7 @@ def _currency_of(text: str, currencies: Collection[str] | None) -> tuple[str | N
     for word in words:
         bare = word.strip(",;")
         code = _CURRENCY_WORDS.get(bare) or _CURRENCY_WORDS.get(bare.rstrip("."))
-        if code is None and len(bare) == 3 and bare.isalpha() and bare.isascii() and (
-                currencies is None or bare.upper() in currencies) and bare not in _MULTIPLIERS and bare not in _DURATIONS \
-                and bare.upper() in _ISO_LIKE:
+        if code is None and bare.upper() in _ISO_LIKE and (currencies is None or bare.upper() in currencies):
             code = bare.upper()
         if code is not None and found in (None, code):
             found = code

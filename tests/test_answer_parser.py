@@ -37,6 +37,7 @@ NUMERIC = [name for name, spec in FIELDS.items() if spec.kind in ("integer", "nu
         ("sales_cycle_days", "3 месяца", 90, None, "duration"),
         ("sales_cycle_days", "пів року", 180, None, "duration"),
         ("sales_cycle_days", "2-3 weeks", 17.5, None, "range"),
+        ("sales_cycle_days", "2m", 60, None, "duration"),  # of days, m is months, not millions
         ("close_rate", "35", 0.35, None, None),
         ("close_rate", "35%", 0.35, None, None),
         ("close_rate", "35 процентов", 0.35, None, None),
