@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import statistics
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,11 +52,13 @@ def main() -> None:
     if args.first:
         session.FIRST = tuple(args.first.split(","))
     engine = load_engine(None)
-    rows = []
+    rows, cpu = [], 0.0
     for path in args.profiles:
         profile = load_checked_profile(path, engine).profile
         answers = profile.model_dump(exclude_none=True)
+        started = time.process_time()
         ranked, ranked_firm, order = replay(engine, answers, "ranked")
+        cpu += time.process_time() - started
         fixed, fixed_firm, _ = replay(engine, answers, "fixed")
         rows.append((ranked, fixed))
         print(f"{Path(path).stem:28} ranked {ranked:2}{'' if ranked_firm else ' (never firm)':14}"
@@ -65,6 +68,9 @@ def main() -> None:
     print(f"median questions until firm: ranked {statistics.median(r for r, _ in rows)}, "
           f"fixed {statistics.median(f for _, f in rows)} (of {len(builtin_questions())} questions; "
           f"FIRST = {', '.join(session.FIRST)})")
+    asked = sum(r for r, _ in rows)
+    print(f"choosing the next question and checking firmness: {cpu / asked * 1000:.1f} ms CPU per answer "
+          f"({asked} answers)")
 
 
 if __name__ == "__main__":
