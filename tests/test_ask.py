@@ -452,3 +452,18 @@ def test_readme_shows_a_recorded_session_of_the_real_questionnaire():
     for question in builtin_questions()[:3]:
         assert question.text.en.replace("'", "&#x27;") in svg or question.text.en in svg
     assert "Your answers" in svg and "Run it again: advisor recommend" in svg
+
+
+def test_a_ranked_session_stopped_and_resumed_goes_on_in_the_ranked_order():
+    from advisor.engine import load_engine
+
+    engine = load_engine(None)
+    state = SessionState(lang="en", order="ranked")
+    with pytest.raises(EOFError):
+        Questionnaire(builtin_questions(), state, Script(["Acme", "3", "1"]), CURRENCIES, engine=engine).run()
+    again = SessionState.from_dict(state.to_dict())  # as a save is written and read back
+    assert again.order == "ranked" and again.answers == {"name": "Acme", "sales_team_size": 3, "market": "b2b"}
+    terminal = Script([])
+    with pytest.raises(EOFError):
+        Questionnaire(builtin_questions(), again, terminal, CURRENCIES, engine=engine).run()
+    assert "[4/24] What do you sell?" in terminal.screen  # the last of the questions every profile needs
