@@ -467,3 +467,12 @@ def test_a_ranked_session_stopped_and_resumed_goes_on_in_the_ranked_order():
     with pytest.raises(EOFError):
         Questionnaire(builtin_questions(), again, terminal, CURRENCIES, engine=engine).run()
     assert "[4/24] What do you sell?" in terminal.screen  # the last of the questions every profile needs
+
+
+def test_a_word_read_as_a_currency_or_a_choice_is_said_back():
+    replies = ["Acme", "2", "1", "кон", "", "n", "3", "2", "500", "30", "1.8", "10", "20", "25", "рубли"] + ["?"] * 12
+    terminal = Script(replies + [""])
+    answers = Questionnaire(builtin_questions(), SessionState(lang="ru"), terminal, {"USD", "RUB"}).run()
+    said = [line for line in terminal.screen.splitlines() if line.startswith("→ ")]
+    assert "→ консультативная" in said and "→ RUB" in said and "→ 500 лидов в месяц" in said
+    assert answers["sale_type"] == "consultative" and answers["currency"] == "RUB"

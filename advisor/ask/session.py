@@ -252,6 +252,9 @@ class Questionnaire:
             value = None if isinstance(value, Unknown) else value
             if reading is not None:
                 self.terminal.show(Text(echo(question, reading, t, self._currency()), style="green"))
+            elif value is not None and text.strip().lower() != str(value).lower() and not text.strip().isdigit():
+                # a currency or a choice read from a word ("рубли", "кон"): said back as taken
+                self.terminal.show(Text("→ " + show_value(question, value, t), style="green"))
             tentative = {question.field: value}
             if reading is not None and reading.currency:
                 tentative["currency"] = reading.currency
