@@ -421,8 +421,8 @@ def validate_profile(
         return Profile.model_validate(cleaned)
     except ValidationError as exc:
         errors = exc.errors()
-    said = _numbers_in_words(cleaned, errors)  # only here, once a record failed: plain cells never pay for it
-    if said is not None:
+    read, said = _numbers_in_words(cleaned, errors)  # only once a record failed: plain cells never pay for it
+    if read:
         try:
             return Profile.model_validate(cleaned)
         except ValidationError as exc:
@@ -432,7 +432,7 @@ def validate_profile(
         key = str(error["loc"][0])[:100] if error["loc"] else None  # an unknown key may be megabytes long
         spec = FIELDS.get(key) if key else None
         message = _message(error, spec)
-        if said and key in said:
+        if key in said:
             message += f": {said[key]}"
         if error["type"] == "extra_forbidden" and key is not None:
             message += did_you_mean(key, FIELD_NAMES)
@@ -441,9 +441,9 @@ def validate_profile(
     raise ProfileErrors(problems) from None
 
 
-def _numbers_in_words(cleaned: dict[str, Any], errors: list[Any]) -> dict[str, str] | None:
+def _numbers_in_words(cleaned: dict[str, Any], errors: list[Any]) -> tuple[bool, dict[str, str]]:
     """Numbers written in words (`~300`, `85 000`, `2 weeks`, `половина`) among a failed record's values,
-    read in place by advisor.answer_parser; why the others cannot be read, by field. None: no such value."""
+    read in place by advisor.answer_parser: whether any was, and why others cannot be read, by field."""
     said: dict[str, str] = {}
     found = False
     for error in errors:
@@ -460,7 +460,7 @@ def _numbers_in_words(cleaned: dict[str, Any], errors: list[Any]) -> dict[str, s
         except ValueError as problem:
             if getattr(problem, "key", "number") != "number":
                 said[key] = str(problem)
-    return said if found or said else None
+    return found, said
 
 
 class ProfileErrors(ProfileError):
