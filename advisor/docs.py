@@ -7,7 +7,7 @@ from advisor.profile import FIELDS, FieldSpec
 
 def field_range(spec: FieldSpec) -> str:
     if spec.kind == "share":
-        return "0-1, or a percent such as `35%`"
+        return "a percent (`35%`, or `35`: above 1) or a fraction 0-1 (`0.35`)"
     if spec.choices:
         return " / ".join(f"`{c}`" for c in spec.choices)
     if spec.kind == "boolean":

@@ -98,6 +98,12 @@ def apply_changes(profile: Profile, changes: Mapping[str, Any]) -> Profile:
     """The profile with `changes` applied, validated like any profile (a bad value is a usage error)."""
     if not changes:
         return profile
+    from advisor.answer_parser import Unreadable, read_answers
+
+    try:
+        changes = read_answers(changes)  # `about 300`, `€850` (sets the currency), `2 weeks`, as `ask` reads them
+    except Unreadable as problem:
+        raise UsageError(f"--set: {problem.english()}") from None
     data = {k: v for k, v in profile.model_dump().items() if v is not None}
     for name, value in changes.items():
         if value is None:

@@ -115,7 +115,7 @@ def _text(value: Any) -> Any:
 
 
 def _share(value: Any) -> Any:
-    """A share: 0-1, or a percent string such as '35%'."""
+    """A share: a percent with `%` or above 1 (`35%`, `35`), a fraction from 0 to 1 (`0.35`; `1` is 100%)."""
     if isinstance(value, str):
         text = value.strip()
         if text.endswith("%"):
@@ -132,7 +132,9 @@ def _share(value: Any) -> Any:
             raise ValueError(f"expected a share such as 0.35 or '35%', got {shown(value)}") from None
     value = _finite(value)
     if isinstance(value, (int, float)) and 1 < value <= 100:
-        raise ValueError(f"a share is 0-1; for {value:g} percent write '{value:g}%' or {value / 100:g}")
+        return value / 100  # above 1: a percent, the same rule as the questionnaire's
+    if isinstance(value, (int, float)) and value > 100:
+        raise ValueError(f"a share is 0-1, or a percent up to 100%, got {value:g}")
     return value
 
 
@@ -432,16 +434,47 @@ def validate_profile(
     try:
         return Profile.model_validate(cleaned)
     except ValidationError as exc:
-        problems: list[ProfileError] = []
-        for error in exc.errors():
-            key = str(error["loc"][0])[:100] if error["loc"] else None  # an unknown key may be megabytes long
-            spec = FIELDS.get(key) if key else None
-            message = _message(error, spec)
-            if error["type"] == "extra_forbidden" and key is not None:
-                message += did_you_mean(key, FIELD_NAMES)
-            problems.append(ProfileError(message, file=file, line=line_of(key), key=key))
-        problems.sort(key=lambda p: (p.line or 0, p.key or ""))
-        raise ProfileErrors(problems) from None
+        errors = exc.errors()
+    read, said = _numbers_in_words(cleaned, errors)  # only once a record failed: plain cells never pay for it
+    if read:
+        try:
+            return Profile.model_validate(cleaned)
+        except ValidationError as exc:
+            errors = exc.errors()
+    problems: list[ProfileError] = []  # every problem of the record, located
+    for error in errors:
+        key = str(error["loc"][0])[:100] if error["loc"] else None  # an unknown key may be megabytes long
+        spec = FIELDS.get(key) if key else None
+        message = _message(error, spec)
+        if key in said:
+            message += f": {said[key]}"
+        if error["type"] == "extra_forbidden" and key is not None:
+            message += did_you_mean(key, FIELD_NAMES)
+        problems.append(ProfileError(message, file=file, line=line_of(key), key=key))
+    problems.sort(key=lambda p: (p.line or 0, p.key or ""))
+    raise ProfileErrors(problems) from None
+
+
+def _numbers_in_words(cleaned: dict[str, Any], errors: list[Any]) -> tuple[bool, dict[str, str]]:
+    """Numbers written in words (`~300`, `85 000`, `2 weeks`, `половина`) among a failed record's values,
+    read in place by advisor.answer_parser: whether any was, and why others cannot be read, by field."""
+    said: dict[str, str] = {}
+    found = False
+    for error in errors:
+        key = error["loc"][0] if error["loc"] else None
+        spec = FIELDS.get(key) if isinstance(key, str) else None
+        value = cleaned.get(key) if spec is not None else None
+        if spec is None or not spec.numeric or not isinstance(value, str) or len(value) > 200:
+            continue
+        from advisor.answer_parser import read_cell
+
+        try:
+            cleaned[key] = read_cell(key, value)
+            found = True
+        except ValueError as problem:
+            if getattr(problem, "key", "number") != "number":
+                said[key] = str(problem)
+    return found, said
 
 
 class ProfileErrors(ProfileError):

@@ -36,6 +36,8 @@ def answer(field: str, text: str, lang: str = "en"):
         ("repeat_sales_share", "12,5", 0.125),  # a Russian keyboard's decimal comma
         ("repeat_sales_share", "0", 0.0),
         ("repeat_sales_share", "100", 1.0),
+        ("repeat_sales_share", "0.35", 0.35),  # 0-1 is a fraction, as in a profile file
+        ("repeat_sales_share", "половина", 0.5),
         ("leads_per_month", "1 200", 1200.0),
         ("sales_team_size", "3", 3),
         ("seasonality_peak_ratio", "1,5", 1.5),
@@ -61,8 +63,10 @@ def test_answers_become_profile_values(field, text, value):
     ("field", "text", "lang", "message"),
     [
         ("repeat_sales_share", "150", "en", "a share is 0-100%, got 150"),
-        ("repeat_sales_share", "0.35", "en", "shares are asked in percent: for 35% type 35"),
-        ("repeat_sales_share", "0,35", "ru", "доли вводятся в процентах: для 35% введите 35"),
+        ("repeat_sales_share", "-5", "ru", "доля — это 0-100%, а введено -5"),
+        ("leads_per_month", "200 to lots", "en", "expected a number, got '200 to lots'"),
+        ("average_deal_size", "850 XYZ", "en", "expected a number, got '850 XYZ'"),
+        ("leads_per_month", "300 €", "uk", "валюта зазначається лише в грошової суми"),
         ("repeat_sales_share", "lots", "uk", "потрібне число, а введено 'lots'"),
         ("sales_team_size", "2.5", "en", "expected a whole number, got 2.5"),
         ("sales_team_size", "-1", "en", "must be at least 0"),
@@ -156,6 +160,31 @@ def test_back_goes_to_the_previous_question_with_its_answer_as_default():
     assert "[Acme] > " in terminal.prompts  # revisited with the answer given
     assert "[businesses (B2B)] > " in terminal.prompts  # a choice's default shown by its label
     assert "This is the first question." in terminal.screen
+    first = terminal.shown[0]
+    assert "? I don't know" in first and "< back" not in first  # nothing to go back to yet
+    assert "< back · ? I don't know" in terminal.shown[1]
+
+
+def test_a_problem_and_try_again_read_as_one_sentence():
+    _, terminal, _ = run_session(["?", "Acme"] + FULL[1:] + [""])
+    assert "The company name is needed to save the profile; try again." in terminal.screen
+
+
+def test_the_ranked_order_is_the_same_for_the_same_answers_and_differs_from_the_fixed_one():
+    from advisor.engine import load_engine
+
+    engine = load_engine(None)
+    orders = []
+    for _ in range(2):
+        terminal = Script(["Acme", "3", "1", "2"] + ["?"] * 30 + [""])
+        state = SessionState(lang="en", order="ranked")
+        Questionnaire(builtin_questions(), state, terminal, CURRENCIES, engine=engine).run()
+        orders.append([line for line in terminal.screen.splitlines() if re.match(r"\[\d+/\d+\] ", line)])
+    assert orders[0] == orders[1] and len(orders[0]) == 24
+    fixed = [f"[{n}/24] {q.text.en}" for n, q in enumerate(builtin_questions(), start=1)]
+    assert [o.split("] ", 1)[1] for o in orders[0][:4]] == [QUESTIONS[f].text.en for f in
+                                                             ("name", "sales_team_size", "market", "offering")]
+    assert [o.split("] ", 1)[1] for o in orders[0]] != [f.split("] ", 1)[1] for f in fixed]
 
 
 def test_a_question_whose_condition_is_false_is_not_asked_and_the_review_says_why():
@@ -168,8 +197,10 @@ def test_a_question_whose_condition_is_false_is_not_asked_and_the_review_says_wh
 
 
 def test_review_edits_an_answer_and_drops_answers_that_no_longer_apply():
-    replies = FULL + ["7", "0", "8", ""]  # team 3 -> 0; then try to edit the stage: not asked now
+    replies = FULL + ["7", "0", "", "8", ""]  # team 3 -> 0 (both figures kept); then try to edit the stage
     answers, terminal, _ = run_session(replies)
+    assert "stage 2 of the sales service, yet nobody sells today" in terminal.screen  # asked, naming both:
+    assert "1) sales team size: 0" in terminal.screen and "2) organisational stage: mechanisation" in terminal.screen
     assert answers["sales_team_size"] == 0
     assert "organization_stage" not in answers  # answered 2 earlier, no longer applies
     assert terminal.screen.count("Your answers") == 3
@@ -177,10 +208,10 @@ def test_review_edits_an_answer_and_drops_answers_that_no_longer_apply():
 
 
 def test_bad_answers_are_re_asked_until_usable():
-    replies = ["Acme", "b2x", "1"] + FULL[2:9] + ["0.3", "30"] + FULL[10:] + [""]
+    replies = ["Acme", "b2x", "1"] + FULL[2:9] + ["130", "30"] + FULL[10:] + [""]
     answers, terminal, _ = run_session(replies)
     assert "type a number from 1 to 3 or one of: b2b, b2c, mixed; try again." in terminal.screen
-    assert "shares are asked in percent: for 30% type 30; try again." in terminal.screen
+    assert "a share is 0-100%, got 130; try again." in terminal.screen
     assert answers["market"] == "b2b" and answers["qualified_lead_share"] == 0.3
 
 
@@ -236,8 +267,8 @@ def finish(child: pexpect.spawn) -> tuple[str, int]:
 
 
 def test_a_full_run_in_a_terminal_saves_the_profile_and_shows_the_advice(tmp_path):
-    child = spawn([], tmp_path, tmp_path / "state")
-    seen = reply(child, *FULL, "")
+    child = spawn(["--all"], tmp_path, tmp_path / "state")
+    seen = reply(child, "", *FULL, "")
     rest, status = finish(child)
     assert status == 0
     assert "[1/24] What is the company called?" in seen
@@ -256,8 +287,8 @@ def test_a_full_run_in_a_terminal_saves_the_profile_and_shows_the_advice(tmp_pat
 
 def test_ctrl_c_saves_and_resume_continues_where_it_stopped(tmp_path):
     state = tmp_path / "state"
-    child = spawn(["--lang", "uk"], tmp_path, state)
-    reply(child, *FULL[:7])
+    child = spawn(["--lang", "uk", "--all"], tmp_path, state)
+    reply(child, "", *FULL[:7])
     child.expect(PROMPT)
     child.sendintr()
     rest, status = finish(child)
@@ -276,9 +307,9 @@ def test_ctrl_c_saves_and_resume_continues_where_it_stopped(tmp_path):
 
 
 def _stop_after(answers: list[str], tmp_path: Path, state: Path, args: list[str] = (), decline: bool = False) -> str:
-    child = spawn(list(args), tmp_path, state)
+    child = spawn([*args, "--all"], tmp_path, state)
     seen = reply(child, "n") if decline else ""  # do not resume what is saved: start anew
-    seen += reply(child, *answers)
+    seen += reply(child, "", *answers) if answers else ""  # Enter: no export to read
     child.expect(PROMPT)
     child.sendintr()
     rest, status = finish(child)
@@ -327,8 +358,8 @@ def test_two_companies_keep_two_saves_and_the_next_ask_lists_both(tmp_path):
 
 
 def test_ctrl_d_also_saves_for_resume(tmp_path):
-    child = spawn([], tmp_path, tmp_path / "state")
-    reply(child, *FULL[:3])
+    child = spawn(["--all"], tmp_path, tmp_path / "state")
+    reply(child, "", *FULL[:3])
     child.expect(PROMPT)
     child.sendeof()
     rest, status = finish(child)
@@ -343,7 +374,7 @@ def test_resume_with_nothing_saved_is_a_usage_error(tmp_path):
 def test_from_asks_only_what_is_missing_and_review_edits(tmp_path):
     source = tmp_path / "partial.yaml"
     source.write_text("name: Derived Co\nleads_per_month: 900\nrepeat_sales_share: 0.6\nmarket: b2b\n")
-    child = spawn(["--from", str(source), "--lang", "ru", "--out", "derived.yaml"], tmp_path, tmp_path / "state")
+    child = spawn(["--from", str(source), "--lang", "ru", "--out", "derived.yaml", "--all"], tmp_path, tmp_path / "state")
     answers = ["1", "2", "", "n", "3", "2", "20", "1.5", "10", "20", "25", "2000", "45", "120", "2", "?", "?", "?", "?"]
     seen = reply(child, *answers, "10", "40", "")  # then in review: item 10 (qualified share) -> 40%
     rest, status = finish(child)
@@ -359,8 +390,8 @@ def test_an_existing_profile_is_overwritten_only_after_yes(tmp_path):
     (tmp_path / "profiles").mkdir()
     existing = tmp_path / "profiles" / "acme.yaml"
     existing.write_text("name: keep me\n")
-    child = spawn([], tmp_path, tmp_path / "state")
-    reply(child, *FULL, "")
+    child = spawn(["--all"], tmp_path, tmp_path / "state")
+    reply(child, "", *FULL, "")
     child.expect(r"Overwrite it\? \[y/N\]")
     child.sendline("n")
     child.expect(PROMPT)
@@ -374,6 +405,7 @@ def test_every_language_asks_in_that_language(tmp_path):
     for lang, question in (("ru_RU.UTF-8", "Как называется компания?"), ("uk_UA.UTF-8", "Як називається компанія?"),
                            ("en_US.UTF-8", "What is the company called?")):
         child = spawn([], tmp_path, tmp_path / "state", lang=lang)
+        reply(child, "")  # no export to start from
         child.expect(PROMPT)
         assert question in ANSI.sub("", child.before)
         child.sendintr()
@@ -420,3 +452,27 @@ def test_readme_shows_a_recorded_session_of_the_real_questionnaire():
     for question in builtin_questions()[:3]:
         assert question.text.en.replace("'", "&#x27;") in svg or question.text.en in svg
     assert "Your answers" in svg and "Run it again: advisor recommend" in svg
+
+
+def test_a_ranked_session_stopped_and_resumed_goes_on_in_the_ranked_order():
+    from advisor.engine import load_engine
+
+    engine = load_engine(None)
+    state = SessionState(lang="en", order="ranked")
+    with pytest.raises(EOFError):
+        Questionnaire(builtin_questions(), state, Script(["Acme", "3", "1"]), CURRENCIES, engine=engine).run()
+    again = SessionState.from_dict(state.to_dict())  # as a save is written and read back
+    assert again.order == "ranked" and again.answers == {"name": "Acme", "sales_team_size": 3, "market": "b2b"}
+    terminal = Script([])
+    with pytest.raises(EOFError):
+        Questionnaire(builtin_questions(), again, terminal, CURRENCIES, engine=engine).run()
+    assert "[4/24] What do you sell?" in terminal.screen  # the last of the questions every profile needs
+
+
+def test_a_word_read_as_a_currency_or_a_choice_is_said_back():
+    replies = ["Acme", "2", "1", "кон", "", "n", "3", "2", "500", "30", "1.8", "10", "20", "25", "рубли"] + ["?"] * 12
+    terminal = Script(replies + [""])
+    answers = Questionnaire(builtin_questions(), SessionState(lang="ru"), terminal, {"USD", "RUB"}).run()
+    said = [line for line in terminal.screen.splitlines() if line.startswith("→ ")]
+    assert "→ консультативная" in said and "→ RUB" in said and "→ 500 лидов в месяц" in said
+    assert answers["sale_type"] == "consultative" and answers["currency"] == "RUB"

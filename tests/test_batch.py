@@ -18,7 +18,7 @@ from advisor.json_records import read_records
 from conftest import ROOT
 
 GOOD = ["A{i},500,0.5,b2b", "B{i},10,35%,b2c", "C{i},,,mixed", "D{i},1200,0.1,"]
-BAD = ["E{i},lots,0.5,b2b", "F{i},5,3,b2b", "G{i},5,0.1,b2z", "H{i},1,2", ",5,0.1,b2b"]
+BAD = ["E{i},lots,0.5,b2b", "F{i},5,300,b2b", "G{i},5,0.1,b2z", "H{i},1,2", ",5,0.1,b2b"]
 HEADER = "name,leads_per_month,repeat_sales_share,market\n"
 
 

@@ -60,23 +60,30 @@ def test_score_warns_on_stderr_and_still_scores_the_record(tmp_path):
     assert len((tmp_path / "out.csv").read_text().splitlines()) == 3
 
 
-def test_ask_asks_a_contradictory_answer_again_and_keeps_it_when_repeated():
-    # FULL answers leads 500 (position 8) and deals 20 (position 12): make deals 900, then confirm it;
-    # 120 clients (position 18) then contradict 900 x 45% new deals x 12 a year: confirmed too
-    replies = FULL[:12] + ["900", "900"] + FULL[13:18] + ["120", "120"] + FULL[19:] + [""]
+def test_ask_asks_which_figure_is_off_naming_both_and_keeps_both_on_enter():
+    # FULL answers leads 500 (position 8) and deals 20 (position 12): make deals 900, then keep both;
+    # 120 clients (position 18) then contradict 900 x 45% new deals x 12 a year: kept too
+    replies = FULL[:12] + ["900", ""] + FULL[13:18] + ["120", ""] + FULL[19:] + [""]
     terminal = Script(replies)
     answers = Questionnaire(builtin_questions(), SessionState(lang="en"), terminal, {"USD"}).run()
     assert "900 new won deals a month but only 500 leads" in terminal.screen
-    assert "type it again to keep it, or correct it" in terminal.screen
+    assert "Which figure is off? Type its number to correct it, or press Enter to keep them as they are:" in terminal.screen
+    assert "1) won deals per month: 900" in terminal.screen and "2) leads per month: 500" in terminal.screen
     assert "4,860 new deals a year, more than the 120 clients" in terminal.screen
-    assert terminal.prompts.count("[900] > ") == 1 and answers["deals_per_month"] == 900
+    assert "1) active clients: 120" in terminal.screen
+    assert answers["deals_per_month"] == 900 and answers["active_clients"] == 120
 
 
-def test_ask_takes_a_corrected_answer(tmp_path):
-    replies = FULL[:12] + ["900", "40"] + FULL[13:] + [""]
+def test_ask_takes_a_corrected_answer_for_either_figure(tmp_path):
+    replies = FULL[:12] + ["900", "1", "40"] + FULL[13:] + [""]  # the deals were off
     terminal = Script(replies)
     answers = Questionnaire(builtin_questions(), SessionState(lang="uk"), terminal, {"USD"}).run()
-    assert "Перевірте цю відповідь" in terminal.screen and answers["deals_per_month"] == 40
+    assert "Яка цифра неправильна?" in terminal.screen and answers["deals_per_month"] == 40
+    replies = FULL[:12] + ["900", "2", "2 000", FULL[13], ""] + FULL[14:19] + [""] + FULL[19:] + [""]  # the leads were off: asked there and then
+    # (then the close rate, 25% against 900 deals from 2,000 leads, and 120 clients: kept)
+    terminal = Script(replies)
+    answers = Questionnaire(builtin_questions(), SessionState(lang="en"), terminal, {"USD"}).run()
+    assert answers["deals_per_month"] == 900 and answers["leads_per_month"] == 2000
 
 
 def test_the_report_names_the_figures_it_could_not_trust(cli, tmp_path):

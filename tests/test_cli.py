@@ -57,12 +57,12 @@ def test_recommend_markdown(cli):
 
 def test_recommend_bad_profile_is_one_located_line_per_problem_and_exit_1(cli, tmp_path):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: Typo\nrepeat_sale_share: 0.3\nclose_rate: 35\n")
+    bad.write_text("name: Typo\nrepeat_sale_share: 0.3\nclose_rate: 350\n")
     result = cli("recommend", str(bad))
     assert result.exit_code == 1
     assert result.stderr.splitlines() == [
         f"{bad}:2: repeat_sale_share: not a profile field (did you mean 'repeat_sales_share'?)",
-        f"{bad}:3: close_rate: a share is 0-1; for 35 percent write '35%' or 0.35",
+        f"{bad}:3: close_rate: a share is 0-1, or a percent up to 100%, got 350",
     ]
     assert result.stdout == ""
 

@@ -32,7 +32,7 @@ def inputs(tmp_path, monkeypatch) -> list[str]:
     csv_path.write_text(HEADER + "".join(ROWS[i % len(ROWS)].format(i=i // 3) + "\n" for i in range(120)))
     jsonl = tmp_path / "more.jsonl"
     jsonl.write_text("".join(json.dumps({"name": f"J{i}", "leads_per_month": i * 10, "market": "b2b"}) + "\n"
-                             for i in range(30)) + "{broken\n" + '{"name": "K", "close_rate": 7}\n{"name": "A0"}\n')
+                             for i in range(30)) + "{broken\n" + '{"name": "K", "close_rate": 700}\n{"name": "A0"}\n')
     return [str(csv_path), str(PROFILES / "online-store.yaml"), str(jsonl), str(PROFILES / "smb-saas.yaml")]
 
 

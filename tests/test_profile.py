@@ -41,7 +41,7 @@ def test_shares_accept_fractions_and_percent_strings(value, expected):
 @pytest.mark.parametrize(
     "data, key, fragment",
     [
-        ({"repeat_sales_share": 35}, "repeat_sales_share", "write '35%' or 0.35"),
+        ({"repeat_sales_share": 135}, "repeat_sales_share", "a share is 0-1, or a percent up to 100%, got 135"),
         ({"repeat_sales_share": "135%"}, "repeat_sales_share", "0-100%"),
         ({"repeat_sales_share": -0.1}, "repeat_sales_share", "greater than or equal to 0"),
         ({"repeat_sale_share": 0.3}, "repeat_sale_share", "did you mean 'repeat_sales_share'"),
@@ -77,7 +77,7 @@ def test_every_problem_of_a_record_is_reported_in_line_order():
     lines = {"close_rate": 3, "market": 4, "repeat_sale_share": 2}
     with pytest.raises(ProfileError) as caught:
         validate_profile(
-            {"name": "x", "repeat_sale_share": 1, "close_rate": 35, "market": "b2d"},
+            {"name": "x", "repeat_sale_share": 1, "close_rate": 350, "market": "b2d"},
             file="f.yaml",
             line_of=lambda key: lines.get(key),
         )

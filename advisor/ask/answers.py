@@ -1,8 +1,9 @@
 """Typed answers turned into profile values, with the reason in the founder's language when not.
 
-Shares are asked in percent (35 or 35%) and stored as fractions (0.35). Numbers take
-spaces or commas as people type them (`1 200`, `0,5`). Choices take their number, their
-value or the start of their label. "I don't know" leaves the field unknown.
+Numbers are read by advisor.answer_parser, the reader every input shares: `about 300`,
+`85 000 ₽`, `2 weeks`, `200-300`; shares are asked in percent (35 or 35%; a number from 0
+to 1 is a fraction, as everywhere) and stored as fractions (0.35). Choices take their
+number, their value or the start of their label. "I don't know" leaves the field unknown.
 """
 
 from __future__ import annotations
@@ -10,9 +11,10 @@ from __future__ import annotations
 from collections.abc import Collection
 from typing import Any
 
+from advisor.answer_parser import Reading, Unreadable, currency_code, echo_value, read_value
 from advisor.ask.questions import Question
 from advisor.i18n import Translator
-from advisor.profile import NO_WORDS, UNKNOWN_MARKERS, YES_WORDS, parse_number
+from advisor.profile import NO_WORDS, UNKNOWN_MARKERS, YES_WORDS
 
 DONT_KNOW = frozenset(UNKNOWN_MARKERS - {""}) | {"don't know", "dont know", "idk", "не знаю", "незнаю"}
 BACK = "<"
@@ -33,25 +35,6 @@ class Unknown:
 
 
 UNKNOWN = Unknown()
-
-
-def _number(text: str, t: Translator) -> float:
-    try:
-        return parse_number(text)
-    except ValueError:
-        raise AnswerProblem(t("error.number", value=repr(text))) from None
-
-
-def _bounded(question: Question, value: float, t: Translator) -> float:
-    spec = question.spec
-    if spec.minimum is not None:
-        if spec.exclusive_minimum and value <= spec.minimum:
-            raise AnswerProblem(t("error.above", min=f"{spec.minimum:g}"))
-        if value < spec.minimum:
-            raise AnswerProblem(t("error.at_least", min=f"{spec.minimum:g}"))
-    if spec.maximum is not None and value > spec.maximum:
-        raise AnswerProblem(t("error.at_most", max=f"{spec.maximum:g}"))
-    return value
 
 
 def choice_label(question: Question, value: Any, t: Translator) -> str:
@@ -86,70 +69,93 @@ def _labels(question: Question, value: Any) -> list[str]:
 
 def parse_answer(question: Question, text: str, t: Translator, currencies: Collection[str] = ()) -> Any:
     """The profile value for `text`, UNKNOWN for "I don't know", or AnswerProblem."""
+    return interpret(question, text, t, currencies)[0]
+
+
+def interpret(question: Question, text: str, t: Translator,
+              currencies: Collection[str] = ()) -> tuple[Any, Reading | None]:
+    """The profile value for `text` and, for a number, how it was read (for the echo); or AnswerProblem."""
     text = text.strip()
     if text.lower() in DONT_KNOW:
         if question.field == "name":
             raise AnswerProblem(t("ask.name_required"))
-        return UNKNOWN
+        return UNKNOWN, None
     spec = question.spec
     if not text:
         raise AnswerProblem(t("ask.answer_required"))
     if spec.kind == "text":
-        return " ".join(text.split())
+        return " ".join(text.split()), None
     if question.choices:
-        return _choice(question, text, t)
+        return _choice(question, text, t), None
     if spec.kind == "boolean":
         lowered = text.lower()
         if lowered in YES:
-            return True
+            return True, None
         if lowered in NO:
-            return False
+            return False, None
         raise AnswerProblem(t("error.yes_no"))
     if spec.kind == "currency":
-        code = text.upper()
+        code = currency_code(text) or text.upper()
         if code not in currencies:
             raise AnswerProblem(t("error.currency", value=text, known=", ".join(sorted(currencies))))
-        return code
+        return code, None
     if spec.kind == "country":
         code = text.upper()
         if len(code) != 2 or not code.isalpha() or not code.isascii():
             raise AnswerProblem(t("error.country", value=text))
-        return code
-    if spec.kind == "share":
-        number = _number(text.removesuffix("%").strip(), t)
-        if not 0 <= number <= 100:
-            raise AnswerProblem(t("error.share", value=text))
-        if 0 < number < 1 and not text.endswith("%"):
-            # "0.35" is far likelier a fraction than 0.35 percent: ask rather than guess
-            raise AnswerProblem(t("error.share_fraction", percent=f"{number * 100:g}"))
-        return round(number / 100, 6)
-    number = _number(text, t)
-    if spec.kind == "integer":
-        if not number.is_integer():
-            raise AnswerProblem(t("error.whole", value=text))
-        return int(_bounded(question, number, t))
-    return _bounded(question, number, t)
+        return code, None
+    try:
+        reading = read_value(spec, text, currencies=None)
+    except Unreadable as problem:
+        raise AnswerProblem(t(f"error.{problem.key}", **problem.values)) from None
+    if reading.currency is not None and reading.currency not in currencies:
+        raise AnswerProblem(t("error.currency", value=reading.currency, known=", ".join(sorted(currencies))))
+    return reading.value, reading
+
+
+def echo(question: Question, reading: Reading, t: Translator, currency: str | None) -> str:
+    """How a number was read, said back: "→ 300 leads a month (the middle of 200–300)"."""
+    spec, lang = question.spec, t.lang
+    shown = echo_value(spec, reading.value, lang, reading.currency or currency)
+    key = "echo.share" if spec.kind == "share" else f"echo.{spec.name}"
+    line = t(key, shown=shown, n=reading.value) if _has(key) else shown
+    notes = []
+    if "range" in reading.notes and reading.low is not None and reading.high is not None:
+        notes.append(t("ask.note.range", low=echo_value(spec, reading.low, lang),
+                       high=echo_value(spec, reading.high, lang)))
+    for note in ("fraction", "all", "period"):
+        if note in reading.notes:
+            notes.append(t(f"ask.note.{note}"))
+    if "duration" in reading.notes and reading.value % 30 == 0 and reading.value % 365:
+        notes.append(t("ask.note.duration"))
+    if reading.currency:
+        notes.append(t("ask.note.currency", currency=reading.currency))
+    return "→ " + line + (f" ({'; '.join(notes)})" if notes else "")
+
+
+def _has(key: str) -> bool:
+    from advisor.i18n import has_text
+
+    return has_text(key)
 
 
 def show_value(question: Question, value: Any, t: Translator) -> str:
-    """An answer as the founder typed it: 35%, yes, a choice's label."""
+    """An answer as the founder is shown it: 35%, 1,200, yes, a choice's label (in the language's formats)."""
     if value is UNKNOWN or value is None:
         return t("ask.dont_know")
-    if question.spec.kind == "share":
-        return f"{value * 100:g}%"
     if question.choices:
         return choice_label(question, value, t)
     if isinstance(value, bool):
         return t("trace.yes" if value else "trace.no")
-    if isinstance(value, float):
-        return f"{value:,.10g}".replace(",", " ")
+    if question.spec.kind in ("share", "number", "integer") and isinstance(value, (int, float)):
+        return echo_value(question.spec, value, t.lang)
     return str(value)
 
 
 def to_answer_text(question: Question, value: Any) -> str:
     """A stored value back as it would be typed (for defaults): 0.35 -> '35'."""
     if question.spec.kind == "share":
-        return f"{value * 100:g}"
+        return f"{value * 100:g}%"  # with the sign: 0.5% must not read back as the fraction 0.5
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, float):

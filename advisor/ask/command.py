@@ -9,7 +9,7 @@ from typing import Any
 from rich.console import Console
 from rich.text import Text
 
-from advisor.ask.answers import YES
+from advisor.ask.answers import YES, echo
 from advisor.ask.questions import builtin_questions
 from advisor.ask.resume import Save, forget_state, list_saves, load_state, newest_save, save_state
 from advisor.ask.session import Questionnaire, SessionState, Terminal
@@ -92,13 +92,26 @@ def finish(engine: Any, answers: dict[str, Any], path: Path, console: Console, t
 
 
 def run_unattended(engine: Any, answers_file: str, state: SessionState, console: Console, t: Translator) -> None:
-    """--answers FILE: a YAML of field: value (as in a profile), merged over --from; no questions."""
+    """--answers FILE: a YAML of field: value (as in a profile), merged over --from; no questions.
+
+    Values are read as the questionnaire reads them (`about 300`, `€850`, `2 weeks`, `200-300`).
+    """
+    from advisor.answer_parser import Unreadable, read_answers
     from advisor.yamlio import load_yaml_file
 
     doc = load_yaml_file(Path(answers_file))
     if not isinstance(doc.data, dict):
         raise InputError("expected a mapping of field: value", file=answers_file, line=1)
-    merged = {**state.answers, **doc.data}
+    readings: dict[str, Any] = {}
+    try:
+        given = read_answers(doc.data, currencies=engine.rates, readings=readings)
+    except Unreadable as problem:
+        raise InputError(problem.english(), file=answers_file, line=doc.line_of(("currency",))) from None
+    questions = {q.field: q for q in builtin_questions()}
+    for name, reading in readings.items():  # what was read from words, said as the questionnaire says it
+        shown = echo(questions[name], reading, t, str(given.get("currency") or "USD"))
+        console.print(Text(f"{name}: {doc.data[name]!r} {shown}", style="dim"))
+    merged = {**state.answers, **given}
     profile = validate_profile(merged, file=answers_file, line_of=lambda key: doc.line_of((key,) if key else ()))
     try:
         engine.facts(profile)  # the currency must be in the rule base's table
@@ -123,6 +136,8 @@ def run_ask(
     console: Console,
     interactive: bool,
     lang_given: bool = True,
+    all_questions: bool = False,
+    plain: bool = False,
 ) -> int:
     """The whole command; returns the exit status. AdvisorError passes through to the CLI.
 
@@ -148,6 +163,9 @@ def run_ask(
         rules = rules or state.rules
     else:
         state, saved_at = SessionState(lang=lang, out=out, rules=rules, source=from_file), ""
+        state.order = "fixed" if all_questions else "ranked"
+    if all_questions:
+        state.order = "fixed"
     engine = load_engine(Path(rules) if rules else None)
     if from_file and not resume:
         record = load_checked_profile(from_file, engine)
@@ -159,16 +177,21 @@ def run_ask(
         return int(ExitStatus.OK)
 
     questions = builtin_questions()
-    console.rule(Text(t("ask.title"), style="bold"))
+    if plain:
+        console.print(t("ask.title"))
+    else:
+        console.rule(Text(t("ask.title"), style="bold"))
     if resume:
         console.print(Text(t("ask.resumed", when=saved_at, count=len(state.answers)), style="cyan"))
     else:
-        console.print(t("ask.intro", count=len(questions)))
+        console.print(t("ask.intro_ranked" if state.order == "ranked" else "ask.intro", count=len(questions)))
         console.print(Text(t("ask.keys"), style="dim"))
         if state.prefilled:
             console.print(Text(t("ask.prefilled", count=len(state.prefilled), source=from_file), style="cyan"))
-    questionnaire = Questionnaire(questions, state, terminal, currencies=engine.rates)
+    questionnaire = Questionnaire(questions, state, terminal, currencies=engine.rates, engine=engine)
     try:
+        if not resume and from_file is None and not state.answers:
+            start_from_export(state, questionnaire, engine, t)
         answers = questionnaire.run()
         path = choose_path(state, answers, terminal, t)
     except (KeyboardInterrupt, EOFError):
@@ -184,6 +207,40 @@ def run_ask(
     finish(engine, answers, path, console, t)
     forget_state(save.path if save else None)
     return int(ExitStatus.OK)
+
+
+def start_from_export(state: SessionState, questionnaire: Questionnaire, engine: Any, t: Translator) -> None:
+    """Offer to read a CRM or order export (advisor derive's presets) and ask only what it cannot tell."""
+    from advisor.errors import AdvisorError
+
+    terminal = questionnaire.terminal
+    reply = terminal.read(t("ask.offer_data") + "\n> ").strip()
+    while reply:
+        try:
+            derived = answers_from_export(reply, engine.rates)
+        except (AdvisorError, OSError, ValueError) as exc:
+            problem = exc.located() if isinstance(exc, AdvisorError) else str(exc)
+            reply = terminal.read(t("ask.data_failed", problem=problem) + "\n> ").strip()
+            continue
+        state.answers.update(derived)
+        state.prefilled = list(derived)
+        state.source = reply
+        shown = ", ".join(f"{t.field(name)} {questionnaire.shown(name)}" for name in derived)
+        terminal.show(Text(t("ask.data_read", path=reply, fields=shown or t("ask.none")), style="cyan"))
+        return
+
+
+def answers_from_export(path: str, rates: Any) -> dict[str, Any]:
+    """The figures `advisor derive` measures in an export (preset detected), as answers; the name is asked."""
+    import yaml
+
+    from advisor.derive.command import run_derive
+
+    texts: list[str] = []
+    run_derive([path], preset_name="auto", maps=[], currency=None, name=None, all_won=False, output=None,
+               say=lambda line: None, write_stdout=texts.append, rates=rates)
+    document = yaml.safe_load("".join(texts)) or {}
+    return {k: v for k, v in document.items() if k in FIELD_NAMES and k != "name" and v is not None}
 
 
 def offer_saves(saves: list[Save], terminal: Terminal, t: Translator) -> Save | None:

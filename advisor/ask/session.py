@@ -16,7 +16,7 @@ from rich.padding import Padding
 from rich.table import Table
 from rich.text import Text
 
-from advisor.ask.answers import BACK, UNKNOWN, AnswerProblem, Unknown, parse_answer, show_value, to_answer_text
+from advisor.ask.answers import BACK, UNKNOWN, AnswerProblem, Unknown, echo, interpret, show_value, to_answer_text
 from advisor.ask.questions import Question
 from advisor.i18n import Translator
 
@@ -34,9 +34,12 @@ class SessionState:
     lang: str
     answers: dict[str, Any] = field(default_factory=dict)  # None = "I don't know"; absent = not answered
     prefilled: list[str] = field(default_factory=list)  # from --from: not asked, editable in review
-    position: int = 0  # the next question to ask
+    position: int = 0  # the next question to ask (fixed order)
     history: list[int] = field(default_factory=list)  # questions asked, for `<`
     stage: str = "questions"  # or "review"
+    order: str = "fixed"  # or "ranked": the question whose answer could change the advice most comes next
+    revisit: int | None = None  # ranked order: the question `<` went back to
+    offered_finish: bool = False  # the early finish was offered once (the advice became firm)
     source: str | None = None  # the --from profile
     out: str | None = None
     rules: str | None = None
@@ -50,6 +53,14 @@ class SessionState:
         return cls(**known)
 
 
+# Asked first in the ranked order, whatever the ranking: the name labels the profile and its save; the
+# team decides the starting point (nobody sells yet: one level, firm) and whether the stage applies;
+# who buys and what is sold frame every other question.
+FIRST = ("name", "sales_team_size", "market", "offering")
+# Questions about money: the currency is asked just before the first of them (unless known).
+MONEY = ("average_deal_size", "monthly_cost_per_seller")
+
+
 class Questionnaire:
     def __init__(
         self,
@@ -57,13 +68,18 @@ class Questionnaire:
         state: SessionState,
         terminal: Terminal,
         currencies: Collection[str],
+        engine: Any = None,
     ) -> None:
         from advisor.engine import compile_predicate
 
         self.questions = list(questions)
+        self.index_of = {q.field: i for i, q in enumerate(self.questions)}
         self.state = state
         self.terminal = terminal
         self.currencies = currencies
+        self.engine = engine  # for the ranked order and the firm check
+        self._ranked: tuple[str, tuple[str, list[str]]] | None = None  # the last ranking, by the answers it saw
+        self.current: str | None = None
         self.t = Translator(state.lang)
         self._confirmed: dict[str, set[tuple[str, str]]] = {}  # per field: (check, answer) already asked again
         self._when = [compile_predicate(q.when) if q.when is not None else None for q in self.questions]
@@ -81,37 +97,114 @@ class Questionnaire:
             index += 1
         return index
 
+    def pending(self) -> list[int]:
+        """Questions not yet answered that apply, in the fixed order."""
+        answers, prefilled = self.state.answers, self.state.prefilled
+        return [i for i, q in enumerate(self.questions)
+                if q.field not in answers and q.field not in prefilled and self.applies(i)]
+
+    def next_question(self) -> int | None:
+        """The next question: the fixed order's next, or in the ranked order the one that matters most."""
+        state = self.state
+        if state.order != "ranked":
+            state.position = self._next(state.position)
+            return state.position if state.position < len(self.questions) else None
+        if state.revisit is not None:
+            return state.revisit
+        pending = self.pending()
+        if not pending:
+            return None
+        for name in FIRST:
+            if self.index_of[name] in pending:
+                return self.index_of[name]
+        rank = {name: position for position, name in enumerate(self.ranking()[1])}
+        chosen = min(pending, key=lambda i: (rank.get(self.questions[i].field, len(rank)), i))
+        currency = self.index_of.get("currency")
+        if self.questions[chosen].field in MONEY and currency in pending:
+            return currency  # an amount is asked in a currency
+        return chosen
+
+    def ranking(self) -> tuple[str, list[str]]:
+        """The advice's confidence on the answers so far, and the unknown fields, those that could
+        change the model most first (advisor.explain.rank_unknowns); deterministic for the same answers."""
+        from advisor.explain import rank_unknowns
+        from advisor.profile import ProfileError, validate_profile
+
+        if self.engine is None:
+            return "open", []
+        known = {q.field: self.state.answers[q.field] for i, q in enumerate(self.questions)
+                 if self.state.answers.get(q.field) is not None and self.applies(i)}
+        known["name"] = known.get("name") or "?"
+        key = repr(sorted(known.items()))
+        if self._ranked is not None and self._ranked[0] == key:  # asked twice for the same answers: once
+            return self._ranked[1]
+        try:
+            profile = validate_profile(known)
+            rec = self.engine.recommend(profile)
+            ranked = rank_unknowns(self.engine, profile, rec)
+        except ProfileError:  # a currency without a rate, say: ask in the fixed order
+            return "open", []
+        result = rec.department_model.confidence, [impact.field for impact in ranked]
+        self._ranked = key, result
+        return result
+
     def run(self) -> dict[str, Any]:
         """Ask until every question is answered and the review is accepted; the final answers."""
         state = self.state
         while True:
             if state.stage == "questions":
-                state.position = self._next(state.position)
-                if state.position >= len(self.questions):
+                index = self.next_question()
+                if index is None:
                     state.stage = "review"
                     continue
-                if self.ask(state.position) == BACK:
+                if self.ask(index) == BACK:
                     if state.history:
-                        state.position = state.history.pop()
+                        previous = state.history.pop()
+                        state.position = previous
+                        state.revisit = previous if state.order == "ranked" else None
                     else:
                         self.terminal.show(Text(self.t("ask.first_question"), style="yellow"))
                     continue
-                state.history.append(state.position)
-                state.position += 1
+                state.history.append(index)
+                state.position = index + 1
+                state.revisit = None
+                if state.order == "ranked" and not state.offered_finish and self._offer_finish():
+                    state.stage = "review"
             else:
                 choice = self.review()
                 if choice is None:
                     return self.final_answers()
                 if choice == BACK:
                     state.stage = "questions"
-                    state.position = state.history.pop() if state.history else 0
+                    previous = state.history.pop() if state.history else 0
+                    state.position = previous
+                    state.revisit = previous if state.order == "ranked" else None
                     continue
                 if not self.applies(choice):
                     why = self.questions[choice].skip
                     self.terminal.show(Text(self.t("ask.not_applicable", why=why.get(self.t.lang) if why else ""),
                                             style="yellow"))
                     continue
-                self.ask(choice)  # an edit; `<` there returns to the review
+                self.edit(choice)
+
+    def edit(self, index: int) -> None:
+        """Change one answer in the review, then ask what the change makes apply that was skipped before."""
+        before = [self.applies(i) for i in range(len(self.questions))]
+        self.ask(index)  # `<` there returns to the review
+        for other, question in enumerate(self.questions):
+            if not before[other] and self.applies(other) and question.field not in self.state.answers:
+                self.terminal.show(Text(self.t("ask.newly_relevant", field=self.t.field(question.field)),
+                                        style="cyan"))
+                self.ask(other)
+
+    def _offer_finish(self) -> bool:
+        """When the answers settle the model, say so and offer to finish; True to finish now."""
+        left = len(self.pending())
+        if not left or self.ranking()[0] != "firm":
+            return False
+        self.state.offered_finish = True
+        self.terminal.show(Text(self.t("ask.firm", count=left), style="bold green"))
+        return not self.terminal.read("> ").strip()
 
     def final_answers(self) -> dict[str, Any]:
         """Known answers in question order; answers to questions that no longer apply dropped."""
@@ -126,9 +219,17 @@ class Questionnaire:
     def ask(self, index: int) -> str:
         """Ask question `index` until a usable answer; BACK if the founder typed `<`."""
         t, question = self.t, self.questions[index]
+        self.current = question.field  # the question on screen (a scripted terminal answers by it)
         shown = [i for i in range(len(self.questions)) if self.applies(i)]
-        number = shown.index(index) + 1 if index in shown else index + 1
-        self.terminal.show(self._screen(question, number, len(shown)))
+        total = len(shown)
+        if self.state.order == "ranked":  # answers read from a profile or an export are not counted as asked
+            prefilled = set(self.state.prefilled)
+            shown = [i for i in shown if self.questions[i].field not in prefilled or i == index]
+            number = len([i for i in shown if self.questions[i].field in self.state.answers and i != index]) + 1
+            total = len(shown)
+        else:
+            number = shown.index(index) + 1 if index in shown else index + 1
+        self.terminal.show(self._screen(question, number, total))
         default = self._default(question)
         shown_default = default
         if default is not None and question.choices and question.labels and default != "?":
@@ -137,41 +238,77 @@ class Questionnaire:
         while True:
             text = self.terminal.read(prompt).strip()
             if text == BACK:
+                if not self.state.history and self.state.stage == "questions":
+                    self.terminal.show(Text(t("ask.first_question"), style="yellow"))
+                    continue
                 return BACK
             if not text and default is not None:
                 text = default
             try:
-                value = parse_answer(question, text, t, self.currencies)
-            except AnswerProblem as problem:
-                self.terminal.show(Text(t("ask.try_again", problem=str(problem)), style="red"))
+                value, reading = interpret(question, text, t, self.currencies)
+            except AnswerProblem as problem:  # one sentence: the problem, then what to do
+                self.terminal.show(Text(t("ask.try_again", problem=str(problem).rstrip(".")), style="red"))
                 continue
             value = None if isinstance(value, Unknown) else value
-            contradiction = self._contradiction(question.field, value)
-            if contradiction is not None:  # ask again once; the same answer typed again is kept
-                self.terminal.show(Text(f"{contradiction}\n{t('ask.check_again')}", style="yellow"))
+            if reading is not None:
+                self.terminal.show(Text(echo(question, reading, t, self._currency()), style="green"))
+            elif value is not None and text.strip().lower() != str(value).lower() and not text.strip().isdigit():
+                # a currency or a choice read from a word ("рубли", "кон"): said back as taken
+                self.terminal.show(Text("→ " + show_value(question, value, t), style="green"))
+            tentative = {question.field: value}
+            if reading is not None and reading.currency:
+                tentative["currency"] = reading.currency
+            other = self._contradiction(question.field, value, tentative)
+            if other == "again":
                 default = text
                 prompt = f"[{text}] > "
                 continue
-            self.state.answers[question.field] = value
-            if question.field in self.state.prefilled:
-                self.state.prefilled.remove(question.field)
+            self.state.answers.update(tentative)
+            for name in tentative:
+                if name in self.state.prefilled:
+                    self.state.prefilled.remove(name)
+            if isinstance(other, int):
+                self.ask(other)  # the other figure was the one off
             return "answered"
 
-    def _contradiction(self, field: str, value: Any) -> str | None:
-        """The text of a check this answer newly fails (one the founder has not yet confirmed), else None."""
+    def shown(self, name: str) -> str:
+        """An answer as the review shows it."""
+        value = self.state.answers.get(name)
+        return show_value(self.questions[self.index_of[name]], UNKNOWN if value is None else value, self.t)
+
+    def _currency(self) -> str:
+        return str(self.state.answers.get("currency") or "USD")
+
+    def _contradiction(self, field: str, value: Any, tentative: dict[str, Any]) -> str | int | None:
+        """Ask which figure is right when this answer contradicts another (advisor.checks: the checks the
+        staffing plan warns about): "again" to ask this question again, the index of the other question
+        to correct, or None to keep the answer."""
         from advisor.checks import check_answers
 
         if value is None:
             return None
+        t, lang = self.t, self.t.lang
         confirmed = self._confirmed.setdefault(field, set())
-        tentative = {**self.state.answers, field: value}
-        applying = {q.field: tentative.get(q.field) for q, when in zip(self.questions, self._when)
-                    if when is None or when(tentative) is not False}  # answers to questions that no longer apply don't count
-        for check in check_answers(applying):
+        answers = {k: v for k, v in {**self.state.answers, **tentative}.items() if v is not None}
+        for check in check_answers(answers):
             key = (check.code, repr(value))
-            if field in check.fields and key not in confirmed:
-                confirmed.add(key)  # a second identical answer passes
-                return check.text(self.t.lang)
+            if field not in check.fields or key in confirmed:
+                continue
+            confirmed.add(key)  # asked once: the same answer kept passes
+            named = [field] + [name for name in check.fields if name != field and name in answers]
+            lines = [check.text(lang), t("ask.which_wrong")]
+            for number, name in enumerate(named, start=1):
+                shown = show_value(self.questions[self.index_of[name]], answers[name], t)
+                lines.append(f"  {number}) {t.field(name)}: {shown}")
+            self.terminal.show(Text("\n".join(lines), style="yellow"))
+            while True:
+                reply = self.terminal.read("> ").strip()
+                if not reply:
+                    return None
+                if reply.isdigit() and 1 <= int(reply) <= len(named):
+                    chosen = named[int(reply) - 1]
+                    return "again" if chosen == field else self.index_of[chosen]
+                self.terminal.show(Text(t("ask.review_bad", count=len(named)), style="red"))
         return None
 
     def _default(self, question: Question) -> str | None:
@@ -208,7 +345,8 @@ class Questionnaire:
             choices.add_row(f"{position})", line)
         if question.choices:
             body.add_row(choices)
-        body.add_row(Text(t("ask.hint"), style="dim"))
+        first = not self.state.history and self.state.stage == "questions"
+        body.add_row(Text(t("ask.hint_first" if first else "ask.hint"), style="dim"))  # no `< back` to offer yet
         header = Text.assemble((f"[{number}/{total}] ", "dim"), (question.text.get(lang), "bold"))
         return Group(Text(""), header, Padding(body, (0, 0, 0, 2)))  # wrapped lines keep the indent
 
@@ -225,7 +363,7 @@ class Questionnaire:
             if not self.applies(index):
                 answer = Text(t("ask.not_applicable", why=question.skip.get(lang) if question.skip else ""), style="dim")
             elif question.field not in self.state.answers:
-                answer = Text(t("ask.dont_know"), style="yellow")
+                answer = Text(t("ask.not_asked"), style="yellow")
             else:
                 value = self.state.answers[question.field]
                 answer = Text(show_value(question, UNKNOWN if value is None else value, t),
