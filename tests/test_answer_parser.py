@@ -196,6 +196,6 @@ def test_csv_and_json_cells_in_words_are_read_and_a_range_is_refused_located(cli
     assert done.exit_code == 1
     import json
 
-    assert [r["name"] for r in json.loads(done.stdout)] == ["A"]
+    assert [r["name"] for r in json.loads(done.stdout) if "header" not in r] == ["A"]  # lean records: a header first
     assert f"{data}:3: leads_per_month: expected a number, got '200-300': a range; a file takes one number" \
         in done.stderr

@@ -63,7 +63,7 @@ def test_answers_become_profile_values(field, text, value):
     ("field", "text", "lang", "message"),
     [
         ("repeat_sales_share", "150", "en", "a share is 0-100%, got 150"),
-        ("repeat_sales_share", "-5", "ru", "доля — это 0-100%, а введено -5"),
+        ("repeat_sales_share", "-5", "ru", "доля — от 0 до 100%, а введено -5"),
         ("leads_per_month", "200 to lots", "en", "expected a number, got '200 to lots'"),
         ("average_deal_size", "850 XYZ", "en", "expected a number, got '850 XYZ'"),
         ("leads_per_month", "300 €", "uk", "валюта зазначається лише в грошової суми"),
@@ -474,5 +474,5 @@ def test_a_word_read_as_a_currency_or_a_choice_is_said_back():
     terminal = Script(replies + [""])
     answers = Questionnaire(builtin_questions(), SessionState(lang="ru"), terminal, {"USD", "RUB"}).run()
     said = [line for line in terminal.screen.splitlines() if line.startswith("→ ")]
-    assert "→ консультативная" in said and "→ RUB" in said and "→ 500 лидов в месяц" in said
+    assert "→ консультационная" in said and "→ RUB" in said and "→ 500 лидов в месяц" in said
     assert answers["sale_type"] == "consultative" and answers["currency"] == "RUB"

@@ -86,7 +86,7 @@ def test_a_condition_names_the_field_by_its_label_and_shows_a_share_in_percent()
     assert wording("en").condition(leaf) == "repeat sales share = 55% ≥ 20…50%"
     assert wording("ru").condition(leaf) == "доля повторных продаж = 55\u00a0% ≥ 20…50\u00a0%"
     unknown = LeafTrace("close_rate", "gte", 0.3, None, None)
-    assert wording("uk").condition(unknown) == "конверсія в угоду: невідомо (правилу потрібно ≥ 30%)"
+    assert wording("uk").condition(unknown) == "конверсія в успішні угоди: невідомо (правилу потрібно ≥ 30%)"
 
 
 def test_a_note_formats_its_numbers_and_shares_in_the_language_asked():
