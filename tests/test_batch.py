@@ -10,6 +10,7 @@ import random
 import sys
 
 import pexpect
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -171,3 +172,20 @@ def test_score_says_where_the_inside_outside_split_does_not_apply(cli, tmp_path)
     assert courses["applies"] is True and courses["not_applicable_reasons"] == []
     rows = list(csv.DictReader(io.StringIO(cli("score", str(source), "--format", "csv").stdout)))
     assert [row["mix_applies"] for row in rows] == ["false", "true"]
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uk"])
+def test_the_score_table_fits_80_columns_with_every_column_and_the_whole_caption(lang):
+    """In a pipe the table is 80 wide: no line may be cut, and the last column (unknowns) is there."""
+    import subprocess
+    import sys
+
+    from advisor.wording import wording
+
+    w = wording(lang)
+    done = subprocess.run([sys.executable, "-m", "advisor", "score", str(ROOT / "profiles"), "--lang", lang],
+                          capture_output=True, text=True, env={**os.environ, "COLUMNS": "80"}, check=False)
+    lines = done.stdout.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    assert w("table.unknown") in lines[2]
+    assert " ".join(done.stdout.split()).count(" ".join(w("table.caption").split())) == 1

@@ -28,9 +28,9 @@ def batch_table(rows: list[tuple[str, Recommendation]], lang: str = "en") -> Tab
         padding=(0, 1),
         collapse_padding=True,
     )
-    table.add_column(w("table.name"), no_wrap=True, overflow="ellipsis", max_width=24)
+    table.add_column(w("table.name"), max_width=24, min_width=10)  # wraps at a space so every column fits 80
     table.add_column(w("table.model"), min_width=10)  # a close call or a next model wraps at a space
-    table.add_column(w("table.sure"), min_width=7)
+    table.add_column(w("table.sure"), min_width=max(7, len(w("table.sure"))))
     for key in ("table.points", "table.inside", "table.hybrid", "table.items", "table.unknown"):
         table.add_column(w(key), justify="left" if key == "table.hybrid" else "right", no_wrap=True,
                          min_width=max(5, len(w(key))))
