@@ -16,7 +16,7 @@ from advisor.ask.answers import UNKNOWN, AnswerProblem, parse_answer
 from advisor.ask.questions import builtin_questions, load_questions
 from advisor.ask.session import Questionnaire, SessionState
 from advisor.errors import RuleBaseError
-from advisor.i18n import Translator
+from advisor.wording import Wording as Translator
 from conftest import PROFILES, ROOT
 
 QUESTIONS = {q.field: q for q in builtin_questions()}

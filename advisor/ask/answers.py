@@ -13,7 +13,7 @@ from typing import Any
 
 from advisor.answer_parser import Reading, Unreadable, currency_code, echo_value, read_value
 from advisor.ask.questions import Question
-from advisor.i18n import Translator
+from advisor.wording import Wording as Translator
 from advisor.profile import NO_WORDS, UNKNOWN_MARKERS, YES_WORDS
 
 DONT_KNOW = frozenset(UNKNOWN_MARKERS - {""}) | {"don't know", "dont know", "idk", "не знаю", "незнаю"}

@@ -15,7 +15,7 @@ from advisor.ask.resume import Save, forget_state, list_saves, load_state, newes
 from advisor.ask.session import Questionnaire, SessionState, Terminal
 from advisor.engine import load_checked_profile, load_engine
 from advisor.errors import ExitStatus, InputError, ProfileError, UsageError
-from advisor.i18n import Translator
+from advisor.wording import Wording as Translator
 from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, validate_profile
 from advisor.writers import atomic_output, file_stem
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from advisor.ask.questions import builtin_questions
-from advisor.i18n import Translator
+from advisor.wording import Wording as Translator
 
 
 def questions_form(lang: str) -> list[dict[str, Any]]:

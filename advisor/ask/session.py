@@ -18,7 +18,7 @@ from rich.text import Text
 
 from advisor.ask.answers import BACK, UNKNOWN, AnswerProblem, Unknown, echo, interpret, show_value, to_answer_text
 from advisor.ask.questions import Question
-from advisor.i18n import Translator
+from advisor.wording import Wording as Translator
 
 
 class Terminal(Protocol):

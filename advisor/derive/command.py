@@ -11,7 +11,8 @@ from typing import Any
 from advisor.derive.metrics import DEFINITIONS, Derivation
 from advisor.derive.presets import DEAL_ROLES, PRESETS, ROLES, Preset, detect
 from advisor.errors import ExitStatus, UsageError
-from advisor.i18n import Translator, tr
+from advisor.i18n import tr
+from advisor.wording import Wording as Translator
 from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, validate_profile
 from advisor.suggest import did_you_mean
 

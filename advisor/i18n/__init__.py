@@ -113,16 +113,3 @@ def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     if not values:
         return text
     return _Formatter(lang).format(text, **values) if ":pl:" in text else text.format(**values)
-
-
-class Translator:
-    """`tr` bound to one language: `t = Translator('ru'); t('rec.why')`."""
-
-    def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
-        self.lang = lang
-
-    def __call__(self, key: str, /, **values: Any) -> str:
-        return tr(key, self.lang, **values)
-
-    def field(self, name: str) -> str:
-        return tr(f"field.{name}", self.lang)

@@ -8,7 +8,7 @@ from typing import Any
 from advisor.recommendation import Recommendation, RuleTrace
 from advisor.rulebase.schema import TECHNOLOGY_GROUPS
 from advisor.wording import Wording, wording
-from advisor.wording.notes import model_notes
+from advisor.wording.notes import notes_markdown
 from advisor.wording.verdict import ask_next_lines, ask_next_title, verdict_lines
 
 
@@ -22,19 +22,6 @@ def reason_markdown(trace: RuleTrace, w: Wording, effect: str = "") -> str:
     """'- **+2,57** `RULE`: what it saw' and its citation."""
     head = f"**{effect}** " if effect else ""
     return f"- {head}`{trace.rule}`: {w.why(trace)}{citation_markdown(trace.source, w, trace)}"
-
-
-def notes_markdown(rec: Any, w: Wording, level: str = "##") -> list[str]:
-    """The model notes as Markdown: a heading, then per model its strengths, weaknesses and risks, cited."""
-    sections = model_notes(rec, w)
-    if not sections:
-        return []
-    out = [f"{level} {w('notes.title')}", ""]
-    for heading, kinds in sections:
-        out += [f"{level}# {heading}", ""]
-        for label, points in kinds:
-            out += [f"**{label}**", ""] + [f"- {text}  \n  *{cite}*" for text, cite in points] + [""]
-    return out
 
 
 _MARKDOWN_SPECIAL = re.compile(r"([\\`*_\[\](){}<>#|!~])")
