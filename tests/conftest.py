@@ -73,6 +73,17 @@ def cli():
     return run
 
 
+def staffing_overlay(folder: Path, old: str, new: str) -> Path:
+    """A rule base in `folder/mine` that extends the built-in one with its staffing.yaml edited."""
+    overlay = folder / "mine"
+    overlay.mkdir()
+    (overlay / "rulebase.yaml").write_text("name: mine\nversion: 1\nextends: builtin\n")
+    staffing = (ROOT / "rules" / "staffing.yaml").read_text(encoding="utf-8")
+    assert old in staffing
+    (overlay / "staffing.yaml").write_text(staffing.replace(old, new), encoding="utf-8")
+    return overlay
+
+
 def run_advisor(*args: str, input: str | None = None, cwd: Path | None = None) -> subprocess.CompletedProcess:
     """Run the real `python -m advisor` in a subprocess, as a user's shell would."""
     env = {**os.environ, "COLUMNS": "100", "PYTHONIOENCODING": "utf-8"}

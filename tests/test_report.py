@@ -12,7 +12,7 @@ import pytest
 from advisor.readers import read_one_profile
 from advisor.staffing import plan_roadmap, plan_staffing
 from browser import PRINT_HEIGHT, PRINT_WIDTH, content_height, layout_problems, needs_chromium, print_pdf, render
-from conftest import PROFILES, ROOT
+from conftest import PROFILES, ROOT, staffing_overlay
 
 ARTEFACTS = ROOT / "test-artefacts"
 
@@ -47,11 +47,8 @@ def test_unknown_inputs_give_no_number_and_name_the_fields(engine):
 
 
 def test_norms_are_editable_in_an_overlay_and_errors_are_located(cli, tmp_path):
-    overlay = tmp_path / "mine"
-    overlay.mkdir()
-    (overlay / "rulebase.yaml").write_text("name: mine\nversion: 1\nextends: builtin\n")
-    staffing = (ROOT / "rules" / "staffing.yaml").read_text(encoding="utf-8")
-    (overlay / "staffing.yaml").write_text(staffing.replace("    value: 400\n", "    value: 200\n"), encoding="utf-8")
+    overlay = staffing_overlay(tmp_path, "    value: 400\n", "    value: 200\n")
+    staffing = (overlay / "staffing.yaml").read_text(encoding="utf-8")
     out = tmp_path / "r.md"
     assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay)).exit_code == 0
     assert "| Contact centre (lead qualifiers) | 25 | 5,000 leads a month / 200 a qualifier = 25" in out.read_text()

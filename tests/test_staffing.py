@@ -260,13 +260,10 @@ def test_payroll_of_people_is_the_sum_of_their_costs():
 
 
 def test_cost_table_is_overridable_by_an_overlay_and_its_sources_are_checked(cli, tmp_path):
-    from conftest import ROOT
+    from conftest import staffing_overlay
 
-    overlay = tmp_path / "mine"
-    overlay.mkdir()
-    (overlay / "rulebase.yaml").write_text("name: mine\nversion: 1\nextends: builtin\n")
-    staffing = (ROOT / "rules" / "staffing.yaml").read_text(encoding="utf-8")
-    (overlay / "staffing.yaml").write_text(staffing.replace("wage: 87952,", "wage: 175904,"), encoding="utf-8")
+    overlay = staffing_overlay(tmp_path, "wage: 87952,", "wage: 175904,")
+    staffing = (overlay / "staffing.yaml").read_text(encoding="utf-8")
     out = tmp_path / "plan.json"
     assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay)).exit_code == 0
     import json
