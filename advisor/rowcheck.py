@@ -28,12 +28,17 @@ def _parts(annotation: Any) -> tuple[Any, list[Any]]:
     return getattr(annotation, "__origin__", annotation) if metadata else annotation, metadata
 
 
-def _field_check(name: str) -> Check | None:
-    """One field's check: the model's before-validator, then its type and range; None for a type not known here."""
+def field_parts(name: str) -> tuple[Any, list[Check], list[Any]]:
+    """A field's base type, its before-validators and all its metadata (ranges, min_length), as the checks read them."""
     info = Profile.model_fields[name]
     base, metadata = _parts(info.annotation)
     metadata += info.metadata
-    before = [item.func for item in metadata if isinstance(item, BeforeValidator)]
+    return base, [item.func for item in metadata if isinstance(item, BeforeValidator)], metadata
+
+
+def _field_check(name: str) -> Check | None:
+    """One field's check: the model's before-validator, then its type and range; None for a type not known here."""
+    base, before, metadata = field_parts(name)
     spec = FIELDS[name]
     low, high, above = spec.minimum, spec.maximum, spec.exclusive_minimum
     shortest = next((item.min_length for item in metadata if hasattr(item, "min_length")), None)
@@ -93,6 +98,7 @@ def _field_check(name: str) -> Check | None:
 
 
 _NO: Any = object()  # "not quickly": leave this row to pydantic
+NOT_QUICK = _NO
 _checks: dict[str, Check] | None = None
 
 
@@ -102,6 +108,17 @@ def _all_checks() -> dict[str, Check]:
         checks = {name: _field_check(name) for name in Profile.model_fields}
         _checks = {name: check for name, check in checks.items() if check is not None}
     return _checks
+
+
+def quick_value(key: str, value: Any) -> Any:
+    """One cleaned value as quick_profile reads it, or NOT_QUICK where pydantic must decide (advisor.columns)."""
+    check = _all_checks().get(key)
+    if check is None:
+        return _NO
+    try:
+        return check(value)
+    except (ValueError, TypeError, OverflowError):
+        return _NO
 
 
 def quick_profile(cleaned: Mapping[str, Any]) -> Profile | None:
