@@ -250,7 +250,9 @@ def _keeps_unknown_markers(name: str) -> bool:
 
 
 def _default(name: str) -> Any:
-    return Profile.model_fields[name].get_default(call_default_factory=True)
+    """What the Profile holds for an absent field (a required one has none: its rows are never ok)."""
+    info = Profile.model_fields[name]
+    return None if info.is_required() else info.get_default(call_default_factory=True)
 
 
 def _dtype(name: str) -> Any:
