@@ -1,0 +1,66 @@
+"""CSV rows validated column-wise (advisor.columns.parse) against the row path (figures for notes).
+
+    python bench/columns_parse.py [--rows 100000] [--chunk 10000] [--repeat 3]
+
+bench/run.py's generated CSV read with advisor.readers.read_file into RawRecords; then,
+interleaved --repeat times, CPU time (time.process_time: every thread of this process) of
+parse_csv_rows over chunks of --chunk rows and of the RawRecord.validated() loop, per
+100k rows. Then the share of rows parsed with certainty (ok) and the ok rows whose values
+differ from the row path's Profile in value or type (must be 0).
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE.parent))
+sys.path.insert(0, str(HERE))
+
+from run import OUT, generate  # noqa: E402
+
+from advisor.columns.parse import parse_csv_rows  # noqa: E402
+from advisor.profile import FIELDS  # noqa: E402
+from advisor.readers import RawRecord, read_file  # noqa: E402
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--rows", type=int, default=100_000)
+    parser.add_argument("--chunk", type=int, default=10_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    path = OUT / f"profiles-{args.rows}.csv"
+    if not path.exists():
+        generate(path, args.rows)
+    rows = [r for r in read_file(path, warn=print) if type(r) is RawRecord]
+    chunks = [rows[i:i + args.chunk] for i in range(0, len(rows), args.chunk)]
+    per = 100_000 / len(rows)
+    columns, row_path = [], []
+    for _ in range(args.repeat):
+        start = time.process_time()
+        parsed = [parse_csv_rows(chunk) for chunk in chunks]
+        columns.append((time.process_time() - start) * per)
+        start = time.process_time()
+        profiles = [row.validated().profile for row in rows]
+        row_path.append((time.process_time() - start) * per)
+    ok = [flag for chunk in parsed for flag in chunk.ok]
+    values = [row for chunk in parsed for row in chunk.frame.rows()]
+    mismatches = sum(
+        1 for flag, row, profile in zip(ok, values, profiles, strict=True) if flag and (
+            profile is None or any((type(v), repr(v)) != (type(getattr(profile, n)), repr(getattr(profile, n)))
+                                   for n, v in zip(FIELDS, row))))
+    print(f"{len(rows):,} rows in chunks of {args.chunk:,}; CPU seconds per 100k rows, median of {args.repeat}:")
+    print(f"  parse_csv_rows       {statistics.median(columns):.3f}  ({', '.join(f'{t:.3f}' for t in columns)})")
+    print(f"  RawRecord.validated  {statistics.median(row_path):.3f}  ({', '.join(f'{t:.3f}' for t in row_path)})")
+    print(f"  ratio                {statistics.median(row_path) / statistics.median(columns):.1f}x")
+    print(f"ok: {sum(ok):,} of {len(ok):,} rows ({sum(ok) / len(ok):.2%}); ok rows unlike the row path: {mismatches}")
+
+
+if __name__ == "__main__":
+    main()
