@@ -63,12 +63,12 @@ numbers = st.one_of(st.integers(-10, 10**6), st.floats(allow_nan=True, allow_inf
                     st.integers(10**11, 10**13), st.sampled_from([0, 0.0, -0.0, 1, 100, 100.5, 1e12, 1e12 + 1, 0.69]))
 spaced = st.sampled_from(["", " ", "  ", "\t", "\xa0", "\u2009", "\x1c", "\n"])
 odd = st.sampled_from([
-    "1 200,5", "1,200", "1.234,5", "0,35", "35 %", "35%%", "%", "١٢", "１２", "1_000", "nan", "NaN", "inf", "-inf", "1e400",
-    "lots", "~300", "2 weeks", "?", "-", "n/a", "N/A", "unknown", "None", "null", "не знаю", "НЕ ЗНАЮ", "невідомо",
-    "yes", " No ", "Y", "ДА", "так", "jā", "NĒ", "2", "true", "B2B", " b2c ", "MIXED", "b2g", "ｂ２ｂ", "Project",
-    "remote_or_field", "REMOTE_OR_FIELD", "usd", " eur ", "uß", "EURO", "US", "ua", "ＵＳＤ", "ǅe", "a\x1bb", "x" * 600,
-    "2.0", "2.5", "12.0", "-1", "-0", "+5", ".5", "5.", "0x10", "1e3", "12\x1f", "\x1f", "\u0130", "\u212a",
-    "1\u00a0200,5", "1 200", "1'200,5", "4,0", "100%", "101%", "-0%", "0.0%",
+    "1 200,5", "1,200", "1.234,5", "0,35", "35 %", "35%%", "%", "١٢", "１２", "1_000", "nan", "NaN", "inf", "-inf",
+    "1e400", "lots", "~300", "2 weeks", "?", "-", "n/a", "N/A", "unknown", "None", "null", "не знаю", "НЕ ЗНАЮ",
+    "невідомо", "yes", " No ", "Y", "ДА", "так", "jā", "NĒ", "2", "true", "B2B", " b2c ", "MIXED", "b2g", "ｂ２ｂ",
+    "Project", "remote_or_field", "REMOTE_OR_FIELD", "usd", " eur ", "uß", "EURO", "US", "ua", "ＵＳＤ", "ǅe",
+    "a\x1bb", "x" * 600, "2.0", "2.5", "12.0", "-1", "-0", "+5", ".5", "5.", "0x10", "1e3", "12\x1f", "\x1f",
+    "\u0130", "\u212a", "1\u00a0200,5", "1 200", "1'200,5", "4,0", "100%", "101%", "-0%", "0.0%",
 ])
 
 
@@ -93,7 +93,7 @@ def chunks(draw):
     kept = tuple(i if i < ignored else i + 1 for i in range(len(names)))
     columns = CsvColumns(tuple(names), kept, decimal)
     rows = []
-    oddness = draw(st.integers(0, 10))  # in tenths: how many cells of this file are odd
+    oddness = draw(st.sampled_from([0, 0, 1, 3, 10]))  # in tenths: how many cells of this file are odd
     for line in range(draw(st.integers(1, 8))):
         cells = [draw(cell_of(FIELDS[name]) if draw(st.integers(0, 9)) < oddness else common(FIELDS[name]))
                  for name in names]
@@ -114,7 +114,7 @@ def test_every_ok_row_is_exactly_the_row_paths_profile():
         seen["not ok"] += len(ok) - sum(ok)
 
     same()
-    assert seen["ok"] >= 80 and seen["not ok"] >= 80, seen  # both kinds of rows were really compared
+    assert seen["ok"] >= 50 and seen["not ok"] >= 50, seen  # both kinds of rows were really compared
 
 
 @SETTINGS
@@ -152,7 +152,8 @@ def common_cell(spec, rng: random.Random) -> str:
     whole = rng.randint(low, high)
     if kind == "integer":
         return pick([str(whole), f"{whole}.0", f" {whole} "])
-    return pick([str(whole), f"{whole}.{rng.randint(0, 99):02d}", f" {whole}.5 ", str(min(max(rng.lognormvariate(5, 2), low + 0.5), 1e9))])
+    spread = min(max(rng.lognormvariate(5, 2), low + 0.5), 1e9)
+    return pick([str(whole), f"{whole}.{rng.randint(0, 99):02d}", f" {whole}.5 ", str(spread)])
 
 
 def common(spec) -> st.SearchStrategy[str]:
@@ -215,7 +216,8 @@ def test_rows_the_column_path_is_unsure_of_go_to_the_row_path():
 
 
 def test_the_profiles_in_profiles_written_as_csv():
-    profiles = [parse_yaml(path.read_text(encoding="utf-8"), str(path)).data for path in sorted(PROFILES.glob("*.yaml"))]
+    paths = sorted(PROFILES.glob("*.yaml"))
+    profiles = [parse_yaml(path.read_text(encoding="utf-8"), str(path)).data for path in paths]
     assert len(profiles) == 12
     for delimiter in (",", ";"):
         rows = [{name: _cell(profile.get(name), delimiter) for name in FIELDS} for profile in profiles]
