@@ -1,0 +1,347 @@
+"""The rule base compiled into polars expressions: a chunk of profiles evaluated column by column.
+
+`ColumnEngine(engine).evaluate(frame)` gives, per row of a frame of profiles (one column per
+Profile field), what `Engine.evaluate` gives for that profile: every leaf and rule code, the
+rules' lower degrees, the scores and their ranges, the three decisions and the reason lists
+(the columns are listed in the batch pipeline's contract). Values are equal bit for bit, by
+construction:
+
+- each leaf's degree interval is computed as `compare_specials` and `_leaf_codes` do, and
+  conditions combine them with min, max and 1 - x as `_Compiler.degrees` does (exact ops);
+- a rule's *status* comes from stand-in degrees (a partly true leaf counts 0.5), as the
+  engine's outcome tables do: that can say "partly fired" where the exact interval is open
+  (`any: [ramp1, all: [ramp2, unknown]]`). Whether an end is 0 or 1 never depends on how much
+  a leaf is partly true (min, max and 1 - x keep the set {0, between, 1}), so everything else
+  (scores, reasons, checklist items, kinds, the starting point) follows from exact degrees;
+- sums add in rule order, as `_score` does; polars folds `0.0 + x` to `x` (wrong for -0.0),
+  so the first term is normalised and a skipped term adds -0.0, the true identity;
+- Python's `round` is correctly rounded and polars' is not: roundings happen in Python.
+
+Rows this cannot reproduce are flagged `fallback` for the row engine: a currency without a
+rate (the row engine's located error), and integers beyond 2**53, where a float comparison
+would round.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from typing import Any
+
+import polars as pl
+
+from advisor.engine import NO, PARTIAL, UNKNOWN, YES, Engine
+from advisor.profile import FIELDS
+from advisor.rulebase import schema
+
+Pair = tuple[pl.Expr, pl.Expr]  # a degree interval's (low, high) ends
+EXACT_INTEGERS = 2**53  # below this an integer compares with a float exactly, as Python does
+
+_PYTHON_TYPES = {"text": str, "choice": str, "currency": str, "country": str, "boolean": bool,
+                 "integer": (int, float), "number": (int, float), "share": (int, float)}
+
+
+def _comparable(field: str, threshold: Any) -> bool:
+    """Whether Python's == between the field's values and `threshold` can ever be true (the rule schema
+    keeps bools from numbers; a text field may be compared with anything)."""
+    expected = _PYTHON_TYPES[FIELDS[field].kind]
+    if isinstance(threshold, bool):
+        return expected is bool
+    return isinstance(threshold, expected) and expected is not bool
+
+
+def _crisp_comparison(field: str, operator: str, threshold: Any, value: pl.Expr) -> pl.Expr:
+    """`_COMPARE[operator](value, threshold)` as a boolean column (null where value is)."""
+    if operator == "eq":
+        return value == threshold if _comparable(field, threshold) else pl.lit(False)
+    if operator == "in":
+        # `actual in t` is == against each; polars' is_in would insist on one dtype
+        hits = [value == item for item in threshold if _comparable(field, item)]
+        return pl.any_horizontal(*hits) if hits else pl.lit(False)
+    if operator == "between":
+        low, high = threshold
+        return (value >= low) & (value <= high)
+    return {"lt": value.__lt__, "lte": value.__le__, "gt": value.__gt__, "gte": value.__ge__}[operator](threshold)
+
+
+def _status(low: pl.Expr, high: pl.Expr) -> pl.Expr:
+    """engine.interval_status."""
+    return (pl.when(high <= 0).then(NO).when(low >= 1).then(YES).when(low == high).then(PARTIAL)
+            .otherwise(UNKNOWN).cast(pl.Int8))
+
+
+def _crisp(low: pl.Expr, high: pl.Expr) -> pl.Expr:
+    """engine._crisp."""
+    return pl.when(low >= 0.5).then(YES).when(high < 0.5).then(NO).otherwise(UNKNOWN).cast(pl.Int8)
+
+
+def _chained_sum(start: float, terms: Sequence[pl.Expr]) -> pl.Expr:
+    """start + t1 + t2 + ... added left to right as Python does. polars rewrites `0.0 + x` as `x`, which
+    keeps a -0.0 that Python turns into 0.0, so the first addition is written out."""
+    if not terms:
+        return pl.lit(start, dtype=pl.Float64)
+    first, *rest = terms
+    total = pl.when(first == 0).then(pl.lit(start, dtype=pl.Float64)).otherwise(pl.lit(start, dtype=pl.Float64) + first)
+    for term in rest:
+        total = total + term  # column + column: IEEE addition; -0.0 (a skipped term) changes nothing
+    return total
+
+
+def _ordered(candidates: Sequence[tuple[int, pl.Expr, pl.Expr]]) -> pl.Expr:
+    """The indices whose `included` holds, by `key` descending, ties in the given order: what
+    `list.sort(key=-key)` (stable) gives. Each index's place is the number of included ones before it."""
+    if not candidates:
+        return pl.lit([], dtype=pl.List(pl.Int64))
+    places = []
+    for index, key, included in candidates:
+        before = [other_included & ((other_key > key) | (other_key == key) if other < index else other_key > key)
+                  for other, other_key, other_included in candidates if other != index]
+        places.append((index, included, pl.sum_horizontal(*[b.cast(pl.Int32) for b in before]) if before else pl.lit(0)))
+    slots = []
+    for place in range(len(candidates)):
+        slot = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.Int64))
+        for index, included, at in places:
+            slot = slot.when(included & (at == place)).then(pl.lit(index, dtype=pl.Int64))
+        slots.append(slot.otherwise(pl.lit(None, dtype=pl.Int64)))
+    return pl.concat_list(slots).list.drop_nulls()
+
+
+def _chosen(items: Sequence[tuple[Any, pl.Expr]], dtype: pl.DataType) -> pl.Expr:
+    """The indices (or names) whose condition holds, in order, as a list column."""
+    if not items:
+        return pl.lit([], dtype=pl.List(dtype))
+    return pl.concat_list([pl.when(holds).then(pl.lit(item, dtype=dtype)).otherwise(pl.lit(None, dtype=dtype))
+                           for item, holds in items]).list.drop_nulls()
+
+
+def _pick(choices: Sequence[tuple[pl.Expr, pl.Expr]], dtype: pl.DataType) -> pl.Expr:
+    """The value of the first condition that holds (null if none)."""
+    expr = pl.when(choices[0][0]).then(choices[0][1])
+    for condition, value in choices[1:]:
+        expr = expr.when(condition).then(value)
+    return expr.otherwise(pl.lit(None, dtype=dtype))
+
+
+class ColumnEngine:
+    """An Engine's rule base as polars expressions, built once; `evaluate` runs them over a frame."""
+
+    def __init__(self, engine: Engine) -> None:
+        self.engine = engine
+        rule_base = engine.rule_base
+        self._index = {(leaf.field, leaf.operator, repr(leaf.threshold), leaf.per, leaf.per_min): i
+                       for i, leaf in enumerate(engine.leaves)}
+        self._graded = {i for i, leaf in enumerate(engine.leaves) if leaf.graded}
+        self._spans: dict[float, str] = {}  # a ramp's high - low -> the name of its constant column
+        self.leaf_columns = self._leaf_columns()
+        self.models = list(engine.tie_break)
+        model_rules = rule_base.department_model.rules
+        mix_rules = rule_base.sales_mix.rules
+        items = rule_base.technologies.technologies
+        first_mix, first_tech = len(model_rules), len(model_rules) + len(mix_rules)
+        assert first_tech == engine.first_technology and first_tech + len(items) == len(engine.rules)
+        kinds = {kind.id: self._degrees(kind.when) for kind in rule_base.technologies.kinds}
+
+        # stage 2: each rule's exact degree interval, its code, and the kinds and the starting point
+        rule_columns: list[pl.Expr] = []
+        for i, rule in enumerate([*model_rules, *mix_rules]):
+            low, high = self._degrees(rule.when)
+            rule_columns += [low.alias(f"_low_{i}"), high.alias(f"_high_{i}")]
+            if self._graded & set(engine.rules[i].leaves):  # the outcome table's status: stand-in degrees
+                rule_columns.append(_status(*self._degrees(rule.when, stand_in=True)).alias(f"rule_{i}"))
+            else:
+                rule_columns.append(_status(low, high).alias(f"rule_{i}"))
+        for i, item in enumerate(items, start=first_tech):
+            own = self._degrees(item.when) if item.when is not None else (pl.lit(1.0), pl.lit(1.0))
+            if item.kinds is None:
+                low, high = own
+            else:  # engine._technology_degrees: an undefined kind does not apply
+                ends = [kinds[k] for k in item.kinds if k in kinds] or [(pl.lit(0.0), pl.lit(0.0))]
+                low = pl.min_horizontal(own[0], pl.max_horizontal(*[e[0] for e in ends]))
+                high = pl.min_horizontal(own[1], pl.max_horizontal(*[e[1] for e in ends]))
+            # a checklist item is crisped when a partly true leaf reaches it; otherwise its code is
+            # its status, which for an interval of 0s and 1s is the same
+            rule_columns.append(_crisp(low, high).alias(f"rule_{i}"))
+        # kinds and the starting point: yes from one half (crisped where partly true, else 0 or 1)
+        rule_columns += [(low >= 0.5).alias(f"_kind_{k}") for k, (low, _) in enumerate(kinds.values())]
+        start = engine.starting_point
+        rule_columns.append((self._degrees(start.when)[0] >= 0.5 if start is not None else pl.lit(False))
+                            .alias("started"))
+        self.rule_columns = rule_columns
+
+        # stage 3: the lower degrees, the unrounded sums, the share before clamping
+        lows = [pl.col(f"_low_{i}") for i in range(first_tech)]
+        lows += [pl.when(pl.col(f"rule_{i}") == YES).then(1.0).otherwise(0.0) for i in range(first_tech, len(items) + first_tech)]
+        sums: list[pl.Expr] = [low.alias(f"low_{i}") for i, low in enumerate(lows)]
+        for model in self.models:
+            scored = [(i, rule.points[model]) for i, rule in enumerate(model_rules) if model in rule.points]
+            # _score: points x low to the score; the lower of points x low and x high to the range's low end
+            sums.append(_chained_sum(0.0, [value * pl.col(f"_low_{i}") for i, value in scored]).alias(f"_raw_{model}"))
+            sums.append(_chained_sum(0.0, [value * pl.col(f"_low_{i}" if value > 0 else f"_high_{i}")
+                                           for i, value in scored]).alias(f"score_low_{model}"))
+            sums.append(_chained_sum(0.0, [value * pl.col(f"_high_{i}" if value > 0 else f"_low_{i}")
+                                           for i, value in scored]).alias(f"score_high_{model}"))
+        shifts = [(first_mix + i, rule.inside_shift) for i, rule in enumerate(mix_rules) if rule.inside_shift]
+        moved = {i: shift * pl.col(f"_low_{i}") for i, shift in shifts}
+        sums += [m.alias(f"_moved_{i}") for i, m in moved.items()]
+        self.sum_columns = sums
+        mix: list[pl.Expr] = []
+        inside = _chained_sum(engine.base_inside, [pl.when(pl.col(f"_moved_{i}") != 0).then(pl.col(f"_moved_{i}"))
+                                                   .otherwise(-0.0) for i in moved])
+        low_share, high_share = engine.inside_range
+        clamped = pl.when(inside > low_share).then(inside).otherwise(pl.lit(low_share, dtype=pl.Float64))  # max(low, v)
+        clamped = pl.when(clamped < high_share).then(clamped).otherwise(pl.lit(high_share, dtype=pl.Float64))  # min(high, v)
+        mix += [inside.alias("_inside"), clamped.alias("_clamped")]
+        hybrid = [i for i, rule in enumerate(mix_rules, start=first_mix) if rule.hybrid]
+        not_applicable = [i for i, rule in enumerate(mix_rules, start=first_mix) if rule.not_applicable]
+        mix += [
+            _chosen([(i, pl.col(f"_low_{i}") >= 0.5) for i in hybrid], pl.Int64).alias("hybrid_reasons"),
+            _chosen([(i, pl.col(f"_low_{i}") >= 0.5) for i in not_applicable], pl.Int64).alias("not_applicable"),
+            _chosen([(kind, pl.col(f"_kind_{k}")) for k, kind in enumerate(kinds)], pl.Utf8).alias("sales_kinds"),
+            _ordered([(i, pl.col(f"_moved_{i}").abs(), pl.col(f"_moved_{i}") != 0) for i in moved]).alias("mix_reasons"),
+        ]
+        self.mix_columns = mix
+
+        # stage 4, over the rounded scores: the ranking, confidence, the starting point and the reasons
+        score = {m: pl.col(f"score_{m}") for m in self.models}
+        best = pl.max_horizontal(*score.values())
+        evidence = _pick([(score[m] == best, pl.lit(m)) for m in self.models], pl.Utf8)
+        # sorted(tie_break, key=scores, reverse=True) is stable: the first model with the top score wins,
+        # the runner-up is the first with the top score of the others
+        others = {m: pl.when(evidence == m).then(None).otherwise(score[m]) for m in self.models}
+        second = pl.max_horizontal(*others.values())
+        behind = _pick([(others[m] == second, pl.lit(m)) for m in self.models], pl.Utf8)
+        low_of_winner = _pick([(evidence == m, pl.col(f"score_low_{m}")) for m in self.models], pl.Float64)
+        floor = low_of_winner - 1e-6
+        firm = pl.all_horizontal(*[(evidence == m) | (floor > pl.col(f"score_high_{m}")) for m in self.models])
+        confidence = (pl.when(((best - second) < engine.near_tie) | (best <= 0)).then(pl.lit("open"))
+                      .when(firm).then(pl.lit("firm")).otherwise(pl.lit("leaning")))
+        started = pl.col("started")
+        if start is not None:
+            moves = started & (evidence != start.model)  # the evidence names the model to grow into
+            winner = pl.when(started).then(pl.lit(start.model)).otherwise(evidence)
+            runner_up = pl.when(moves).then(evidence).otherwise(behind)
+            next_model = pl.when(moves).then(evidence).otherwise(pl.lit(None, dtype=pl.Utf8))
+            next_confidence = pl.when(moves).then(confidence).otherwise(pl.lit(None, dtype=pl.Utf8))
+            confidence = pl.when(started).then(pl.lit("firm")).otherwise(confidence)
+        else:
+            winner, runner_up = evidence, behind
+            next_model = next_confidence = pl.lit(None, dtype=pl.Utf8)
+        self.decision_columns = [
+            winner.alias("department_model"), runner_up.alias("runner_up"), confidence.alias("confidence"),
+            next_model.alias("next_model"), next_confidence.alias("next_confidence"),
+        ]
+        # evaluate's reasons: the rules giving the winner points, by points x low (all lows above 0)
+        reasons = {
+            m: _ordered([(i, rule.points[m] * pl.col(f"_low_{i}"), pl.col(f"_low_{i}") > 0)
+                         for i, rule in enumerate(model_rules) if rule.points.get(m, 0) > 0])
+            for m in self.models
+        }
+        self.reason_columns = [
+            _pick([(pl.col("department_model") == m, reasons[m]) for m in self.models], pl.List(pl.Int64))
+            .alias("model_reasons"),
+            _pick([(pl.col("department_model") == m, score[m]) for m in self.models], pl.Float64).alias("_won"),
+            _pick([(pl.col("runner_up") == m, score[m]) for m in self.models], pl.Float64).alias("_lost"),
+        ]
+        self.integer_fields = sorted({f for leaf in engine.leaves for f in (leaf.field, leaf.per)
+                                      if f is not None and FIELDS[f].kind == "integer"})
+        self.output = (["fallback", "average_deal_size_usd"] + [f"leaf_{j}" for j in range(len(engine.leaves))]
+                       + [f"rule_{i}" for i in range(len(engine.rules))] + [f"low_{i}" for i in range(len(engine.rules))]
+                       + [f"score_{m}" for m in self.models] + [f"score_low_{m}" for m in self.models]
+                       + [f"score_high_{m}" for m in self.models]
+                       + ["department_model", "runner_up", "confidence", "margin", "inside_share",
+                          "unclamped_inside_share", "started", "next_model", "next_confidence", "model_reasons",
+                          "mix_reasons", "hybrid_reasons", "not_applicable", "sales_kinds"])
+
+    # ---- compiling -------------------------------------------------------------------------------
+
+    def _leaf_columns(self) -> list[pl.Expr]:
+        """Per leaf: its code, and its degree interval's ends (exact; and the stand-in for a graded leaf)."""
+        columns = []
+        for j, leaf in enumerate(self.engine.leaves):
+            value = pl.col(leaf.field)
+            known = value.is_not_null()
+            if leaf.per is not None:  # CompiledLeaf.value: no one to share the work with is infinitely much
+                divisor = pl.col(leaf.per)
+                known = known & divisor.is_not_null()
+                per_min = leaf.per_min or 0.0
+                divisor = pl.when(divisor < per_min).then(pl.lit(per_min, dtype=pl.Float64)).otherwise(divisor)
+                value = (pl.when(divisor > 0).then(value / divisor)
+                         .when(value > 0).then(pl.lit(math.inf)).otherwise(pl.lit(0.0)))
+            if leaf.graded:  # compare_specials: the rising degree, mirrored for at_most
+                low, high = leaf.threshold
+                # polars divides by a constant as a multiplication by its inverse, which rounds differently:
+                # the span is a column of its own (see evaluate)
+                span = self._spans.setdefault(high - low, f"_span_{len(self._spans)}")
+                degree = pl.when(value <= low).then(0.0).when(value >= high).then(1.0).otherwise(
+                    (value - low) / pl.col(span))
+                if leaf.operator == "at_most":
+                    degree = 1.0 - degree
+            else:
+                degree = pl.when(_crisp_comparison(leaf.field, leaf.operator, leaf.threshold, value)).then(1.0).otherwise(0.0)
+            degree = pl.when(known).then(degree).otherwise(pl.lit(None, dtype=pl.Float64))
+            code = (pl.when(degree.is_null()).then(UNKNOWN).when(degree <= 0).then(NO).when(degree >= 1).then(YES)
+                    .otherwise(PARTIAL).cast(pl.Int8))
+            columns += [code.alias(f"leaf_{j}"), degree.fill_null(0.0).alias(f"_lo_{j}"),
+                        degree.fill_null(1.0).alias(f"_hi_{j}")]
+        return columns
+
+    def _leaf(self, leaf: schema.Leaf) -> int:
+        return self._index[(leaf.field, leaf.operator, repr(leaf.threshold), leaf.per, leaf.per_min)]
+
+    def _degrees(self, condition: Any, stand_in: bool = False) -> Pair:
+        """A condition's degree interval from its leaves' (as engine._Compiler.degrees). With `stand_in`,
+        a partly true leaf counts 0.5, as in the engine's outcome tables."""
+        if isinstance(condition, schema.Leaf):
+            j = self._leaf(condition)
+            if stand_in and j in self._graded:
+                code = pl.col(f"leaf_{j}")
+                half = pl.when(code == PARTIAL).then(0.5)
+                return (half.when(code == YES).then(1.0).otherwise(0.0),
+                        half.when(code == NO).then(0.0).otherwise(1.0))
+            return pl.col(f"_lo_{j}"), pl.col(f"_hi_{j}")
+        if isinstance(condition, schema.Not):
+            low, high = self._degrees(condition.not_, stand_in)
+            return 1.0 - high, 1.0 - low
+        children = condition.all if isinstance(condition, schema.All) else condition.any
+        ends = [self._degrees(child, stand_in) for child in children]
+        if len(ends) == 1:
+            return ends[0]
+        combine = pl.min_horizontal if isinstance(condition, schema.All) else pl.max_horizontal
+        return combine(*[low for low, _ in ends]), combine(*[high for _, high in ends])
+
+    # ---- evaluating ------------------------------------------------------------------------------
+
+    def evaluate(self, frame: pl.DataFrame) -> pl.DataFrame:
+        """Every row of `frame` (profiles, deal size in the profile's currency) as Engine.evaluate sees it."""
+        rates = self.engine.rates
+        deals, currencies = frame["average_deal_size"].to_list(), frame["currency"].to_list()
+        # Engine.compared: converted to US dollars and rounded to cents, in Python as the engine does
+        usd = [deal if deal is None or currency == "USD" else
+               round(deal * rate, 2) if (rate := rates.get(currency)) is not None else None
+               for deal, currency in zip(deals, currencies)]
+        fallback = pl.col("currency").is_null() | ~pl.col("currency").is_in(list(rates))
+        for field in self.integer_fields:
+            fallback = fallback | (pl.col(field).abs() >= EXACT_INTEGERS).fill_null(False)
+        sums = (frame.lazy()
+                .with_columns(pl.Series("average_deal_size", usd, dtype=pl.Float64), fallback.alias("fallback"),
+                              *[pl.repeat(span, frame.height, dtype=pl.Float64, eager=True).alias(name)
+                                for span, name in self._spans.items()])
+                .with_columns(self.leaf_columns)
+                .with_columns(self.rule_columns)
+                .with_columns(self.sum_columns)
+                .with_columns(self.mix_columns)
+                .collect())
+        # _score rounds in Python: round(v, 6) + 0.0
+        scores = [pl.Series(f"score_{m}", [round(v, 6) + 0.0 for v in sums[f"_raw_{m}"].to_list()], dtype=pl.Float64)
+                  for m in self.models]
+        decided = (sums.lazy().with_columns(scores)
+                   .with_columns(self.decision_columns)
+                   .with_columns(self.reason_columns)
+                   .collect())
+        margins = [round(won - lost, 4) for won, lost in zip(decided["_won"].to_list(), decided["_lost"].to_list())]
+        return decided.with_columns(
+            pl.Series("average_deal_size_usd", usd, dtype=pl.Float64),
+            pl.Series("margin", margins, dtype=pl.Float64),
+            pl.Series("inside_share", [round(v, 2) for v in decided["_clamped"].to_list()], dtype=pl.Float64),
+            pl.Series("unclamped_inside_share", [round(v, 2) for v in decided["_inside"].to_list()], dtype=pl.Float64),
+        ).select(self.output)
