@@ -87,31 +87,42 @@ def _chained_sum(start: float, terms: Sequence[pl.Expr]) -> pl.Expr:
     return total
 
 
-def _ordered(candidates: Sequence[tuple[int, pl.Expr, pl.Expr]]) -> pl.Expr:
-    """The indices whose `included` holds, by `key` descending, ties in the given order: what
-    `list.sort(key=-key)` (stable) gives. Each index's place is the number of included ones before it."""
-    if not candidates:
-        return pl.lit([], dtype=pl.List(pl.Int64))
+def _listed(slots: Sequence[pl.Expr], dtype: pl.DataType) -> pl.Expr:
+    """The non-null slots, in order, as a list column (concat_list and list.drop_nulls cost 10x this)."""
+    if not slots:
+        return pl.lit([], dtype=pl.List(dtype))
+    return pl.concat_arr(list(slots)).arr.to_list().list.filter(pl.element().is_not_null())
+
+
+def _ordered(name: str, candidates: Sequence[tuple[int, pl.Expr, pl.Expr]]
+             ) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr]]:
+    """Slots holding the indices whose `included` holds, by `key` descending, ties in the given order (what
+    the engine's stable `sort(key=-key)` gives), then nulls. Three stages, each reading the columns of the
+    one before (an expression read many times is worked out as often): each index's key (null if not
+    included), its place (how many included ones come before it), and the slots."""
+    keys = [pl.when(included).then(key).otherwise(pl.lit(None, dtype=pl.Float64)).alias(f"_{name}_key_{index}")
+            for index, key, included in candidates]
     places = []
-    for index, key, included in candidates:
-        before = [other_included & ((other_key > key) | (other_key == key) if other < index else other_key > key)
-                  for other, other_key, other_included in candidates if other != index]
-        places.append((index, included, pl.sum_horizontal(*[b.cast(pl.Int32) for b in before]) if before else pl.lit(0)))
+    for index, _, _ in candidates:
+        key = pl.col(f"_{name}_key_{index}")
+        before = [(other_key >= key) if other < index else (other_key > key)  # null (not included) counts 0
+                  for other, other_key in ((o, pl.col(f"_{name}_key_{o}")) for o, _, _ in candidates) if other != index]
+        place = (pl.sum_horizontal(*[b.cast(pl.Int32) for b in before]) if before else pl.lit(0, dtype=pl.Int32))
+        places.append(pl.when(key.is_not_null()).then(place).otherwise(pl.lit(None, dtype=pl.Int32))
+                      .alias(f"_{name}_at_{index}"))
     slots = []
     for place in range(len(candidates)):
         slot = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.Int64))
-        for index, included, at in places:
-            slot = slot.when(included & (at == place)).then(pl.lit(index, dtype=pl.Int64))
+        for index, _, _ in candidates:
+            slot = slot.when(pl.col(f"_{name}_at_{index}") == place).then(pl.lit(index, dtype=pl.Int64))
         slots.append(slot.otherwise(pl.lit(None, dtype=pl.Int64)))
-    return pl.concat_list(slots).list.drop_nulls()
+    return keys, places, slots
 
 
 def _chosen(items: Sequence[tuple[Any, pl.Expr]], dtype: pl.DataType) -> pl.Expr:
     """The indices (or names) whose condition holds, in order, as a list column."""
-    if not items:
-        return pl.lit([], dtype=pl.List(dtype))
-    return pl.concat_list([pl.when(holds).then(pl.lit(item, dtype=dtype)).otherwise(pl.lit(None, dtype=dtype))
-                           for item, holds in items]).list.drop_nulls()
+    return _listed([pl.when(holds).then(pl.lit(item, dtype=dtype)).otherwise(pl.lit(None, dtype=dtype))
+                    for item, holds in items], dtype)
 
 
 def _pick(choices: Sequence[tuple[pl.Expr, pl.Expr]], dtype: pl.DataType) -> pl.Expr:
@@ -197,51 +208,74 @@ class ColumnEngine:
             _chosen([(i, pl.col(f"_low_{i}") >= 0.5) for i in hybrid], pl.Int64).alias("hybrid_reasons"),
             _chosen([(i, pl.col(f"_low_{i}") >= 0.5) for i in not_applicable], pl.Int64).alias("not_applicable"),
             _chosen([(kind, pl.col(f"_kind_{k}")) for k, kind in enumerate(kinds)], pl.Utf8).alias("sales_kinds"),
-            _ordered([(i, pl.col(f"_moved_{i}").abs(), pl.col(f"_moved_{i}") != 0) for i in moved]).alias("mix_reasons"),
         ]
-        self.mix_columns = mix
+        shift_keys, shift_places, shift_slots = _ordered(
+            "mix", [(i, pl.col(f"_moved_{i}").abs(), pl.col(f"_moved_{i}") != 0) for i in moved])
+        # evaluate's reasons: the rules giving the winner points, by points x low (all lows above 0)
+        slots = {}
+        reason_places: list[pl.Expr] = []
+        for m in self.models:
+            keys, places, slots[m] = _ordered(m, [(i, rule.points[m] * pl.col(f"_low_{i}"), pl.col(f"_low_{i}") > 0)
+                                                  for i, rule in enumerate(model_rules) if rule.points.get(m, 0) > 0])
+            mix += keys
+            reason_places += places
+        self.mix_columns = mix + shift_keys
+        self.place_columns = reason_places + shift_places
 
-        # stage 4, over the rounded scores: the ranking, confidence, the starting point and the reasons
-        score = {m: pl.col(f"score_{m}") for m in self.models}
-        best = pl.max_horizontal(*score.values())
-        evidence = _pick([(score[m] == best, pl.lit(m)) for m in self.models], pl.Utf8)
+        # stage 4, over the rounded scores: the ranking, confidence, the starting point and the reasons;
+        # models as their index in the tie-break order until the end
+        score = [pl.col(f"score_{m}") for m in self.models]
+        best = pl.max_horizontal(*score)
         # sorted(tie_break, key=scores, reverse=True) is stable: the first model with the top score wins,
         # the runner-up is the first with the top score of the others
-        others = {m: pl.when(evidence == m).then(None).otherwise(score[m]) for m in self.models}
-        second = pl.max_horizontal(*others.values())
-        behind = _pick([(others[m] == second, pl.lit(m)) for m in self.models], pl.Utf8)
-        low_of_winner = _pick([(evidence == m, pl.col(f"score_low_{m}")) for m in self.models], pl.Float64)
-        floor = low_of_winner - 1e-6
-        firm = pl.all_horizontal(*[(evidence == m) | (floor > pl.col(f"score_high_{m}")) for m in self.models])
-        confidence = (pl.when(((best - second) < engine.near_tie) | (best <= 0)).then(pl.lit("open"))
-                      .when(firm).then(pl.lit("firm")).otherwise(pl.lit("leaning")))
-        started = pl.col("started")
+        evidence = _pick([(s == pl.col("_best"), pl.lit(k, dtype=pl.Int8)) for k, s in enumerate(score)], pl.Int8)
+        ranked = [[best.alias("_best")], [evidence.alias("_evidence")]]
+        others = [pl.when(pl.col("_evidence") == k).then(None).otherwise(s) for k, s in enumerate(score)]
+        second = pl.max_horizontal(*others)
+        low_of_winner = _pick([(pl.col("_evidence") == k, pl.col(f"score_low_{m}")) for k, m in enumerate(self.models)],
+                              pl.Float64)
+        ranked_2 = [second.alias("_second"), (low_of_winner - 1e-6).alias("_floor")]
+        behind = _pick([(o == pl.col("_second"), pl.lit(k, dtype=pl.Int8)) for k, o in enumerate(others)], pl.Int8)
+        firm = pl.all_horizontal(*[(pl.col("_evidence") == k) | (pl.col("_floor") > pl.col(f"score_high_{m}"))
+                                   for k, m in enumerate(self.models)])
+        # confidence_of: 0 open, 1 leaning, 2 firm
+        confidence = (pl.when(((pl.col("_best") - pl.col("_second")) < engine.near_tie) | (pl.col("_best") <= 0))
+                      .then(pl.lit(0, dtype=pl.Int8)).when(firm).then(pl.lit(2, dtype=pl.Int8)).otherwise(pl.lit(1, dtype=pl.Int8)))
+        ranked_3 = [behind.alias("_behind"), confidence.alias("_confidence")]
+        started, evidence, behind, confidence = pl.col("started"), pl.col("_evidence"), pl.col("_behind"), pl.col("_confidence")
         if start is not None:
-            moves = started & (evidence != start.model)  # the evidence names the model to grow into
-            winner = pl.when(started).then(pl.lit(start.model)).otherwise(evidence)
+            begin = pl.lit(self.models.index(start.model), dtype=pl.Int8)
+            moves = started & (evidence != begin)  # the evidence names the model to grow into
+            winner = pl.when(started).then(begin).otherwise(evidence)
             runner_up = pl.when(moves).then(evidence).otherwise(behind)
-            next_model = pl.when(moves).then(evidence).otherwise(pl.lit(None, dtype=pl.Utf8))
-            next_confidence = pl.when(moves).then(confidence).otherwise(pl.lit(None, dtype=pl.Utf8))
-            confidence = pl.when(started).then(pl.lit("firm")).otherwise(confidence)
+            next_model = pl.when(moves).then(evidence).otherwise(pl.lit(None, dtype=pl.Int8))
+            next_confidence = pl.when(moves).then(confidence).otherwise(pl.lit(None, dtype=pl.Int8))
+            confidence = pl.when(started).then(pl.lit(2, dtype=pl.Int8)).otherwise(confidence)
         else:
             winner, runner_up = evidence, behind
-            next_model = next_confidence = pl.lit(None, dtype=pl.Utf8)
-        self.decision_columns = [
-            winner.alias("department_model"), runner_up.alias("runner_up"), confidence.alias("confidence"),
-            next_model.alias("next_model"), next_confidence.alias("next_confidence"),
-        ]
-        # evaluate's reasons: the rules giving the winner points, by points x low (all lows above 0)
-        reasons = {
-            m: _ordered([(i, rule.points[m] * pl.col(f"_low_{i}"), pl.col(f"_low_{i}") > 0)
-                         for i, rule in enumerate(model_rules) if rule.points.get(m, 0) > 0])
-            for m in self.models
-        }
-        self.reason_columns = [
-            _pick([(pl.col("department_model") == m, reasons[m]) for m in self.models], pl.List(pl.Int64))
-            .alias("model_reasons"),
-            _pick([(pl.col("department_model") == m, score[m]) for m in self.models], pl.Float64).alias("_won"),
-            _pick([(pl.col("runner_up") == m, score[m]) for m in self.models], pl.Float64).alias("_lost"),
-        ]
+            next_model = next_confidence = pl.lit(None, dtype=pl.Int8)
+        decided = [winner.alias("_winner"), runner_up.alias("_runner_up"), confidence.alias("_final_confidence"),
+                   next_model.alias("_next_model"), next_confidence.alias("_next_confidence")]
+        won = pl.col("_winner")
+        reasons = [_pick([(won == k, slots[m][place]) for k, m in enumerate(self.models) if place < len(slots[m])],
+                         pl.Int64)
+                   for place in range(max(map(len, slots.values())))]
+
+        def named(column: str, names: Sequence[str]) -> pl.Expr:
+            return _pick([(pl.col(column) == k, pl.lit(name)) for k, name in enumerate(names)], pl.Utf8)
+
+        levels = ("open", "leaning", "firm")
+        self.decision_stages = [*ranked, ranked_2, ranked_3, decided, [
+            named("_winner", self.models).alias("department_model"),
+            named("_runner_up", self.models).alias("runner_up"),
+            named("_final_confidence", levels).alias("confidence"),
+            named("_next_model", self.models).alias("next_model"),
+            named("_next_confidence", levels).alias("next_confidence"),
+            _listed(reasons, pl.Int64).alias("model_reasons"),
+            _listed(shift_slots, pl.Int64).alias("mix_reasons"),
+            _pick([(won == k, s) for k, s in enumerate(score)], pl.Float64).alias("_won"),
+            _pick([(pl.col("_runner_up") == k, s) for k, s in enumerate(score)], pl.Float64).alias("_lost"),
+        ]]
         self.integer_fields = sorted({f for leaf in engine.leaves for f in (leaf.field, leaf.per)
                                       if f is not None and FIELDS[f].kind == "integer"})
         self.output = (["fallback", "average_deal_size_usd"] + [f"leaf_{j}" for j in range(len(engine.leaves))]
@@ -322,26 +356,32 @@ class ColumnEngine:
         fallback = pl.col("currency").is_null() | ~pl.col("currency").is_in(list(rates))
         for field in self.integer_fields:
             fallback = fallback | (pl.col(field).abs() >= EXACT_INTEGERS).fill_null(False)
-        sums = (frame.lazy()
-                .with_columns(pl.Series("average_deal_size", usd, dtype=pl.Float64), fallback.alias("fallback"),
-                              *[pl.repeat(span, frame.height, dtype=pl.Float64, eager=True).alias(name)
-                                for span, name in self._spans.items()])
-                .with_columns(self.leaf_columns)
-                .with_columns(self.rule_columns)
-                .with_columns(self.sum_columns)
-                .with_columns(self.mix_columns)
-                .collect())
-        # _score rounds in Python: round(v, 6) + 0.0
-        scores = [pl.Series(f"score_{m}", [round(v, 6) + 0.0 for v in sums[f"_raw_{m}"].to_list()], dtype=pl.Float64)
-                  for m in self.models]
-        decided = (sums.lazy().with_columns(scores)
-                   .with_columns(self.decision_columns)
-                   .with_columns(self.reason_columns)
-                   .collect())
-        margins = [round(won - lost, 4) for won, lost in zip(decided["_won"].to_list(), decided["_lost"].to_list())]
-        return decided.with_columns(
+        work = frame.with_columns(pl.Series("average_deal_size", usd, dtype=pl.Float64), fallback.alias("fallback"),
+                                  *[pl.repeat(span, frame.height, dtype=pl.Float64, eager=True).alias(name)
+                                    for span, name in self._spans.items()])
+        # stage by stage: one lazy plan of all stages spends more on optimising than on computing
+        for stage in (self.leaf_columns, self.rule_columns, self.sum_columns, self.mix_columns, self.place_columns):
+            work = work.with_columns(stage)
+        # _score rounds in Python: round(v, 6) + 0.0 (which also makes -0.0 0.0, so unique() may merge them)
+        work = work.with_columns([_rounded(work[f"_raw_{m}"], 6, plus_zero=True).alias(f"score_{m}") for m in self.models])
+        for stage in self.decision_stages:
+            work = work.with_columns(stage)
+        # a margin is never -0.0: the scores never are; nor is a share unless the rule base writes -0.0 itself
+        signed = all(math.copysign(1, x) > 0 for x in (self.engine.base_inside, *self.engine.inside_range))
+        return work.with_columns(
             pl.Series("average_deal_size_usd", usd, dtype=pl.Float64),
-            pl.Series("margin", margins, dtype=pl.Float64),
-            pl.Series("inside_share", [round(v, 2) for v in decided["_clamped"].to_list()], dtype=pl.Float64),
-            pl.Series("unclamped_inside_share", [round(v, 2) for v in decided["_inside"].to_list()], dtype=pl.Float64),
+            _rounded(work["_won"] - work["_lost"], 4).alias("margin"),
+            _rounded(work["_clamped"], 2, unique=signed).alias("inside_share"),
+            _rounded(work["_inside"], 2, unique=signed).alias("unclamped_inside_share"),
         ).select(self.output)
+
+
+def _rounded(values: pl.Series, digits: int, plus_zero: bool = False, unique: bool = True) -> pl.Series:
+    """Python's round(v, digits) (+ 0.0) of each value: correctly rounded, unlike polars' round. With
+    `unique`, each distinct value is rounded once (unique() takes -0.0 for 0.0: only where that is the same)."""
+    distinct = values.unique() if unique else values
+    rounded = [None if v is None else round(v, digits) + 0.0 if plus_zero else round(v, digits)
+               for v in distinct.to_list()]
+    if not unique:
+        return pl.Series(values.name, rounded, dtype=pl.Float64)
+    return values.replace_strict(distinct, pl.Series(rounded, dtype=pl.Float64), return_dtype=pl.Float64)
