@@ -183,19 +183,24 @@ class ColumnEngine:
         lows = [pl.col(f"_low_{i}") for i in range(first_tech)]
         lows += [pl.when(pl.col(f"rule_{i}") == YES).then(1.0).otherwise(0.0) for i in range(first_tech, len(items) + first_tech)]
         sums: list[pl.Expr] = [low.alias(f"low_{i}") for i, low in enumerate(lows)]
-        for model in self.models:
-            scored = [(i, rule.points[model]) for i, rule in enumerate(model_rules) if model in rule.points]
-            # _score: points x low to the score; the lower of points x low and x high to the range's low end
-            sums.append(_chained_sum(0.0, [value * pl.col(f"_low_{i}") for i, value in scored]).alias(f"_raw_{model}"))
-            sums.append(_chained_sum(0.0, [value * pl.col(f"_low_{i}" if value > 0 else f"_high_{i}")
-                                           for i, value in scored]).alias(f"score_low_{model}"))
-            sums.append(_chained_sum(0.0, [value * pl.col(f"_high_{i}" if value > 0 else f"_low_{i}")
-                                           for i, value in scored]).alias(f"score_high_{model}"))
+        # _score: points x low to the score; the lower of points x low and x high to the range's low end.
+        # The products are columns of their own, added in the next stage: polars fuses `a + b * c` into one
+        # multiply-add, which rounds once where Python rounds twice.
+        scored = {m: [(i, rule.points[m]) for i, rule in enumerate(model_rules) if m in rule.points] for m in self.models}
+        for m, pairs in scored.items():
+            sums += [(value * pl.col(f"_{end}_{i}")).alias(f"_{end}_{i}_{m}") for i, value in pairs for end in ("low", "high")]
+        totals = []
+        for m, pairs in scored.items():
+            totals.append(_chained_sum(0.0, [pl.col(f"_low_{i}_{m}") for i, _ in pairs]).alias(f"_raw_{m}"))
+            totals.append(_chained_sum(0.0, [pl.col(f"_low_{i}_{m}" if value > 0 else f"_high_{i}_{m}")
+                                             for i, value in pairs]).alias(f"score_low_{m}"))
+            totals.append(_chained_sum(0.0, [pl.col(f"_high_{i}_{m}" if value > 0 else f"_low_{i}_{m}")
+                                             for i, value in pairs]).alias(f"score_high_{m}"))
         shifts = [(first_mix + i, rule.inside_shift) for i, rule in enumerate(mix_rules) if rule.inside_shift]
         moved = {i: shift * pl.col(f"_low_{i}") for i, shift in shifts}
         sums += [m.alias(f"_moved_{i}") for i, m in moved.items()]
         self.sum_columns = sums
-        mix: list[pl.Expr] = []
+        mix: list[pl.Expr] = totals
         inside = _chained_sum(engine.base_inside, [pl.when(pl.col(f"_moved_{i}") != 0).then(pl.col(f"_moved_{i}"))
                                                    .otherwise(-0.0) for i in moved])
         low_share, high_share = engine.inside_range
