@@ -98,17 +98,17 @@ def _ordered(name: str, candidates: Sequence[tuple[int, pl.Expr, pl.Expr]]
              ) -> tuple[list[pl.Expr], list[pl.Expr], list[pl.Expr]]:
     """Slots holding the indices whose `included` holds, by `key` descending, ties in the given order (what
     the engine's stable `sort(key=-key)` gives), then nulls. Three stages, each reading the columns of the
-    one before (an expression read many times is worked out as often): each index's key (null if not
-    included), its place (how many included ones come before it), and the slots."""
-    keys = [pl.when(included).then(key).otherwise(pl.lit(None, dtype=pl.Float64)).alias(f"_{name}_key_{index}")
-            for index, key, included in candidates]
+    one before (an expression read many times is worked out as often): each index's key, its place (how
+    many included ones come before it; null if not included), and the slots."""
+    # an index left out gets key -1, below every key (all are >= 0): no nulls, the fast comparisons
+    keys = [pl.when(included).then(key).otherwise(-1.0).alias(f"_{name}_key_{index}") for index, key, included in candidates]
     places = []
     for index, _, _ in candidates:
         key = pl.col(f"_{name}_key_{index}")
-        before = [(other_key >= key) if other < index else (other_key > key)  # null (not included) counts 0
-                  for other, other_key in ((o, pl.col(f"_{name}_key_{o}")) for o, _, _ in candidates) if other != index]
-        place = (pl.sum_horizontal(*[b.cast(pl.Int32) for b in before]) if before else pl.lit(0, dtype=pl.Int32))
-        places.append(pl.when(key.is_not_null()).then(place).otherwise(pl.lit(None, dtype=pl.Int32))
+        before = [(pl.col(f"_{name}_key_{other}") >= key) if other < index else (pl.col(f"_{name}_key_{other}") > key)
+                  for other, _, _ in candidates if other != index]
+        place = pl.sum_horizontal(*before) if before else pl.lit(0)
+        places.append(pl.when(key >= 0).then(place.cast(pl.Int32)).otherwise(pl.lit(None, dtype=pl.Int32))
                       .alias(f"_{name}_at_{index}"))
     slots = []
     for place in range(len(candidates)):
