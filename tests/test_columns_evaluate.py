@@ -230,3 +230,25 @@ def test_a_team_of_nobody_divides_by_zero_as_the_row_engine_does(engines):
 def test_a_currency_without_a_rate_goes_back_to_the_row_engine(engine):
     batch = [Profile(name="a", currency="XTS", average_deal_size=100.0), Profile(name="b", currency="EUR")]
     assert ColumnEngine(engine).evaluate(profile_frame(batch))["fallback"].to_list() == [True, False]
+
+
+def test_the_columns_and_dtypes_of_the_contract(engines):
+    import polars as pl
+
+    engine = engines["overlay"]
+    models = engine.tie_break
+    expected = {"fallback": pl.Boolean, "average_deal_size_usd": pl.Float64,
+                **{f"leaf_{j}": pl.Int8 for j in range(len(engine.leaves))},
+                **{f"rule_{i}": pl.Int8 for i in range(len(engine.rules))},
+                **{f"low_{i}": pl.Float64 for i in range(len(engine.rules))},
+                **{f"score_{m}": pl.Float64 for m in models}, **{f"score_low_{m}": pl.Float64 for m in models},
+                **{f"score_high_{m}": pl.Float64 for m in models},
+                "department_model": pl.Utf8, "runner_up": pl.Utf8, "confidence": pl.Utf8, "margin": pl.Float64,
+                "inside_share": pl.Float64, "unclamped_inside_share": pl.Float64, "started": pl.Boolean,
+                "next_model": pl.Utf8, "next_confidence": pl.Utf8,
+                **{name: pl.List(pl.Int64) for name in ("model_reasons", "mix_reasons", "hybrid_reasons", "not_applicable")},
+                "sales_kinds": pl.List(pl.Utf8)}
+    columns = ColumnEngine(engine)
+    for batch in ([], [Profile(name="empty")]):  # a chunk of no rows too
+        result = columns.evaluate(profile_frame(batch))
+        assert dict(result.schema) == expected and result.height == len(batch)

@@ -15,6 +15,9 @@ construction:
   (scores, reasons, checklist items, kinds, the starting point) follows from exact degrees;
 - sums add in rule order, as `_score` does; polars folds `0.0 + x` to `x` (wrong for -0.0),
   so the first term is normalised and a skipped term adds -0.0, the true identity;
+- polars divides by a constant through its inverse and fuses `a + b * c` into one multiply-add,
+  both rounding differently from Python: a ramp's span is a column, and products are columns of
+  their own before they are added;
 - Python's `round` is correctly rounded and polars' is not: roundings happen in Python.
 
 Rows this cannot reproduce are flagged `fallback` for the row engine: a currency without a
