@@ -252,3 +252,13 @@ def test_the_columns_and_dtypes_of_the_contract(engines):
     for batch in ([], [Profile(name="empty")]):  # a chunk of no rows too
         result = columns.evaluate(profile_frame(batch))
         assert dict(result.schema) == expected and result.height == len(batch)
+
+
+def test_integers_a_float_cannot_hold_go_back_to_the_row_engine(engine):
+    # a parsed chunk's rows the parser was unsure of may hold anything; beyond 2**53 a comparison with a
+    # float threshold would round, so the row engine decides (and the profile's range check speaks)
+    import polars as pl
+
+    frame = profile_frame([Profile(name="a"), Profile(name="b"), Profile(name="c")]).with_columns(
+        pl.Series("active_clients", [2**53, -(2**63), 2**53 - 1], dtype=pl.Int64))
+    assert ColumnEngine(engine).evaluate(frame)["fallback"].to_list() == [True, True, False]

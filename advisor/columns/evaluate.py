@@ -363,7 +363,8 @@ class ColumnEngine:
                for deal, currency in zip(deals, currencies)]
         fallback = pl.col("currency").is_null() | ~pl.col("currency").is_in(list(rates))
         for field in self.integer_fields:
-            fallback = fallback | (pl.col(field).abs() >= EXACT_INTEGERS).fill_null(False)
+            # not abs(): a garbage row (parse's ok=False) may hold the one Int64 without an absolute value
+            fallback = fallback | ((pl.col(field) >= EXACT_INTEGERS) | (pl.col(field) <= -EXACT_INTEGERS)).fill_null(False)
         work = frame.with_columns(pl.Series("average_deal_size", usd, dtype=pl.Float64), fallback.alias("fallback"),
                                   *[pl.repeat(span, frame.height, dtype=pl.Float64, eager=True).alias(name)
                                     for span, name in self._spans.items()])
