@@ -356,16 +356,19 @@ class ColumnEngine:
     def evaluate(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Every row of `frame` (profiles, deal size in the profile's currency) as Engine.evaluate sees it."""
         rates = self.engine.rates
-        deals, currencies = frame["average_deal_size"].to_list(), frame["currency"].to_list()
-        # Engine.compared: converted to US dollars and rounded to cents, in Python as the engine does
-        usd = [deal if deal is None or currency == "USD" else
-               round(deal * rate, 2) if (rate := rates.get(currency)) is not None else None
-               for deal, currency in zip(deals, currencies)]
+        # Engine.compared: converted to US dollars and rounded to cents (in Python, as the engine does); a
+        # deal in US dollars stays as it is, unrounded
+        deals, currencies = frame["average_deal_size"], frame["currency"]
+        foreign = {code: rate for code, rate in rates.items() if code != "USD"}  # only those are rounded
+        converted = _rounded(deals * currencies.replace_strict(foreign, default=None, return_dtype=pl.Float64), 2,
+                             unique=False)
+        usd = pl.select(pl.when(currencies == "USD").then(deals).otherwise(converted)).to_series().alias(
+            "average_deal_size")
         fallback = pl.col("currency").is_null() | ~pl.col("currency").is_in(list(rates))
         for field in self.integer_fields:
             # not abs(): a garbage row (parse's ok=False) may hold the one Int64 without an absolute value
             fallback = fallback | ((pl.col(field) >= EXACT_INTEGERS) | (pl.col(field) <= -EXACT_INTEGERS)).fill_null(False)
-        work = frame.with_columns(pl.Series("average_deal_size", usd, dtype=pl.Float64), fallback.alias("fallback"),
+        work = frame.with_columns(usd, fallback.alias("fallback"),
                                   *[pl.repeat(span, frame.height, dtype=pl.Float64, eager=True).alias(name)
                                     for span, name in self._spans.items()])
         # stage by stage: one lazy plan of all stages spends more on optimising than on computing
@@ -378,7 +381,7 @@ class ColumnEngine:
         # a margin is never -0.0: the scores never are; nor is a share unless the rule base writes -0.0 itself
         signed = all(math.copysign(1, x) > 0 for x in (self.engine.base_inside, *self.engine.inside_range))
         return work.with_columns(
-            pl.Series("average_deal_size_usd", usd, dtype=pl.Float64),
+            usd.alias("average_deal_size_usd"),
             _rounded(work["_won"] - work["_lost"], 4).alias("margin"),
             _rounded(work["_clamped"], 2, unique=signed).alias("inside_share"),
             _rounded(work["_inside"], 2, unique=signed).alias("unclamped_inside_share"),
