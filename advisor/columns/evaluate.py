@@ -153,7 +153,10 @@ class ColumnEngine:
         items = rule_base.technologies.technologies
         first_mix, first_tech = len(model_rules), len(model_rules) + len(mix_rules)
         assert first_tech == engine.first_technology and first_tech + len(items) == len(engine.rules)
-        kinds = {kind.id: self._degrees(kind.when) for kind in rule_base.technologies.kinds}
+        kind_list = [(kind.id, self._degrees(kind.when)) for kind in rule_base.technologies.kinds]
+        kinds: dict[str, Pair] = {}
+        for kind, ends in kind_list:
+            kinds.setdefault(kind, ends)  # as engine.kinds.index(): the first of an id
 
         # stage 2: each rule's exact degree interval, its code, and the kinds and the starting point
         rule_columns: list[pl.Expr] = []
@@ -176,7 +179,7 @@ class ColumnEngine:
             # its status, which for an interval of 0s and 1s is the same
             rule_columns.append(_crisp(low, high).alias(f"rule_{i}"))
         # kinds and the starting point: yes from one half (crisped where partly true, else 0 or 1)
-        rule_columns += [(low >= 0.5).alias(f"_kind_{k}") for k, (low, _) in enumerate(kinds.values())]
+        rule_columns += [(low >= 0.5).alias(f"_kind_{k}") for k, (_, (low, _)) in enumerate(kind_list)]
         start = engine.starting_point
         rule_columns.append((self._degrees(start.when)[0] >= 0.5 if start is not None else pl.lit(False))
                             .alias("started"))
@@ -215,7 +218,7 @@ class ColumnEngine:
         mix += [
             _chosen([(i, pl.col(f"_low_{i}") >= 0.5) for i in hybrid], pl.Int64).alias("hybrid_reasons"),
             _chosen([(i, pl.col(f"_low_{i}") >= 0.5) for i in not_applicable], pl.Int64).alias("not_applicable"),
-            _chosen([(kind, pl.col(f"_kind_{k}")) for k, kind in enumerate(kinds)], pl.Utf8).alias("sales_kinds"),
+            _chosen([(kind, pl.col(f"_kind_{k}")) for k, (kind, _) in enumerate(kind_list)], pl.Utf8).alias("sales_kinds"),
         ]
         shift_keys, shift_places, shift_slots = _ordered(
             "mix", [(i, pl.col(f"_moved_{i}").abs(), pl.col(f"_moved_{i}") != 0) for i in moved])
