@@ -167,3 +167,19 @@ def test_a_lead_in_points_is_said_with_the_plural_form_of_its_number(margin, lan
                           margin, "firm", {}, {})
     line = verdict_lines(model, wording(lang))[0]
     assert line.endswith(said) and "(" not in line
+
+
+def test_plural_texts_split_once_read_as_the_formatter_reads_them():
+    """tr's split-once rendering of `{n:pl:...}` texts says what string.Formatter says, in every language."""
+    import string
+
+    from advisor.i18n import _Formatter, _parts, _plural_text, catalogue
+
+    plural = [(key, lang, text) for key, texts in catalogue().items() for lang, text in texts.items() if ":pl:" in text]
+    assert len(plural) > 20  # the catalogue really has such texts for this to compare
+    for number in (0, 1, 2, 4, 5, 11, 21, 1.5, "2,100", "1 234,5", "many"):
+        for key, lang, text in plural:
+            names = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            values = {name: number for name in names}
+            assert _plural_text(text, lang, values) == _Formatter(lang).format(text, **values), (key, lang, number)
+    assert _parts("{a.b:pl:x|y}") is None and _parts("{a!r}") is None  # left to the formatter as they are

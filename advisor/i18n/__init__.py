@@ -106,10 +106,41 @@ class _Formatter(string.Formatter):
         return forms.get(category) or forms.get("few") or forms["other" if "other" in forms else "one"]
 
 
+Part = tuple[str, "str | None", str]  # literal text, then a field's name (None: none) and its format spec
+
+
+@cache
+def _parts(text: str) -> tuple[Part, ...] | None:
+    """A text with plural fields split once into its parts, or None when a field is more than a plain
+    name (`{a.b}`, `{a[0]}`, `{a!r}`, nested specs): those go through _Formatter as they are."""
+    parts: list[Part] = []
+    for literal, name, spec, conversion in string.Formatter().parse(text):
+        if name is not None and (not name.isidentifier() or conversion or "{" in (spec or "")):
+            return None
+        parts.append((literal, name, spec or ""))
+    return tuple(parts)
+
+
+def _plural_text(text: str, lang: str, values: dict[str, Any]) -> str:
+    """`_Formatter(lang).format(text, **values)`, from the text's parts split once: string.Formatter
+    re-parses the text on every call, which made a batch's warnings (one per contradictory row,
+    bench/run.py's data has thousands) cost more than scoring their rows."""
+    parts = _parts(text)
+    if parts is None:
+        return _Formatter(lang).format(text, **values)
+    formatter = _Formatter(lang)
+    out = []
+    for literal, name, spec in parts:
+        out.append(literal)
+        if name is not None:
+            out.append(formatter.format_field(values[name], spec))
+    return "".join(out)
+
+
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     """The text for `key` in `lang` (English if that language lacks it), formatted."""
     texts = catalogue()[key]
     text = texts.get(lang) or texts[DEFAULT_LANGUAGE]
     if not values:
         return text
-    return _Formatter(lang).format(text, **values) if ":pl:" in text else text.format(**values)
+    return _plural_text(text, lang, values) if ":pl:" in text else text.format(**values)
