@@ -7,6 +7,7 @@ Records read = scored + rejected, always; nothing is dropped without a line on s
 from __future__ import annotations
 
 import contextlib
+import os
 import sys
 from collections import Counter
 from collections.abc import Callable, Iterator
@@ -68,6 +69,7 @@ def score_batch(
     jobs: int | None = None,
     records: str = "lean",
     lang: str = "en",  # the table's language
+    path: str | None = None,
 ) -> Summary:
     """Score every record of `inputs`, writing `fmt` to `output` (or stdout).
 
@@ -77,6 +79,9 @@ def score_batch(
     processes score CSV and JSON Lines rows (None: as many as there are CPUs, when the
     input is long enough to gain from it; 1: this process alone); the output is the same.
     `records` is the shape of JSON records: "lean" (a header, then rules by index) or "full".
+    `path` chooses how CSV rows are scored in this process: "columns" (a chunk at a time,
+    advisor.columns), "rows" (one at a time) or None (ADVISOR_SCORE_PATH, else columns from
+    MIN_ROWS rows on); the output and messages are the same.
     """
     if is_stdout(output):  # -o - and -o /dev/stdout: standard output, as without -o
         output = None
@@ -91,7 +96,7 @@ def score_batch(
             stream = stack.enter_context(atomic_output(output)) if output is not None else (stdout or sys.stdout)
             writer = BatchWriter(stream, fmt, engine, trace=trace, records=records) if fmt != "table" else None
             outcomes = stack.enter_context(contextlib.closing(
-                _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs)))
+                _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs, path)))
             for file, line, name, model, result, warnings in outcomes:
                 summary.read += 1
                 if progress is not None:
@@ -128,10 +133,10 @@ def score_batch(
 
 def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, report: Callable[[str], None],
               stdin: IO[str] | None, on_scored: Callable[[Any, str], None] | None,
-              jobs: int | None) -> Iterator[Outcome]:
+              jobs: int | None, path: str | None) -> Iterator[Outcome]:
     """(file, line, name, model, encoded record) per scored record, (file, line, None, None, error) per bad one."""
-    records = read_inputs_raw(inputs, warn=report, stdin=stdin)
     if writer is None or on_scored is not None:  # a table, or reports, need each evaluation in this process
+        records = read_inputs_raw(inputs, warn=report, stdin=stdin)
         make = writer.encode if writer is not None else (lambda source, ev: engine.recommendation(ev))
 
         def encode(source: str, ev: Evaluation) -> Any:
@@ -140,12 +145,23 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
             return make(source, ev)
 
         return score_here(records, engine, encode)
+    path = path or os.environ.get("ADVISOR_SCORE_PATH") or None
+    columns = path != "rows" and (writer.fmt == "csv" or writer.records == "lean")
     if jobs is None:
-        jobs = default_jobs() if worth_parallel(inputs) else 1
+        # CSV rows decided as columns in this process are quicker than workers scoring them a row at a time;
+        # workers still pay for long JSON Lines, which stay on the row path (figures: README, bench/run.py)
+        jobs = default_jobs() if worth_parallel(inputs, csv=not columns) else 1
     if jobs > 1:
-        return score_in_pool(records, engine, writer.encode, fmt=writer.fmt, trace=writer.trace, jobs=jobs,
-                             shape=writer.records)
-    return score_here(records, engine, writer.encode)
+        return score_in_pool(read_inputs_raw(inputs, warn=report, stdin=stdin), engine, writer.encode,
+                             fmt=writer.fmt, trace=writer.trace, jobs=jobs, shape=writer.records)
+    if not columns:
+        return score_here(read_inputs_raw(inputs, warn=report, stdin=stdin), engine, writer.encode)
+    from advisor.columns.pipeline import MIN_ROWS, score_columns
+
+    held: list[str] = []  # the reader's warnings, said in their turn among the outcomes
+    return score_columns(read_inputs_raw(inputs, warn=held.append, stdin=stdin), engine, writer.encode,
+                         fmt=writer.fmt, trace=writer.trace, held=held, report=report,
+                         min_rows=0 if path == "columns" else MIN_ROWS)
 
 
 class _Names:

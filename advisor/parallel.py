@@ -80,10 +80,11 @@ def default_jobs() -> int:
     return max(1, min(cpus, MAX_JOBS))
 
 
-def worth_parallel(inputs: list[str]) -> bool:
-    """Whether the CSV and JSON Lines among `inputs` are long enough to pay for starting workers."""
+def worth_parallel(inputs: list[str], csv: bool = True) -> bool:
+    """Whether the CSV (with `csv`) and JSON Lines among `inputs` are long enough to pay for starting workers."""
     from advisor.readers import CSV_SUFFIXES, JSONL_SUFFIXES
 
+    suffixes = CSV_SUFFIXES + JSONL_SUFFIXES if csv else JSONL_SUFFIXES
     size = 0
     for item in inputs:
         if item == "-":
@@ -93,7 +94,7 @@ def worth_parallel(inputs: list[str]) -> bool:
             names = ([os.path.join(path, n) for n in os.listdir(path) if not n.startswith(".")]
                      if os.path.isdir(path) else [path])
             size += sum(os.path.getsize(n) for n in names
-                        if n.lower().endswith(CSV_SUFFIXES + JSONL_SUFFIXES) and os.path.isfile(n))
+                        if n.lower().endswith(suffixes) and os.path.isfile(n))
         except OSError:
             continue
     return size >= PARALLEL_MIN_BYTES

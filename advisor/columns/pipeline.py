@@ -1,0 +1,155 @@
+"""`advisor score` on CSV rows, a chunk at a time: parse, evaluate and encode as columns.
+
+Consecutive CSV rows of one file are gathered into chunks of CHUNK_ROWS; each chunk is
+parsed (advisor.columns.parse), decided (advisor.columns.evaluate) and encoded
+(advisor.columns.records) as columns, and its outcomes come out in input order, exactly
+as `advisor.parallel.score_here` gives them one row at a time. Every row the column path
+is not sure of (a cell it does not read plainly, a currency without a rate, a rejected
+row), every record that is no CSV row (YAML, JSON, JSON Lines) and every bad record the
+reader reports goes through the row path in its turn, so its messages are the row path's
+by construction. Memory stays flat: one chunk at a time.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any
+
+from advisor.checks import CLIENTS_SLACK, CLOSE_RATE_SLACK, check_answers
+from advisor.parallel import Outcome, score_here
+from advisor.readers import Record, RawRecord
+
+if TYPE_CHECKING:
+    import polars as pl
+
+    from advisor.engine import Engine
+
+CHUNK_ROWS = 4096  # rows decided together: polars' cost per call is spread thin, and a chunk is a few MB
+MIN_ROWS = 2000  # CSV rows below which the row path is quicker than importing polars (~0.15 s of CPU)
+
+Parse = Callable[[list[RawRecord]], Any]  # rows -> an object with .frame and .ok (columns-spec section 1)
+Evaluate = Callable[["pl.DataFrame"], "pl.DataFrame"]  # parsed frame -> result frame (columns-spec section 2)
+
+
+def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode: Callable[[str, Any], Any], *,
+                  fmt: str, trace: bool, held: list[str], report: Callable[[str], None],
+                  chunk_rows: int = CHUNK_ROWS, min_rows: int = MIN_ROWS,
+                  parse: Parse | None = None, evaluate: Evaluate | None = None) -> Iterator[Outcome]:
+    """Outcomes of `records` in order, CSV rows decided a chunk at a time.
+
+    `encode` is the row path's encoder, for the rows that take it. `held` is where the reader
+    puts its warnings (e.g. ignored columns); each is reported just before the outcome of the
+    record read after it, where the row path says it. Fewer than `min_rows` CSV rows in all
+    are scored on the row path alone (polars is not imported). `parse` and `evaluate` default
+    to advisor.columns.parse and advisor.columns.evaluate for `engine`.
+    """
+    chunk: list[tuple[Record | RawRecord, list[str]]] = []
+    columns: Any = None  # the CsvColumns of the chunk's CSV rows
+    rows = 0  # CSV rows in the chunk
+    encoder: _Chunks | None = None
+    for item in records:
+        before, held[:] = held[:], []
+        is_row = type(item) is RawRecord and item.columns is not None
+        if chunk and (len(chunk) >= chunk_rows or (is_row and rows and item.columns is not columns)):
+            if encoder is None and rows >= min_rows:
+                encoder = _Chunks(engine, fmt, trace, parse, evaluate)
+            yield from _scored(chunk, engine, encode, encoder, report)
+            chunk, rows = [], 0
+        if is_row:
+            columns = item.columns
+            rows += 1
+        chunk.append((item, before))
+    if chunk:
+        if encoder is None and rows >= min_rows:
+            encoder = _Chunks(engine, fmt, trace, parse, evaluate)
+        yield from _scored(chunk, engine, encode, encoder, report)
+    for warning in held:
+        report(warning)
+    held.clear()
+
+
+class _Chunks:
+    """The column path for one engine and output: parse, decide, encode a chunk of CSV rows."""
+
+    def __init__(self, engine: Engine, fmt: str, trace: bool, parse: Parse | None, evaluate: Evaluate | None) -> None:
+        if parse is None:
+            from advisor.columns.parse import parse_csv_rows as parse
+        if evaluate is None:
+            from advisor.columns.evaluate import ColumnEngine
+
+            evaluate = ColumnEngine(engine).evaluate
+        from advisor.columns.records import ColumnRecords
+
+        self.parse, self.evaluate = parse, evaluate
+        self.records = ColumnRecords(engine, fmt, trace=trace)
+
+    def decide(self, rows: list[RawRecord]) -> list[tuple[str, str, bytes, tuple[str, ...]] | None]:
+        """Per row: (name, department model, record, located warnings), or None for the row path."""
+        import polars as pl
+
+        parsed = self.parse(rows)
+        ok = pl.Series(parsed.ok, dtype=pl.Boolean)
+        frame = parsed.frame.filter(ok)
+        result = self.evaluate(frame)
+        decided = ~result.get_column("fallback").fill_null(True)
+        if not decided.all():
+            frame, result = frame.filter(decided), result.filter(decided)
+        taken = [row for row, good in zip(rows, parsed.ok) if good]
+        taken = [row for row, kept in zip(taken, decided.to_list()) if kept]
+        names = frame.get_column("name").to_list()
+        encoded = self.records.encode(frame, result, [row.source for row in taken], names)
+        warnings = _warnings(frame, taken)
+        models = result.get_column("department_model").to_list()
+        out: list[Any] = [None] * len(rows)
+        position = {id(row): n for n, row in enumerate(rows)}
+        for n, row in enumerate(taken):
+            out[position[id(row)]] = (names[n], models[n], encoded[n], warnings.get(n, ()))
+        return out
+
+
+def _scored(chunk: list[tuple[Record | RawRecord, list[str]]], engine: Engine, encode: Callable[[str, Any], Any],
+            encoder: _Chunks | None, report: Callable[[str], None]) -> Iterator[Outcome]:
+    rows = [item for item, _ in chunk if type(item) is RawRecord and item.columns is not None]
+    decided = iter(encoder.decide(rows) if encoder is not None and rows else ())
+    for item, before in chunk:
+        for warning in before:
+            report(warning)
+        done = next(decided, None) if type(item) is RawRecord and item.columns is not None else None
+        if done is None:
+            yield from score_here((item,), engine, encode)
+        else:
+            name, model, record, warnings = done
+            yield item.file, item.line, name, model, record, warnings
+
+
+_CHECKED = ("leads_per_month", "deals_per_month", "close_rate", "repeat_sales_share", "sales_team_size",
+            "organization_stage", "active_clients")
+
+
+def _warnings(frame: pl.DataFrame, rows: list[RawRecord]) -> dict[int, tuple[str, ...]]:
+    """Contradictory answers (advisor.checks) of each row that has any, located as the row path locates them.
+
+    A loose test over the columns picks the rows a check might speak on (a few percent more
+    than it does); check_answers then decides each of them on its own values, so the
+    warnings are the row path's to the character.
+    """
+    import polars as pl
+
+    leads, deals, rate = pl.col("leads_per_month"), pl.col("deals_per_month"), pl.col("close_rate")
+    repeat, clients = pl.col("repeat_sales_share"), pl.col("active_clients")
+    new = pl.when(repeat.is_not_null()).then(deals * (1 - repeat)).otherwise(deals)
+    loose = 0.999  # float rounding in the test must never leave out a row the exact check speaks on
+    maybe = (
+        (new >= leads * loose)
+        | (new >= leads * rate * CLOSE_RATE_SLACK * loose)
+        | ((pl.col("organization_stage") >= 2) & (pl.col("sales_team_size") == 0))
+        | (new * 12 >= clients * CLIENTS_SLACK * loose)
+    ).fill_null(False)
+    candidates = frame.with_row_index("row").filter(maybe).select("row", *_CHECKED)
+    found: dict[int, tuple[str, ...]] = {}
+    for values in candidates.iter_rows(named=True):
+        checks = check_answers(values)
+        if checks:
+            row = rows[values["row"]]
+            found[values["row"]] = tuple(c.located(row.file, lambda key, line=row.line: line) for c in checks)
+    return found

@@ -1,0 +1,353 @@
+"""A chunk's records from its columns: the same bytes as the row path's encoders, made column-wise.
+
+`ColumnRecords(engine, fmt, trace=...).encode(parsed, result, sources, names)` gives one
+record per row, byte for byte what `advisor.writers.record_encoder(engine, fmt, trace=...,
+records="lean")` makes from that row's Evaluation: lean JSON (json_records.LeanRecords) or a
+CSV line (writers.csv_row). Only rows the column path decided (ok, no fallback) come here.
+
+What can be worked out for a whole column is, once per chunk: rounding, rule outcomes
+packed into integers (2 bits a rule), which fields are unknown. Parts of a record that
+repeat across rows (the scores, the checklist, the unknown fields, the reasons when every
+one fired) are encoded once per distinct value and put in as orjson Fragments; one tight
+loop per row then only puts the pieces together.
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Callable, Sequence
+from itertools import repeat
+from typing import Any
+
+import orjson
+import polars as pl
+
+from advisor.engine import UNKNOWN, YES, Engine
+from advisor.json_records import STATUS_LETTERS
+from advisor.profile import EVIDENCE_FIELDS
+from advisor.writers import CSV_COLUMNS, text_cell
+
+_CACHE_LIMIT = 1 << 16  # distinct values remembered per cache, so memory stays flat
+_PER_WORD = 24  # rule outcomes packed per integer, 2 bits each: three 8-rule pieces of the trace
+_PIECE = 8  # rules per piece of a trace looked up whole
+_SEPARATOR = "\x1f"  # between a list's items in a key: no id or index holds it
+_dumps = orjson.dumps
+_Fragment = orjson.Fragment
+
+
+class _Rounded(dict):  # type: ignore[type-arg]
+    """round(x, digits) [+ 0.0] remembered per value: scores and shares repeat, and round() with
+    digits costs about ten times a dict look-up. Keyed by the engine's values, which are never
+    -0.0 (it adds 0.0 where they could be), so 0.0 and -0.0 never share a key."""
+
+    def __init__(self, digits: int, plus_zero: bool) -> None:
+        super().__init__()
+        self.digits, self.plus_zero = digits, plus_zero
+
+    def __missing__(self, value: float) -> float:
+        rounded = round(value, self.digits) + 0.0 if self.plus_zero else round(value, self.digits)
+        if len(self) < _CACHE_LIMIT:
+            self[value] = rounded
+        return rounded
+
+    def of(self, values: list[float]) -> list[float]:
+        return list(map(self.__getitem__, values))
+
+
+class _Shared(dict):  # type: ignore[type-arg]
+    """A part of a record made once per distinct key (bounded, so memory stays flat)."""
+
+    def __init__(self, make: Callable[[Any], Any]) -> None:
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: Any) -> Any:
+        value = self.make(key)
+        if len(self) < _CACHE_LIMIT:
+            self[key] = value
+        return value
+
+    def of(self, keys: list[Any]) -> list[Any]:
+        return list(map(self.__getitem__, keys))
+
+
+def _packed(result: pl.DataFrame, names: Sequence[str]) -> list[tuple[int, ...]]:
+    """Per row: the codes (0-3) of columns `names`, packed 2 bits each, _PER_WORD to an integer (see _code)."""
+    if not names:
+        return [()] * result.height
+    words = [pl.sum_horizontal([pl.col(name).cast(pl.Int64) * (1 << 2 * k)
+                                for k, name in enumerate(names[start:start + _PER_WORD])]).alias(f"w{start}")
+             for start in range(0, len(names), _PER_WORD)]
+    frame = result.select(words)
+    return list(zip(*(frame.get_column(column).to_list() for column in frame.columns)))
+
+
+def _joined(result: pl.DataFrame, column: str) -> list[str]:
+    """Per row: a list column's items joined by commas ("" for an empty list), a key to share parts by."""
+    series = result.get_column(column)
+    if series.dtype != pl.List(pl.Utf8):
+        series = series.cast(pl.List(pl.Utf8))
+    return series.list.join(_SEPARATOR).to_list()
+
+
+class ColumnRecords:
+    """Encodes a chunk's rows of one engine in one format (json, jsonl or csv; lean JSON records)."""
+
+    def __init__(self, engine: Engine, fmt: str, *, trace: bool = True) -> None:
+        self.engine = engine
+        self.fmt = fmt
+        self.trace = trace
+        rules = engine.rules
+        self._rule_count = len(rules)
+        self._models = list(engine.tie_break)
+        self._points = {index: rule.effect["points"] for index, rule in enumerate(rules)
+                        if rule.decision == "department_model"}
+        self._shift = {index: rule.effect["inside_shift"] for index, rule in enumerate(rules)
+                       if "inside_shift" in rule.effect}
+        first = engine.first_technology
+        self._tech_ids = [item.id for item in engine.technologies]
+        # a checklist item's outcome and the codes of the leaves any item reads: what its entries depend on
+        tech_leaves = sorted({leaf for rule in rules[first:] for leaf in rule.leaves})
+        position = {leaf: k for k, leaf in enumerate(tech_leaves)}
+        self._tech_leaves = [[(position[leaf], tuple(n for n in (engine.leaves[leaf].field, engine.leaves[leaf].per) if n))
+                              for leaf in rule.leaves] for rule in rules[first:]]
+        self._tech_columns = [f"rule_{i}" for i in range(first, len(rules))]
+        self._tech_leaf_columns = [f"leaf_{leaf}" for leaf in tech_leaves]
+        self._rule_columns = [f"rule_{i}" for i in range(len(rules))]
+        self._checklists = _Shared(self._checklist_of)
+        self._unknowns = _Shared(lambda bits: [name for k, name in enumerate(EVIDENCE_FIELDS) if bits >> k & 1])
+        self._round4, self._round4z, self._round2 = _Rounded(4, False), _Rounded(4, True), _Rounded(2, False)
+        models = self._models
+        count = len(models)
+        self._scores = _Shared(lambda key: _Fragment(_dumps({m: round(v, 4) for m, v in zip(models, key)})))
+        self._ranges = _Shared(lambda key: _Fragment(_dumps(
+            {m: [round(lo, 4) + 0.0, round(hi, 4) + 0.0] for m, lo, hi in zip(models, key[:count], key[count:])})))
+        self._lists = _Shared(lambda key: ([int(i) for i in key.split(_SEPARATOR)] if key else []))
+        self._kinds = _Shared(lambda key: key.split(_SEPARATOR) if key else [])
+        # per reasons list and winner: its rules as bits, and its JSON while every one of them fired
+        self._fired: dict[tuple[str, str | None], tuple[int, Any]] = {}
+        # 8 rules' trace letters by their packed codes
+        self._pieces = _Shared(lambda v: "".join(STATUS_LETTERS[v >> 2 * i & 3] for i in range(_PIECE)))
+        meta = engine.rule_base.meta
+        self._rule_base = (meta.name, meta.version, engine.rule_base.sha256)
+
+    # ---- per column ------------------------------------------------------------------------
+
+    def _checklist_of(self, key: Any) -> tuple[Any, ...]:
+        """(the items that apply, {possible item: the fields it depends on}) as JSON, and as CSV cells."""
+        codes, leaves = key
+        applied: list[str] = []
+        possible: dict[str, list[str]] = {}
+        for t, item in enumerate(self._tech_ids):
+            status = _code(codes, t)
+            if status == YES:
+                applied.append(item)
+            elif status == UNKNOWN:
+                possible[item] = sorted({n for leaf, names in self._tech_leaves[t]
+                                         if _code(leaves, leaf) == UNKNOWN for n in names})
+        return _Fragment(_dumps(applied)), _Fragment(_dumps(possible)), " ".join(applied), " ".join(possible)
+
+    def _checklist(self, result: pl.DataFrame) -> list[tuple[Any, ...]]:
+        codes = _packed(result, self._tech_columns)
+        leaves = _packed(result, self._tech_leaf_columns)
+        return self._checklists.of(list(zip(codes, leaves)))
+
+    def _unknown_fields(self, parsed: pl.DataFrame) -> list[list[str]]:
+        """Per row: the evidence fields left unknown, shared among rows with the same unknowns."""
+        mask = pl.sum_horizontal([pl.col(name).is_null().cast(pl.Int64) * (1 << k)
+                                  for k, name in enumerate(EVIDENCE_FIELDS)])
+        return self._unknowns.of(parsed.select(mask.alias("m")).to_series().to_list())
+
+    def _unsure(self, result: pl.DataFrame) -> list[int]:
+        """Per row: the rules that give points or shift the share and did not wholly fire, a bit each."""
+        indexes = sorted({*self._points, *self._shift})
+        words = [pl.sum_horizontal([(pl.col(f"rule_{i}") != YES).cast(pl.Int64) * (1 << (i - start)) for i in indexes
+                                    if start <= i < start + 62]).alias(f"w{start}")
+                 for start in range(0, max(indexes, default=0) + 1, 62)]
+        if not indexes:
+            return [0] * result.height
+        frame = result.select(words)
+        if len(words) == 1:
+            return frame.to_series().to_list()
+        return [sum(w << 62 * k for k, w in enumerate(ws))
+                for ws in zip(*(frame.get_column(c).to_list() for c in frame.columns))]
+
+    def _letters(self, words: list[tuple[int, ...]]) -> list[str]:
+        """Per row: the trace, one letter per rule (json_records.STATUS_LETTERS by outcome code)."""
+        pieces = self._pieces
+        count = self._rule_count
+        shifts = [(w, 2 * _PIECE * p) for w in range(len(words[0]) if words else 0)
+                  for p in range(_PER_WORD // _PIECE)]
+        mask = (1 << 2 * _PIECE) - 1
+        return ["".join([pieces[row[w] >> s & mask] for w, s in shifts])[:count] for row in words]
+
+    # ---- per chunk -------------------------------------------------------------------------
+
+    def encode(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str],
+               names: Sequence[str]) -> list[bytes]:
+        """One record per row of `parsed` and `result` (the same rows, in order)."""
+        if result.height == 0:
+            return []
+        if self.fmt == "csv":
+            return self._csv(parsed, result, sources, names)
+        return self._lean(parsed, result, sources, names)
+
+    def _common(self, result: pl.DataFrame) -> dict[str, list[Any]]:
+        """The columns both formats show, as Python values, rounded as the row path rounds them."""
+        get = result.get_column
+        col: dict[str, list[Any]] = {}
+        for m in self._models:  # as the engine gives them: rounded where shown
+            for name in (f"score_{m}", f"score_low_{m}", f"score_high_{m}"):
+                col[name] = get(name).to_list()
+        for name in ("department_model", "runner_up", "confidence", "margin", "inside_share",
+                     "unclamped_inside_share", "started", "next_model", "next_confidence"):
+            col[name] = get(name).to_list()
+        near_tie = self.engine.near_tie
+        col["close_call"] = [not s and m < near_tie for s, m in zip(col["started"], col["margin"])]
+        col["decided_by"] = ["starting_point" if s else "tie_break" if m == 0 else "points"
+                             for s, m in zip(col["started"], col["margin"])]
+        col["outside_share"] = self._round2.of([1.0 - x for x in col["inside_share"]])
+        for name in ("hybrid_reasons", "not_applicable", "sales_kinds", "model_reasons", "mix_reasons"):
+            col[name] = _joined(result, name)
+        return col
+
+    def _lean(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str],
+              names: Sequence[str]) -> list[bytes]:
+        n = result.height
+        col = self._common(result)
+        checklist = self._checklist(result)
+        lows: dict[int, list[float]] = {}  # degrees of the rules partly true in some row, fetched as needed
+
+        def low_of(index: int) -> list[float]:
+            found = lows.get(index)
+            if found is None:
+                found = lows[index] = result.get_column(f"low_{index}").to_list()
+            return found
+
+        lists = self._lists
+        models = self._models
+        # keyed by the engine's values, never -0.0 (it adds 0.0), so 0.0 and -0.0 are never one key
+        scores = self._scores.of(list(zip(*(col[f"score_{m}"] for m in models))))
+        ranges = self._ranges.of(list(zip(*(col[f"score_low_{m}"] for m in models),
+                                          *(col[f"score_high_{m}"] for m in models))))
+        facts = self._facts(parsed, result) if self.trace else repeat(None, n)
+        letters = self._letters(_packed(result, self._rule_columns)) if self.trace else repeat(None, n)
+        reasons_of = self._reasons_of
+        out = []
+        trace = self.trace
+        columns = (sources, names, col["department_model"], col["confidence"], col["close_call"], scores, ranges,
+                   col["decided_by"], col["runner_up"], col["margin"], col["next_model"], col["next_confidence"],
+                   col["model_reasons"], col["inside_share"], col["outside_share"], col["unclamped_inside_share"],
+                   col["mix_reasons"], col["hybrid_reasons"], col["not_applicable"], col["sales_kinds"], checklist,
+                   self._unknown_fields(parsed), facts, letters, self._unsure(result))
+        for row, (source, name, winner, confidence, close_call, score, score_range, decided_by, runner_up, margin,
+                  next_model, next_confidence, model_reasons, inside, outside, unclamped, mix_reasons, hybrid,
+                  not_applicable, kinds, (applied, possible, _, _), unknown_fields, facts_of, letters_of,
+                  unsure) in enumerate(zip(*columns)):
+            record: dict[str, Any] = {
+                "source": source,
+                "name": name,
+                "department_model": {
+                    "id": winner,
+                    "confidence": confidence,
+                    "close_call": close_call,
+                    "scores": score,
+                    "score_ranges": score_range,
+                    "decided_by": decided_by,
+                    "runner_up": runner_up,
+                    "margin": margin,
+                    "next": None if next_model is None else {"id": next_model, "confidence": next_confidence},
+                    "reasons": reasons_of(model_reasons, winner, unsure, row, low_of, "points") if model_reasons else (),
+                },
+                "sales_mix": {
+                    "inside_share": inside,
+                    "outside_share": outside,
+                    "hybrid": bool(hybrid),
+                    "unclamped_inside_share": unclamped,
+                    "reasons": reasons_of(mix_reasons, None, unsure, row, low_of, "inside_shift") if mix_reasons else (),
+                    "hybrid_reasons": lists[hybrid],
+                    "applies": not not_applicable,
+                    "not_applicable_reasons": lists[not_applicable],
+                },
+                "sales_kinds": self._kinds[kinds],
+                "technologies": applied,
+                "possible_technologies": possible,
+                "unknown_fields": unknown_fields,
+            }
+            if trace:
+                record["facts"] = facts_of
+                record["trace"] = letters_of
+            out.append(_dumps(record))
+        return out
+
+    def _reasons_of(self, key: str, winner: str | None, unsure: int, row: int,
+                    low_of: Callable[[int], list[float]], what: str) -> Any:
+        """A reasons list: each rule's points for the winner (or its inside shift), times its degree
+        where it did not wholly fire, rounded as LeanRecords rounds it; shared while every one fired.
+        `unsure`: the row's rules that did not wholly fire, a bit each."""
+        found = self._fired.get((key, winner))
+        if found is None:
+            indexes = self._lists[key]
+            effects = self._points if winner is not None else self._shift
+            found = (sum(1 << index for index in indexes),
+                     _Fragment(_dumps([{"rule": index, what: _effect(effects[index], winner)} for index in indexes])))
+            if len(self._fired) < _CACHE_LIMIT:
+                self._fired[(key, winner)] = found
+        if not unsure & found[0]:
+            return found[1]
+        effects = self._points if winner is not None else self._shift
+        reasons = []
+        for index in self._lists[key]:
+            value = _effect(effects[index], winner)
+            if unsure >> index & 1:
+                value = round(value * low_of(index)[row], 4)
+            reasons.append({"rule": index, what: value})
+        return reasons
+
+    def _facts(self, parsed: pl.DataFrame, result: pl.DataFrame) -> list[tuple[Any, ...]]:
+        """Per row: the evidence as the rules compared it (deal size in USD), in EVIDENCE_FIELDS order."""
+        columns = [result.get_column("average_deal_size_usd").to_list() if name == "average_deal_size"
+                   else parsed.get_column(name).to_list() for name in EVIDENCE_FIELDS]
+        return list(zip(*columns))
+
+    def _csv(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str],
+             names: Sequence[str]) -> list[bytes]:
+        col = self._common(result)
+        checklist = self._checklist(result)
+        unknown = self._unknown_fields(parsed)
+        col["source"] = [text_cell(s) for s in sources]
+        col["name"] = [text_cell(s) for s in names]
+        col["close_call"] = ["true" if x else "false" for x in col["close_call"]]
+        col["next_model"] = [x or "" for x in col["next_model"]]
+        col["hybrid"] = ["true" if x else "false" for x in col["hybrid_reasons"]]
+        col["mix_applies"] = ["false" if x else "true" for x in col["not_applicable"]]
+        col["sales_kinds"] = [x.replace(_SEPARATOR, " ") for x in col["sales_kinds"]]
+        col["technologies"] = [c[2] for c in checklist]
+        col["possible_technologies"] = [c[3] for c in checklist]
+        col["unknown_fields"] = [" ".join(x) for x in unknown]
+        for m in self._models:
+            col[f"score_{m}"] = self._round4.of(col[f"score_{m}"])
+            col[f"score_{m}_low"] = self._round4z.of(col.pop(f"score_low_{m}"))
+            col[f"score_{m}_high"] = self._round4z.of(col.pop(f"score_high_{m}"))
+        n = result.height
+        for name, value in zip(("rule_base_name", "rule_base_version", "rule_base_sha256"), self._rule_base):
+            col[name] = [value] * n
+        lines: list[str] = []
+        csv.writer(_Sink(lines.append), lineterminator="\n").writerows(zip(*(col[name] for name in CSV_COLUMNS)))
+        return [line.encode() for line in lines]
+
+
+def _code(codes: tuple[int, ...], index: int) -> int:
+    """Rule `index`'s outcome code from a row's packed words (ColumnRecords._words)."""
+    return codes[index // _PER_WORD] >> 2 * (index % _PER_WORD) & 3
+
+
+def _effect(effect: Any, winner: str | None) -> Any:
+    return effect[winner] if winner is not None else effect
+
+
+class _Sink:
+    """A file for csv.writer that keeps each row's line apart (the writer writes a row at a time)."""
+
+    def __init__(self, write: Any) -> None:
+        self.write = write
