@@ -33,7 +33,7 @@ Evaluate = Callable[["pl.DataFrame"], "pl.DataFrame"]  # parsed frame -> result 
 
 def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode: Callable[[str, Any], Any], *,
                   fmt: str, trace: bool, held: list[str], report: Callable[[str], None],
-                  chunk_rows: int = CHUNK_ROWS, min_rows: int = MIN_ROWS,
+                  chunk_rows: int | None = None, min_rows: int | None = None,
                   parse: Parse | None = None, evaluate: Evaluate | None = None) -> Iterator[Outcome]:
     """Outcomes of `records` in order, CSV rows decided a chunk at a time.
 
@@ -43,6 +43,8 @@ def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode:
     are scored on the row path alone (polars is not imported). `parse` and `evaluate` default
     to advisor.columns.parse and advisor.columns.evaluate for `engine`.
     """
+    chunk_rows = chunk_rows or CHUNK_ROWS
+    min_rows = MIN_ROWS if min_rows is None else min_rows
     chunk: list[tuple[Record | RawRecord, list[str]]] = []
     columns: Any = None  # the CsvColumns of the chunk's CSV rows
     rows = 0  # CSV rows in the chunk

@@ -1,0 +1,169 @@
+"""`advisor score` on CSV rows as columns says exactly what the row path says: records, messages, counts."""
+
+from __future__ import annotations
+
+import io
+import sys
+import types
+
+import polars as pl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import columns_reference
+from advisor.batch import score_batch
+from advisor.columns import pipeline
+from advisor.columns.records import ColumnRecords
+from advisor.profile import FIELDS
+from advisor.writers import record_encoder
+from test_properties import profiles
+
+SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
+                    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+FORMATS = [("jsonl", True), ("jsonl", False), ("json", True), ("json", False), ("csv", False)]
+awkward = st.text(st.sampled_from('ab "\\%,=+-\nЖё€'), min_size=1, max_size=10).filter(str.strip)
+
+
+@pytest.fixture
+def column_modules(monkeypatch):
+    """advisor.columns.parse and evaluate stood in for by the reference (the row path's own values)."""
+    parse = types.ModuleType("advisor.columns.parse")
+    parse.parse_csv_rows = columns_reference.reference_parse
+    evaluate = types.ModuleType("advisor.columns.evaluate")
+    evaluate.ColumnEngine = columns_reference.ReferenceColumnEngine
+    monkeypatch.setitem(sys.modules, "advisor.columns.parse", parse)
+    monkeypatch.setitem(sys.modules, "advisor.columns.evaluate", evaluate)
+
+
+@SETTINGS
+@given(st.lists(st.tuples(profiles, st.sampled_from(["USD", "EUR", "RUB", "UAH"]), awkward, awkward),
+                min_size=1, max_size=12))
+def test_the_column_encoders_write_the_row_encoders_bytes(engine, items):
+    chosen = [p.model_copy(update={"currency": currency, "name": name}) for p, currency, name, _ in items]
+    sources = [source for *_, source in items]
+    frame = pl.DataFrame([dict(p.__dict__) for p in chosen], schema=columns_reference.profile_schema(), orient="row")
+    result = columns_reference.ReferenceColumnEngine(engine).evaluate(frame)
+    evaluations = [engine.evaluate(p) for p in chosen]
+    for fmt, trace in FORMATS:
+        encode = record_encoder(engine, fmt, trace=trace, records="lean")
+        expected = [encode(source, ev) for source, ev in zip(sources, evaluations)]
+        assert ColumnRecords(engine, fmt, trace=trace).encode(frame, result, sources, [p.name for p in chosen]) \
+            == expected, (fmt, trace)
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    return str(value)
+
+
+def _csv_text(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    import csv
+
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(list(FIELDS))
+    for cells in rows:
+        if cells == ["<blank>"]:
+            out.write("\n")
+        elif cells == ["<malformed>"]:
+            out.write('x,"unclosed\n')
+        else:
+            writer.writerow(cells)
+    return out.getvalue()
+
+
+# what a row of a real file may be: a generated profile (maybe a duplicate name, an unknown currency,
+# contradictory answers), a rejected one, a blank line, a row of the wrong width
+bad_cells = st.sampled_from([("leads_per_month", "lots"), ("close_rate", "300"), ("market", "b2z"),
+                             ("sales_team_size", "-3"), ("name", ""), ("currency", "XYZ"),
+                             ("average_deal_size", "1 200,50"), ("regional", "perhaps")])
+rows = st.one_of(
+    st.tuples(st.just("good"), profiles, st.sampled_from(["USD", "EUR", "RUB", "UAH"]), st.integers(0, 3)),
+    st.tuples(st.just("bad"), profiles, bad_cells, st.integers(0, 3)),
+    st.tuples(st.sampled_from(["<blank>", "<malformed>", "<short>"]), st.none(), st.none(), st.none()),
+)
+
+
+def _row(kind, profile, extra, number) -> list[str]:
+    if kind in ("<blank>", "<malformed>"):
+        return [kind]
+    if kind == "<short>":
+        return ["short", "1"]
+    values = {name: _cell(getattr(profile, name)) for name in FIELDS}
+    values["name"] = f"Company {number}"  # four names among many rows: duplicates said
+    if kind == "good":
+        values["currency"] = extra
+    else:
+        values[extra[0]] = extra[1]
+    return [values[name] for name in FIELDS]
+
+
+def _both_paths(engine, path, fmt, trace, **options):
+    said = {}
+    for way in ("rows", "columns"):
+        out, errors = io.StringIO(), []
+        summary = score_batch(engine, [str(path)], fmt=fmt, output=None, trace=trace, report=errors.append,
+                              stdout=out, path=way, jobs=1, **options)
+        said[way] = (out.getvalue(), errors, summary.describe())
+    return said
+
+
+@SETTINGS
+@given(st.lists(rows, min_size=1, max_size=30), st.sampled_from(FORMATS), st.integers(1, 9))
+def test_score_says_the_same_bytes_and_messages_on_the_column_path(engine, column_modules, tmp_path_factory,
+                                                                   monkeypatch, generated, form, chunk):
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", chunk)  # chunk boundaries fall inside the data
+    path = tmp_path_factory.mktemp("c") / "rows.csv"
+    path.write_text(_csv_text([_row(*item) for item in generated]), encoding="utf-8")
+    said = _both_paths(engine, path, *form)
+    assert said["columns"] == said["rows"]
+
+
+def test_a_chunk_boundary_inside_the_data_and_fail_fast_mid_chunk(engine, column_modules, tmp_path, monkeypatch):
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 4)
+    lines = [f"N{i},{10 + i},0.{i % 9 + 1},b2b,{i}" for i in range(11)]
+    lines[6] = "Bad,lots,0.5,b2b,3"  # the second chunk's third row
+    lines[9] = "N1,12,0.3,b2c,4"  # a name seen in the first chunk
+    path = tmp_path / "rows.csv"
+    path.write_text("name,leads_per_month,repeat_sales_share,market,deals_per_month\n" + "\n".join(lines) + "\n")
+    for fail_fast in (False, True):
+        said = _both_paths(engine, path, "jsonl", True, fail_fast=fail_fast)
+        assert said["columns"] == said["rows"]
+    out, errors, summary = said["columns"]
+    assert summary.startswith("records read 7, scored 6, rejected 1") and "--fail-fast" in summary
+    assert errors[-1].startswith(f"{path}:8: leads_per_month")
+    assert len(out.splitlines()) == 1 + 6  # the header and the records before the bad one, on standard output
+
+
+def test_the_reader_warnings_come_where_the_row_path_says_them(engine, column_modules, tmp_path, monkeypatch):
+    """A second file's ignored column is said after the first file's warnings, not when its rows are read ahead."""
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 100)
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("name,leads_per_month,deals_per_month\nA,10,50\nB,10,60\n")  # deals over leads: warnings
+    second.write_text("name,leads_per_month,colour\nC,10,red\n")
+    said = {}
+    for way in ("rows", "columns"):
+        errors: list[str] = []
+        score_batch(engine, [str(first), str(second)], fmt="jsonl", output=None, trace=True,
+                    report=errors.append, stdout=io.StringIO(), path=way, jobs=1)
+        said[way] = errors
+    assert said["columns"] == said["rows"]
+    assert "ignored columns" in said["rows"][2] and "deals_per_month" in said["rows"][1]
+
+
+def test_contradictory_answers_at_the_checks_edges_are_warned_alike(engine, column_modules, tmp_path):
+    """Just over and just under each check's threshold: the columns' loose test must not leave one out."""
+    rows = ["Over,100,100.05,,,", "Equal,100,100,,,", "Rate,100,15.01,0.1,,", "RateEdge,100,15,0.1,,",
+            "Clients,100,10,,59,", "ClientsEdge,100,10,,60,", "Stage,,,,,2", "Repeat,100,200.02,,,",
+            "Zero,0,0.0001,0,0,"]
+    path = tmp_path / "edges.csv"
+    path.write_text("name,leads_per_month,deals_per_month,close_rate,active_clients,organization_stage\n"
+                    + "\n".join(rows) + "\n")
+    said = _both_paths(engine, path, "jsonl", False)
+    assert said["columns"] == said["rows"]
+    warned = {line.split(":")[1] for line in said["rows"][1]}
+    assert {"2", "4", "6", "9"} <= warned and not {"3", "5", "7"} & warned
