@@ -7,17 +7,20 @@
    pydantic, yaml"` (the floor any CLI with these libraries pays), median of --repeat runs.
 2. Batch, for each --rows size of a generated CSV: bench/floor.py (~40 hand-written
    comparisons and a small JSON record per row: the floor), bench/baseline.py (the built-in
-   rules hand-written), and `advisor score` as JSON Lines with full traces (default workers
-   and --jobs 1), with --no-trace, as CSV, and with --records full; with --against, the
-   same `score` from another checkout (e.g. main's, run read-only through PYTHONPATH).
+   rules hand-written), and `advisor score` as JSON Lines with full traces (by default: the
+   column path in one process; the row path in one process, ADVISOR_SCORE_PATH=rows; the
+   row path in two workers, --jobs 2), with --no-trace, as CSV, and with --records full
+   (the row path, default workers); with --against, the same `score` from another checkout
+   (e.g. main's, run read-only through PYTHONPATH).
    Medians of --batch-repeat interleaved runs of wall and CPU time (user + sys of every
    process), each also as a multiple of the floor's. Memory: the peak of the process tree's
    proportional set size (parent and workers, shared pages counted once; sampled every
    50 ms from /proc) and the largest single process's peak RSS. Then checks that advisor
-   and the baseline decide alike, and that lean and full records, one process and the
-   workers, and (with --against) the other checkout say the same on every record.
-3. --memory-rows N: advisor alone on N rows (default workers and --jobs 1), output
-   discarded, to show memory stays flat.
+   and the baseline decide alike, that the column path writes the row path's bytes (JSON
+   Lines with and without traces, CSV), and that lean and full records, the workers and
+   (with --against) the other checkout say the same on every record.
+3. --memory-rows N: advisor alone on N rows (the column path, and the row path in two
+   workers), output discarded, to show memory stays flat.
 Generated files go to bench/out/ (git-ignored); the generator is seeded, so runs compare.
 """
 
@@ -225,7 +228,9 @@ def main() -> None:
         source = _generated(rows)
         out = {name: OUT / f"{name}-{rows}.{suffix}" for name, suffix in (
             ("floor", "jsonl"), ("baseline", "jsonl"), ("traced", "jsonl"), ("untraced", "jsonl"), ("csv", "csv"),
-            ("one", "jsonl"), ("full", "jsonl"), ("against", "jsonl"))}
+            ("rows", "jsonl"), ("workers", "jsonl"), ("rows-untraced", "jsonl"), ("rows-csv", "csv"),
+            ("full", "jsonl"), ("against", "jsonl"))}
+        rows_path = {"ADVISOR_SCORE_PATH": "rows"}
         score = [python, "-m", "advisor", "score", str(source)]
         # name: (command, environment, what it is, the output it writes); run from this checkout
         commands: dict[str, tuple[list[str], dict[str, str] | None, str, Path]] = {
@@ -233,13 +238,19 @@ def main() -> None:
                       "~40 hand-written comparisons, small JSON records", out["floor"]),
             "baseline": ([python, str(HERE / "baseline.py"), str(source), str(out["baseline"])], None,
                          "the built-in rules hand-written, graded, no traces", out["baseline"]),
-            "jsonl": (score + ["-f", "jsonl", "-o", str(out["traced"])], None, "lean records, full traces",
-                      out["traced"]),
-            "jsonl -j 1": (score + ["-f", "jsonl", "-j", "1", "-o", str(out["one"])], None,
-                           "lean records, full traces, one process", out["one"]),
+            "jsonl": (score + ["-f", "jsonl", "-o", str(out["traced"])], None,
+                      "lean records, full traces (column path)", out["traced"]),
+            "jsonl rows": (score + ["-f", "jsonl", "-j", "1", "-o", str(out["rows"])], rows_path,
+                           "lean records, full traces, row path, one process", out["rows"]),
+            "jsonl -j 2": (score + ["-f", "jsonl", "-j", "2", "-o", str(out["workers"])], None,
+                           "lean records, full traces, row path, two workers", out["workers"]),
             "jsonl --no-trace": (score + ["-f", "jsonl", "--no-trace", "-o", str(out["untraced"])], None,
-                                 "lean records, no trace", out["untraced"]),
-            "csv": (score + ["-f", "csv", "-o", str(out["csv"])], None, "CSV out", out["csv"]),
+                                 "lean records, no trace (column path)", out["untraced"]),
+            "no-trace rows": (score + ["-f", "jsonl", "--no-trace", "-j", "1", "-o", str(out["rows-untraced"])],
+                              rows_path, "lean records, no trace, row path, one process", out["rows-untraced"]),
+            "csv": (score + ["-f", "csv", "-o", str(out["csv"])], None, "CSV out (column path)", out["csv"]),
+            "csv rows": (score + ["-f", "csv", "-j", "1", "-o", str(out["rows-csv"])], rows_path,
+                         "CSV out, row path, one process", out["rows-csv"]),
             "jsonl full": (score + ["-f", "jsonl", "--records", "full", "-o", str(out["full"])], None,
                            "full records (--records full)", out["full"]),
         }
@@ -266,16 +277,20 @@ def main() -> None:
                   f"{max(r.rss_max for r in results) / 1024:6.1f} MiB largest  "
                   f"{size / rows:6,.0f} B/record  ({commands[name][2]})")
         print(f"  decisions agree with the hand-written baseline: {same_decisions(out['traced'], out['baseline'])}")
+        for ours, theirs, what in (("traced", "rows", "JSON Lines"), ("untraced", "rows-untraced", "--no-trace"),
+                                   ("csv", "rows-csv", "CSV")):
+            same = out[ours].read_bytes() == out[theirs].read_bytes()
+            print(f"  column path and row path, {what}: {'the same bytes' if same else 'DIFFERENT BYTES  <-- MISMATCH'}")
         print(f"  lean and full records say the same: {same_as(out['traced'], out['full'])}")
-        print(f"  one process and the default workers: {same_as(out['traced'], out['one'])}")
+        print(f"  the column path and two workers: {same_as(out['traced'], out['workers'])}")
         if options.against:
             print(f"  this checkout and {options.against}: {same_as(out['traced'], out['against'])}")
 
     for rows in options.memory_rows:
         source = _generated(rows)
-        for jobs in ([], ["-j", "1"]):
+        for jobs in ([], ["-j", "2"]):
             run = measure([python, "-m", "advisor", "score", str(source), "-f", "jsonl", *jobs], cwd=ROOT)
-            print(f"memory  {rows:>9,} rows {' '.join(jobs) or 'default jobs':12s} {run.wall:7.2f} s  "
+            print(f"memory  {rows:>9,} rows {' '.join(jobs) or 'column path':12s} {run.wall:7.2f} s  "
                   f"{run.cpu:7.2f} s CPU  PSS {run.pss_all / 1024:6.1f} MiB all processes, "
                   f"{run.rss_max / 1024:6.1f} MiB largest  (output discarded)")
 

@@ -50,7 +50,9 @@ def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode:
     rows = 0  # CSV rows in the chunk
     encoder: _Chunks | None = None
     for item in records:
-        before, held[:] = held[:], []
+        before: list[str] | tuple[()] = ()
+        if held:
+            before, held[:] = held[:], []
         is_row = type(item) is RawRecord and item.columns is not None
         if chunk and (len(chunk) >= chunk_rows or (is_row and rows and item.columns is not columns)):
             if encoder is None and rows >= min_rows:

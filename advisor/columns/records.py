@@ -32,7 +32,11 @@ _PER_WORD = 24  # rule outcomes packed per integer, 2 bits each: three 8-rule pi
 _PIECE = 8  # rules per piece of a trace looked up whole
 _SEPARATOR = "\x1f"  # between a list's items in a key: no id or index holds it
 _dumps = orjson.dumps
-_Fragment = orjson.Fragment
+
+
+def _json(value: Any) -> orjson.Fragment:
+    """JSON to put in a record as it is; copied, because orjson's own bytes keep about 2 KB of room."""
+    return orjson.Fragment(bytes(memoryview(_dumps(value))))
 
 
 class _Rounded(dict):  # type: ignore[type-arg]
@@ -51,6 +55,25 @@ class _Rounded(dict):  # type: ignore[type-arg]
         return rounded
 
     def of(self, values: list[float]) -> list[float]:
+        return list(map(self.__getitem__, values))
+
+
+class _Shown(dict):  # type: ignore[type-arg]
+    """The JSON of round(x, digits) [+ 0.0], remembered per value (the values repeat; rows of them do not).
+    Keyed by the engine's values, never -0.0, so 0.0 and -0.0 never share a key."""
+
+    def __init__(self, digits: int, plus_zero: bool) -> None:
+        super().__init__()
+        self.digits, self.plus_zero = digits, plus_zero
+
+    def __missing__(self, value: float) -> bytes:
+        shown = _dumps(round(value, self.digits) + 0.0 if self.plus_zero else round(value, self.digits))
+        shown = bytes(memoryview(shown))  # orjson's own bytes keep about 2 KB of room
+        if len(self) < _CACHE_LIMIT:
+            self[value] = shown
+        return shown
+
+    def of(self, values: list[float]) -> list[bytes]:
         return list(map(self.__getitem__, values))
 
 
@@ -118,14 +141,16 @@ class ColumnRecords:
         self._unknowns = _Shared(lambda bits: [name for k, name in enumerate(EVIDENCE_FIELDS) if bits >> k & 1])
         self._round4, self._round4z, self._round2 = _Rounded(4, False), _Rounded(4, True), _Rounded(2, False)
         models = self._models
-        count = len(models)
-        self._scores = _Shared(lambda key: _Fragment(_dumps({m: round(v, 4) for m, v in zip(models, key)})))
-        self._ranges = _Shared(lambda key: _Fragment(_dumps(
-            {m: [round(lo, 4) + 0.0, round(hi, 4) + 0.0] for m, lo, hi in zip(models, key[:count], key[count:])})))
+        # scores and their ranges as JSON objects with a slot per value (%b), each value's JSON shared
+        self._shown4, self._shown4z = _Shown(4, False), _Shown(4, True)
+        quoted = [_dumps(m).replace(b"%", b"%%") for m in models]
+        self._scores_json = b"{" + b",".join(m + b":%b" for m in quoted) + b"}"
+        self._ranges_json = b"{" + b",".join(m + b":[%b,%b]" for m in quoted) + b"}"
         self._lists = _Shared(lambda key: ([int(i) for i in key.split(_SEPARATOR)] if key else []))
         self._kinds = _Shared(lambda key: key.split(_SEPARATOR) if key else [])
-        # per reasons list and winner: its rules as bits, and its JSON while every one of them fired
-        self._fired: dict[tuple[str, str | None], tuple[int, Any]] = {}
+        # per reasons list (and winner): its rules as bits, and its JSON while every one of them fired
+        self._model_fired = _Shared(lambda key: self._fired(key, "points"))
+        self._mix_fired = _Shared(lambda key: self._fired(key, "inside_shift"))
         # 8 rules' trace letters by their packed codes
         self._pieces = _Shared(lambda v: "".join(STATUS_LETTERS[v >> 2 * i & 3] for i in range(_PIECE)))
         meta = engine.rule_base.meta
@@ -145,7 +170,7 @@ class ColumnRecords:
             elif status == UNKNOWN:
                 possible[item] = sorted({n for leaf, names in self._tech_leaves[t]
                                          if _code(leaves, leaf) == UNKNOWN for n in names})
-        return _Fragment(_dumps(applied)), _Fragment(_dumps(possible)), " ".join(applied), " ".join(possible)
+        return _json((applied)), _json((possible)), " ".join(applied), " ".join(possible)
 
     def _checklist(self, result: pl.DataFrame) -> list[tuple[Any, ...]]:
         codes = _packed(result, self._tech_columns)
@@ -226,24 +251,32 @@ class ColumnRecords:
 
         lists = self._lists
         models = self._models
-        # keyed by the engine's values, never -0.0 (it adds 0.0), so 0.0 and -0.0 are never one key
-        scores = self._scores.of(list(zip(*(col[f"score_{m}"] for m in models))))
-        ranges = self._ranges.of(list(zip(*(col[f"score_low_{m}"] for m in models),
-                                          *(col[f"score_high_{m}"] for m in models))))
+        shown4, shown4z, fragment = self._shown4.of, self._shown4z.of, orjson.Fragment
+        template = self._scores_json
+        scores = [fragment(template % values) for values in zip(*(shown4(col[f"score_{m}"]) for m in models))]
+        template = self._ranges_json
+        ranges = [fragment(template % values) for values in zip(*(value for m in models for value in (
+            shown4z(col[f"score_low_{m}"]), shown4z(col[f"score_high_{m}"]))))]
         facts = self._facts(parsed, result) if self.trace else repeat(None, n)
         letters = self._letters(_packed(result, self._rule_columns)) if self.trace else repeat(None, n)
-        reasons_of = self._reasons_of
+        model_fired, mix_fired = self._model_fired, self._mix_fired
+        partly = self._partly
+        model_keys = [f"{winner}{_SEPARATOR}{key}" for winner, key in zip(col["department_model"], col["model_reasons"])]
         out = []
         trace = self.trace
         columns = (sources, names, col["department_model"], col["confidence"], col["close_call"], scores, ranges,
                    col["decided_by"], col["runner_up"], col["margin"], col["next_model"], col["next_confidence"],
-                   col["model_reasons"], col["inside_share"], col["outside_share"], col["unclamped_inside_share"],
+                   model_keys, col["inside_share"], col["outside_share"], col["unclamped_inside_share"],
                    col["mix_reasons"], col["hybrid_reasons"], col["not_applicable"], col["sales_kinds"], checklist,
                    self._unknown_fields(parsed), facts, letters, self._unsure(result))
         for row, (source, name, winner, confidence, close_call, score, score_range, decided_by, runner_up, margin,
                   next_model, next_confidence, model_reasons, inside, outside, unclamped, mix_reasons, hybrid,
                   not_applicable, kinds, (applied, possible, _, _), unknown_fields, facts_of, letters_of,
                   unsure) in enumerate(zip(*columns)):
+            found = model_fired[model_reasons]
+            reasons = found[1] if not unsure & found[0] else partly(found, unsure, low_of, row)
+            found = mix_fired[mix_reasons]
+            moved = found[1] if not unsure & found[0] else partly(found, unsure, low_of, row)
             record: dict[str, Any] = {
                 "source": source,
                 "name": name,
@@ -257,14 +290,14 @@ class ColumnRecords:
                     "runner_up": runner_up,
                     "margin": margin,
                     "next": None if next_model is None else {"id": next_model, "confidence": next_confidence},
-                    "reasons": reasons_of(model_reasons, winner, unsure, row, low_of, "points") if model_reasons else (),
+                    "reasons": reasons,
                 },
                 "sales_mix": {
                     "inside_share": inside,
                     "outside_share": outside,
                     "hybrid": bool(hybrid),
                     "unclamped_inside_share": unclamped,
-                    "reasons": reasons_of(mix_reasons, None, unsure, row, low_of, "inside_shift") if mix_reasons else (),
+                    "reasons": moved,
                     "hybrid_reasons": lists[hybrid],
                     "applies": not not_applicable,
                     "not_applicable_reasons": lists[not_applicable],
@@ -280,29 +313,24 @@ class ColumnRecords:
             out.append(_dumps(record))
         return out
 
-    def _reasons_of(self, key: str, winner: str | None, unsure: int, row: int,
-                    low_of: Callable[[int], list[float]], what: str) -> Any:
-        """A reasons list: each rule's points for the winner (or its inside shift), times its degree
-        where it did not wholly fire, rounded as LeanRecords rounds it; shared while every one fired.
-        `unsure`: the row's rules that did not wholly fire, a bit each."""
-        found = self._fired.get((key, winner))
-        if found is None:
-            indexes = self._lists[key]
-            effects = self._points if winner is not None else self._shift
-            found = (sum(1 << index for index in indexes),
-                     _Fragment(_dumps([{"rule": index, what: _effect(effects[index], winner)} for index in indexes])))
-            if len(self._fired) < _CACHE_LIMIT:
-                self._fired[(key, winner)] = found
-        if not unsure & found[0]:
-            return found[1]
-        effects = self._points if winner is not None else self._shift
-        reasons = []
-        for index in self._lists[key]:
-            value = _effect(effects[index], winner)
-            if unsure >> index & 1:
-                value = round(value * low_of(index)[row], 4)
-            reasons.append({"rule": index, what: value})
-        return reasons
+    def _fired(self, key: str, what: str) -> tuple[Any, ...]:
+        """A reasons list as every one of its rules fired: (its rules as bits, its JSON, its rules, their effects).
+
+        `key`: the rules (indices joined by _SEPARATOR), after the winner and a _SEPARATOR for points."""
+        winner, _, key = key.partition(_SEPARATOR) if what == "points" else (None, "", key)
+        indexes = self._lists[key]
+        effects = [self._points[i][winner] if winner is not None else self._shift[i] for i in indexes]
+        return (sum(1 << index for index in indexes),
+                _json([{"rule": index, what: effect} for index, effect in zip(indexes, effects)]),
+                what, list(zip(indexes, effects)))
+
+    @staticmethod
+    def _partly(fired: tuple[Any, ...], unsure: int, low_of: Callable[[int], list[float]], row: int) -> list[Any]:
+        """A reasons list of a row whose rules did not all wholly fire: those rules' effects times their degree,
+        rounded as LeanRecords rounds them. `unsure`: the row's rules that did not wholly fire, a bit each."""
+        what = fired[2]
+        return [{"rule": index, what: round(effect * low_of(index)[row], 4) if unsure >> index & 1 else effect}
+                for index, effect in fired[3]]
 
     def _facts(self, parsed: pl.DataFrame, result: pl.DataFrame) -> list[tuple[Any, ...]]:
         """Per row: the evidence as the rules compared it (deal size in USD), in EVIDENCE_FIELDS order."""
