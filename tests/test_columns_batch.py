@@ -167,3 +167,27 @@ def test_contradictory_answers_at_the_checks_edges_are_warned_alike(engine, colu
     assert said["columns"] == said["rows"]
     warned = {line.split(":")[1] for line in said["rows"][1]}
     assert {"2", "4", "6", "9"} <= warned and not {"3", "5", "7"} & warned
+
+
+def test_reading_runs_at_most_a_chunk_ahead_of_writing(engine):
+    """Memory stays flat: a chunk's rows are read, scored and handed on before the next chunk is read."""
+    from advisor.readers import CsvColumns, RawRecord
+
+    columns = CsvColumns(("name", "leads_per_month"), (0, 1), ".")
+    pulled = 0
+
+    def rows():
+        nonlocal pulled
+        for i in range(100):
+            pulled += 1
+            yield RawRecord("big.csv", i + 2, [f"N{i}", str(i)], columns)
+
+    outcomes = pipeline.score_columns(rows(), engine, record_encoder(engine, "jsonl"), fmt="jsonl", trace=True,
+                                      held=[], report=print, chunk_rows=7, min_rows=0,
+                                      parse=columns_reference.reference_parse,
+                                      evaluate=columns_reference.ReferenceColumnEngine(engine).evaluate)
+    first = next(outcomes)
+    assert first[:4] == ("big.csv", 2, "N0", engine.evaluate(RawRecord("big.csv", 2, ["N0", "0"], columns)
+                                                               .validated().profile).department_model)
+    assert pulled <= 7 + 1  # the chunk, and the row that said it was full
+    assert sum(1 for _ in outcomes) == 99 and pulled == 100

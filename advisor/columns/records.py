@@ -310,7 +310,7 @@ class ColumnRecords:
             if trace:
                 record["facts"] = facts_of
                 record["trace"] = letters_of
-            out.append(_dumps(record))
+            out.append(bytes(memoryview(_dumps(record))))  # orjson's bytes keep 4-5 KB of room past a record
         return out
 
     def _fired(self, key: str, what: str) -> tuple[Any, ...]:
