@@ -15,6 +15,7 @@ loop per row then only puts the pieces together.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Callable, Sequence
 from itertools import repeat
 from typing import Any
@@ -30,6 +31,7 @@ from advisor.writers import CSV_COLUMNS, text_cell
 _CACHE_LIMIT = 1 << 16  # distinct values remembered per cache, so memory stays flat
 _PER_WORD = 24  # rule outcomes packed per integer, 2 bits each: three 8-rule pieces of the trace
 _PIECE = 8  # rules per piece of a trace looked up whole
+_NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # a CSV cell with one of these is quoted (a superset of csv's test)
 _SEPARATOR = "\x1f"  # between a list's items in a key: no id or index holds it
 _dumps = orjson.dumps
 
@@ -74,6 +76,20 @@ class _Shown(dict):  # type: ignore[type-arg]
         return shown
 
     def of(self, values: list[float]) -> list[bytes]:
+        return list(map(self.__getitem__, values))
+
+
+class _Text(dict):  # type: ignore[type-arg]
+    """str() of each float, as the csv module writes it, remembered (the values repeat; str() of a
+    float costs about ten times a look-up). Zero is never remembered: 0.0 and -0.0 print apart."""
+
+    def __missing__(self, value: float) -> str:
+        text = str(value)
+        if value != 0 and len(self) < _CACHE_LIMIT:
+            self[value] = text
+        return text
+
+    def of(self, values: list[float]) -> list[str]:
         return list(map(self.__getitem__, values))
 
 
@@ -140,6 +156,9 @@ class ColumnRecords:
         self._checklists = _Shared(self._checklist_of)
         self._unknowns = _Shared(lambda bits: [name for k, name in enumerate(EVIDENCE_FIELDS) if bits >> k & 1])
         self._round4, self._round4z, self._round2 = _Rounded(4, False), _Rounded(4, True), _Rounded(2, False)
+        self._text = _Text()
+        self._cells = _Shared(self._cell)
+        self._unknown_cells = _Shared(lambda bits: self._cell(" ".join(self._unknowns[bits])))
         models = self._models
         # scores and their ranges as JSON objects with a slot per value (%b), each value's JSON shared
         self._shown4, self._shown4z = _Shown(4, False), _Shown(4, True)
@@ -177,11 +196,15 @@ class ColumnRecords:
         leaves = _packed(result, self._tech_leaf_columns)
         return self._checklists.of(list(zip(codes, leaves)))
 
-    def _unknown_fields(self, parsed: pl.DataFrame) -> list[list[str]]:
-        """Per row: the evidence fields left unknown, shared among rows with the same unknowns."""
+    def _unknown_bits(self, parsed: pl.DataFrame) -> list[int]:
+        """Per row: the evidence fields left unknown, a bit each in EVIDENCE_FIELDS order."""
         mask = pl.sum_horizontal([pl.col(name).is_null().cast(pl.Int64) * (1 << k)
                                   for k, name in enumerate(EVIDENCE_FIELDS)])
-        return self._unknowns.of(parsed.select(mask.alias("m")).to_series().to_list())
+        return parsed.select(mask.alias("m")).to_series().to_list()
+
+    def _unknown_fields(self, parsed: pl.DataFrame) -> list[list[str]]:
+        """Per row: the evidence fields left unknown, shared among rows with the same unknowns."""
+        return self._unknowns.of(self._unknown_bits(parsed))
 
     def _unsure(self, result: pl.DataFrame) -> list[int]:
         """Per row: the rules that give points or shift the share and did not wholly fire, a bit each."""
@@ -340,11 +363,15 @@ class ColumnRecords:
 
     def _csv(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str],
              names: Sequence[str]) -> list[bytes]:
+        """CSV lines as writers.csv_row and csv.writer make them: cells joined by commas, those with a
+        comma, a quote or a line break (only ever a name, a source or a rule base's text) quoted by
+        csv.writer itself."""
         col = self._common(result)
         checklist = self._checklist(result)
-        unknown = self._unknown_fields(parsed)
-        col["source"] = [text_cell(s) for s in sources]
-        col["name"] = [text_cell(s) for s in names]
+        cell = self._cell
+        quoted = _NEEDS_QUOTES.search
+        col["source"] = [cell(t) if quoted(t) else t for t in map(text_cell, sources)]
+        col["name"] = [cell(t) if quoted(t) else t for t in map(text_cell, names)]
         col["close_call"] = ["true" if x else "false" for x in col["close_call"]]
         col["next_model"] = [x or "" for x in col["next_model"]]
         col["hybrid"] = ["true" if x else "false" for x in col["hybrid_reasons"]]
@@ -352,17 +379,29 @@ class ColumnRecords:
         col["sales_kinds"] = [x.replace(_SEPARATOR, " ") for x in col["sales_kinds"]]
         col["technologies"] = [c[2] for c in checklist]
         col["possible_technologies"] = [c[3] for c in checklist]
-        col["unknown_fields"] = [" ".join(x) for x in unknown]
+        col["unknown_fields"] = self._unknown_cells.of(self._unknown_bits(parsed))
+        for name in ("department_model", "confidence", "next_model", "decided_by", "runner_up", "sales_kinds"):
+            col[name] = self._cells.of(col[name])  # ids: quoted only if a rule base's id needs it
+        text = self._text.of
         for m in self._models:
-            col[f"score_{m}"] = self._round4.of(col[f"score_{m}"])
-            col[f"score_{m}_low"] = self._round4z.of(col.pop(f"score_low_{m}"))
-            col[f"score_{m}_high"] = self._round4z.of(col.pop(f"score_high_{m}"))
+            col[f"score_{m}"] = text(self._round4.of(col[f"score_{m}"]))
+            col[f"score_{m}_low"] = text(self._round4z.of(col.pop(f"score_low_{m}")))
+            col[f"score_{m}_high"] = text(self._round4z.of(col.pop(f"score_high_{m}")))
+        for name in ("margin", "inside_share", "outside_share"):
+            col[name] = text(col[name])
         n = result.height
         for name, value in zip(("rule_base_name", "rule_base_version", "rule_base_sha256"), self._rule_base):
-            col[name] = [value] * n
-        lines: list[str] = []
-        csv.writer(_Sink(lines.append), lineterminator="\n").writerows(zip(*(col[name] for name in CSV_COLUMNS)))
-        return [line.encode() for line in lines]
+            col[name] = [cell(value)] * n
+        return [f"{','.join(row)}\n".encode() for row in zip(*(col[name] for name in CSV_COLUMNS))]
+
+    @staticmethod
+    def _cell(text: str) -> str:
+        """One cell as csv.writer writes it (quoted, quotes doubled, where it must be)."""
+        if not _NEEDS_QUOTES.search(text):
+            return text
+        line: list[str] = []
+        csv.writer(_Sink(line.append), lineterminator="\n").writerow([text])
+        return line[0][:-1]
 
 
 def _code(codes: tuple[int, ...], index: int) -> int:
