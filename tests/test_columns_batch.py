@@ -27,12 +27,9 @@ awkward = st.text(st.sampled_from('ab "\\%,=+-\nЖё€'), min_size=1, max_size=
 
 @pytest.fixture
 def column_modules(monkeypatch):
-    """advisor.columns.parse and evaluate stood in for by the reference (the row path's own values)."""
-    parse = types.ModuleType("advisor.columns.parse")
-    parse.parse_csv_rows = columns_reference.reference_parse
+    """advisor.columns.evaluate stood in for by the reference (the row path's own values)."""
     evaluate = types.ModuleType("advisor.columns.evaluate")
     evaluate.ColumnEngine = columns_reference.ReferenceColumnEngine
-    monkeypatch.setitem(sys.modules, "advisor.columns.parse", parse)
     monkeypatch.setitem(sys.modules, "advisor.columns.evaluate", evaluate)
 
 
