@@ -188,3 +188,33 @@ def test_reading_runs_at_most_a_chunk_ahead_of_writing(engine):
                                                                .validated().profile).department_model)
     assert pulled <= 7 + 1  # the chunk, and the row that said it was full
     assert sum(1 for _ in outcomes) == 99 and pulled == 100
+
+
+def test_rows_the_column_engine_hands_back_are_scored_by_the_row_path_in_turn(engine, tmp_path):
+    """A result row marked fallback (here every third) is scored the row path's way, in its place."""
+    from advisor.columns.parse import parse_csv_rows
+    from advisor.readers import read_inputs_raw
+
+    path = tmp_path / "rows.csv"
+    path.write_text("name,leads_per_month,deals_per_month,currency\n"
+                    + "".join(f"N{i},{i * 10},{i * 3},{'USD EUR'.split()[i % 2]}\n" for i in range(20)))
+    reference = columns_reference.ReferenceColumnEngine(engine)
+
+    def some_back(frame):
+        result = reference.evaluate(frame).with_columns(fallback=pl.Series([i % 3 == 0 for i in range(frame.height)]))
+        # what a fallback row holds is no answer: garbage here, so using it would show
+        return result.with_columns(department_model=pl.when("fallback").then(pl.lit("garbage"))
+                                   .otherwise(pl.col("department_model")))
+
+    def outcomes(way):
+        records = read_inputs_raw([str(path)], warn=print)
+        if way == "rows":
+            from advisor.parallel import score_here
+
+            return list(score_here(records, engine, record_encoder(engine, "jsonl")))
+        return list(pipeline.score_columns(records, engine, record_encoder(engine, "jsonl"), fmt="jsonl", trace=True,
+                                           held=[], report=print, chunk_rows=8, min_rows=0, parse=parse_csv_rows,
+                                           evaluate=some_back))
+
+    assert [o[:4] + (bytes(o[4]), o[5]) for o in outcomes("columns")] == \
+        [o[:4] + (bytes(o[4]), o[5]) for o in outcomes("rows")]

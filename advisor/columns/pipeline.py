@@ -95,22 +95,23 @@ class _Chunks:
         import polars as pl
 
         parsed = self.parse(rows)
-        ok = pl.Series(parsed.ok, dtype=pl.Boolean)
-        frame = parsed.frame.filter(ok)
+        frame = parsed.frame.filter(pl.Series(parsed.ok, dtype=pl.Boolean))
         result = self.evaluate(frame)
-        decided = ~result.get_column("fallback").fill_null(True)
-        if not decided.all():
-            frame, result = frame.filter(decided), result.filter(decided)
-        taken = [row for row, good in zip(rows, parsed.ok) if good]
-        taken = [row for row, kept in zip(taken, decided.to_list()) if kept]
+        decided = (~result.get_column("fallback").fill_null(True)).to_list()
+        if not all(decided):
+            kept = pl.Series(decided, dtype=pl.Boolean)
+            frame, result = frame.filter(kept), result.filter(kept)
+        # the rows decided here, by their place in `rows`
+        places = [n for n, good in enumerate(parsed.ok) if good]
+        places = [n for n, kept in zip(places, decided) if kept]
+        taken = [rows[n] for n in places]
         names = frame.get_column("name").to_list()
         encoded = self.records.encode(frame, result, [row.source for row in taken], names)
         warnings = _warnings(frame, taken)
         models = result.get_column("department_model").to_list()
         out: list[Any] = [None] * len(rows)
-        position = {id(row): n for n, row in enumerate(rows)}
-        for n, row in enumerate(taken):
-            out[position[id(row)]] = (names[n], models[n], encoded[n], warnings.get(n, ()))
+        for n, place in enumerate(places):
+            out[place] = (names[n], models[n], encoded[n], warnings.get(n, ()))
         return out
 
 
