@@ -12,6 +12,7 @@ by construction. Memory stays flat: one chunk at a time.
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any
 
@@ -94,6 +95,16 @@ class _Chunks:
 
     def decide(self, rows: list[RawRecord]) -> list[tuple[str, str, bytes, tuple[str, ...]] | None]:
         """Per row: (name, department model, record, located warnings), or None for the row path."""
+        # A chunk makes a few hundred thousand short-lived objects and no cycles worth a collection,
+        # while the chunk's rows and records are alive for the collector to walk again and again:
+        # paused, the collector took 0.10 s instead of 0.22 s of 2.2 s for 30,000 rows (gc.callbacks).
+        gc.disable()
+        try:
+            return self._decide(rows)
+        finally:
+            gc.enable()
+
+    def _decide(self, rows: list[RawRecord]) -> list[tuple[str, str, bytes, tuple[str, ...]] | None]:
         import polars as pl
 
         parsed = self.parse(rows)
