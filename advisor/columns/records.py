@@ -282,7 +282,7 @@ class ColumnRecords:
             shown4z(col[f"score_low_{m}"]), shown4z(col[f"score_high_{m}"]))))]
         facts = self._facts(parsed, result) if self.trace else repeat(None, n)
         letters = self._letters(_packed(result, self._rule_columns)) if self.trace else repeat(None, n)
-        model_fired, mix_fired = self._model_fired, self._mix_fired
+        model_fired, mix_fired, sales_kinds = self._model_fired, self._mix_fired, self._kinds
         partly = self._partly
         model_keys = [f"{winner}{_SEPARATOR}{key}" for winner, key in zip(col["department_model"], col["model_reasons"])]
         out = []
@@ -325,7 +325,7 @@ class ColumnRecords:
                     "applies": not not_applicable,
                     "not_applicable_reasons": lists[not_applicable],
                 },
-                "sales_kinds": self._kinds[kinds],
+                "sales_kinds": sales_kinds[kinds],
                 "technologies": applied,
                 "possible_technologies": possible,
                 "unknown_fields": unknown_fields,
