@@ -146,7 +146,7 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
 
         return score_here(records, engine, encode)
     path = path or os.environ.get("ADVISOR_SCORE_PATH") or None
-    columns = path == "columns" and (writer.fmt == "csv" or writer.records == "lean")  # opt-in until parse/evaluate land
+    columns = path != "rows" and (writer.fmt == "csv" or writer.records == "lean")
     if jobs is None:
         # CSV rows decided as columns in this process are quicker than workers scoring them a row at a time;
         # workers still pay for long JSON Lines, which stay on the row path (figures: README, bench/run.py)

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import io
+import os
+import signal
+import subprocess
 import sys
-import types
+import time
 
 import polars as pl
 import pytest
@@ -17,20 +20,13 @@ from advisor.columns import pipeline
 from advisor.columns.records import ColumnRecords
 from advisor.profile import FIELDS
 from advisor.writers import record_encoder
+from conftest import ROOT
 from test_properties import profiles
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 FORMATS = [("jsonl", True), ("jsonl", False), ("json", True), ("json", False), ("csv", False)]
 awkward = st.text(st.sampled_from('ab "\\%,=+-\nЖё€'), min_size=1, max_size=10).filter(str.strip)
-
-
-@pytest.fixture
-def column_modules(monkeypatch):
-    """advisor.columns.evaluate stood in for by the reference (the row path's own values)."""
-    evaluate = types.ModuleType("advisor.columns.evaluate")
-    evaluate.ColumnEngine = columns_reference.ReferenceColumnEngine
-    monkeypatch.setitem(sys.modules, "advisor.columns.evaluate", evaluate)
 
 
 @SETTINGS
@@ -111,7 +107,7 @@ def _both_paths(engine, path, fmt, trace, **options):
 
 @SETTINGS
 @given(st.lists(rows, min_size=1, max_size=30), st.sampled_from(FORMATS), st.integers(1, 9))
-def test_score_says_the_same_bytes_and_messages_on_the_column_path(engine, column_modules, tmp_path_factory,
+def test_score_says_the_same_bytes_and_messages_on_the_column_path(engine, tmp_path_factory,
                                                                    monkeypatch, generated, form, chunk):
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", chunk)  # chunk boundaries fall inside the data
     path = tmp_path_factory.mktemp("c") / "rows.csv"
@@ -120,7 +116,7 @@ def test_score_says_the_same_bytes_and_messages_on_the_column_path(engine, colum
     assert said["columns"] == said["rows"]
 
 
-def test_a_chunk_boundary_inside_the_data_and_fail_fast_mid_chunk(engine, column_modules, tmp_path, monkeypatch):
+def test_a_chunk_boundary_inside_the_data_and_fail_fast_mid_chunk(engine, tmp_path, monkeypatch):
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", 4)
     lines = [f"N{i},{10 + i},0.{i % 9 + 1},b2b,{i}" for i in range(11)]
     lines[6] = "Bad,lots,0.5,b2b,3"  # the second chunk's third row
@@ -136,7 +132,7 @@ def test_a_chunk_boundary_inside_the_data_and_fail_fast_mid_chunk(engine, column
     assert len(out.splitlines()) == 1 + 6  # the header and the records before the bad one, on standard output
 
 
-def test_the_reader_warnings_come_where_the_row_path_says_them(engine, column_modules, tmp_path, monkeypatch):
+def test_the_reader_warnings_come_where_the_row_path_says_them(engine, tmp_path, monkeypatch):
     """A second file's ignored column is said after the first file's warnings, not when its rows are read ahead."""
     monkeypatch.setattr(pipeline, "CHUNK_ROWS", 100)
     first, second = tmp_path / "a.csv", tmp_path / "b.csv"
@@ -152,7 +148,7 @@ def test_the_reader_warnings_come_where_the_row_path_says_them(engine, column_mo
     assert "ignored columns" in said["rows"][2] and "deals_per_month" in said["rows"][1]
 
 
-def test_contradictory_answers_at_the_checks_edges_are_warned_alike(engine, column_modules, tmp_path):
+def test_contradictory_answers_at_the_checks_edges_are_warned_alike(engine, tmp_path):
     """Just over and just under each check's threshold: the columns' loose test must not leave one out."""
     rows = ["Over,100,100.05,,,", "Equal,100,100,,,", "Rate,100,15.01,0.1,,", "RateEdge,100,15,0.1,,",
             "Clients,100,10,,59,", "ClientsEdge,100,10,,60,", "Stage,,,,,2", "Repeat,100,200.02,,,",
@@ -218,3 +214,68 @@ def test_rows_the_column_engine_hands_back_are_scored_by_the_row_path_in_turn(en
 
     assert [o[:4] + (bytes(o[4]), o[5]) for o in outcomes("columns")] == \
         [o[:4] + (bytes(o[4]), o[5]) for o in outcomes("rows")]
+
+
+def _generated_csv(path, count: int) -> None:
+    lines = [f"Company {i},{i % 40},{i * 7 % 900}.5,{i % 90 + 5}%,{i % 7}.25,{'USD EUR RUB UAH'.split()[i % 4]},"
+             f"{'b2b b2c mixed'.split()[i % 3]},{'yes' if i % 2 else ''}" for i in range(count)]
+    path.write_text("name,sales_team_size,leads_per_month,repeat_sales_share,deals_per_month,currency,market,regional\n"
+                    + "\n".join(lines) + "\n")
+
+
+@pytest.mark.parametrize("fmt", ["jsonl", "json", "csv"])
+def test_the_command_scores_csv_as_columns_with_the_row_paths_output(tmp_path, fmt):
+    source = tmp_path / "profiles.csv"
+    _generated_csv(source, 300)
+    runs = {}
+    for way in ("rows", "columns"):
+        out = tmp_path / f"{way}.{fmt}"
+        done = subprocess.run([sys.executable, "-m", "advisor", "score", str(source), "-f", fmt, "-o", str(out)],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120,
+                              env={**os.environ, "ADVISOR_SCORE_PATH": way})
+        runs[way] = (done.returncode, done.stderr.replace(str(out), "OUTPUT"), out.read_bytes())
+    assert runs["columns"] == runs["rows"]
+    assert runs["rows"][0] == 0 and "records read 300, scored 300, rejected 0" in runs["rows"][1]
+
+
+
+
+def test_long_csv_is_scored_as_columns_in_one_process_by_default(engine, tmp_path, monkeypatch):
+    """No worker pool for CSV rows (the column path is quicker in one process); long JSON Lines still get one."""
+    source = tmp_path / "profiles.csv"
+    _generated_csv(source, 12_000)  # about 720 KB: workers would start for it on the row path
+    seen = []
+    real = pipeline.score_columns
+
+    def spy(*args, **kwargs):
+        seen.append(kwargs["min_rows"])
+        return real(*args, **kwargs)
+
+    def no_pool(*args, **kwargs):
+        raise AssertionError("a worker pool was started for CSV rows")
+
+    monkeypatch.setattr("advisor.batch.score_in_pool", no_pool)
+    monkeypatch.setattr(pipeline, "score_columns", spy)
+    monkeypatch.delenv("ADVISOR_SCORE_PATH", raising=False)
+    out, errors = io.StringIO(), []
+    summary = score_batch(engine, [str(source)], fmt="jsonl", output=None, trace=True, report=errors.append,
+                          stdout=out)
+    assert summary.scored == 12_000 and seen == [pipeline.MIN_ROWS]
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
+def test_sigterm_while_scoring_columns_leaves_the_old_output(tmp_path):
+    source = tmp_path / "big.csv"
+    _generated_csv(source, 200_000)
+    target = tmp_path / "out.jsonl"
+    target.write_text("the old result\n")
+    child = subprocess.Popen([sys.executable, "-m", "advisor", "score", str(source), "-f", "jsonl", "-o", str(target)],
+                             cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline and not list(tmp_path.glob(".out.jsonl.*.tmp")):
+        time.sleep(0.05)
+    assert list(tmp_path.glob(".out.jsonl.*.tmp")), "the run never got going"
+    child.send_signal(signal.SIGTERM)
+    assert child.wait(timeout=60) == 143 and child.stderr.read().strip() == "advisor: terminated"
+    assert not list(tmp_path.glob(".*.tmp")) and target.read_text() == "the old result\n"
+    assert not subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True, text=True).stdout.split()
