@@ -28,7 +28,7 @@ from advisor.json_records import STATUS_LETTERS
 from advisor.profile import EVIDENCE_FIELDS
 from advisor.writers import CSV_COLUMNS, text_cell
 
-_CACHE_LIMIT = 1 << 16  # distinct values remembered per cache, so memory stays flat
+_CACHE_LIMIT = 1 << 14  # distinct values remembered per cache (a few MB at most), so memory stays flat
 _PER_WORD = 24  # rule outcomes packed per integer, 2 bits each: three 8-rule pieces of the trace
 _PIECE = 8  # rules per piece of a trace looked up whole
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # a CSV cell with one of these is quoted (a superset of csv's test)
