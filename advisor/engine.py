@@ -721,8 +721,8 @@ class Engine:
             [trace[i] for i in ev.mix_reasons], [trace[i] for i in ev.hybrid_reasons],
             [trace[i] for i in self.mix_not_applicable(ev)],
         )
-        items = [
-            TechnologyItem(item.id, item.group, item.title.model_dump(), TECHNOLOGY_STATUSES[ev.rules[i]], trace[i])
+        items = [  # dict(title) is title.model_dump() without building Localized's serializer (a cached rule base has none)
+            TechnologyItem(item.id, item.group, dict(item.title), TECHNOLOGY_STATUSES[ev.rules[i]], trace[i])
             for i, item in enumerate(self.technologies, start=self.first_technology)
         ]
         meta = self.rule_base.meta

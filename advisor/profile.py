@@ -207,7 +207,7 @@ def _meta(kind: str, unit: str, help: str, **extra: Any) -> dict[str, Any]:
 class Profile(BaseModel):
     """What the advisor knows about a company. None means unknown."""
 
-    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True)
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False, frozen=True, defer_build=True)
 
     name: Name = Field(min_length=1, **_meta("text", "", "The company or profile name."))
     sales_team_size: Integer | None = Field(

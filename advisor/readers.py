@@ -138,7 +138,7 @@ def read_yaml_text(text: str, file: str) -> Iterator[Record]:
     def line_of_key(key: str | None) -> int | None:
         return doc.line_of((key,) if key is not None else ())
 
-    yield _validated(doc.data, file, None, line_of_key)
+    yield _validated(doc.data, file, None, line_of_key, quick=True)
 
 
 MAX_JSON_DEPTH = 64  # a profile is two levels deep; 100,000 levels would exhaust the parser's stack

@@ -6,13 +6,14 @@ from __future__ import annotations
 import shutil
 
 import pytest
+from pydantic import BaseModel
 
 from advisor import cache
 from advisor.engine import load_engine
 from advisor.errors import RuleBaseError
 from advisor.i18n import _read_catalogue
 from advisor.profile import Profile
-from advisor.rulebase import loader
+from advisor.rulebase import loader, schema
 
 SEASONAL = Profile(name="Garden", seasonality_peak_ratio=1.7, leads_per_month=400, sales_team_size=2)
 
@@ -126,9 +127,9 @@ def test_an_entry_planted_as_a_pickle_is_never_run(cache_dir, rules_copy, tmp_pa
 
 
 def _tampered(cache_dir):
-    """Every cached parse changed so that a seasonal profile would score differently, if it were used."""
-    for entry in cache_dir.glob("yaml-*.json"):
-        entry.write_text(entry.read_text().replace('"gte":1.5', '"gte":9.5'))
+    """Every cached parse and validated file changed so that a seasonal profile would score differently, if it were used."""
+    for entry in [*cache_dir.glob("yaml-*.json"), *cache_dir.glob("rules-*.json")]:
+        entry.write_text(entry.read_text().replace('"gte":1.5', '"gte":9.5').replace('"at_least":{"\\u0000tuple":[1.3,2.0]}', '"at_least":{"\\u0000tuple":[9.3,9.9]}'))
 
 
 def test_entries_others_could_write_are_not_used(cache_dir, rules_copy):
@@ -136,12 +137,12 @@ def test_entries_others_could_write_are_not_used(cache_dir, rules_copy):
 
     fresh = _seasonality_points(load_engine(rules_copy))
     _tampered(cache_dir)
-    for entry in cache_dir.glob("yaml-*.json"):
+    for entry in [*cache_dir.glob("yaml-*.json"), *cache_dir.glob("rules-*.json")]:
         entry.chmod(0o666)  # as under umask 000: anyone could have written it
     assert _seasonality_points(load_engine(rules_copy)) == fresh
     if os.geteuid() == 0:  # as root the test can give the entries to another user, as a planted file would be
         _tampered(cache_dir)
-        for entry in cache_dir.glob("yaml-*.json"):
+        for entry in [*cache_dir.glob("yaml-*.json"), *cache_dir.glob("rules-*.json")]:
             entry.chmod(0o600)
             os.chown(entry, 4242, 4242)
         assert _seasonality_points(load_engine(rules_copy)) == fresh
@@ -202,3 +203,68 @@ def test_a_yaml_file_that_appears_in_the_rule_folder_is_noticed(cache_dir, rules
     parsed = len(parses)
     load_engine(rules_copy)  # the folder is as it was: the entry made before is good again
     assert len(parses) == parsed
+
+
+def _same(a, b, where="rule base"):
+    """The same models, field for field, with the same fields given (what model_dump(exclude_unset) reads)."""
+    assert type(a) is type(b), where
+    if isinstance(a, BaseModel):
+        assert a.model_fields_set == b.model_fields_set and list(a.__dict__) == list(b.__dict__), where
+        for name in a.__dict__:
+            _same(a.__dict__[name], b.__dict__[name], f"{where}.{name}")
+    elif isinstance(a, (list, tuple, dict)):
+        assert len(a) == len(b), where
+        if isinstance(a, dict):
+            assert list(a) == list(b), where
+        for key, item in (a.items() if isinstance(a, dict) else enumerate(a)):
+            _same(item, b[key], f"{where}[{key!r}]")
+    else:
+        assert a == b, where
+
+
+RULE_MODELS = [*loader.FILES.values(), schema.StaffingFile, schema.ModelsFile]
+
+
+def test_the_second_load_validates_nothing_and_builds_the_same_models(cache_dir, rules_copy, monkeypatch):
+    first = loader.load_rule_base(rules_copy)
+    assert len(list(cache_dir.glob("rules-*.json"))) == len(RULE_MODELS)
+    for model in RULE_MODELS:
+        monkeypatch.setattr(model, "model_validate", lambda *a, **k: pytest.fail("validated again"))
+    second = loader.load_rule_base(rules_copy)
+    assert second == first
+    for name in ("meta", "department_model", "sales_mix", "technologies", "staffing", "models"):
+        _same(getattr(first, name), getattr(second, name), name)
+
+
+def test_a_rule_file_edited_into_a_mistake_is_validated_and_reported(cache_dir, rules_copy):
+    load_engine(rules_copy)
+    path = rules_copy / "department_model.yaml"
+    path.write_text(path.read_text().replace("{field: seasonality_peak_ratio, at_least: [1.3, 2.0]}",
+                                             "{field: seasonality_peak_ratio, at_least: [2.0, 1.3]}"))
+    for _ in range(2):  # a file with mistakes is never kept: reported on every run
+        with pytest.raises(RuleBaseError, match=r"at_least needs \[low, high\] with low < high"):
+            load_engine(rules_copy)
+    assert not [e for e in cache_dir.glob("rules-*.json") if "[2.0,1.3]" in e.read_text()]
+
+
+@pytest.mark.parametrize("change", [
+    ('"\\u0000model":"Leaf"', '"\\u0000model":"Profile"'),  # a class that is not the rule schema's
+    ('"\\u0000model":"Leaf"', '"\\u0000model":"Path"'),  # nor anything else
+    ('"per_min":null', '"per_min":null,"extra":1'),  # a field the model does not have
+    ('"\\u0000set":[', '"\\u0000set":["nonesuch",'),  # a field given that does not exist
+])
+def test_a_validated_entry_not_as_written_is_a_miss(cache_dir, rules_copy, change):
+    fresh = load_engine(rules_copy)
+    entry, = cache_dir.glob("rules-DepartmentModelDecision-*.json")
+    text = entry.read_text()
+    assert change[0] in text
+    entry.write_text(text.replace(change[0], change[1]))
+    again = load_engine(rules_copy)
+    _same(fresh.rule_base.department_model, again.rule_base.department_model)
+
+
+def test_tampering_would_show_if_an_entry_were_used(cache_dir, rules_copy):
+    """What test_entries_others_could_write_are_not_used relies on: tampered entries of this user's would be used."""
+    fresh = _seasonality_points(load_engine(rules_copy))
+    _tampered(cache_dir)
+    assert _seasonality_points(load_engine(rules_copy)) != fresh

@@ -102,8 +102,12 @@ def first_error(doc: LocatedDocument, exc: ValidationError, base: tuple[Any, ...
     return RuleBaseErrors(validation_errors(doc, exc, model, base)).errors[0]
 
 
-def validate_into(doc: LocatedDocument, model: type[_M], problems: Problems) -> _M | None:
-    """`doc` validated by `model`, or None with every problem of it noted."""
+def validate_into(doc: LocatedDocument, model: type[_M], problems: Problems, raw: bytes | None = None) -> _M | None:
+    """`doc` validated by `model`, or None with every problem of it noted.
+
+    With the file's bytes `raw`, a file validated on an earlier run is rebuilt from the cache
+    (advisor/rulebase/stored.py) instead; what changed is validated.
+    """
     if doc.data is None:
         problems.add(RuleBaseError("empty file: expected a mapping", file=doc.file, line=1))
         return None
@@ -111,6 +115,10 @@ def validate_into(doc: LocatedDocument, model: type[_M], problems: Problems) -> 
         problems.add(RuleBaseError(f"expected a mapping at the top, got {type(doc.data).__name__}",
                                    file=doc.file, line=1))
         return None
+    if raw is not None:
+        from advisor.rulebase.stored import validated
+
+        return validated("rules", raw, model, lambda: validate_into(doc, model, problems))
     try:
         return model.model_validate(doc.data)
     except ValidationError as exc:
@@ -180,7 +188,7 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
         digest.update(name.encode() + b"\0" + raw + b"\0")
         docs[name] = doc
         if meta_read is not None:  # with rulebase.yaml unreadable, which schema the files follow is unknown
-            parsed[name] = validate_into(doc, model, problems)
+            parsed[name] = validate_into(doc, model, problems, raw)
     meta: schema.RuleBaseMeta | None = parsed.get("rulebase.yaml")
     documents = tuple(meta.documents) if meta is not None else None
     staffing, hashed = read_staffing(root, docs, problems)
@@ -222,7 +230,7 @@ def read_optional(root: Path, name: str, model: type, docs: dict[str, LocatedDoc
         return None, b""
     doc, raw = read
     docs[name] = doc
-    return validate_into(doc, model, problems), name.encode() + b"\0" + raw + b"\0"
+    return validate_into(doc, model, problems, raw), name.encode() + b"\0" + raw + b"\0"
 
 
 def read_staffing(root: Path, docs: dict[str, LocatedDocument],
