@@ -29,12 +29,14 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "profiles/online-store.yaml"
+ANSWERS, SAVED = "{home}/answers.yaml", "{home}/saved.yaml"  # ask's unattended answers and the profile it saves
 ENTRY = "import sys; from advisor.cli import main; sys.argv[0] = 'advisor'; main()"
 COMMANDS = {
     "recommend": ["recommend", PROFILE],
     "explain": ["explain", PROFILE],
     "recommend-json": ["recommend", PROFILE, "-f", "json"],
     "help": ["recommend", "--help"],
+    "ask": ["ask", "--from", PROFILE, "--answers", ANSWERS, "-o", SAVED, "--lang", "en"],
 }
 
 
@@ -62,7 +64,7 @@ def instructions(args: list[str], env: dict[str, str]) -> int:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("commands", nargs="*", default=["recommend", "explain"], metavar="COMMAND", help=f"of {', '.join(COMMANDS)} (default: recommend explain)")
+    parser.add_argument("commands", nargs="*", default=["recommend", "explain", "ask"], metavar="COMMAND", help=f"of {', '.join(COMMANDS)} (default: recommend explain ask)")
     parser.add_argument("--runs", type=int, default=40, help="runs of each (median)")
     parser.add_argument("--against", type=Path, help="another checkout of the project to compare with")
     parser.add_argument("--instructions", action="store_true", help="count instructions under valgrind instead of timing")
@@ -83,16 +85,23 @@ def main() -> None:
         base.setdefault("ADVISOR_STATE_DIR", home)
         # a cache of its own: the user's is shared with every other advisor run, which may evict entries
         base["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(dir=home)
+        Path(ANSWERS.format(home=home)).write_text("close_rate: 40%\n")
+        saved = Path(SAVED.format(home=home))
         cases: dict[str, tuple[list[str], dict[str, str]]] = {
             "floor": ([python, "-c", "import typer, rich, pydantic, yaml"], base)}
         for tree, path in trees.items():
             env = dict(base, PYTHONPATH=str(path))  # and run from there: `python -c` puts the folder first
             for command in options.commands:
-                cases[f"{command} ({tree})"] = ([python, "-c", ENTRY, *COMMANDS[command]], env)
+                args = [arg.format(home=home) for arg in COMMANDS[command]]
+                cases[f"{command} ({tree})"] = ([python, "-c", ENTRY, *args], env)
         for args, env in cases.values():  # warm the disk cache and advisor's rule-base cache
+            saved.unlink(missing_ok=True)  # ask saves a new profile every run, never over an old one
             timed(args, env)
         if options.instructions:
-            counts = {name: instructions(args, env) for name, (args, env) in cases.items()}
+            counts = {}
+            for name, (args, env) in cases.items():
+                saved.unlink(missing_ok=True)
+                counts[name] = instructions(args, env)
             print("instructions executed (millions); ratio to the floor")
             for name, count in counts.items():
                 print(f"{name:28} {count / 1e6:9.1f} {count / counts['floor']:6.2f}")
@@ -101,6 +110,7 @@ def main() -> None:
         cpus: dict[str, list[float]] = {name: [] for name in cases}
         for _ in range(options.runs):
             for name, (args, env) in cases.items():
+                saved.unlink(missing_ok=True)
                 wall, cpu = timed(args, env)
                 walls[name].append(wall)
                 cpus[name].append(cpu)

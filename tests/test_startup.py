@@ -16,7 +16,16 @@ PROBE = """
 import io, json, sys
 from advisor.cli import Environment, run
 status = run(sys.argv[1:], Environment(stdout=io.StringIO(), stderr=io.StringIO(), stdin=io.StringIO()))
-print(json.dumps([status, sorted(sys.modules)]))
+built = []  # advisor's pydantic models whose validators or serializers this run built
+if "pydantic" in sys.modules:
+    from pydantic import BaseModel
+    stack = [BaseModel]
+    while stack:
+        model = stack.pop()
+        stack.extend(model.__subclasses__())
+        if model.__module__.startswith("advisor") and model.__dict__.get("__pydantic_complete__"):
+            built.append(model.__qualname__)
+print(json.dumps([status, sorted(sys.modules), sorted(set(built))]))
 """
 
 # What no single-profile command needs: the other commands, batch machinery, report templates, data frames,
@@ -26,13 +35,18 @@ NEVER = ["importlib.metadata", "jinja2", "advisor.batch", "advisor.parallel", "a
 PROFILE = str(PROFILES / "online-store.yaml")
 
 
-def modules_of(*args: str, environ: dict[str, str] | None = None) -> set[str]:
+def probe(*args: str, environ: dict[str, str] | None = None) -> tuple[set[str], list[str]]:
+    """The modules a run imported, and the pydantic models it built validators for."""
     result = subprocess.run([sys.executable, "-c", PROBE, *args], capture_output=True, text=True, cwd=ROOT,
                             env={**os.environ, **(environ or {})}, timeout=60)
     assert result.returncode == 0, result.stderr
-    status, modules = json.loads(result.stdout)
+    status, modules, built = json.loads(result.stdout)
     assert status == 0
-    return set(modules)
+    return set(modules), built
+
+
+def modules_of(*args: str, environ: dict[str, str] | None = None) -> set[str]:
+    return probe(*args, environ=environ)[0]
 
 
 @pytest.mark.parametrize("args", [
@@ -73,3 +87,22 @@ def test_pydantic_plugins_stay_loadable_when_a_user_turns_them_on():
         result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT,
                                 env={**os.environ, "PYDANTIC_DISABLE_PLUGINS": value}, timeout=60)
         assert result.stdout.split() == ["3", loader], result.stderr
+
+
+@pytest.mark.parametrize("command", ["recommend", "explain"])
+def test_a_cached_rule_base_and_a_plain_profile_build_no_validator(command, tmp_path):
+    """Building pydantic's validators is most of what loading rules costs: with every rule file as the cache
+    last saw it, none is built (advisor/rulebase/stored.py), nor the profile's (the quick check passes it)."""
+    cache = {"ADVISOR_CACHE_DIR": str(tmp_path / "cache")}
+    _, first = probe(command, PROFILE, environ=cache)
+    assert "DepartmentModelDecision" in first  # the first run validated the rule files, and kept them
+    modules, built = probe(command, PROFILE, environ=cache)
+    assert built == [], built
+    assert "advisor.rulebase.stored" in modules  # the rules did come from the cache
+
+
+def test_a_profile_the_quick_check_leaves_is_validated_by_pydantic(tmp_path):
+    profile = tmp_path / "p.yaml"
+    profile.write_text("name: Acme\nleads_per_month: about 300\n")  # words: only pydantic's path reads them
+    _, built = probe("recommend", str(profile))
+    assert "Profile" in built
