@@ -1,9 +1,10 @@
 """Parsed YAML kept between runs, as plain JSON data: the rule files and the message catalogue.
 
-Parsing the rule files' YAML is most of what loading a rule base costs (about 12 of 15 ms;
-validating the result is 2). So each file's parse is kept, keyed by the SHA-256 of its
-bytes and of advisor's own code, and the loader reads, hashes and validates every file on
-every run as if it had parsed it: an edited file is a new key, and nothing stale is used.
+Parsing the rule files' YAML and building pydantic's validators for them are most of what
+loading a rule base costs. So each file's parse, and what validating it gave
+(advisor/rulebase/stored.py), are kept, keyed by the SHA-256 of its bytes and of advisor's
+own code, and the loader reads and hashes every file on every run: an edited file is a new
+key, validated as ever, and nothing stale is used.
 
 A cache must never be a way in. Entries are JSON (nothing in them can run, unlike a
 pickle), read back only from a folder that is this user's alone (owned by them, writable
