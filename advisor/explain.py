@@ -332,6 +332,10 @@ def _thresholds(leaves: list[NumericLeaf], name: str, facts: Mapping[str, Any]) 
     return found
 
 
+def _cell_order(cell: tuple) -> tuple:
+    return cell[:4]
+
+
 class _Search:
     def __init__(self, engine: Engine, profile: Profile, fixed: list[str]) -> None:
         self.engine = engine
@@ -519,20 +523,18 @@ class _Search:
         """
         pairs = [(first, second) for first, second in itertools.combinations(self.movers(target), 2)
                  if self.could_reach(target, (first, second))]
-        best: tuple[float, int, int, int, tuple[tuple[str, Any], ...]] | None = None
+        cells = []  # every pair of values the bound lets through, cheapest first: the first that gives the target wins
         for p, (first, second) in enumerate(pairs):
             rows, columns = self._leads(target, first, second)
             for row, (cost_a, index_a, a) in rows:
-                if best is not None and cost_a > best[0]:
-                    continue
                 for column, (cost_b, index_b, b) in columns:
-                    key = (cost_a + cost_b, p, index_a, index_b)
-                    if best is not None and key >= best[:4]:
-                        continue  # could only cost more than the one found, or as much but come after it
-                    changes = ((first, a), (second, b))
-                    if self._might(target, first, row, second, column) and self.outcome(changes)[0] == target:
-                        best = (*key, changes)
-        return None if best is None else (best[0], best[4])
+                    if self._might(target, first, row, second, column):
+                        cells.append((cost_a + cost_b, p, index_a, index_b, ((first, a), (second, b))))
+        cells.sort(key=_cell_order)
+        for cost, _, _, _, changes in cells:
+            if self.outcome(changes)[0] == target:
+                return cost, changes
+        return None
 
     def _leads(self, target: str, first: str, second: str) -> tuple[list, list]:
         """The values of two fields worth pairing to reach `target`: (position, item) of `_nearest`.
