@@ -16,6 +16,7 @@ narrow the score intervals, by how much.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import weakref
@@ -332,10 +333,6 @@ def _thresholds(leaves: list[NumericLeaf], name: str, facts: Mapping[str, Any]) 
     return found
 
 
-def _cell_order(cell: tuple) -> tuple:
-    return cell[:4]
-
-
 class _Search:
     def __init__(self, engine: Engine, profile: Profile, fixed: list[str]) -> None:
         self.engine = engine
@@ -521,19 +518,29 @@ class _Search:
         some values of which could do it. A pair of values is decided only when a bound says it might give
         the target (see `_leads`).
         """
-        pairs = [(first, second) for first, second in itertools.combinations(self.movers(target), 2)
-                 if self.could_reach(target, (first, second))]
-        cells = []  # every pair of values the bound lets through, cheapest first: the first that gives the target wins
-        for p, (first, second) in enumerate(pairs):
+        # Pairs of values in the order of their keys (cost, pair, index of each value), cheapest first: the
+        # first that gives the target wins. A pair of fields waits in the queue at the cheapest key any of
+        # its values could have, and is checked (could_reach) and its values bounded only when reached.
+        queue: list[tuple] = []
+        for p, (first, second) in enumerate(itertools.combinations(self.movers(target), 2)):
+            nearest_a, nearest_b = self._nearest(first), self._nearest(second)
+            if nearest_a and nearest_b:
+                queue.append((nearest_a[0][0] + nearest_b[0][0], p, -1, -1, (first, second)))
+        heapq.heapify(queue)
+        while queue:
+            cost, p, index_a, _, item = heapq.heappop(queue)
+            if index_a >= 0:
+                if self.outcome(item)[0] == target:
+                    return cost, item
+                continue
+            first, second = item
+            if not self.could_reach(target, (first, second)):
+                continue
             rows, columns = self._leads(target, first, second)
             for row, (cost_a, index_a, a) in rows:
                 for column, (cost_b, index_b, b) in columns:
                     if self._might(target, first, row, second, column):
-                        cells.append((cost_a + cost_b, p, index_a, index_b, ((first, a), (second, b))))
-        cells.sort(key=_cell_order)
-        for cost, _, _, _, changes in cells:
-            if self.outcome(changes)[0] == target:
-                return cost, changes
+                        heapq.heappush(queue, (cost_a + cost_b, p, index_a, index_b, ((first, a), (second, b))))
         return None
 
     def _leads(self, target: str, first: str, second: str) -> tuple[list, list]:
