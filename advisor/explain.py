@@ -592,16 +592,12 @@ class _Search:
         leaving out the `shared` ones (whatever the target)."""
         key = (name, shared)
         if key not in self._moved_points:
-            variations = self.variations
-            models = range(len(variations.plan.models))
+            moves = self.variations.moves
+            none = (0.0,) * len(self.variations.plan.models)
             out = []
             for _, _, value in self._nearest(name):
-                moved = [0.0 for _ in models]
-                for index, move in variations.moves(name, self._fact(name, value)).items():
-                    if index not in shared:
-                        for m in models:
-                            moved[m] += move[m]
-                out.append(tuple(moved))
+                parts = [move for index, move in moves(name, self._fact(name, value)).items() if index not in shared]
+                out.append(tuple(map(sum, zip(*parts))) if parts else none)
             self._moved_points[key] = out
         return self._moved_points[key]
 

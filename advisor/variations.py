@@ -96,7 +96,7 @@ class Variations:
         self._reach: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by the changes themselves
         self._scratch = [UNKNOWN] * self.plan.leaf_count
         self._shared: dict[tuple[str, str], tuple[set[int], tuple[float, ...], tuple[float, ...]]] = {}
-        self._singles: dict[State, tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None]] = {}
+        self._singles: dict[State, tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None, dict]] = {}
         self._together: dict[tuple[str, str], set[int]] = {}
         self._moves: dict[State, dict[int, tuple[float, ...]]] = {}
         self._base_vectors = [self._vector(share, 1) for share in self.shares]
@@ -145,6 +145,9 @@ class Variations:
 
     def signature(self, changes: Mapping[str, Any]) -> tuple:
         """What a variation's decision follows from: its changed fields' states (and a ratio of the two)."""
+        if len(changes) == 1:  # the most frequent, and no ratio
+            ((name, value),) = changes.items()
+            return (self._states.get((name, value)) or self.state(name, value),)
         if len(changes) > 2:
             raise ValueError("one or two fields at a time")
         ratios = self._ratios(changes)
@@ -213,18 +216,20 @@ class Variations:
             shares[index] = self._share(index, codes, partial, intervals)
         return codes, partial, shares
 
-    def _single(self, name: str, value: Any) -> tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None]:
+    def _single(self, name: str, value: Any) -> tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None, dict]:
         """With `name` at `value` alone (once per state): the shares of the rules that read it, their
-        points from the known answers per model (tie-break order), and whether the starting point holds
-        (None when `name` is not a field it reads: then as for the profile's own)."""
-        key = self.state(name, value)
+        points from the known answers per model (tie-break order), whether the starting point holds
+        (None when `name` is not a field it reads: then as for the profile's own), and their lowest and
+        highest points per model."""
+        key = self._states.get((name, value)) or self.state(name, value)
         single = self._singles.get(key)
         if single is None:
             codes, partial, changed = self._changed({name: value})
             shares = {index: changed[index] for index in self.plan.rules_of.get(name, ())}
             vectors = {index: self._vector(share, 1) for index, share in shares.items()}
             started = self.engine._started(codes, partial) if name in self.plan.start_fields else None
-            single = self._singles[key] = (shares, vectors, started)
+            ranges = {index: (self._vector(share, 2), self._vector(share, 3)) for index, share in shares.items()}
+            single = self._singles[key] = (shares, vectors, started, ranges)
         return single
 
     def _single_shares(self, name: str, value: Any) -> dict[int, tuple]:
@@ -249,7 +254,7 @@ class Variations:
         vectors = self._base_vectors.copy()
         if len(changes) == 1:  # the most frequent: its rules' points are kept per state
             ((name, value),) = changes.items()
-            _, moved, started = self._single(name, value)
+            _, moved, started, _ = self._single(name, value)
             for index, vector in moved.items():
                 vectors[index] = vector
             return self._decided(key, vectors, self.started if started is None else started)
@@ -267,7 +272,7 @@ class Variations:
             return {}, self.started
         if len(changes) == 1:
             ((name, value),) = changes.items()
-            shares, _, started = self._single(name, value)
+            shares, _, started, _ = self._single(name, value)
             return shares, self.started if started is None else started
         (first, a), (second, b) = changes.items()
         rules_of, start_fields = self.plan.rules_of, self.plan.start_fields
@@ -276,8 +281,8 @@ class Variations:
             codes, partial, every = self._changed(changes)
             touched = set(rules_of.get(first, ())).union(rules_of.get(second, ()))
             return {index: every[index] for index in touched}, self.engine._started(codes, partial)
-        shares_a, _, started_a = self._single(first, a)
-        shares_b, _, started_b = self._single(second, b)
+        shares_a, _, started_a, _ = self._single(first, a)
+        shares_b, _, started_b, _ = self._single(second, b)
         shares = {**shares_a, **shares_b}
         together = self._both(first, second)
         if together:
@@ -334,13 +339,12 @@ class Variations:
     def moves(self, name: str, value: Any) -> dict[int, tuple[float, ...]]:
         """Per rule that reads `name`, how its points from the known answers move (per model, in
         tie-break order) when `name` is `value`: for bounds, not for decisions."""
-        key = self.state(name, value)
+        key = self._states.get((name, value)) or self.state(name, value)
         moves = self._moves.get(key)
         if moves is None:
-            shares = self._single_shares(name, value)
-            moves = self._moves[key] = {
-                index: tuple(new - old for new, old in zip(self._vector(shares[index], 1), self._base_vectors[index]))
-                for index in self.plan.rules_of.get(name, ())}
+            base = self._base_vectors
+            moves = self._moves[key] = {index: tuple(new - old for new, old in zip(vector, base[index]))
+                                        for index, vector in self._single(name, value)[1].items()}
         return moves
 
     def shared_range(self, first: str, second: str) -> tuple[set[int], tuple[float, ...], tuple[float, ...]]:
@@ -378,10 +382,17 @@ class Variations:
         key = self.signature(changes)
         ranges = self._ranges.get(key)
         if ranges is None:
-            shares, started = self._touched(changes, key)
             lows, highs = self._base_lows.copy(), self._base_highs.copy()
-            for index, share in shares.items():
-                lows[index], highs[index] = self._vector(share, 2), self._vector(share, 3)
+            if len(changes) == 1:
+                ((name, value),) = changes.items()
+                _, _, started, moved = self._single(name, value)
+                started = self.started if started is None else started
+                for index, (lowest, highest) in moved.items():
+                    lows[index], highs[index] = lowest, highest
+            else:
+                shares, started = self._touched(changes, key)
+                for index, share in shares.items():
+                    lows[index], highs[index] = self._vector(share, 2), self._vector(share, 3)
             models = self.plan.models  # summed in rule-base order, as Engine._score sums them
             low = {model: reduce(operator.add, column, 0.0) for model, column in zip(models, zip(*lows))}
             high = {model: reduce(operator.add, column, 0.0) for model, column in zip(models, zip(*highs))}
