@@ -219,8 +219,8 @@ class Variations:
     def _single(self, name: str, value: Any) -> tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None, dict]:
         """With `name` at `value` alone (once per state): the shares of the rules that read it, their
         points from the known answers per model (tie-break order), whether the starting point holds
-        (None when `name` is not a field it reads: then as for the profile's own), and their lowest and
-        highest points per model."""
+        (None when `name` is not a field it reads: then as for the profile's own), and room for their
+        lowest and highest points per model (filled by `_ranges_of` when asked)."""
         key = self._states.get((name, value)) or self.state(name, value)
         single = self._singles.get(key)
         if single is None:
@@ -228,8 +228,7 @@ class Variations:
             shares = {index: changed[index] for index in self.plan.rules_of.get(name, ())}
             vectors = {index: self._vector(share, 1) for index, share in shares.items()}
             started = self.engine._started(codes, partial) if name in self.plan.start_fields else None
-            ranges = {index: (self._vector(share, 2), self._vector(share, 3)) for index, share in shares.items()}
-            single = self._singles[key] = (shares, vectors, started, ranges)
+            single = self._singles[key] = (shares, vectors, started, {})
         return single
 
     def _single_shares(self, name: str, value: Any) -> dict[int, tuple]:
@@ -385,8 +384,11 @@ class Variations:
             lows, highs = self._base_lows.copy(), self._base_highs.copy()
             if len(changes) == 1:
                 ((name, value),) = changes.items()
-                _, _, started, moved = self._single(name, value)
+                shares, _, started, moved = self._single(name, value)
                 started = self.started if started is None else started
+                if not moved and shares:
+                    moved.update({index: (self._vector(share, 2), self._vector(share, 3))
+                                  for index, share in shares.items()})
                 for index, (lowest, highest) in moved.items():
                     lows[index], highs[index] = lowest, highest
             else:
