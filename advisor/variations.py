@@ -250,6 +250,8 @@ class Variations:
         decision = self._decisions.get(key)
         if decision is not None:
             return decision
+        if not changes:
+            return self._decided(key, self._base_vectors, self.started)
         vectors = self._base_vectors.copy()
         if len(changes) == 1:  # the most frequent: its rules' points are kept per state
             ((name, value),) = changes.items()
@@ -257,9 +259,24 @@ class Variations:
             for index, vector in moved.items():
                 vectors[index] = vector
             return self._decided(key, vectors, self.started if started is None else started)
-        shares, started = self._touched(changes, key)
-        for index, share in shares.items():
-            vectors[index] = self._vector(share, 1)
+        (first, a), (second, b) = changes.items()
+        start_fields = self.plan.start_fields
+        if len(key) == 3 or (first in start_fields and second in start_fields):
+            shares, started = self._touched(changes, key)
+            for index, share in shares.items():
+                vectors[index] = self._vector(share, 1)
+            return self._decided(key, vectors, started)
+        _, moved_a, started_a, _ = self._single(first, a)
+        _, moved_b, started_b, _ = self._single(second, b)
+        for index, vector in moved_a.items():
+            vectors[index] = vector
+        for index, vector in moved_b.items():
+            vectors[index] = vector
+        together = self._both(first, second)
+        if together:
+            for index, share in self._worked_out(changes, together).items():
+                vectors[index] = self._vector(share, 1)
+        started = started_a if started_a is not None else started_b if started_b is not None else self.started
         return self._decided(key, vectors, started)
 
     def _touched(self, changes: Mapping[str, Any], key: tuple) -> tuple[dict[int, tuple], bool]:
