@@ -516,7 +516,8 @@ class _Search:
         Pairs only on the thresholds and anchors (the ramps' insides would square the work), of the fields
         that can move the target's score or the others' (the rest cannot help), and only pairs of fields
         some values of which could do it. A pair of values is decided only when a bound says it might give
-        the target (see `_leads`).
+        the target (see `_leads`), and in the order of its key, so the first that gives the target is the
+        answer and nothing dearer is decided.
         """
         # Pairs of values in the order of their keys (cost, pair, index of each value), cheapest first: the
         # first that gives the target wins. A pair of fields waits in the queue at the cheapest key any of
