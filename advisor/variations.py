@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import operator
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from functools import reduce
 from typing import Any
 
@@ -224,8 +224,7 @@ class Variations:
         key = self._states.get((name, value)) or self.state(name, value)
         single = self._singles.get(key)
         if single is None:
-            codes, partial, changed = self._changed({name: value})
-            shares = {index: changed[index] for index in self.plan.rules_of.get(name, ())}
+            codes, partial, shares = self._worked_out({name: value}, self.plan.rules_of.get(name, ()))
             vectors = {index: self._vector(share, 1) for index, share in shares.items()}
             started = self.engine._started(codes, partial) if name in self.plan.start_fields else None
             single = self._singles[key] = (shares, vectors, started, {})
@@ -274,7 +273,7 @@ class Variations:
             vectors[index] = vector
         together = self._both(first, second)
         if together:
-            for index, share in self._worked_out(changes, together).items():
+            for index, share in self._worked_out(changes, together)[2].items():
                 vectors[index] = self._vector(share, 1)
         started = started_a if started_a is not None else started_b if started_b is not None else self.started
         return self._decided(key, vectors, started)
@@ -302,12 +301,14 @@ class Variations:
         shares = {**shares_a, **shares_b}
         together = self._both(first, second)
         if together:
-            shares.update(self._worked_out(changes, together))
+            shares.update(self._worked_out(changes, together)[2])
         started = started_a if started_a is not None else started_b if started_b is not None else self.started
         return shares, started
 
-    def _worked_out(self, changes: Mapping[str, Any], rules: set[int]) -> dict[int, tuple]:
-        """The shares of `rules` with `changes` made (no ratio leaf reads two of the changed fields)."""
+    def _worked_out(self, changes: Mapping[str, Any], rules: Iterable[int]
+                    ) -> tuple[list[int], dict[int, float], dict[int, tuple]]:
+        """Leaf codes, partial degrees and the shares of `rules` with `changes` made (no ratio leaf reads
+        two of the changed fields)."""
         plan = self.plan
         codes = self.codes.copy()
         partial = self.partial
@@ -325,11 +326,11 @@ class Variations:
                 codes[index] = code
                 leaves.append(index)
         intervals = None
-        if partial:
+        if partial and rules:
             intervals = self.intervals.copy()
             for index in leaves:
                 intervals[index] = (partial[index], partial[index]) if index in partial else INTERVALS[codes[index]]
-        return {index: self._share(index, codes, partial, intervals) for index in rules}
+        return codes, partial, {index: self._share(index, codes, partial, intervals) for index in rules}
 
     def _decided(self, key: tuple, vectors: list[tuple[float, ...]], started: bool) -> tuple[str, str, dict[str, float]]:
         """The decision from each rule's points per model, summed in rule-base order as `Engine._score`
