@@ -100,8 +100,7 @@ class Variations:
         self._together: dict[tuple[str, str], set[int]] = {}
         self._moves: dict[State, dict[int, tuple[float, ...]]] = {}
         self._base_vectors = [self._vector(share, 1) for share in self.shares]
-        self._base_lows = [self._vector(share, 2) for share in self.shares]
-        self._base_highs = [self._vector(share, 3) for share in self.shares]
+        self._base_ranges: tuple[list, list] | None = None  # the lowest and highest points, when a bound asks
         self.started = engine._started(self.codes, self.partial)
         self.base_scores = tuple(sum(vector[m] for vector in self._base_vectors) for m in range(len(self.plan.models)))
 
@@ -399,7 +398,10 @@ class Variations:
         key = self.signature(changes)
         ranges = self._ranges.get(key)
         if ranges is None:
-            lows, highs = self._base_lows.copy(), self._base_highs.copy()
+            if self._base_ranges is None:
+                self._base_ranges = ([self._vector(share, 2) for share in self.shares],
+                                     [self._vector(share, 3) for share in self.shares])
+            lows, highs = self._base_ranges[0].copy(), self._base_ranges[1].copy()
             if len(changes) == 1:
                 ((name, value),) = changes.items()
                 shares, _, started, moved = self._single(name, value)
