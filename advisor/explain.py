@@ -16,6 +16,7 @@ narrow the score intervals, by how much.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import weakref
@@ -515,24 +516,33 @@ class _Search:
         Pairs only on the thresholds and anchors (the ramps' insides would square the work), of the fields
         that can move the target's score or the others' (the rest cannot help), and only pairs of fields
         some values of which could do it. A pair of values is decided only when a bound says it might give
-        the target (see `_leads`).
+        the target (see `_leads`), and in the order of its key, so the first that gives the target is the
+        answer and nothing dearer is decided.
         """
-        pairs = [(first, second) for first, second in itertools.combinations(self.movers(target), 2)
-                 if self.could_reach(target, (first, second))]
-        best: tuple[float, int, int, int, tuple[tuple[str, Any], ...]] | None = None
-        for p, (first, second) in enumerate(pairs):
+        # Pairs of values in the order of their keys (cost, pair, index of each value), cheapest first: the
+        # first that gives the target wins. A pair of fields waits in the queue at the cheapest key any of
+        # its values could have, and is checked (could_reach) and its values bounded only when reached.
+        queue: list[tuple] = []
+        for p, (first, second) in enumerate(itertools.combinations(self.movers(target), 2)):
+            nearest_a, nearest_b = self._nearest(first), self._nearest(second)
+            if nearest_a and nearest_b:
+                queue.append((nearest_a[0][0] + nearest_b[0][0], p, -1, -1, (first, second)))
+        heapq.heapify(queue)
+        while queue:
+            cost, p, index_a, _, item = heapq.heappop(queue)
+            if index_a >= 0:
+                if self.outcome(item)[0] == target:
+                    return cost, item
+                continue
+            first, second = item
+            if not self.could_reach(target, (first, second)):
+                continue
             rows, columns = self._leads(target, first, second)
             for row, (cost_a, index_a, a) in rows:
-                if best is not None and cost_a > best[0]:
-                    continue
                 for column, (cost_b, index_b, b) in columns:
-                    key = (cost_a + cost_b, p, index_a, index_b)
-                    if best is not None and key >= best[:4]:
-                        continue  # could only cost more than the one found, or as much but come after it
-                    changes = ((first, a), (second, b))
-                    if self._might(target, first, row, second, column) and self.outcome(changes)[0] == target:
-                        best = (*key, changes)
-        return None if best is None else (best[0], best[4])
+                    if self._might(target, first, row, second, column):
+                        heapq.heappush(queue, (cost_a + cost_b, p, index_a, index_b, ((first, a), (second, b))))
+        return None
 
     def _leads(self, target: str, first: str, second: str) -> tuple[list, list]:
         """The values of two fields worth pairing to reach `target`: (position, item) of `_nearest`.
@@ -583,16 +593,12 @@ class _Search:
         leaving out the `shared` ones (whatever the target)."""
         key = (name, shared)
         if key not in self._moved_points:
-            variations = self.variations
-            models = range(len(variations.plan.models))
+            moves = self.variations.moves
+            none = (0.0,) * len(self.variations.plan.models)
             out = []
             for _, _, value in self._nearest(name):
-                moved = [0.0 for _ in models]
-                for index, move in variations.moves(name, self._fact(name, value)).items():
-                    if index not in shared:
-                        for m in models:
-                            moved[m] += move[m]
-                out.append(tuple(moved))
+                parts = [move for index, move in moves(name, self._fact(name, value)).items() if index not in shared]
+                out.append(tuple(map(sum, zip(*parts))) if parts else none)
             self._moved_points[key] = out
         return self._moved_points[key]
 

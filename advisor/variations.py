@@ -16,8 +16,10 @@ to `Engine.evaluate` of the changed profile.
 
 from __future__ import annotations
 
+import operator
 import weakref
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
+from functools import reduce
 from typing import Any
 
 from advisor.engine import INTERVALS, NO, UNKNOWN, Engine, Facts, compare_specials
@@ -36,6 +38,7 @@ class _Plan:
         count = len(engine.rule_base.department_model.rules)  # department-model rules come first
         self.rules = range(count)
         self.models = list(engine.tie_break)
+        self.column_of = {model: column for column, model in enumerate(self.models)}
         self.points = [points for _, points in engine._points]
         self.leaves = [engine.rules[i].leaves for i in self.rules]
         self.keys = engine._model_keys
@@ -93,9 +96,12 @@ class Variations:
         self._reach: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by the changes themselves
         self._scratch = [UNKNOWN] * self.plan.leaf_count
         self._shared: dict[tuple[str, str], tuple[set[int], tuple[float, ...], tuple[float, ...]]] = {}
-        self._singles: dict[State, dict[int, tuple]] = {}
+        self._singles: dict[State, tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None, dict]] = {}
+        self._together: dict[tuple[str, str], set[int]] = {}
         self._moves: dict[State, dict[int, tuple[float, ...]]] = {}
         self._base_vectors = [self._vector(share, 1) for share in self.shares]
+        self._base_ranges: tuple[list, list] | None = None  # the lowest and highest points, when a bound asks
+        self.started = engine._started(self.codes, self.partial)
         self.base_scores = tuple(sum(vector[m] for vector in self._base_vectors) for m in range(len(self.plan.models)))
 
     def state(self, name: str, value: Any) -> State:
@@ -138,6 +144,9 @@ class Variations:
 
     def signature(self, changes: Mapping[str, Any]) -> tuple:
         """What a variation's decision follows from: its changed fields' states (and a ratio of the two)."""
+        if len(changes) == 1:  # the most frequent, and no ratio
+            ((name, value),) = changes.items()
+            return (self._states.get((name, value)) or self.state(name, value),)
         if len(changes) > 2:
             raise ValueError("one or two fields at a time")
         ratios = self._ratios(changes)
@@ -206,14 +215,32 @@ class Variations:
             shares[index] = self._share(index, codes, partial, intervals)
         return codes, partial, shares
 
+    def _single(self, name: str, value: Any) -> tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None, dict]:
+        """With `name` at `value` alone (once per state): the shares of the rules that read it, their
+        points from the known answers per model (tie-break order), whether the starting point holds
+        (None when `name` is not a field it reads: then as for the profile's own), and room for their
+        lowest and highest points per model (filled by `_ranges_of` when asked)."""
+        key = self._states.get((name, value)) or self.state(name, value)
+        single = self._singles.get(key)
+        if single is None:
+            codes, partial, shares = self._worked_out({name: value}, self.plan.rules_of.get(name, ()))
+            vectors = {index: self._vector(share, 1) for index, share in shares.items()}
+            started = self.engine._started(codes, partial) if name in self.plan.start_fields else None
+            single = self._singles[key] = (shares, vectors, started, {})
+        return single
+
     def _single_shares(self, name: str, value: Any) -> dict[int, tuple]:
         """The shares of the rules that read `name`, with `name` at `value` alone (once per state)."""
-        key = self.state(name, value)
-        shares = self._singles.get(key)
-        if shares is None:
-            changed = self._changed({name: value})[2]
-            shares = self._singles[key] = {index: changed[index] for index in self.plan.rules_of.get(name, ())}
-        return shares
+        return self._single(name, value)[0]
+
+    def _both(self, first: str, second: str) -> set[int]:
+        """The rules that read both fields."""
+        key = (first, second)
+        together = self._together.get(key)
+        if together is None:
+            rules_of = self.plan.rules_of
+            together = self._together[key] = set(rules_of.get(first, ())).intersection(rules_of.get(second, ()))
+        return together
 
     def decide(self, changes: Mapping[str, Any]) -> tuple[str, str, dict[str, float]]:
         """What `Engine.decide` gives for the facts with `changes` (one or two fields) made."""
@@ -221,34 +248,119 @@ class Variations:
         decision = self._decisions.get(key)
         if decision is not None:
             return decision
-        codes, partial, shares = self._changed(changes)
+        if not changes:
+            return self._decided(key, self._base_vectors, self.started)
+        vectors = self._base_vectors.copy()
+        if len(changes) == 1:  # the most frequent: its rules' points are kept per state
+            ((name, value),) = changes.items()
+            _, moved, started, _ = self._single(name, value)
+            for index, vector in moved.items():
+                vectors[index] = vector
+            return self._decided(key, vectors, self.started if started is None else started)
+        (first, a), (second, b) = changes.items()
+        start_fields = self.plan.start_fields
+        if len(key) == 3 or (first in start_fields and second in start_fields):
+            shares, started = self._touched(changes, key)
+            for index, share in shares.items():
+                vectors[index] = self._vector(share, 1)
+            return self._decided(key, vectors, started)
+        _, moved_a, started_a, _ = self._single(first, a)
+        _, moved_b, started_b, _ = self._single(second, b)
+        for index, vector in moved_a.items():
+            vectors[index] = vector
+        for index, vector in moved_b.items():
+            vectors[index] = vector
+        together = self._both(first, second)
+        if together:
+            for index, share in self._worked_out(changes, together)[2].items():
+                vectors[index] = self._vector(share, 1)
+        started = started_a if started_a is not None else started_b if started_b is not None else self.started
+        return self._decided(key, vectors, started)
+
+    def _touched(self, changes: Mapping[str, Any], key: tuple) -> tuple[dict[int, tuple], bool]:
+        """The shares of the rules that read a changed field, and whether the starting point holds, with
+        `changes` (`key` their signature) made. A rule that reads one changed field only has the share
+        it has with that change alone (worked out once per state); only the rules that read both changed
+        fields are worked out again."""
+        if not changes:
+            return {}, self.started
+        if len(changes) == 1:
+            ((name, value),) = changes.items()
+            shares, _, started, _ = self._single(name, value)
+            return shares, self.started if started is None else started
+        (first, a), (second, b) = changes.items()
+        rules_of, start_fields = self.plan.rules_of, self.plan.start_fields
+        if len(key) == 3 or (first in start_fields and second in start_fields):
+            # a ratio leaf reads both fields, or the starting point does: the changed rules worked out again
+            codes, partial, every = self._changed(changes)
+            touched = set(rules_of.get(first, ())).union(rules_of.get(second, ()))
+            return {index: every[index] for index in touched}, self.engine._started(codes, partial)
+        shares_a, _, started_a, _ = self._single(first, a)
+        shares_b, _, started_b, _ = self._single(second, b)
+        shares = {**shares_a, **shares_b}
+        together = self._both(first, second)
+        if together:
+            shares.update(self._worked_out(changes, together)[2])
+        started = started_a if started_a is not None else started_b if started_b is not None else self.started
+        return shares, started
+
+    def _worked_out(self, changes: Mapping[str, Any], rules: Iterable[int]
+                    ) -> tuple[list[int], dict[int, float], dict[int, tuple]]:
+        """Leaf codes, partial degrees and the shares of `rules` with `changes` made (no ratio leaf reads
+        two of the changed fields)."""
+        plan = self.plan
+        codes = self.codes.copy()
+        partial = self.partial
+        leaves: list[int] = []  # the leaves compared again
+        for name, value in changes.items():
+            leaf_codes, degrees = self.state(name, value)
+            specials = plan.special_leaves.get(name)
+            if specials or degrees:
+                if partial is self.partial:
+                    partial = partial.copy()
+                for index in specials or ():
+                    partial.pop(index, None)
+                partial.update(degrees)
+            for index, code in leaf_codes:
+                codes[index] = code
+                leaves.append(index)
+        intervals = None
+        if partial and rules:
+            intervals = self.intervals.copy()
+            for index in leaves:
+                intervals[index] = (partial[index], partial[index]) if index in partial else INTERVALS[codes[index]]
+        return codes, partial, {index: self._share(index, codes, partial, intervals) for index in rules}
+
+    def _decided(self, key: tuple, vectors: list[tuple[float, ...]], started: bool) -> tuple[str, str, dict[str, float]]:
+        """The decision from each rule's points per model, summed in rule-base order as `Engine._score`
+        adds them (a model a rule gives no points gets 0.0 added, which changes no sum), so the scores
+        agree to the bit; by reduce, not sum, whose float sums are compensated from Python 3.12."""
         engine = self.engine
-        scores = dict.fromkeys(self.plan.models, 0.0)
-        for share in shares:
-            for outcome, points, _, _ in share:
-                scores[outcome] += points
-        scores = {m: round(v, 6) + 0.0 for m, v in scores.items()}
+        scores = {model: round(reduce(operator.add, column, 0.0), 6) + 0.0
+                  for model, column in zip(self.plan.models, zip(*vectors))}
         evidence = engine._ranked(scores)[0]
-        now = engine.starting_point.model if engine._started(codes, partial) else evidence  # type: ignore[union-attr]
+        now = engine.starting_point.model if started else evidence  # type: ignore[union-attr]
         decision = self._decisions[key] = (now, evidence, scores)
         return decision
 
     def _vector(self, share: tuple, column: int) -> tuple[float, ...]:
-        vector = dict.fromkeys(self.plan.models, 0.0)
+        """A rule's share as points per model in tie-break order: from the known answers (column 1),
+        the lowest (2) or the highest (3)."""
+        vector = [0.0] * len(self.plan.models)
+        column_of = self.plan.column_of
         for part in share:
-            vector[part[0]] += part[column]
-        return tuple(vector.values())
+            vector[column_of[part[0]]] = part[column]
+        return tuple(vector)
 
     def moves(self, name: str, value: Any) -> dict[int, tuple[float, ...]]:
         """Per rule that reads `name`, how its points from the known answers move (per model, in
         tie-break order) when `name` is `value`: for bounds, not for decisions."""
-        key = self.state(name, value)
+        key = self._states.get((name, value)) or self.state(name, value)
         moves = self._moves.get(key)
         if moves is None:
-            shares = self._single_shares(name, value)
-            moves = self._moves[key] = {
-                index: tuple(new - old for new, old in zip(self._vector(shares[index], 1), self._base_vectors[index]))
-                for index in self.plan.rules_of.get(name, ())}
+            base = self._base_vectors
+            moves = self._moves[key] = {index: tuple(new - old for new, old in zip(vector, base[index]))
+                                        for index, vector in self._single(name, value)[1].items()}
         return moves
 
     def shared_range(self, first: str, second: str) -> tuple[set[int], tuple[float, ...], tuple[float, ...]]:
@@ -286,12 +398,25 @@ class Variations:
         key = self.signature(changes)
         ranges = self._ranges.get(key)
         if ranges is None:
-            codes, partial, shares = self._changed(changes)
-            low = dict.fromkeys(self.plan.models, 0.0)
-            high = dict.fromkeys(self.plan.models, 0.0)
-            for share in shares:
-                for outcome, _, lowest, highest in share:
-                    low[outcome] += lowest
-                    high[outcome] += highest
-            ranges = self._ranges[key] = (self.engine._started(codes, partial), low, high)
+            if self._base_ranges is None:
+                self._base_ranges = ([self._vector(share, 2) for share in self.shares],
+                                     [self._vector(share, 3) for share in self.shares])
+            lows, highs = self._base_ranges[0].copy(), self._base_ranges[1].copy()
+            if len(changes) == 1:
+                ((name, value),) = changes.items()
+                shares, _, started, moved = self._single(name, value)
+                started = self.started if started is None else started
+                if not moved and shares:
+                    moved.update({index: (self._vector(share, 2), self._vector(share, 3))
+                                  for index, share in shares.items()})
+                for index, (lowest, highest) in moved.items():
+                    lows[index], highs[index] = lowest, highest
+            else:
+                shares, started = self._touched(changes, key)
+                for index, share in shares.items():
+                    lows[index], highs[index] = self._vector(share, 2), self._vector(share, 3)
+            models = self.plan.models  # summed in rule-base order, as Engine._score sums them
+            low = {model: reduce(operator.add, column, 0.0) for model, column in zip(models, zip(*lows))}
+            high = {model: reduce(operator.add, column, 0.0) for model, column in zip(models, zip(*highs))}
+            ranges = self._ranges[key] = (started, low, high)
         return ranges
