@@ -68,7 +68,7 @@ def score_batch(
     on_scored: Callable[[Any, str], None] | None = None,
     jobs: int | None = None,
     records: str = "lean",
-    lang: str = "en",  # the table's language
+    lang: str = "en",  # the language of the table and of the warnings on the answers
     path: str | None = None,
 ) -> Summary:
     """Score every record of `inputs`, writing `fmt` to `output` (or stdout).
@@ -96,7 +96,7 @@ def score_batch(
             stream = stack.enter_context(atomic_output(output)) if output is not None else (stdout or sys.stdout)
             writer = BatchWriter(stream, fmt, engine, trace=trace, records=records) if fmt != "table" else None
             outcomes = stack.enter_context(contextlib.closing(
-                _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs, path)))
+                _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs, path, lang)))
             for file, line, name, model, result, warnings in outcomes:
                 summary.read += 1
                 if progress is not None:
@@ -133,7 +133,7 @@ def score_batch(
 
 def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, report: Callable[[str], None],
               stdin: IO[str] | None, on_scored: Callable[[Any, str], None] | None,
-              jobs: int | None, path: str | None) -> Iterator[Outcome]:
+              jobs: int | None, path: str | None, lang: str = "en") -> Iterator[Outcome]:
     """(file, line, name, model, encoded record) per scored record, (file, line, None, None, error) per bad one."""
     if writer is None or on_scored is not None:  # a table, or reports, need each evaluation in this process
         records = read_inputs_raw(inputs, warn=report, stdin=stdin)
@@ -144,7 +144,7 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
                 on_scored(ev.profile, source)
             return make(source, ev)
 
-        return score_here(records, engine, encode)
+        return score_here(records, engine, encode, lang)
     path = path or os.environ.get("ADVISOR_SCORE_PATH") or None
     columns = path != "rows" and (writer.fmt == "csv" or writer.records == "lean")
     if jobs is None:
@@ -153,15 +153,15 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
         jobs = default_jobs() if worth_parallel(inputs, csv=not columns) else 1
     if jobs > 1:
         return score_in_pool(read_inputs_raw(inputs, warn=report, stdin=stdin), engine, writer.encode,
-                             fmt=writer.fmt, trace=writer.trace, jobs=jobs, shape=writer.records)
+                             fmt=writer.fmt, trace=writer.trace, jobs=jobs, shape=writer.records, lang=lang)
     if not columns:
-        return score_here(read_inputs_raw(inputs, warn=report, stdin=stdin), engine, writer.encode)
+        return score_here(read_inputs_raw(inputs, warn=report, stdin=stdin), engine, writer.encode, lang)
     from advisor.columns.pipeline import MIN_ROWS, score_columns
 
     held: list[str] = []  # the reader's warnings, said in their turn among the outcomes
     return score_columns(read_inputs_raw(inputs, warn=held.append, stdin=stdin), engine, writer.encode,
                          fmt=writer.fmt, trace=writer.trace, held=held, report=report,
-                         min_rows=0 if path == "columns" else MIN_ROWS)
+                         min_rows=0 if path == "columns" else MIN_ROWS, lang=lang)
 
 
 class _Names:

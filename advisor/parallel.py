@@ -45,8 +45,8 @@ PARALLEL_MIN_BYTES = 256 << 10  # CSV / JSON Lines input (~2,500 rows) below whi
 
 
 def score_here(records: Iterable[Record | RawRecord], engine: Engine,
-               encode: Callable[[str, Any], Any]) -> Iterator[Outcome]:
-    """Score records in this process, one outcome each, in order."""
+               encode: Callable[[str, Any], Any], lang: str = "en") -> Iterator[Outcome]:
+    """Score records in this process, one outcome each, in order; warnings on the answers in `lang`."""
     evaluate = engine.evaluate
     for record in records:
         if type(record) is RawRecord:
@@ -59,7 +59,7 @@ def score_here(records: Iterable[Record | RawRecord], engine: Engine,
                 exc.file, exc.line = record.file, record.line_of(exc.key) or record.line
                 error = exc
             else:
-                warnings = tuple(c.located(record.file, record.line_of) for c in check_answers(record.profile))
+                warnings = tuple(c.located(record.file, record.line_of, lang) for c in check_answers(record.profile))
                 yield (record.file, record.line, record.profile.name, evaluation.department_model,
                        encode(record.source, evaluation), warnings)
                 continue
@@ -102,10 +102,10 @@ def worth_parallel(inputs: list[str], csv: bool = True) -> bool:
 
 # ---- in a worker ----------------------------------------------------------------------
 
-_worker: tuple[Engine, Callable[[str, Any], Any]] | None = None
+_worker: tuple[Engine, Callable[[str, Any], Any], str] | None = None
 
 
-def _start_worker(rule_base: RuleBase, fmt: str, trace: bool, shape: str) -> None:
+def _start_worker(rule_base: RuleBase, fmt: str, trace: bool, shape: str, lang: str = "en") -> None:
     global _worker
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
     for name in ("SIGTERM", "SIGHUP"):  # a forked worker inherits the parent's unwinding handler; it just ends
@@ -115,7 +115,7 @@ def _start_worker(rule_base: RuleBase, fmt: str, trace: bool, shape: str) -> Non
     from advisor.writers import record_encoder
 
     engine = Engine(rule_base)
-    _worker = engine, record_encoder(engine, fmt, trace=trace, records=shape)
+    _worker = engine, record_encoder(engine, fmt, trace=trace, records=shape), lang
 
 
 def _score_chunk(path: str, chunk: list[RawRecord | Outcome]) -> list[Outcome]:
@@ -125,13 +125,13 @@ def _score_chunk(path: str, chunk: list[RawRecord | Outcome]) -> list[Outcome]:
     of the bytes: pickling records through a pipe cost the parent more than scoring them.
     """
     assert _worker is not None
-    engine, encode = _worker
+    engine, encode, lang = _worker
     out: list[Outcome] = []
     parts: list[bytes] = []
     size = 0
     for item in chunk:
         if type(item) is RawRecord:
-            for outcome in score_here((item,), engine, encode):
+            for outcome in score_here((item,), engine, encode, lang):
                 if outcome[3] is not None:  # scored: its record goes to the file
                     data = outcome[4]
                     parts.append(data)
@@ -149,7 +149,7 @@ def _score_chunk(path: str, chunk: list[RawRecord | Outcome]) -> list[Outcome]:
 
 
 def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode: Callable[[str, Any], Any], *,
-                  fmt: str, trace: bool, jobs: int, shape: str = "lean") -> Iterator[Outcome]:
+                  fmt: str, trace: bool, jobs: int, shape: str = "lean", lang: str = "en") -> Iterator[Outcome]:
     """Outcomes of `records` in order, raw rows scored by `jobs` worker processes.
 
     At most jobs + 1 chunks are in flight, so memory stays flat however long the
@@ -161,7 +161,7 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
                               and _single_threaded() else "spawn")
     context = multiprocessing.get_context(method)
     pool = ProcessPoolExecutor(jobs, mp_context=context, initializer=_start_worker,
-                               initargs=(engine.rule_base, fmt, trace, shape))
+                               initargs=(engine.rule_base, fmt, trace, shape, lang))
     pending: deque[tuple[Future[list[Outcome]], str] | list[Outcome]] = deque()
     window = jobs + 1
     chunk: list[Any] = []
@@ -186,7 +186,7 @@ def score_in_pool(records: Iterable[Record | RawRecord], engine: Engine, encode:
             else:  # a YAML or JSON profile: scored here, in its turn
                 if chunk:
                     submit()
-                pending.append(list(score_here((record,), engine, encode)))
+                pending.append(list(score_here((record,), engine, encode, lang)))
             if len(chunk) >= CHUNK:
                 submit()
             while len(pending) > window:

@@ -279,3 +279,24 @@ def test_sigterm_while_scoring_columns_leaves_the_old_output(tmp_path):
     assert child.wait(timeout=60) == 143 and child.stderr.read().strip() == "advisor: terminated"
     assert not list(tmp_path.glob(".*.tmp")) and target.read_text() == "the old result\n"
     assert not subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True, text=True).stdout.split()
+
+
+@pytest.mark.parametrize("lang,label", [("ru", "предупреждение"), ("uk", "попередження"), ("en", "warning")])
+def test_warnings_on_the_answers_speak_the_language_asked_on_every_path(tmp_path, lang, label):
+    """`score --lang` says its warnings on contradictory answers in that language: in one process as
+    rows or as columns, and from two workers, the same lines."""
+    source = tmp_path / "profiles.csv"
+    lines = [f"Company {i},{i % 5},{i % 30 + 1},{i % 40 + 2},{i % 4}" for i in range(300)]  # more deals than leads
+    source.write_text("name,sales_team_size,leads_per_month,deals_per_month,organization_stage\n" + "\n".join(lines) + "\n")
+    said = {}
+    for way, extra in (("rows", []), ("columns", []), ("rows", ["-j", "2"])):
+        done = subprocess.run([sys.executable, "-m", "advisor", "score", str(source), "-f", "jsonl", "-o",
+                               str(tmp_path / "out.jsonl"), "--lang", lang, *extra],
+                              capture_output=True, text=True, cwd=ROOT, timeout=120,
+                              env={**os.environ, "ADVISOR_SCORE_PATH": way})
+        warnings = [line for line in done.stderr.splitlines() if f": {label}: " in line]
+        said[(way, *extra)] = warnings
+    assert len(said[("rows",)]) > 10
+    assert said[("columns",)] == said[("rows",)] == said[("rows", "-j", "2")]
+    if lang != "en":
+        assert not any(": warning: " in line for lines in said.values() for line in lines)

@@ -40,7 +40,7 @@ Evaluate = Callable[["pl.DataFrame"], "pl.DataFrame"]  # parsed frame -> result 
 def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode: Callable[[str, Any], Any], *,
                   fmt: str, trace: bool, held: list[str], report: Callable[[str], None],
                   chunk_rows: int | None = None, min_rows: int | None = None,
-                  parse: Parse | None = None, evaluate: Evaluate | None = None) -> Iterator[Outcome]:
+                  parse: Parse | None = None, evaluate: Evaluate | None = None, lang: str = "en") -> Iterator[Outcome]:
     """Outcomes of `records` in order, CSV rows decided a chunk at a time.
 
     `encode` is the row path's encoder, for the rows that take it. `held` is where the reader
@@ -62,8 +62,8 @@ def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode:
         is_row = type(item) is RawRecord and item.columns is not None
         if chunk and (len(chunk) >= chunk_rows or (is_row and rows and item.columns is not columns)):
             if encoder is None and rows >= min_rows:
-                encoder = _Chunks(engine, fmt, trace, parse, evaluate)
-            yield from _scored(chunk, engine, encode, encoder, report)
+                encoder = _Chunks(engine, fmt, trace, parse, evaluate, lang)
+            yield from _scored(chunk, engine, encode, encoder, report, lang)
             chunk, rows = [], 0
         if is_row:
             columns = item.columns
@@ -71,8 +71,8 @@ def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode:
         chunk.append((item, before))
     if chunk:
         if encoder is None and rows >= min_rows:
-            encoder = _Chunks(engine, fmt, trace, parse, evaluate)
-        yield from _scored(chunk, engine, encode, encoder, report)
+            encoder = _Chunks(engine, fmt, trace, parse, evaluate, lang)
+        yield from _scored(chunk, engine, encode, encoder, report, lang)
     for warning in held:
         report(warning)
     held.clear()
@@ -81,7 +81,8 @@ def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode:
 class _Chunks:
     """The column path for one engine and output: parse, decide, encode a chunk of CSV rows."""
 
-    def __init__(self, engine: Engine, fmt: str, trace: bool, parse: Parse | None, evaluate: Evaluate | None) -> None:
+    def __init__(self, engine: Engine, fmt: str, trace: bool, parse: Parse | None, evaluate: Evaluate | None,
+                 lang: str = "en") -> None:
         if parse is None:
             from advisor.columns.parse import parse_csv_rows as parse
         if evaluate is None:
@@ -90,7 +91,7 @@ class _Chunks:
             evaluate = ColumnEngine(engine).evaluate
         from advisor.columns.records import ColumnRecords
 
-        self.parse, self.evaluate = parse, evaluate
+        self.parse, self.evaluate, self.lang = parse, evaluate, lang
         self.records = ColumnRecords(engine, fmt, trace=trace)
 
     def decide(self, rows: list[RawRecord]) -> list[tuple[str, str, bytes, tuple[str, ...]] | None]:
@@ -122,7 +123,7 @@ class _Chunks:
         taken = [rows[n] for n in places]
         names = frame.get_column("name").to_list()
         encoded = self.records.encode(frame, result, [row.source for row in taken], names)
-        warnings = _warnings(frame, taken)
+        warnings = _warnings(frame, taken, self.lang)
         models = result.get_column("department_model").to_list()
         out: list[Any] = [None] * len(rows)
         for n, place in enumerate(places):
@@ -131,7 +132,7 @@ class _Chunks:
 
 
 def _scored(chunk: list[tuple[Record | RawRecord, list[str]]], engine: Engine, encode: Callable[[str, Any], Any],
-            encoder: _Chunks | None, report: Callable[[str], None]) -> Iterator[Outcome]:
+            encoder: _Chunks | None, report: Callable[[str], None], lang: str = "en") -> Iterator[Outcome]:
     rows = [item for item, _ in chunk if type(item) is RawRecord and item.columns is not None]
     decided = iter(encoder.decide(rows) if encoder is not None and rows else ())
     for item, before in chunk:
@@ -139,7 +140,7 @@ def _scored(chunk: list[tuple[Record | RawRecord, list[str]]], engine: Engine, e
             report(warning)
         done = next(decided, None) if type(item) is RawRecord and item.columns is not None else None
         if done is None:
-            yield from score_here((item,), engine, encode)
+            yield from score_here((item,), engine, encode, lang)
         else:
             name, model, record, warnings = done
             yield item.file, item.line, name, model, record, warnings
@@ -149,7 +150,7 @@ _CHECKED = ("leads_per_month", "deals_per_month", "close_rate", "repeat_sales_sh
             "organization_stage", "active_clients")
 
 
-def _warnings(frame: pl.DataFrame, rows: list[RawRecord]) -> dict[int, tuple[str, ...]]:
+def _warnings(frame: pl.DataFrame, rows: list[RawRecord], lang: str = "en") -> dict[int, tuple[str, ...]]:
     """Contradictory answers (advisor.checks) of each row that has any, located as the row path locates them.
 
     A loose test over the columns picks the rows a check might speak on (a few percent more
@@ -174,5 +175,5 @@ def _warnings(frame: pl.DataFrame, rows: list[RawRecord]) -> dict[int, tuple[str
         checks = check_answers(values)
         if checks:
             row = rows[values["row"]]
-            found[values["row"]] = tuple(c.located(row.file, lambda key, line=row.line: line) for c in checks)
+            found[values["row"]] = tuple(c.located(row.file, lambda key, line=row.line: line, lang) for c in checks)
     return found
