@@ -30,13 +30,13 @@ def main() -> None:
     parser.add_argument("--check", type=int, default=2000, help="rows compared with the row path")
     args = parser.parse_args()
     sys.path[:0] = [str(args.tree.resolve()), str(args.tree.resolve() / "tests"), str(HERE)]
-    from run import OUT, generate
-
+    # advisor from --tree, imported before bench/run.py puts this checkout first on the path
     from advisor.columns.evaluate import ColumnEngine
     from advisor.columns.parse import parse_csv_rows
     from advisor.engine import Engine
     from advisor.readers import RawRecord, read_file
     from advisor.rulebase.loader import load_rule_base
+    from run import OUT, generate
 
     OUT.mkdir(exist_ok=True)
     path = OUT / f"profiles-{args.rows}.csv"
@@ -69,7 +69,7 @@ def main() -> None:
         return (f"  {name:28s} {statistics.median(times) * unit:{fmt}}  "
                 f"({', '.join(f'{t * unit:{fmt}}' for t in times)})")
 
-    print(f"{args.tree}: {len(rows):,} rows in chunks of {args.chunk:,}; CPU, median of {args.repeat}:")
+    print(f"{Path(sys.modules['advisor'].__file__).parent.parent}: {len(rows):,} rows in chunks of {args.chunk:,}; CPU, median of {args.repeat}:")
     print(line("parse_csv_rows s/100k", parse_times))
     print(line("ColumnEngine.evaluate s/100k", evaluate_times))
     print(line("parse per call ms (10 rows)", parse_fixed, 1000, ".1f"))

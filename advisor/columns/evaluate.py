@@ -146,7 +146,7 @@ class ColumnEngine:
                        for i, leaf in enumerate(engine.leaves)}
         self._graded = {i for i, leaf in enumerate(engine.leaves) if leaf.graded}
         self._spans: dict[float, str] = {}  # a ramp's high - low -> the name of its constant column
-        self.leaf_columns = self._leaf_columns()
+        self.degree_columns, self.leaf_columns = self._leaf_columns()
         self.models = list(engine.tie_break)
         model_rules = rule_base.department_model.rules
         mix_rules = rule_base.sales_mix.rules
@@ -160,13 +160,14 @@ class ColumnEngine:
 
         # stage 2: each rule's exact degree interval, its code, and the kinds and the starting point
         rule_columns: list[pl.Expr] = []
+        codes: list[pl.Expr] = []  # the codes read from the ends, in stage 3
         for i, rule in enumerate([*model_rules, *mix_rules]):
             low, high = self._degrees(rule.when)
             rule_columns += [low.alias(f"_low_{i}"), high.alias(f"_high_{i}")]
             if self._graded & set(engine.rules[i].leaves):  # the outcome table's status: stand-in degrees
                 rule_columns.append(_status(*self._degrees(rule.when, stand_in=True)).alias(f"rule_{i}"))
-            else:
-                rule_columns.append(_status(low, high).alias(f"rule_{i}"))
+            else:  # read from the ends' columns in the next stage: here each end would be built twice more
+                codes.append(_status(pl.col(f"_low_{i}"), pl.col(f"_high_{i}")).alias(f"rule_{i}"))
         for i, item in enumerate(items, start=first_tech):
             own = self._degrees(item.when) if item.when is not None else (pl.lit(1.0), pl.lit(1.0))
             if item.kinds is None:
@@ -177,7 +178,8 @@ class ColumnEngine:
                 high = pl.min_horizontal(own[1], pl.max_horizontal(*[e[1] for e in ends]))
             # a checklist item is crisped when a partly true leaf reaches it; otherwise its code is
             # its status, which for an interval of 0s and 1s is the same
-            rule_columns.append(_crisp(low, high).alias(f"rule_{i}"))
+            rule_columns += [low.alias(f"_low_{i}"), high.alias(f"_high_{i}")]
+            codes.append(_crisp(pl.col(f"_low_{i}"), pl.col(f"_high_{i}")).alias(f"rule_{i}"))
         # kinds and the starting point: yes from one half (crisped where partly true, else 0 or 1)
         rule_columns += [(low >= 0.5).alias(f"_kind_{k}") for k, (_, (low, _)) in enumerate(kind_list)]
         start = engine.starting_point
@@ -187,8 +189,9 @@ class ColumnEngine:
 
         # stage 3: the lower degrees, the unrounded sums, the share before clamping
         lows = [pl.col(f"_low_{i}") for i in range(first_tech)]
-        lows += [pl.when(pl.col(f"rule_{i}") == YES).then(1.0).otherwise(0.0) for i in range(first_tech, len(items) + first_tech)]
-        sums: list[pl.Expr] = [low.alias(f"low_{i}") for i, low in enumerate(lows)]
+        # a checklist item's lower degree: 1.0 where its crisp code is yes, which is where its low end is >= 0.5
+        lows += [pl.when(pl.col(f"_low_{i}") >= 0.5).then(1.0).otherwise(0.0) for i in range(first_tech, len(items) + first_tech)]
+        sums: list[pl.Expr] = [*codes, *(low.alias(f"low_{i}") for i, low in enumerate(lows))]
         # _score: points x low to the score; the lower of points x low and x high to the range's low end.
         # The products are columns of their own, added in the next stage: polars fuses `a + b * c` into one
         # multiply-add, which rounds once where Python rounds twice.
@@ -299,9 +302,9 @@ class ColumnEngine:
 
     # ---- compiling -------------------------------------------------------------------------------
 
-    def _leaf_columns(self) -> list[pl.Expr]:
-        """Per leaf: its code, and its degree interval's ends (exact; and the stand-in for a graded leaf)."""
-        columns = []
+    def _leaf_columns(self) -> tuple[list[pl.Expr], list[pl.Expr]]:
+        """Per leaf: its degree (null where unknown); then its code and its degree interval's ends (exact)."""
+        degrees, columns = [], []
         for j, leaf in enumerate(self.engine.leaves):
             value = pl.col(leaf.field)
             known = value.is_not_null()
@@ -323,12 +326,15 @@ class ColumnEngine:
                     degree = 1.0 - degree
             else:
                 degree = pl.when(_crisp_comparison(leaf.field, leaf.operator, leaf.threshold, value)).then(1.0).otherwise(0.0)
-            degree = pl.when(known).then(degree).otherwise(pl.lit(None, dtype=pl.Float64))
+            degrees.append(pl.when(known).then(degree).otherwise(pl.lit(None, dtype=pl.Float64)).alias(f"_degree_{j}"))
+            # the code and the ends read the degree as a column of the stage before: written into each, its
+            # expression is converted and typed four times per call (12 ms of fixed cost per chunk, 3x the rest)
+            degree = pl.col(f"_degree_{j}")
             code = (pl.when(degree.is_null()).then(UNKNOWN).when(degree <= 0).then(NO).when(degree >= 1).then(YES)
                     .otherwise(PARTIAL).cast(pl.Int8))
             columns += [code.alias(f"leaf_{j}"), degree.fill_null(0.0).alias(f"_lo_{j}"),
                         degree.fill_null(1.0).alias(f"_hi_{j}")]
-        return columns
+        return degrees, columns
 
     def _leaf(self, leaf: schema.Leaf) -> int:
         return self._index[(leaf.field, leaf.operator, repr(leaf.threshold), leaf.per, leaf.per_min)]
@@ -375,7 +381,7 @@ class ColumnEngine:
                                   *[pl.repeat(span, frame.height, dtype=pl.Float64, eager=True).alias(name)
                                     for span, name in self._spans.items()])
         # stage by stage: one lazy plan of all stages spends more on optimising than on computing
-        for stage in (self.leaf_columns, self.rule_columns, self.sum_columns, self.mix_columns, self.place_columns):
+        for stage in (self.degree_columns, self.leaf_columns, self.rule_columns, self.sum_columns, self.mix_columns, self.place_columns):
             work = work.with_columns(stage)
         # _score rounds in Python: round(v, 6) + 0.0 (which also makes -0.0 0.0, so unique() may merge them)
         work = work.with_columns([_rounded(work[f"_raw_{m}"], 6, plus_zero=True).alias(f"score_{m}") for m in self.models])
