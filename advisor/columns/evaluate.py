@@ -118,7 +118,7 @@ def _ordered(name: str, candidates: Sequence[tuple[int, pl.Expr, pl.Expr]]
         slot = pl.when(pl.lit(False)).then(pl.lit(None, dtype=pl.Int64))
         for index, _, _ in candidates:
             slot = slot.when(pl.col(f"_{name}_at_{index}") == place).then(pl.lit(index, dtype=pl.Int64))
-        slots.append(slot.otherwise(pl.lit(None, dtype=pl.Int64)))
+        slots.append(slot.otherwise(pl.lit(None, dtype=pl.Int64)).alias(f"_{name}_slot_{place}"))
     return keys, places, slots
 
 
@@ -243,7 +243,8 @@ class ColumnEngine:
         # sorted(tie_break, key=scores, reverse=True) is stable: the first model with the top score wins,
         # the runner-up is the first with the top score of the others
         evidence = _pick([(s == pl.col("_best"), pl.lit(k, dtype=pl.Int8)) for k, s in enumerate(score)], pl.Int8)
-        ranked = [[best.alias("_best")], [evidence.alias("_evidence")]]
+        ranked = [[best.alias("_best"), *shift_slots, *(slot for m in self.models for slot in slots[m])],
+                  [evidence.alias("_evidence")]]
         others = [pl.when(pl.col("_evidence") == k).then(None).otherwise(s) for k, s in enumerate(score)]
         second = pl.max_horizontal(*others)
         low_of_winner = _pick([(pl.col("_evidence") == k, pl.col(f"score_low_{m}")) for k, m in enumerate(self.models)],
@@ -271,9 +272,15 @@ class ColumnEngine:
         decided = [winner.alias("_winner"), runner_up.alias("_runner_up"), confidence.alias("_final_confidence"),
                    next_model.alias("_next_model"), next_confidence.alias("_next_confidence")]
         won = pl.col("_winner")
-        reasons = [_pick([(won == k, slots[m][place]) for k, m in enumerate(self.models) if place < len(slots[m])],
-                         pl.Int64)
+        # the slots, the winner's slots and their lists each a stage of their own: the list of an expression
+        # costs twice the list of a column, and the slots are read by each model's pick
+        reasons = [_pick([(won == k, pl.col(f"_{m}_slot_{place}")) for k, m in enumerate(self.models)
+                          if place < len(slots[m])], pl.Int64).alias(f"_reason_{place}")
                    for place in range(max(map(len, slots.values())))]
+        self.list_columns = [
+            _listed([pl.col(f"_reason_{place}") for place in range(len(reasons))], pl.Int64).alias("model_reasons"),
+            _listed([pl.col(f"_mix_slot_{place}") for place in range(len(shift_slots))], pl.Int64).alias("mix_reasons"),
+        ]
 
         def named(column: str, names: Sequence[str]) -> pl.Expr:
             return _pick([(pl.col(column) == k, pl.lit(name)) for k, name in enumerate(names)], pl.Utf8)
@@ -285,8 +292,7 @@ class ColumnEngine:
             named("_final_confidence", levels).alias("confidence"),
             named("_next_model", self.models).alias("next_model"),
             named("_next_confidence", levels).alias("next_confidence"),
-            _listed(reasons, pl.Int64).alias("model_reasons"),
-            _listed(shift_slots, pl.Int64).alias("mix_reasons"),
+            *reasons,
             _pick([(won == k, s) for k, s in enumerate(score)], pl.Float64).alias("_won"),
             _pick([(pl.col("_runner_up") == k, s) for k, s in enumerate(score)], pl.Float64).alias("_lost"),
         ]]
@@ -390,6 +396,7 @@ class ColumnEngine:
         # a margin is never -0.0: the scores never are; nor is a share unless the rule base writes -0.0 itself
         signed = all(math.copysign(1, x) > 0 for x in (self.engine.base_inside, *self.engine.inside_range))
         return work.with_columns(
+            *self.list_columns,
             usd.alias("average_deal_size_usd"),
             _rounded(work["_won"] - work["_lost"], 4).alias("margin"),
             _rounded(work["_clamped"], 2, unique=signed).alias("inside_share"),
