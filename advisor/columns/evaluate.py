@@ -165,7 +165,9 @@ class ColumnEngine:
             low, high = self._degrees(rule.when)
             rule_columns += [low.alias(f"_low_{i}"), high.alias(f"_high_{i}")]
             if self._graded & set(engine.rules[i].leaves):  # the outcome table's status: stand-in degrees
-                rule_columns.append(_status(*self._degrees(rule.when, stand_in=True)).alias(f"rule_{i}"))
+                stand_low, stand_high = self._degrees(rule.when, stand_in=True)
+                rule_columns += [stand_low.alias(f"_stand_low_{i}"), stand_high.alias(f"_stand_high_{i}")]
+                codes.append(_status(pl.col(f"_stand_low_{i}"), pl.col(f"_stand_high_{i}")).alias(f"rule_{i}"))
             else:  # read from the ends' columns in the next stage: here each end would be built twice more
                 codes.append(_status(pl.col(f"_low_{i}"), pl.col(f"_high_{i}")).alias(f"rule_{i}"))
         for i, item in enumerate(items, start=first_tech):
@@ -213,9 +215,11 @@ class ColumnEngine:
         inside = _chained_sum(engine.base_inside, [pl.when(pl.col(f"_moved_{i}") != 0).then(pl.col(f"_moved_{i}"))
                                                    .otherwise(-0.0) for i in moved])
         low_share, high_share = engine.inside_range
-        clamped = pl.when(inside > low_share).then(inside).otherwise(pl.lit(low_share, dtype=pl.Float64))  # max(low, v)
+        # clamped in the next stage, from the sum's column: written in, the sum would be built four times
+        unclamped = pl.col("_inside")
+        clamped = pl.when(unclamped > low_share).then(unclamped).otherwise(pl.lit(low_share, dtype=pl.Float64))  # max(low, v)
         clamped = pl.when(clamped < high_share).then(clamped).otherwise(pl.lit(high_share, dtype=pl.Float64))  # min(high, v)
-        mix += [inside.alias("_inside"), clamped.alias("_clamped")]
+        mix += [inside.alias("_inside")]
         hybrid = [i for i, rule in enumerate(mix_rules, start=first_mix) if rule.hybrid]
         not_applicable = [i for i, rule in enumerate(mix_rules, start=first_mix) if rule.not_applicable]
         mix += [
@@ -234,7 +238,7 @@ class ColumnEngine:
             mix += keys
             reason_places += places
         self.mix_columns = mix + shift_keys
-        self.place_columns = reason_places + shift_places
+        self.place_columns = reason_places + shift_places + [clamped.alias("_clamped")]
 
         # stage 4, over the rounded scores: the ranking, confidence, the starting point and the reasons;
         # models as their index in the tie-break order until the end
