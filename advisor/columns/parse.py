@@ -70,8 +70,10 @@ def parse_csv_rows(rows: Sequence[RawRecord]) -> ParsedChunk:
     # three passes over the chunk: numbers parsed, the cells left to the row path's check
     # collected (distinct), then every value and the rows' certainty in one select
     hundreds = pl.repeat(100.0, count, dtype=pl.Float64, eager=True).alias(_HUNDRED)
-    prepared = cells.with_columns(hundreds, *(
-        expr for route in routes.values() for expr in route.prepare()))
+    # lazily, for common subexpression elimination: a number's stripped cell and its float are each read
+    # by two expressions, which eager evaluation works out twice (3-6 ms of ~40 per chunk of 8,192)
+    prepared = cells.lazy().with_columns(hundreds, *(
+        expr for route in routes.values() for expr in route.prepare())).collect()
     odd = prepared.select(*(route.odd_cells().implode().alias(name) for name, route in routes.items())).row(0)
     outputs, fine = [], [pl.col(_WHOLE)]
     for name in FIELDS:
