@@ -90,8 +90,12 @@ def cached_yaml(raw: bytes, file: str, parse: Callable[[], Any]) -> Any:
     return cached_json("yaml", raw, parse, to_json, from_json)
 
 
-def _plain(value: Any) -> Any:
-    """YAML data as JSON can hold it: dates tagged; anything else JSON would change is Uncacheable."""
+NOT_SCALAR = object()  # json_scalar's answer for a value that is no scalar
+
+
+def json_scalar(value: Any) -> Any:
+    """A str, bool, int, None or finite float as it is; NOT_SCALAR for anything else; Uncacheable for
+    a float JSON cannot hold (NaN, infinities)."""
     kind = type(value)
     if kind is str or kind is bool or kind is int or value is None:
         return value
@@ -99,6 +103,15 @@ def _plain(value: Any) -> Any:
         if value != value or value in (float("inf"), float("-inf")):
             raise Uncacheable("a float JSON cannot hold")
         return value
+    return NOT_SCALAR
+
+
+def _plain(value: Any) -> Any:
+    """YAML data as JSON can hold it: dates tagged; anything else JSON would change is Uncacheable."""
+    scalar = json_scalar(value)
+    if scalar is not NOT_SCALAR:
+        return scalar
+    kind = type(value)
     if kind is dict:
         if any(type(k) is not str or k == _DATE for k in value):
             raise Uncacheable("a key that is not text")

@@ -19,7 +19,7 @@ from typing import Any, TypeVar
 
 from pydantic import BaseModel
 
-from advisor.cache import Uncacheable, cached_json
+from advisor.cache import NOT_SCALAR, Uncacheable, cached_json, json_scalar
 from advisor.rulebase import schema
 
 M = TypeVar("M", bound=BaseModel)
@@ -62,13 +62,10 @@ def validated(kind: str, raw: bytes, model: type[M], validate: Callable[[], M | 
 
 def dump(value: Any) -> Any:
     """Validated models as JSON can hold them: each model tagged by class with the fields it was given."""
+    scalar = json_scalar(value)
+    if scalar is not NOT_SCALAR:
+        return scalar
     kind = type(value)
-    if kind is str or kind is bool or kind is int or value is None:
-        return value
-    if kind is float:
-        if value != value or value in (float("inf"), float("-inf")):
-            raise Uncacheable("a float JSON cannot hold")
-        return value
     if isinstance(value, BaseModel):
         if schema_classes().get(kind.__name__) is not kind or value.__pydantic_extra__ or value.__pydantic_private__:
             raise Uncacheable(kind.__name__)
