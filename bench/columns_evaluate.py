@@ -34,16 +34,10 @@ def main() -> None:
     from advisor.columns.evaluate import ColumnEngine
     from advisor.columns.parse import parse_csv_rows
     from advisor.engine import Engine
-    from advisor.readers import RawRecord, read_file
     from advisor.rulebase.loader import load_rule_base
-    from run import OUT, generate
+    from run import generated_chunks
 
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"profiles-{args.rows}.csv"
-    if not path.exists():
-        generate(path, args.rows)
-    rows = [r for r in read_file(path, warn=print) if type(r) is RawRecord]
-    chunks = [rows[i:i + args.chunk] for i in range(0, len(rows), args.chunk)]
+    rows, chunks = generated_chunks(args.rows, args.chunk)
     engine = Engine(load_rule_base())
     columns = ColumnEngine(engine)
     per = 100_000 / len(rows)

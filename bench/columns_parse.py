@@ -21,11 +21,10 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
 sys.path.insert(0, str(HERE))
 
-from run import OUT, generate  # noqa: E402
+from run import generated_chunks  # noqa: E402
 
 from advisor.columns.parse import parse_csv_rows  # noqa: E402
 from advisor.profile import FIELDS  # noqa: E402
-from advisor.readers import RawRecord, read_file  # noqa: E402
 
 
 def main() -> None:
@@ -34,12 +33,7 @@ def main() -> None:
     parser.add_argument("--chunk", type=int, default=10_000)
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
-    OUT.mkdir(exist_ok=True)
-    path = OUT / f"profiles-{args.rows}.csv"
-    if not path.exists():
-        generate(path, args.rows)
-    rows = [r for r in read_file(path, warn=print) if type(r) is RawRecord]
-    chunks = [rows[i:i + args.chunk] for i in range(0, len(rows), args.chunk)]
+    rows, chunks = generated_chunks(args.rows, args.chunk)
     per = 100_000 / len(rows)
     columns, row_path = [], []
     for _ in range(args.repeat):

@@ -296,10 +296,20 @@ def main() -> None:
 
 
 def _generated(rows: int) -> Path:
+    OUT.mkdir(exist_ok=True)
     source = OUT / f"profiles-{rows}.csv"
     if not source.exists():
         generate(source, rows)
     return source
+
+
+def generated_chunks(rows: int, chunk: int) -> tuple[list, list[list]]:
+    """The generated CSV of `rows` rows read into RawRecords by the advisor already imported (a bench
+    may import another checkout's first), and those records in chunks of `chunk`."""
+    from advisor.readers import RawRecord, read_file
+
+    records = [r for r in read_file(_generated(rows), warn=print) if type(r) is RawRecord]
+    return records, [records[i:i + chunk] for i in range(0, len(records), chunk)]
 
 
 if __name__ == "__main__":
