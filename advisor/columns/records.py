@@ -41,68 +41,23 @@ def _json(value: Any) -> orjson.Fragment:
     return orjson.Fragment(bytes(memoryview(_dumps(value))))
 
 
-class _Rounded(dict):  # type: ignore[type-arg]
-    """round(x, digits) [+ 0.0] remembered per value: scores and shares repeat, and round() with
-    digits costs about ten times a dict look-up. Keyed by the engine's values, which are never
-    -0.0 (it adds 0.0 where they could be), so 0.0 and -0.0 never share a key."""
-
-    def __init__(self, digits: int, plus_zero: bool) -> None:
-        super().__init__()
-        self.digits, self.plus_zero = digits, plus_zero
-
-    def __missing__(self, value: float) -> float:
-        rounded = round(value, self.digits) + 0.0 if self.plus_zero else round(value, self.digits)
-        if len(self) < _CACHE_LIMIT:
-            self[value] = rounded
-        return rounded
-
-    def of(self, values: list[float]) -> list[float]:
-        return list(map(self.__getitem__, values))
-
-
-class _Shown(dict):  # type: ignore[type-arg]
-    """The JSON of round(x, digits) [+ 0.0], remembered per value (the values repeat; rows of them do not).
-    Keyed by the engine's values, never -0.0, so 0.0 and -0.0 never share a key."""
-
-    def __init__(self, digits: int, plus_zero: bool) -> None:
-        super().__init__()
-        self.digits, self.plus_zero = digits, plus_zero
-
-    def __missing__(self, value: float) -> bytes:
-        shown = _dumps(round(value, self.digits) + 0.0 if self.plus_zero else round(value, self.digits))
-        shown = bytes(memoryview(shown))  # orjson's own bytes keep about 2 KB of room
-        if len(self) < _CACHE_LIMIT:
-            self[value] = shown
-        return shown
-
-    def of(self, values: list[float]) -> list[bytes]:
-        return list(map(self.__getitem__, values))
-
-
-class _Text(dict):  # type: ignore[type-arg]
-    """str() of each float, as the csv module writes it, remembered (the values repeat; str() of a
-    float costs about ten times a look-up). Zero is never remembered: 0.0 and -0.0 print apart."""
-
-    def __missing__(self, value: float) -> str:
-        text = str(value)
-        if value != 0 and len(self) < _CACHE_LIMIT:
-            self[value] = text
-        return text
-
-    def of(self, values: list[float]) -> list[str]:
-        return list(map(self.__getitem__, values))
+def _rounder(digits: int, plus_zero: bool) -> Callable[[float], float]:
+    """round(x, digits) [+ 0.0], as the row path's encoders round."""
+    return (lambda value: round(value, digits) + 0.0) if plus_zero else (lambda value: round(value, digits))
 
 
 class _Shared(dict):  # type: ignore[type-arg]
-    """A part of a record made once per distinct key (bounded, so memory stays flat)."""
+    """A part of a record made once per distinct key (bounded, so memory stays flat): rounded scores and
+    shares and their JSON, a float's text, checklists... rows repeat them, and making one (round() with
+    digits, str() of a float) costs about ten times a look-up. `keep` says which keys may be remembered."""
 
-    def __init__(self, make: Callable[[Any], Any]) -> None:
+    def __init__(self, make: Callable[[Any], Any], keep: Callable[[Any], bool] | None = None) -> None:
         super().__init__()
-        self.make = make
+        self.make, self.keep = make, keep
 
     def __missing__(self, key: Any) -> Any:
         value = self.make(key)
-        if len(self) < _CACHE_LIMIT:
+        if len(self) < _CACHE_LIMIT and (self.keep is None or self.keep(key)):
             self[key] = value
         return value
 
@@ -155,13 +110,18 @@ class ColumnRecords:
         self._rule_columns = [f"rule_{i}" for i in range(len(rules))]
         self._checklists = _Shared(self._checklist_of)
         self._unknowns = _Shared(lambda bits: [name for k, name in enumerate(EVIDENCE_FIELDS) if bits >> k & 1])
-        self._round4, self._round4z, self._round2 = _Rounded(4, False), _Rounded(4, True), _Rounded(2, False)
-        self._text = _Text()
+        # keyed by the engine's values, never -0.0 (it adds 0.0 where they could be), so 0.0 and -0.0
+        # never share a rounding; a float's text is never remembered for zero: 0.0 and -0.0 print apart
+        self._round4, self._round4z = _Shared(_rounder(4, False)), _Shared(_rounder(4, True))
+        self._round2 = _Shared(_rounder(2, False))
+        self._text = _Shared(str, keep=bool)
         self._cells = _Shared(self._cell)
         self._unknown_cells = _Shared(lambda bits: self._cell(" ".join(self._unknowns[bits])))
         models = self._models
         # scores and their ranges as JSON objects with a slot per value (%b), each value's JSON shared
-        self._shown4, self._shown4z = _Shown(4, False), _Shown(4, True)
+        # the JSON of a rounded value, copied out of orjson's bytes (they keep about 2 KB of room)
+        self._shown4, self._shown4z = (_Shared(lambda value, r=_rounder(4, z): bytes(memoryview(_dumps(r(value)))))
+                                       for z in (False, True))
         quoted = [_dumps(m).replace(b"%", b"%%") for m in models]
         self._scores_json = b"{" + b",".join(m + b":%b" for m in quoted) + b"}"
         self._ranges_json = b"{" + b",".join(m + b":[%b,%b]" for m in quoted) + b"}"
