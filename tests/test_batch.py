@@ -119,6 +119,25 @@ def test_exit_code_is_the_same_whatever_the_format(cli, tmp_path):
     assert set(codes.values()) == {1}
 
 
+@pytest.mark.parametrize(("name", "given", "first"), [
+    ("scores.jsonl", None, '{"header":{"format":"advisor-batch/lean-1"'),  # the lean header line
+    ("scores.NDJSON", None, '{"header":'),
+    ("scores.json", None, '[\n{"header":'),
+    ("scores.csv", None, "source,name,department_model,"),
+    ("scores.txt", None, "Scores"),  # no format of its own: the table
+    ("scores.csv", "table", "Scores"),  # --format wins over the suffix
+    ("scores.jsonl", "csv", "source,name,department_model,"),
+])
+def test_output_suffix_names_the_format_when_none_is_given(cli, tmp_path, name, given, first):
+    path = tmp_path / "rows.csv"
+    path.write_text(HEADER + "A,1,0.1,b2b\n")
+    target = tmp_path / name
+    result = cli("score", str(path), "-o", str(target), *(["-f", given] if given else []))
+    assert result.exit_code == 0, result.stderr
+    assert target.read_text(encoding="utf-8").lstrip().startswith(first)
+    assert result.stdout == ""
+
+
 def _spawn(args: list[str], cwd):
     return pexpect.spawn(sys.executable, ["-m", "advisor", *args], cwd=str(cwd), encoding="utf-8", timeout=60,
                          env={"PATH": "/usr/bin:/bin", "TERM": "xterm", "COLUMNS": "100", "PYTHONPATH": str(ROOT),

@@ -25,7 +25,9 @@ def score(
         list[str],
         typer.Argument(metavar="INPUT...", help="Profile YAML files, folders of them, CSV (header = field names), JSONL, or - for stdin."),
     ],
-    format: Annotated[ScoreFormat, typer.Option("--format", "-f", help="Output format.")] = ScoreFormat.table,
+    format: Annotated[
+        Optional[ScoreFormat], typer.Option("--format", "-f", help="Output format (default: from --output's suffix, .csv, .json, .jsonl or .ndjson; otherwise table).", show_default=False)
+    ] = None,
     output: Annotated[
         Optional[Path], typer.Option("--output", "-o", help="Write to this file (atomically) instead of stdout.")
     ] = None,
@@ -50,6 +52,7 @@ def score(
     """Score many profiles; bad records are reported on stderr and the rest are still scored."""
     from advisor.batch import score_batch
 
+    format = format or format_of(output)
     try:
         engine = engine_from(rules)
         language = language_of(lang)
@@ -75,6 +78,19 @@ def score(
 
     say(summary_text(summary, wording(language)))
     raise typer.Exit(int(ExitStatus.BAD_RECORDS if summary.rejected else ExitStatus.OK))
+
+
+# An output file's suffix names its format when --format is not given: `-o scores.jsonl` writes
+# JSON Lines, not a table in a file named .jsonl. A compressed suffix is not looked through:
+# the output is never compressed.
+SUFFIX_FORMATS = {".csv": ScoreFormat.csv, ".json": ScoreFormat.json, ".jsonl": ScoreFormat.jsonl, ".ndjson": ScoreFormat.jsonl}
+
+
+def format_of(output: Path | None) -> ScoreFormat:
+    """The format --output's suffix names, or the table (for stdout, -, and any other suffix)."""
+    if output is None:
+        return ScoreFormat.table
+    return SUFFIX_FORMATS.get(output.suffix.lower(), ScoreFormat.table)
 
 
 def show_progress(format: ScoreFormat, output: Path | None) -> bool:
