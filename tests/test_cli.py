@@ -30,7 +30,7 @@ def test_recommend_text_shows_model_mix_checklist_reasons_sources_and_unknowns(c
     assert "Possible, depending on unknown answers" in out
     assert "Unknown fields:" in out and "leads per month" in out and "leads_per_month" not in out
     assert "No rule fired" not in out  # one rule did fire
-    assert "Rule base: advisor-builtin 1.0.0" in out
+    assert "Rule base: advisor-builtin 1.1.0" in out
 
 
 def test_recommend_json_has_the_contract_keys(cli):

@@ -129,7 +129,7 @@ def test_init_writes_a_rule_base_that_checks_and_tests_clean(cli, tmp_path):
     folder = tmp_path / "mine"
     assert cli("rules", "init", str(folder)).exit_code == 0
     checked = cli("rules", "check", str(folder), "--strict")
-    assert checked.exit_code == 0 and "(extends advisor-builtin 1.0.0" in checked.stdout
+    assert checked.exit_code == 0 and "(extends advisor-builtin 1.1.0" in checked.stdout
     assert cli("rules", "test", str(folder)).exit_code == 0
     assert cli("recommend", str(PROFILES / "online-store.yaml"), "--rules", str(folder)).exit_code == 0
     again = cli("rules", "init", str(folder))

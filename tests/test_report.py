@@ -36,7 +36,7 @@ def test_online_store_roadmap_by_hand(engine):
 
 def test_a_smaller_plan_is_said_as_fewer_people(engine):
     _, plan, roadmap = plan_of(engine, "it-outsourcing")
-    assert plan.total == 2 and roadmap.people_to_add == 0 and roadmap.people_fewer == 4 - 2
+    assert plan.total == 3 and roadmap.people_to_add == 0 and roadmap.people_fewer == 4 - 3
 
 
 def test_unknown_inputs_give_no_number_and_name_the_fields(engine):
@@ -58,6 +58,11 @@ def test_norms_are_editable_in_an_overlay_and_errors_are_located(cli, tmp_path):
     result = cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay))
     assert result.exit_code == 2
     assert re.search(r"staffing\.yaml:\d+:\d+: norms\.clients_per_account_manager: .*ascending", result.stderr)
+    zero = staffing.replace("      - {below: 1000, value: 500}\n", "      - {below: 0, value: 500}\n")
+    (overlay / "staffing.yaml").write_text(zero, encoding="utf-8")
+    result = cli("report", str(PROFILES / "online-store.yaml"), "-o", str(out), "--rules", str(overlay))
+    assert result.exit_code == 2  # no log scale reaches 0
+    assert re.search(r"staffing\.yaml:\d+:\d+: norms\.clients_per_account_manager: .*between: log.*above 0", result.stderr)
 
 
 # ---- the command ------------------------------------------------------------------------------
@@ -67,7 +72,7 @@ def test_markdown_report_has_every_part(cli, tmp_path):
     assert result.exit_code == 0
     text = out.read_text(encoding="utf-8")
     for part in ("## Summary", "## Staffing plan", "## How to get there", "## Checklist of sales technologies",
-                 "## Why", "## What would change the advice", "## Unknown answers", "Rule base advisor-builtin 1.0.0",
+                 "## Why", "## What would change the advice", "## Unknown answers", "Rule base advisor-builtin 1.1.0",
                  "- [ ] Operational reporting", "DM.three_level.volume_and_repeat", "| **Total** | **27** |",
                  "## What the plan costs against revenue", "| Sales payroll a month | 3,212,887\u00a0RUB |",
                  "**Flagged: the company cannot carry this payroll now", "### An affordable variant",

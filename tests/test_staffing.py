@@ -12,6 +12,7 @@ from hypothesis import strategies as st
 from advisor.profile import Profile
 from advisor.readers import read_one_profile
 from advisor.staffing import plan_economics, plan_path, plan_staffing
+from advisor.staffing.capacity import _regular_clients
 from advisor.staffing.economics import payroll
 from advisor.wording.numbers import figure
 from advisor.staffing.queue import agents_needed, service_level
@@ -134,16 +135,21 @@ def test_it_outsourcing_plan_shrinks_the_team_and_says_so(engine, cli, tmp_path)
     _, plan, eco, path = plan_of(engine, "it-outsourcing")
     c = counts(plan)
     assert c["closer"] == math.ceil(4 * 0.25 / (4 / 4)) == 1
-    # a client brings 55,680 USD x 4 x 12 / 28 purchases = 95,451 USD a year: 50 a manager
-    assert c["account_manager"] == math.ceil(28 / 50) == 1
-    assert plan.total == 2 and path.reductions == {"selling_today": 2} and path.hires == {}
+    # a client brings 55,680 USD x 4 x 12 / 28 purchases = 95,451 USD a year: between the ratios
+    # held at $31.6K (50 a manager) and $316K (10), on a log scale: 23.1 a manager, not the 50 of
+    # the tier below $100K that one more dollar would have turned into 10
+    per = 10 ** (math.log10(50) + (math.log10(10) - math.log10(50)) * (math.log10(55680 * 4 * 12 / 28) - 4.5))
+    assert per == pytest.approx(23.1, abs=0.05)
+    assert c["account_manager"] == math.ceil(28 / per) == 2
+    assert plan.total == 3 and path.reductions == {"selling_today": 1} and path.hires == {}
     assert eco.costs.how == "profile"
-    assert eco.monthly_sales_cost == pytest.approx(5200 + 5200 * 1.1 / 1.2)
+    assert eco.monthly_sales_cost == pytest.approx(5200 + 2 * 5200 * 1.1 / 1.2)
     assert eco.affordable and eco.variant is None
     out = tmp_path / "it.md"
     assert cli("report", str(PROFILES / "it-outsourcing.yaml"), "-o", str(out)).exit_code == 0
     text = out.read_text(encoding="utf-8")
-    assert "2 fewer sellers than today" in text and "2 people fewer than the 4 selling today" in text
+    assert "1 fewer seller than today" in text and "1 person fewer than the 4 selling today" in text
+    assert "28 active clients / 23.1 a manager" in text
     assert "0 people" not in text and "Head of sales" not in text.split("## How to get there")[0].split("## Staffing")[1]
 
 
@@ -160,11 +166,14 @@ def test_smb_saas_pooled_account_management_is_the_affordable_variant(engine):
     rec, plan, eco, _ = plan_of(engine, "smb-saas")
     assert rec.department_model.id == "two_level_account_manager"
     c = counts(plan)
-    # a client brings 1,200 x 380 x 12 / 5,200 = 1,052 USD a year: worth a manager, 200 each
-    assert c["account_manager"] == math.ceil(5200 / 200) == 26
+    # a client brings 1,200 x 380 x 12 / 5,200 = 1,052 USD a year: worth a manager, just past the
+    # line where the ratios held at $316 (500 a manager) and $3,162 (200) meet on a log scale: 310
+    per = 10 ** (math.log10(500) + (math.log10(200) - math.log10(500)) * (math.log10(1200 * 380 * 12 / 5200) - 2.5))
+    assert per == pytest.approx(310, abs=1)
+    assert c["account_manager"] == math.ceil(5200 / per) == 17
     assert c["closer"] == math.ceil(380 * 0.35 / (380 / 12)) == 5
-    assert c["head_of_sales"] == math.ceil((5 + 26) / 8) == 4 and plan.total == 35
-    assert eco.monthly_sales_cost == pytest.approx(cost_of(c, US_WAGE)) == pytest.approx(332_280)
+    assert c["head_of_sales"] == math.ceil((5 + 17) / 8) == 3 and plan.total == 25
+    assert eco.monthly_sales_cost == pytest.approx(cost_of(c, US_WAGE))
     assert eco.budget == pytest.approx(380 * 1200 * 0.70 * 0.5) and not eco.affordable
     v = eco.variant
     assert v.steps == ["pooled_accounts"] and v.affordable
@@ -195,11 +204,6 @@ def test_more_leads_deals_or_clients_never_lower_a_role(engine, profile, field, 
     if before is None:
         return
     update = {field: type(before)(before * factor) if before else 1}
-    if field == "active_clients" and before and profile.deals_per_month is not None:
-        # more clients like these: the same purchases each, so each is worth as much. Spreading the
-        # same sales over more clients makes each worth less, and the tiered norm then gives a
-        # manager more of them; that dilution can lower the count (a known limit of the tiers).
-        update["deals_per_month"] = profile.deals_per_month * update[field] / before
     bigger = profile.model_copy(update=update)
     staffing = engine.rule_base.staffing
     a = plan_staffing(engine.facts(profile), model, staffing)
@@ -328,3 +332,23 @@ def test_web_shop_orders_are_no_sellers_workload(engine):
     # measured: today's 14 handle the 40% through a seller, 60 each; the count stays as measured
     measured = plan(self_service_share=0.6).by_role()["closer"]
     assert measured.count == 7 and "/ 14 selling today = 60 a seller" in wording("en").note(measured.basis)
+
+
+@SETTINGS
+@given(st.sampled_from([1_000, 10_000, 100_000]), st.floats(1.0, 1.2), st.floats(0.1, 3000), st.integers(1, 60_000),
+       st.integers(1, 50))
+def test_one_more_client_never_lowers_the_account_managers_nor_makes_them_jump(engine, line, above, deals, clients,
+                                                                                 more):
+    """Spreading the same sales over more clients makes each worth less and a manager serves more of
+    them; the count still never falls, and grows at most as fast as the clients do (plus one). The
+    clients are worth a little over a line where the benchmark's ratio changes, so more of them cross it."""
+    norms = engine.rule_base.staffing.norms
+    deal = line * above * clients / (deals * 12)  # a client's yearly value: `above` times the line
+    facts = {"active_clients": clients, "average_deal_size": deal, "deals_per_month": deals, "market": "b2b",
+             "repeat_sales_share": 0.5}
+    managers = [next((r.count for r in _regular_clients({**facts, "active_clients": n}, norms)
+                      if r.role == "account_manager"), None) for n in (clients, clients + more)]
+    if None in managers:
+        return  # below the value where a personal manager pays: the inside team's count, another role
+    assert managers[1] >= managers[0]
+    assert managers[1] <= math.ceil(managers[0] * (clients + more) / clients) + 1

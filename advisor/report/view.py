@@ -170,6 +170,13 @@ def _changes(content: ReportContent) -> dict[str, Any]:
     return Part({"changes": changes, "impacts": impacts, "none": t("report.no_change")})
 
 
+def _tiers(t: Any, tiers: list[Any]) -> str:
+    """`< 1,000 500, < 10,000 200, ≥ 10,000 50`: each tier's figure after the amounts it holds for."""
+    bounds = [f"< {t.figure(tier.below)}" for tier in tiers[:-1]]
+    bounds.append(f"≥ {t.figure(tiers[-2].below)}" if len(tiers) > 1 else "")
+    return ", ".join(f"{bound} {t.figure(tier.value)}".strip() for bound, tier in zip(bounds, tiers))
+
+
 def _norms(content: ReportContent) -> list[tuple[str, str, str, bool]]:
     """(what, value, source, whether the value is a number to right-align)."""
     t, staffing = content.t, content.staffing
@@ -179,9 +186,11 @@ def _norms(content: ReportContent) -> list[tuple[str, str, str, bool]]:
     norms = staffing.norms
     for name in type(norms).model_fields:
         norm = getattr(norms, name)
-        value = ", ".join(f"{'< ' + t.figure(tier.below) if tier.below else '≥'} {t.figure(tier.value)}"
-                          for tier in norm.tiers) if hasattr(norm, "tiers") else t.figure(norm.value)
-        rows.append((norm.unit.get(content.lang), value, norm.source.benchmark or "", True))
+        value = _tiers(t, norm.tiers) if hasattr(norm, "tiers") else t.figure(norm.value)
+        source = norm.source.benchmark or ""
+        if norm.source.reasoning is not None:
+            source = f"{source} {t('source.reasoning', text=norm.source.reasoning.get(content.lang))}".strip()
+        rows.append((norm.unit.get(content.lang), value, source, True))
     # ramp-up months, the cost levels and the assumed margins, with where they come from (issue 16)
     ramp = ", ".join(f"{content.role_title(r)} {t.figure(v)}" for r, v in staffing.ramp_months.values.items())
     levels = "; ".join(f"{code}: {t.money(level.wage, level.currency)}" for code, level in staffing.costs.levels.items())

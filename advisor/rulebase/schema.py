@@ -11,6 +11,7 @@ Nothing in a rule file is ever evaluated as code.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from typing import Annotated, Any, Literal, Union
 
 from pydantic import (
@@ -539,13 +540,24 @@ class Norm(Strict):
 
 
 class Tier(Strict):
-    below: float | None = None  # average deal size in USD; the last tier has none
+    below: float | None = None  # the amount the tier ends below (for clients per account manager: a client's yearly value in USD); the last tier has none
     value: float = Field(gt=0)
 
 
 class TieredNorm(Strict):
+    """A figure that depends on an amount, by tiers of it.
+
+    `between: step` gives each tier's figure across its whole range, so a figure jumps at each
+    boundary. `between: log` holds each tier's figure at the geometric middle of its range (an
+    open first or last tier: as far out from its boundary as the neighbouring tier's half-width,
+    a factor of 10**0.5 when there is none) and moves it on a log scale between middles, so an
+    amount a little over a boundary gets a figure a little off the tier below, never the next
+    tier's whole jump.
+    """
+
     unit: Localized
     tiers: list[Tier] = Field(min_length=1)
+    between: Literal["step", "log"] = "step"
     source: Source
 
     @model_validator(mode="after")
@@ -555,10 +567,32 @@ class TieredNorm(Strict):
             raise ValueError("every tier but the last needs `below`; the last has none")
         if limits[:-1] != sorted(limits[:-1]):  # type: ignore[type-var]
             raise ValueError("tiers must be in ascending order of `below`")
+        if self.between == "log" and any(b <= 0 for b in limits[:-1]):  # type: ignore[operator]
+            raise ValueError("`between: log` needs every `below` above 0")
+        if self.between == "log" and len(set(limits[:-1])) < len(limits[:-1]):
+            raise ValueError("`between: log` needs every `below` different")
         return self
 
     def value_for(self, amount: float) -> float:
-        return next(t.value for t in self.tiers if t.below is None or amount < t.below)
+        if self.between == "step" or len(self.tiers) == 1:
+            return next(t.value for t in self.tiers if t.below is None or amount < t.below)
+        anchors = self._anchors()
+        if amount <= 0 or math.log10(amount) <= anchors[0][0]:
+            return self.tiers[0].value
+        at = math.log10(amount)
+        for (x0, y0), (x1, y1) in zip(anchors, anchors[1:]):
+            if at < x1:
+                return 10 ** (y0 + (y1 - y0) * (at - x0) / (x1 - x0))
+        return self.tiers[-1].value
+
+    def _anchors(self) -> list[tuple[float, float]]:
+        """(log10 of the amount, log10 of the figure) at each tier's middle, in ascending order."""
+        bounds = [math.log10(t.below) for t in self.tiers[:-1]]  # type: ignore[arg-type]
+        widths = [b - a for a, b in zip(bounds, bounds[1:])]
+        first = widths[0] / 2 if widths else 0.5
+        last = widths[-1] / 2 if widths else 0.5
+        middles = [bounds[0] - first, *(a + w / 2 for a, w in zip(bounds, widths)), bounds[-1] + last]
+        return [(x, math.log10(t.value)) for x, t in zip(middles, self.tiers)]
 
 
 class StaffingNorms(Strict):
