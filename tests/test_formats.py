@@ -1,6 +1,8 @@
 """Numbers, shares, money and plurals as each language's reader writes them (CLDR via Babel)."""
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advisor.i18n.formats import fixed, money, number, percent, plural_category
 
@@ -43,3 +45,22 @@ def test_money_places_the_sign_or_the_code_as_the_language_does() -> None:
 )
 def test_plural_category_follows_cldr(lang: str, count: float, category: str) -> None:
     assert plural_category(lang, count) == category
+
+
+@given(st.lists(st.sampled_from([0.0, -0.0, 0.004, -0.004, 0.35, 1.5, 1234.5, -1234.5, 0.125])
+                | st.floats(allow_nan=False, allow_infinity=False, min_value=-1e9, max_value=1e9), min_size=1),
+       st.sampled_from(["en", "ru", "uk"]), st.integers(0, 2))
+def test_remembered_figures_are_babels_whatever_came_before(values: list[float], lang: str, digits: int) -> None:
+    # number, percent and plural_category remember Babel's answers (a batch's warnings repeat figures):
+    # a remembered one must be what Babel says of this very value, -0.0 included ("-0", never "0")
+    from babel.numbers import format_decimal, format_percent
+
+    from advisor.i18n.formats import LOCALES, _locale
+
+    pattern = "#,##0" + ("." + "#" * digits if digits else "")
+    for value in values + values[::-1]:
+        assert number(value, lang, digits=digits) == format_decimal(round(value, digits), format=pattern, locale=LOCALES[lang])
+        assert percent(value, lang) == format_percent(value, format=_locale(lang).percent_formats[None].pattern,
+                                                      locale=LOCALES[lang])
+        assert plural_category(lang, value) == str(_locale(lang).plural_form(
+            int(abs(value)) if abs(value).is_integer() else abs(value)))

@@ -7,7 +7,7 @@ command that prints JSON never pays for it.
 
 from __future__ import annotations
 
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 # The CLDR locale behind each interface language.
@@ -23,10 +23,22 @@ def _locale(lang: str) -> Any:
 
 def number(value: float, lang: str, *, digits: int = 2) -> str:
     """`value` with the language's grouping and decimal sign, at most `digits` decimals."""
+    rounded = round(float(value), digits)
+    if rounded == 0:  # 0.0 and -0.0 are one key to a cache: not remembered
+        return _decimal(rounded, lang, digits)
+    return _remembered(rounded, lang, digits)
+
+
+def _decimal(rounded: float, lang: str, digits: int) -> str:
     from babel.numbers import format_decimal
 
     pattern = "#,##0" + ("." + "#" * digits if digits > 0 else "")
-    return format_decimal(round(float(value), digits), format=pattern, locale=_locale(lang))
+    return format_decimal(rounded, format=pattern, locale=_locale(lang))
+
+
+# Babel's format_decimal costs ~25 us; a batch's warnings in Russian or Ukrainian show
+# the same rounded figures over and over (a figure above 100 shows no decimals): bounded.
+_remembered = lru_cache(maxsize=4096)(_decimal)
 
 
 def fixed(value: float, lang: str, *, digits: int = 2) -> str:
@@ -39,12 +51,23 @@ def fixed(value: float, lang: str, *, digits: int = 2) -> str:
 
 def percent(share: float, lang: str, *, digits: int = 0) -> str:
     """A share of one (0.35) as a person reads it: "35%" in English, "35 %" in Russian."""
+    share = float(share)
+    if share == 0:  # 0.0 and -0.0 are one key to a cache: not remembered
+        return _percent(share, lang, digits)
+    return _remembered_percent(share, lang, digits)
+
+
+def _percent(share: float, lang: str, digits: int) -> str:
     from babel.numbers import format_percent
 
     pattern = _locale(lang).percent_formats[None].pattern  # "#,##0%", "#,##0\u00a0%"
     if digits > 0:
         pattern = pattern.replace("0%", "0." + "#" * digits + "%").replace("0\u00a0%", "0." + "#" * digits + "\u00a0%")
-    return format_percent(float(share), format=pattern, locale=_locale(lang))
+    return format_percent(share, format=pattern, locale=_locale(lang))
+
+
+# Babel's format_percent costs ~100 us: a batch's warnings quote the same close rates again and again
+_remembered_percent = lru_cache(maxsize=4096)(_percent)
 
 
 def money(amount: float, currency: str, lang: str) -> str:
@@ -65,5 +88,9 @@ def money(amount: float, currency: str, lang: str) -> str:
 
 def plural_category(lang: str, count: float) -> str:
     """The CLDR cardinal plural category of `count` in `lang`: one, few, many or other."""
-    value = abs(float(count))
+    return _category(lang, abs(float(count)))
+
+
+@lru_cache(maxsize=4096)  # Babel's rule costs ~10 us; a batch's warnings ask it of the same figures again and again
+def _category(lang: str, value: float) -> str:
     return str(_locale(lang).plural_form(int(value) if value.is_integer() else value))
