@@ -4,8 +4,11 @@ plan's, the report's and the checks' texts."""
 from __future__ import annotations
 
 import re
+import string
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advisor.i18n import catalogue, plural_category, tr
 
@@ -42,3 +45,21 @@ def test_the_plan_texts_have_no_optional_plural_endings():
         if key.startswith(("staff.", "report.", "check.")):
             for lang, text in texts.items():
                 assert not optional.search(text), (key, lang)
+
+
+@given(st.lists(st.tuples(st.sampled_from(["en", "ru", "uk"]),
+                          st.floats(min_value=-1e6, max_value=1e6, allow_nan=False) | st.sampled_from([1.0, 2.0, 5.0, 21.0, 1.5])),
+                min_size=1, max_size=20))
+def test_plural_words_remembered_are_the_formatters_in_any_order(calls):
+    # tr remembers the word form for a figure shown as text (a batch's warnings repeat them): whatever
+    # came before, each text is what string formatting with the plural rules gives for this language
+    from advisor.i18n import _Formatter
+    from advisor.wording.numbers import figure
+
+    keys = [key for key, texts in catalogue().items() if ":pl:" in texts["en"]][:5] + ["check.deals_over_leads"]
+    for lang, value in calls:
+        for key in keys:
+            text = catalogue()[key].get(lang) or catalogue()[key]["en"]
+            fields = {name for _, name, _, _ in string.Formatter().parse(text) if name}
+            values = {name: figure(value, lang) for name in fields}
+            assert tr(key, lang, **values) == _Formatter(lang).format(text, **values)
