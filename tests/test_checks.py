@@ -6,6 +6,8 @@ from __future__ import annotations
 import json
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from advisor.ask.questions import builtin_questions
 from advisor.ask.session import Questionnaire, SessionState
@@ -98,3 +100,25 @@ def test_the_report_names_the_figures_it_could_not_trust(cli, tmp_path):
     md = tmp_path / "odd.md"
     assert cli("report", str(path), "-o", str(md)).exit_code == 0
     assert "Figures the plan could not trust (see the warnings): won deals per month" in md.read_text(encoding="utf-8")
+
+
+_ANSWER = st.one_of(st.none(), st.integers(0, 5000), st.floats(0, 5000, allow_nan=False),
+                    st.sampled_from([0.0, 1.0, 2.0, 21.0, 0.5, 0.05, 1234.5]))
+
+
+@given(st.fixed_dictionaries({
+    "leads_per_month": _ANSWER, "deals_per_month": _ANSWER, "close_rate": st.none() | st.floats(0.001, 1),
+    "repeat_sales_share": st.none() | st.floats(0, 1), "sales_team_size": st.none() | st.integers(0, 3),
+    "organization_stage": st.none() | st.integers(1, 4), "active_clients": _ANSWER}),
+    st.sampled_from(["en", "ru", "uk"]))
+def test_a_checks_text_is_wordings_note_in_every_language(answers, lang):
+    # Check.text words a check from its text split once per language (a batch says thousands):
+    # it must be what wording's note gives for the same values, to the character
+    from advisor.recommendation import Note
+    from advisor.wording import wording
+
+    for check in check_answers(answers):
+        assert check.text(lang) == wording(lang).note(Note(f"check.{check.code}", **check.values))
+        assert check.located("f.csv", lambda key: 3, lang) == (
+            f"f.csv:3: {check.fields[0]}: {wording(lang)('check.label')}: "
+            f"{wording(lang).note(Note(f'check.{check.code}', **check.values))}")
