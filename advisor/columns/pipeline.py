@@ -25,12 +25,15 @@ if TYPE_CHECKING:
 
     from advisor.engine import Engine
 
-# Rows decided together. polars' cost per call is much the same for 2,000 rows as for 30,000:
-# on 65,536 rows, 4,096 a chunk took 69 us a row and 190 MB at the peak, 8,192 took 55 us and
-# 210 MB, 16,384 took 51 us and 280 MB (JSON Lines with traces, CPU time, this machine under load).
+# Rows decided together. polars' cost per call is much the same for 10 rows as for 8,192 (parse
+# ~9 ms, evaluate ~21 ms a call): on 100,000 rows (JSON Lines with traces, user+sys CPU, medians
+# of 4 interleaved runs, this machine under load) 4,096 a chunk took 6.9 s and 194 MB at the peak
+# (RSS), 8,192 took 6.6 s and 235 MB, 16,384 took 6.1 s and 324 MB; 32,768 no less CPU and 460 MB.
+# Past 8,192 a few per cent of CPU cost ~40% more memory.
 CHUNK_ROWS = 8192
-# CSV rows below which the row path is as quick as importing polars and compiling the rule base:
-# 2,000 rows took 0.7 s of CPU either way, 5,000 rows 1.15 s on the row path and 0.85 s as columns.
+# CSV rows below which the row path is as quick as importing polars (~0.1 s) and compiling the rule
+# base as columns (~0.1 s more): 2,000 rows took 0.50 s of CPU as rows and 0.57 s as columns,
+# 2,500 rows 0.76 s as rows and 0.66 s as columns (medians of 3, JSON Lines with traces).
 MIN_ROWS = 2000
 
 Parse = Callable[[list[RawRecord]], Any]  # rows -> an object with .frame and .ok (columns-spec section 1)
