@@ -217,7 +217,8 @@ def test_reports_state_how_sure_the_advice_is_and_draw_the_score_ranges(cli, tmp
 def test_report_dir_from_worker_processes_is_the_same_to_the_byte(cli, tmp_path, monkeypatch):
     from advisor.report import write
 
-    monkeypatch.setattr(write, "CHUNK", 3)  # workers take over after the first 3 profiles
+    monkeypatch.setattr(write, "START", 3)  # workers take over after the first 3 profiles, 2 at a time
+    monkeypatch.setattr(write, "CHUNK", 2)
     rows = ["name,sales_team_size,leads_per_month,repeat_sales_share,market,currency"]
     rows += [f"Co {i % 4},{i % 9},{40 * i + 5},{i % 10 / 10},{['b2b', 'b2c', 'mixed'][i % 3]},{['USD', 'EUR'][i % 2]}"
              for i in range(11)]  # same names among them: their stems are given in input order

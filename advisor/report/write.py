@@ -64,9 +64,11 @@ def unique_stem(name: str, taken: set[str], counters: dict[str, int] | None = No
     return candidate
 
 
-# Reports of one folder are rendered this many at a time: by this process for a short input, and
-# by worker processes once there are more (a report costs ~10 ms, so a chunk pays for its passing).
-CHUNK = 32
+# A folder of fewer than START reports is rendered by this process (starting workers would not pay);
+# from START on, worker processes render them CHUNK at a time: a report costs ~10 ms, so a task pays
+# for its passing, and few wait in flight when the run is stopped (what is running ends first).
+START = 32
+CHUNK = 8
 
 _reporter: tuple[Any, str] | None = None  # in a worker: the engine and the language
 
@@ -114,8 +116,9 @@ class ReportFolder:
     """Collects one HTML report per scored profile, then writes the sortable index.
 
     Profiles are named (their file stems) here in input order. With `jobs` 1 each report is written
-    as its profile comes; else they are rendered CHUNK at a time, past the first chunk by `jobs`
-    worker processes (one per CPU by default). `close()` stops the workers, whatever ended the run.
+    as its profile comes; else, once there are START, they are rendered CHUNK at a time by `jobs`
+    worker processes (one per CPU by default), and a folder of fewer here. `close()` stops the
+    workers, whatever ended the run.
     """
 
     def __init__(self, folder: Path, engine: Any, lang: str, jobs: int | None = None) -> None:
@@ -133,7 +136,7 @@ class ReportFolder:
 
     def add(self, profile: Any, source: str) -> None:
         self._chunk.append((profile, source, unique_stem(profile.name, self.taken, self.counters)))
-        if len(self._chunk) >= CHUNK or self.jobs == 1:  # one process: each report as its profile comes
+        if self.jobs == 1 or len(self._chunk) >= (START if self._pool is None else CHUNK):  # one process: each as it comes
             self._flush(more=True)
 
     @property
@@ -153,9 +156,10 @@ class ReportFolder:
         if self._pool is None:
             self._rows.extend(_render(self.folder, self.engine, self.lang, chunk))
             return
-        self._pending.append(self._pool.submit(_render_chunk, str(self.folder), chunk))
-        while len(self._pending) > self._window:  # memory stays flat however many profiles
-            self._rows.extend(self._result(self._pending.popleft()))
+        for start in range(0, len(chunk), CHUNK):
+            self._pending.append(self._pool.submit(_render_chunk, str(self.folder), chunk[start:start + CHUNK]))
+            while len(self._pending) > self._window:  # memory stays flat however many profiles
+                self._rows.extend(self._result(self._pending.popleft()))
 
     def _start(self) -> None:
         from advisor.parallel import START_METHOD, _single_threaded, default_jobs
@@ -171,7 +175,7 @@ class ReportFolder:
                                   and _single_threaded() else "spawn")
         self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                                          initializer=_start_reporter, initargs=(self.engine.rule_base, self.lang))
-        self._window = 2 * jobs
+        self._window = jobs + 1
 
     @staticmethod
     def _result(future: Any) -> list[dict[str, Any]]:
