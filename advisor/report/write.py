@@ -115,10 +115,10 @@ def _render(folder: Path, engine: Any, lang: str, chunk: list[tuple[Any, str, st
 class ReportFolder:
     """Collects one HTML report per scored profile, then writes the sortable index.
 
-    Profiles are named (their file stems) here in input order. With `jobs` 1 each report is written
-    as its profile comes; else, once there are START, they are rendered CHUNK at a time by `jobs`
-    worker processes (one per CPU by default), and a folder of fewer here. `close()` stops the
-    workers, whatever ended the run.
+    Profiles are named (their file stems) here in input order. With `jobs` 1 (the default) each report
+    is written as its profile comes; with more, once there are START, they are rendered CHUNK at a
+    time by `jobs` worker processes, and a folder of fewer here. `close()` stops the workers,
+    whatever ended the run.
     """
 
     def __init__(self, folder: Path, engine: Any, lang: str, jobs: int | None = None) -> None:
@@ -129,7 +129,7 @@ class ReportFolder:
         self._rows: list[dict[str, Any]] = []
         self.taken: set[str] = {"index"}
         self.counters: dict[str, int] = {}
-        self.jobs = jobs
+        self.jobs = 1 if jobs is None else jobs  # workers only when asked: on a shared 2-CPU machine they did not pay
         self._chunk: list[tuple[Any, str, str]] = []
         self._pending: deque[Any] = deque()  # futures of chunks in flight, in input order
         self._pool: Any = None
@@ -162,11 +162,10 @@ class ReportFolder:
                 self._rows.extend(self._result(self._pending.popleft()))
 
     def _start(self) -> None:
-        from advisor.parallel import START_METHOD, _single_threaded, default_jobs
+        from advisor.parallel import START_METHOD, _single_threaded
 
-        jobs = default_jobs() if self.jobs is None else self.jobs
+        jobs = self.jobs
         if jobs <= 1:
-            self.jobs = 1
             return
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
