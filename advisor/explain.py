@@ -313,6 +313,21 @@ def _condition_leaves(engine: Engine) -> list[list[NumericLeaf]]:
     return _LEAVES[engine]
 
 
+_READING: weakref.WeakKeyDictionary[Engine, dict[str, list[list[NumericLeaf]]]] = weakref.WeakKeyDictionary()
+
+
+def _condition_leaves_reading(engine: Engine, name: str) -> list[list[NumericLeaf]]:
+    """Of each condition of `_condition_leaves`, the comparisons that read `name` (conditions with none left out)."""
+    by_field = _READING.get(engine)
+    if by_field is None:
+        by_field = _READING[engine] = {}
+    found = by_field.get(name)
+    if found is None:
+        found = by_field[name] = [kept for leaves in _condition_leaves(engine)
+                                  if (kept := [leaf for leaf in leaves if name in (leaf[0], leaf[1])])]
+    return found
+
+
 def _thresholds(leaves: list[NumericLeaf], name: str, facts: Mapping[str, Any]) -> list[tuple[float, bool]]:
     """Every number at which a condition's outcome on `name` can change, in the field's own value,
     with whether the outcome moves linearly above it (inside a ramp)."""
@@ -376,7 +391,7 @@ class _Search:
         values: set[float] = set()
         inside: set[float] = set()
         ramps = []
-        for leaves in _condition_leaves(self.engine):
+        for leaves in _condition_leaves_reading(self.engine, name):
             found = sorted(_thresholds(leaves, name, self.facts))
             for (threshold, linear), nxt in zip(found, found[1:] + [(None, False)]):
                 local = threshold * scale
@@ -494,10 +509,12 @@ class _Search:
         if best is None:
             return None
         changes = dict(best[1])
-        verified = self.engine.evaluate(self.profile.model_copy(update=changes))  # the full engine agrees
-        if verified.department_model != target:  # pragma: no cover - the fast path and the engine share rules
+        facts = self.facts.copy()  # the full engine agrees (on the changed facts: no profile copied and validated)
+        facts.update((name, self._fact(name, value)) for name, value in changes.items())
+        now, _, scores = self.engine.decide(facts)
+        if now != target:  # pragma: no cover - the fast path and the engine share rules
             return None
-        return Counterfactual(target, changes, {m: round(s, 4) for m, s in verified.scores.items()})
+        return Counterfactual(target, changes, {m: round(s, 4) for m, s in scores.items()})
 
     def _nearest(self, name: str) -> list[tuple[float, int, Any]]:
         """The coarse values of `name` other than the profile's own, nearest first: (distance, index

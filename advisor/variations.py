@@ -3,31 +3,30 @@
 
 The search tries hundreds of variations of one profile (a field at each threshold and
 anchor, pairs of fields, a field made unknown). A variation differs from the profile in one
-or two fields, and what the rules make of a field is the codes of the few leaves that read
-it (and the degrees of those partly true): its *state*. Many values give one state (every
-value between two thresholds, outside a ramp), and a variation's decision follows from the
-states of its changed fields alone, so each is worked out once per state. Only the leaves
-that read a changed field are compared again (a ratio of the two changed fields with both
-changes), only the department-model rules that hold them are looked up again, and the
-scores are summed rule by rule in rule-base order, as `Engine._score` sums them, so they
-agree with the full engine to the last bit: a property test holds `decide` and `could_win`
-to `Engine.evaluate` of the changed profile.
+or two fields, and what the rules make of a field is the degree intervals of the few leaves
+that read it: its *state*. Many values give one state (every value between two thresholds,
+outside a ramp), so a variation is worked out once per state: only the rules that read a
+changed field get their degree intervals again (from the compiled condition, on the
+profile's own leaf intervals with the changed ones put in), and of two changed fields only
+the rules reading both (a ratio of the two compared again with both changes); a rule that
+reads one of them has the interval it has with that change alone. Scores are then summed
+rule by rule in rule-base order from each rule's lower degree, as `Engine._score` sums them,
+so they agree with the full engine to the last bit: a property test holds `decide` and
+`could_win` to `Engine.evaluate` of the changed profile.
 """
 
 from __future__ import annotations
 
-import operator
 import weakref
-from collections.abc import Iterable, Mapping
-from functools import reduce
+from collections.abc import Mapping
 from typing import Any
 
-from advisor.engine import INTERVALS, NO, UNKNOWN, Engine, Facts, compare_specials
+from advisor.engine import INTERVALS, UNKNOWN, YES, Engine, Facts, Interval, _crisp, compare_specials
 from advisor.rulebase import schema
 
-# What the rules make of one field's value: ((leaf, code), ...), ((leaf, degree), ...) for the
-# leaves that read it, the second for those partly true.
-State = tuple[tuple[tuple[int, int], ...], tuple[tuple[int, float], ...]]
+# What the rules make of one field's value: (leaf, degree interval) for the leaves that read it.
+State = tuple[tuple[int, Interval], ...]
+_UNKNOWN_INTERVAL = INTERVALS[UNKNOWN]
 
 
 class _Plan:
@@ -38,14 +37,13 @@ class _Plan:
         count = len(engine.rule_base.department_model.rules)  # department-model rules come first
         self.rules = range(count)
         self.models = list(engine.tie_break)
-        self.column_of = {model: column for column, model in enumerate(self.models)}
-        self.points = [points for _, points in engine._points]
-        self.leaves = [engine.rules[i].leaves for i in self.rules]
-        self.keys = engine._model_keys
-        self.tables = engine._tables[:count]  # the engine's own tables: filled by whoever meets a key first
-        self.codes = engine._rule_codes[:count]
         self.degrees = engine._rule_degrees[:count]
-        self.leaf_count = len(engine.leaves)
+        self.leaves = [engine.rules[i].leaves for i in self.rules]
+        # per model, the points each rule giving it any gives, in rule-base order: Engine._score's sums
+        self.terms = [tuple((index, value) for index, points in engine._points for outcome, value in points
+                            if outcome == model) for model in self.models]
+        # per rule, its points per model in tie-break order (0.0 for a model it gives none)
+        self.points = [tuple(dict(points).get(model, 0.0) for model in self.models) for _, points in engine._points]
         # per field, the leaves of the department-model rules and of the starting point that read it
         self.plain: dict[str, list[tuple[int, Any, Any]]] = {}
         self.specials: dict[str, list[tuple]] = {}
@@ -56,10 +54,9 @@ class _Plan:
             for field in {spec[1], spec[2]} - {None}:
                 self.specials.setdefault(field, []).append(spec)
         self.fields = set(self.plain) | set(self.specials)
-        self.special_leaves = {field: [spec[0] for spec in self.specials.get(field, ())] for field in self.fields}
-        read = {field: {spec[0] for spec in self.plain.get(field, ())} | set(self.special_leaves[field])
+        read = {field: {spec[0] for spec in self.plain.get(field, ())} | {spec[0] for spec in self.specials.get(field, ())}
                 for field in self.fields}
-        self.rules_of = {field: [i for i in self.rules if read[field].intersection(self.leaves[i])]
+        self.rules_of = {field: tuple(i for i in self.rules if read[field].intersection(self.leaves[i]))
                          for field in self.fields}
         # per pair of fields, the ratio leaves that read both: compared again with both changed
         self.ratios: dict[frozenset[str], list[tuple]] = {}
@@ -67,6 +64,8 @@ class _Plan:
             if spec[2] is not None and spec[1] != spec[2]:
                 self.ratios.setdefault(frozenset((spec[1], spec[2])), []).append(spec)
         start = engine.starting_point
+        self.start = engine._start
+        self.start_model = start.model if start is not None else None
         self.start_fields = schema.fields_read(start.when) if start is not None else set()
 
 
@@ -85,24 +84,30 @@ class Variations:
 
     def __init__(self, engine: Engine, facts: Facts) -> None:
         self.engine = engine
-        self.plan = plan_of(engine)
+        plan = self.plan = plan_of(engine)
         self.facts = facts
-        self.codes, self.partial = engine._leaf_codes(facts, model_only=True)
-        self.intervals = engine._intervals(self.codes, self.partial)
-        self.shares = [self._share(i, self.codes, self.partial, self.intervals) for i in self.plan.rules]
+        codes, partial = engine._leaf_codes(facts, model_only=True)
+        self.intervals = engine._intervals(codes, partial)
+        self.degrees = [degrees(self.intervals) for degrees in plan.degrees]  # each rule's degree interval
+        self.lows = [degree[0] for degree in self.degrees]
+        self.started = self._holds(self.intervals)
+        self._known = [tuple(p * low for p in points) for points, low in zip(plan.points, self.lows)]
+        self.base_scores = tuple(sum(self._known[index][m] for index in plan.rules) for m in range(len(plan.models)))
         self._states: dict[tuple[str, Any], State] = {}
-        self._decisions: dict[tuple, tuple[str, str, dict[str, float]]] = {}
-        self._ranges: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by signature
+        self._singles: dict[State, tuple[dict[int, Interval], bool | None]] = {}
+        self._pairs: dict[tuple, tuple[dict[int, Interval], bool]] = {}
+        self._decisions: dict[Any, tuple[str, str, dict[str, float]]] = {}
+        self._ranges: dict[Any, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by signature
         self._reach: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by the changes themselves
-        self._scratch = [UNKNOWN] * self.plan.leaf_count
+        self._together: dict[tuple[str, str], tuple[int, ...]] = {}
         self._shared: dict[tuple[str, str], tuple[set[int], tuple[float, ...], tuple[float, ...]]] = {}
-        self._singles: dict[State, tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None, dict]] = {}
-        self._together: dict[tuple[str, str], set[int]] = {}
         self._moves: dict[State, dict[int, tuple[float, ...]]] = {}
-        self._base_vectors = [self._vector(share, 1) for share in self.shares]
-        self._base_ranges: tuple[list, list] | None = None  # the lowest and highest points, when a bound asks
-        self.started = engine._started(self.codes, self.partial)
-        self.base_scores = tuple(sum(vector[m] for vector in self._base_vectors) for m in range(len(self.plan.models)))
+        self._scratch = [UNKNOWN] * len(engine.leaves)
+
+    def _holds(self, intervals: list[Interval]) -> bool:
+        """Whether the starting point holds (as `Engine._started` decides it) on these leaf intervals."""
+        start = self.plan.start
+        return start is not None and _crisp(start(intervals)) == YES
 
     def state(self, name: str, value: Any) -> State:
         """What the rules make of `name` at `value` (worked out once per value)."""
@@ -111,256 +116,145 @@ class Variations:
         if state is not None:
             return state
         plan = self.plan
-        codes = [(index, UNKNOWN if value is None else 2 * compare(value, threshold))
-                 for index, compare, threshold in plan.plain.get(name, ())]
-        partial: dict[int, float] = {}
+        if value is None:
+            found = [(index, _UNKNOWN_INTERVAL) for index, _, _ in plan.plain.get(name, ())]
+        else:
+            found = [(index, INTERVALS[2 * compare(value, threshold)]) for index, compare, threshold in plan.plain.get(name, ())]
         specials = plan.specials.get(name)
         if specials:
             facts = self.facts.copy()
             facts[name] = value
-            scratch = self._scratch
-            for spec in specials:
-                scratch[spec[0]] = UNKNOWN
-            compare_specials(facts.get, specials, scratch, partial)
-            codes += [(spec[0], scratch[spec[0]]) for spec in specials]
-        state = self._states[key] = (tuple(codes), tuple(sorted(partial.items())))
+            found += self._compared(facts, specials)
+        state = self._states[key] = tuple(found)
         return state
 
-    def _ratios(self, changes: Mapping[str, Any]) -> tuple[list[tuple], State] | None:
-        """The ratio leaves that read both changed fields, and their state with both changes."""
-        if len(changes) != 2:
-            return None
-        specs = self.plan.ratios.get(frozenset(changes))
+    def _compared(self, facts: Facts, specials: list[tuple]) -> list[tuple[int, Interval]]:
+        """The degree intervals of graded and ratio leaves on `facts`, as `Engine._leaf_codes` makes them."""
+        scratch = self._scratch
+        partial: dict[int, float] = {}
+        for spec in specials:
+            scratch[spec[0]] = UNKNOWN
+        compare_specials(facts.get, specials, scratch, partial)
+        return [(spec[0], (partial[spec[0]], partial[spec[0]]) if spec[0] in partial else INTERVALS[scratch[spec[0]]])
+                for spec in specials]
+
+    def _ratio(self, first: str, a: Any, second: str, b: Any) -> State | None:
+        """The ratio leaves that read both changed fields, with both changes (None when there are none)."""
+        specs = self.plan.ratios.get(frozenset((first, second)))
         if not specs:
             return None
         facts = self.facts.copy()
-        facts.update(changes)
-        scratch = self._scratch
-        partial: dict[int, float] = {}
-        for spec in specs:
-            scratch[spec[0]] = UNKNOWN
-        compare_specials(facts.get, specs, scratch, partial)
-        return specs, (tuple((spec[0], scratch[spec[0]]) for spec in specs), tuple(sorted(partial.items())))
+        facts[first] = a
+        facts[second] = b
+        return tuple(self._compared(facts, specs))
 
-    def signature(self, changes: Mapping[str, Any]) -> tuple:
-        """What a variation's decision follows from: its changed fields' states (and a ratio of the two)."""
-        if len(changes) == 1:  # the most frequent, and no ratio
-            ((name, value),) = changes.items()
-            return (self._states.get((name, value)) or self.state(name, value),)
-        if len(changes) > 2:
-            raise ValueError("one or two fields at a time")
-        ratios = self._ratios(changes)
-        states = tuple(self.state(name, value) for name, value in changes.items())
-        return states if ratios is None else states + (ratios[1],)
-
-    def _share(self, index: int, codes: list[int], partial: dict[int, float],
-               intervals: list | None) -> tuple[tuple[str, float, float, float], ...]:
-        """Rule `index`'s share of the scores, as `Engine._score` adds it: per model it gives points,
-        (model, points from the known answers, lowest, highest)."""
-        plan = self.plan
-        key = plan.keys[index](codes)
-        table = plan.tables[index]
-        code = table[key] if key in table else table.setdefault(key, plan.codes[index](codes))
-        if code == NO:
-            return ()
-        if partial and any(leaf in partial for leaf in plan.leaves[index]):
-            assert intervals is not None
-            lowest, highest = plan.degrees[index](intervals)
-        else:
-            lowest, highest = INTERVALS[code]
-        share = []
-        for outcome, value in plan.points[index]:
-            a, b = value * lowest, value * highest
-            share.append((outcome, a, a, b) if a <= b else (outcome, a, b, a))
-        return tuple(share)
-
-    def _changed(self, changes: Mapping[str, Any]) -> tuple[list[int], dict[int, float], list]:
-        """Leaf codes, partial degrees and rule shares with `changes` made."""
-        plan = self.plan
-        codes = self.codes.copy()
-        partial = self.partial.copy()
-        rules: set[int] = set()
-        leaves: list[int] = []  # the leaves compared again
-        for name, value in changes.items():
-            leaf_codes, degrees = self.state(name, value)
-            for index in plan.special_leaves.get(name, ()):
-                partial.pop(index, None)
-            for index, code in leaf_codes:
-                codes[index] = code
-                leaves.append(index)
-            partial.update(degrees)
-            rules.update(plan.rules_of.get(name, ()))
-        ratios = self._ratios(changes)
-        if ratios is not None:
-            for index, code in ratios[1][0]:
-                codes[index] = code
-                partial.pop(index, None)
-            partial.update(ratios[1][1])
-        shares = self.shares.copy()
-        if len(changes) == 2:
-            # a rule that reads one of the two fields has the share it has with that field's change alone
-            first, second = changes.items()
-            together = set(plan.rules_of.get(first[0], ())).intersection(plan.rules_of.get(second[0], ()))
-            for name, value in (first, second):
-                for index, share in self._single_shares(name, value).items():
-                    if index not in together:
-                        shares[index] = share
-            rules = together
-        intervals = None
-        if partial and rules:  # Engine._intervals(codes, partial), from the profile's own: only the leaves compared again differ
-            intervals = self.intervals.copy()
-            for index in leaves:
-                intervals[index] = (partial[index], partial[index]) if index in partial else INTERVALS[codes[index]]
-        for index in rules:
-            shares[index] = self._share(index, codes, partial, intervals)
-        return codes, partial, shares
-
-    def _single(self, name: str, value: Any) -> tuple[dict[int, tuple], dict[int, tuple[float, ...]], bool | None, dict]:
-        """With `name` at `value` alone (once per state): the shares of the rules that read it, their
-        points from the known answers per model (tie-break order), whether the starting point holds
-        (None when `name` is not a field it reads: then as for the profile's own), and room for their
-        lowest and highest points per model (filled by `_ranges_of` when asked)."""
-        key = self._states.get((name, value)) or self.state(name, value)
-        single = self._singles.get(key)
+    def _single(self, name: str, value: Any) -> tuple[State, dict[int, Interval], bool | None]:
+        """With `name` at `value` alone (once per state): its state, the degree intervals of the rules that
+        read it, and whether the starting point holds (None when `name` is not a field it reads)."""
+        state = self._states.get((name, value)) or self.state(name, value)
+        single = self._singles.get(state)
         if single is None:
-            codes, partial, shares = self._worked_out({name: value}, self.plan.rules_of.get(name, ()))
-            vectors = {index: self._vector(share, 1) for index, share in shares.items()}
-            started = self.engine._started(codes, partial) if name in self.plan.start_fields else None
-            single = self._singles[key] = (shares, vectors, started, {})
-        return single
+            intervals = self.intervals.copy()
+            for index, interval in state:
+                intervals[index] = interval
+            degrees = self.plan.degrees
+            single = self._singles[state] = (
+                {index: degrees[index](intervals) for index in self.plan.rules_of.get(name, ())},
+                self._holds(intervals) if name in self.plan.start_fields else None)
+        return (state, *single)
 
-    def _single_shares(self, name: str, value: Any) -> dict[int, tuple]:
-        """The shares of the rules that read `name`, with `name` at `value` alone (once per state)."""
-        return self._single(name, value)[0]
-
-    def _both(self, first: str, second: str) -> set[int]:
+    def _both(self, first: str, second: str) -> tuple[int, ...]:
         """The rules that read both fields."""
         key = (first, second)
         together = self._together.get(key)
         if together is None:
-            rules_of = self.plan.rules_of
-            together = self._together[key] = set(rules_of.get(first, ())).intersection(rules_of.get(second, ()))
+            of_second = set(self.plan.rules_of.get(second, ()))
+            together = self._together[key] = tuple(i for i in self.plan.rules_of.get(first, ()) if i in of_second)
         return together
+
+    def _changed(self, changes: Mapping[str, Any]) -> tuple[Any, dict[int, Interval], bool]:
+        """The signature of `changes` (what their decision follows from), the degree intervals of the rules
+        that read a changed field, and whether the starting point holds."""
+        if not changes:
+            return (), {}, self.started
+        if len(changes) == 1:
+            ((name, value),) = changes.items()
+            state, degrees, started = self._single(name, value)
+            return state, degrees, self.started if started is None else started
+        if len(changes) > 2:
+            raise ValueError("one or two fields at a time")
+        (first, a), (second, b) = changes.items()
+        state_a, degrees_a, started_a = self._single(first, a)
+        state_b, degrees_b, started_b = self._single(second, b)
+        ratio = self._ratio(first, a, second, b)
+        key = (state_a, state_b, ratio)
+        pair = self._pairs.get(key)
+        if pair is None:
+            degrees = {**degrees_a, **degrees_b}
+            together = self._both(first, second)
+            start_fields = self.plan.start_fields
+            both_start = first in start_fields and second in start_fields
+            if together or both_start:
+                intervals = self.intervals.copy()
+                for index, interval in state_a:
+                    intervals[index] = interval
+                for index, interval in state_b:
+                    intervals[index] = interval
+                for index, interval in ratio or ():
+                    intervals[index] = interval
+                rule_degrees = self.plan.degrees
+                for index in together:
+                    degrees[index] = rule_degrees[index](intervals)
+                started = self._holds(intervals) if both_start else None
+            else:
+                started = None
+            if started is None:
+                started = started_a if started_a is not None else started_b if started_b is not None else self.started
+            pair = self._pairs[key] = (degrees, started)
+        return (key, *pair)
+
+    def signature(self, changes: Mapping[str, Any]) -> Any:
+        """What a variation's decision follows from: its changed fields' states (and a ratio of the two)."""
+        return self._changed(changes)[0]
 
     def decide(self, changes: Mapping[str, Any]) -> tuple[str, str, dict[str, float]]:
         """What `Engine.decide` gives for the facts with `changes` (one or two fields) made."""
-        key = self.signature(changes)
+        if len(changes) == 1:  # the most frequent: the state alone is the key
+            ((name, value),) = changes.items()
+            key = self._states.get((name, value))
+            if key is not None:
+                decision = self._decisions.get(key)
+                if decision is not None:
+                    return decision
+        key, degrees, started = self._changed(changes)
         decision = self._decisions.get(key)
         if decision is not None:
             return decision
-        if not changes:
-            return self._decided(key, self._base_vectors, self.started)
-        vectors = self._base_vectors.copy()
-        if len(changes) == 1:  # the most frequent: its rules' points are kept per state
-            ((name, value),) = changes.items()
-            _, moved, started, _ = self._single(name, value)
-            for index, vector in moved.items():
-                vectors[index] = vector
-            return self._decided(key, vectors, self.started if started is None else started)
-        (first, a), (second, b) = changes.items()
-        start_fields = self.plan.start_fields
-        if len(key) == 3 or (first in start_fields and second in start_fields):
-            shares, started = self._touched(changes, key)
-            for index, share in shares.items():
-                vectors[index] = self._vector(share, 1)
-            return self._decided(key, vectors, started)
-        _, moved_a, started_a, _ = self._single(first, a)
-        _, moved_b, started_b, _ = self._single(second, b)
-        for index, vector in moved_a.items():
-            vectors[index] = vector
-        for index, vector in moved_b.items():
-            vectors[index] = vector
-        together = self._both(first, second)
-        if together:
-            for index, share in self._worked_out(changes, together)[2].items():
-                vectors[index] = self._vector(share, 1)
-        started = started_a if started_a is not None else started_b if started_b is not None else self.started
-        return self._decided(key, vectors, started)
-
-    def _touched(self, changes: Mapping[str, Any], key: tuple) -> tuple[dict[int, tuple], bool]:
-        """The shares of the rules that read a changed field, and whether the starting point holds, with
-        `changes` (`key` their signature) made. A rule that reads one changed field only has the share
-        it has with that change alone (worked out once per state); only the rules that read both changed
-        fields are worked out again."""
-        if not changes:
-            return {}, self.started
-        if len(changes) == 1:
-            ((name, value),) = changes.items()
-            shares, _, started, _ = self._single(name, value)
-            return shares, self.started if started is None else started
-        (first, a), (second, b) = changes.items()
-        rules_of, start_fields = self.plan.rules_of, self.plan.start_fields
-        if len(key) == 3 or (first in start_fields and second in start_fields):
-            # a ratio leaf reads both fields, or the starting point does: the changed rules worked out again
-            codes, partial, every = self._changed(changes)
-            touched = set(rules_of.get(first, ())).union(rules_of.get(second, ()))
-            return {index: every[index] for index in touched}, self.engine._started(codes, partial)
-        shares_a, _, started_a, _ = self._single(first, a)
-        shares_b, _, started_b, _ = self._single(second, b)
-        shares = {**shares_a, **shares_b}
-        together = self._both(first, second)
-        if together:
-            shares.update(self._worked_out(changes, together)[2])
-        started = started_a if started_a is not None else started_b if started_b is not None else self.started
-        return shares, started
-
-    def _worked_out(self, changes: Mapping[str, Any], rules: Iterable[int]
-                    ) -> tuple[list[int], dict[int, float], dict[int, tuple]]:
-        """Leaf codes, partial degrees and the shares of `rules` with `changes` made (no ratio leaf reads
-        two of the changed fields)."""
-        plan = self.plan
-        codes = self.codes.copy()
-        partial = self.partial
-        leaves: list[int] = []  # the leaves compared again
-        for name, value in changes.items():
-            leaf_codes, degrees = self.state(name, value)
-            specials = plan.special_leaves.get(name)
-            if specials or degrees:
-                if partial is self.partial:
-                    partial = partial.copy()
-                for index in specials or ():
-                    partial.pop(index, None)
-                partial.update(degrees)
-            for index, code in leaf_codes:
-                codes[index] = code
-                leaves.append(index)
-        intervals = None
-        if partial and rules:
-            intervals = self.intervals.copy()
-            for index in leaves:
-                intervals[index] = (partial[index], partial[index]) if index in partial else INTERVALS[codes[index]]
-        return codes, partial, {index: self._share(index, codes, partial, intervals) for index in rules}
-
-    def _decided(self, key: tuple, vectors: list[tuple[float, ...]], started: bool) -> tuple[str, str, dict[str, float]]:
-        """The decision from each rule's points per model, summed in rule-base order as `Engine._score`
-        adds them (a model a rule gives no points gets 0.0 added, which changes no sum), so the scores
-        agree to the bit; by reduce, not sum, whose float sums are compensated from Python 3.12."""
-        engine = self.engine
-        scores = {model: round(reduce(operator.add, column, 0.0), 6) + 0.0
-                  for model, column in zip(self.plan.models, zip(*vectors))}
-        evidence = engine._ranked(scores)[0]
-        now = engine.starting_point.model if started else evidence  # type: ignore[union-attr]
-        decision = self._decisions[key] = (now, evidence, scores)
-        return decision
-
-    def _vector(self, share: tuple, column: int) -> tuple[float, ...]:
-        """A rule's share as points per model in tie-break order: from the known answers (column 1),
-        the lowest (2) or the highest (3)."""
-        vector = [0.0] * len(self.plan.models)
-        column_of = self.plan.column_of
-        for part in share:
-            vector[column_of[part[0]]] = part[column]
-        return tuple(vector)
+        lows = self.lows.copy()
+        for index, degree in degrees.items():
+            lows[index] = degree[0]
+        # summed in rule-base order from each rule's lower degree, as Engine._score adds them (a rule not
+        # fired adds points x 0.0, which changes no sum), so the scores agree to the bit; rounded as it rounds
+        scores = {}
+        for model, terms in zip(self.plan.models, self.plan.terms):
+            total = 0.0
+            for index, points in terms:
+                total += points * lows[index]
+            scores[model] = round(total, 6) + 0.0
+        evidence = max(self.plan.models, key=scores.__getitem__)  # the first best in tie-break order, as Engine._ranked
+        now = self.plan.start_model if started else evidence
+        decision = self._decisions[key] = (now, evidence, scores)  # type: ignore[assignment]
+        return decision  # type: ignore[return-value]
 
     def moves(self, name: str, value: Any) -> dict[int, tuple[float, ...]]:
         """Per rule that reads `name`, how its points from the known answers move (per model, in
         tie-break order) when `name` is `value`: for bounds, not for decisions."""
-        key = self._states.get((name, value)) or self.state(name, value)
-        moves = self._moves.get(key)
+        state, degrees, _ = self._single(name, value)
+        moves = self._moves.get(state)
         if moves is None:
-            base = self._base_vectors
-            moves = self._moves[key] = {index: tuple(new - old for new, old in zip(vector, base[index]))
-                                        for index, vector in self._single(name, value)[1].items()}
+            points, known = self.plan.points, self._known
+            moves = self._moves[state] = {index: tuple(p * degree[0] - old for p, old in zip(points[index], known[index]))
+                                          for index, degree in degrees.items()}
         return moves
 
     def shared_range(self, first: str, second: str) -> tuple[set[int], tuple[float, ...], tuple[float, ...]]:
@@ -369,16 +263,17 @@ class Variations:
         key = (first, second)
         if key in self._shared:
             return self._shared[key]
-        shared = set(self.plan.rules_of.get(first, ())) & set(self.plan.rules_of.get(second, ()))
+        shared = set(self._both(first, second))
         models = range(len(self.plan.models))
         low, high = [0.0 for _ in models], [0.0 for _ in models]
         if shared:
-            shares = self._changed({first: None, second: None})[2]
-            for index in shared:
-                lows, highs, base = self._vector(shares[index], 2), self._vector(shares[index], 3), self._base_vectors[index]
-                for m in models:
-                    low[m] += lows[m] - base[m]
-                    high[m] += highs[m] - base[m]
+            degrees = self._changed({first: None, second: None})[1]
+            for index in sorted(shared):
+                lowest, highest = degrees[index]
+                for m, (p, base) in enumerate(zip(self.plan.points[index], self._known[index])):
+                    a, b = p * lowest, p * highest
+                    low[m] += min(a, b) - base
+                    high[m] += max(a, b) - base
         result = self._shared[key] = (shared, tuple(low), tuple(high))
         return result
 
@@ -389,34 +284,30 @@ class Variations:
         if ranges is None:
             ranges = self._reach[quick] = self._ranges_of(changes)
         started, low, high = ranges
-        start = self.engine.starting_point
-        if start is not None and target != start.model and started:
+        if self.plan.start_model is not None and target != self.plan.start_model and started:
             return False  # the starting point holds whatever the unknowns are
         return all(high[target] >= low[m] - 1e-6 for m in low if m != target)
 
     def _ranges_of(self, changes: Mapping[str, Any]) -> tuple[bool, dict[str, float], dict[str, float]]:
-        key = self.signature(changes)
+        key, changed, started = self._changed(changes)
         ranges = self._ranges.get(key)
         if ranges is None:
-            if self._base_ranges is None:
-                self._base_ranges = ([self._vector(share, 2) for share in self.shares],
-                                     [self._vector(share, 3) for share in self.shares])
-            lows, highs = self._base_ranges[0].copy(), self._base_ranges[1].copy()
-            if len(changes) == 1:
-                ((name, value),) = changes.items()
-                shares, _, started, moved = self._single(name, value)
-                started = self.started if started is None else started
-                if not moved and shares:
-                    moved.update({index: (self._vector(share, 2), self._vector(share, 3))
-                                  for index, share in shares.items()})
-                for index, (lowest, highest) in moved.items():
-                    lows[index], highs[index] = lowest, highest
-            else:
-                shares, started = self._touched(changes, key)
-                for index, share in shares.items():
-                    lows[index], highs[index] = self._vector(share, 2), self._vector(share, 3)
-            models = self.plan.models  # summed in rule-base order, as Engine._score sums them
-            low = {model: reduce(operator.add, column, 0.0) for model, column in zip(models, zip(*lows))}
-            high = {model: reduce(operator.add, column, 0.0) for model, column in zip(models, zip(*highs))}
+            degrees = self.degrees
+            if changed:
+                degrees = degrees.copy()
+                for index, degree in changed.items():
+                    degrees[index] = degree
+            low, high = {}, {}
+            for model, terms in zip(self.plan.models, self.plan.terms):  # in rule-base order, as Engine._score
+                lowest = highest = 0.0
+                for index, points in terms:
+                    a, b = points * degrees[index][0], points * degrees[index][1]
+                    if a <= b:
+                        lowest += a
+                        highest += b
+                    else:
+                        lowest += b
+                        highest += a
+                low[model], high[model] = lowest, highest
             ranges = self._ranges[key] = (started, low, high)
         return ranges

@@ -214,6 +214,30 @@ def test_reports_state_how_sure_the_advice_is_and_draw_the_score_ranges(cli, tmp
         assert 'class="ask-next"' in html
 
 
+def test_report_dir_from_worker_processes_is_the_same_to_the_byte(cli, tmp_path, monkeypatch):
+    from advisor.report import write
+
+    monkeypatch.setattr(write, "START", 3)  # workers take over after the first 3 profiles, 2 at a time
+    monkeypatch.setattr(write, "CHUNK", 2)
+    rows = ["name,sales_team_size,leads_per_month,repeat_sales_share,market,currency"]
+    rows += [f"Co {i % 4},{i % 9},{40 * i + 5},{i % 10 / 10},{['b2b', 'b2c', 'mixed'][i % 3]},{['USD', 'EUR'][i % 2]}"
+             for i in range(11)]  # same names among them: their stems are given in input order
+    (tmp_path / "in.csv").write_text("\n".join(rows) + "\n")
+    folders = {}
+    for jobs in ("1", "2"):
+        folders[jobs] = tmp_path / f"reports-{jobs}"
+        result = cli("score", str(tmp_path / "in.csv"), "-f", "csv", "-o", str(tmp_path / f"s{jobs}.csv"),
+                     "--report-dir", str(folders[jobs]), "--jobs", jobs)
+        assert result.exit_code == 0, result.stderr
+    pages = sorted(p.name for p in folders["1"].iterdir())
+    assert len(pages) == 12 and "co-0-3.html" in pages
+    assert sorted(p.name for p in folders["2"].iterdir()) == pages
+    for page in pages:
+        assert (folders["2"] / page).read_bytes() == (folders["1"] / page).read_bytes(), page
+    index = (folders["2"] / "index.html").read_text(encoding="utf-8")
+    assert index.index('href="co-0.html"') < index.index('href="co-0-2.html"') < index.index('href="co-0-3.html"')
+
+
 def test_same_named_profiles_get_distinct_files_in_linear_steps():
     from advisor.report.write import unique_stem
 

@@ -44,7 +44,7 @@ def score(
         Optional[Path], typer.Option("--report-dir", help="Also write an HTML report per profile and a sortable index.html here.", show_default=False)
     ] = None,
     jobs: Annotated[
-        Optional[int], typer.Option("--jobs", "-j", min=1, max=64, help="Processes (at most 64) scoring CSV and JSON Lines rows for csv/json/jsonl output without --report-dir (default: one, which scores CSV rows as columns; one per CPU, up to 8, for JSON Lines inputs over 256 KB and for --records full). The output is the same whatever the number.", show_default=False)
+        Optional[int], typer.Option("--jobs", "-j", min=1, max=64, help="Processes (at most 64) scoring CSV and JSON Lines rows for csv/json/jsonl output without --report-dir (default: one, which scores CSV rows as columns; one per CPU, up to 8, for JSON Lines inputs over 256 KB and for --records full), or writing the reports of --report-dir (default: one; N from 32 profiles). The output is the same whatever the number.", show_default=False)
     ] = None,
     lang: LangOption = None,
     rules: RulesOption = None,
@@ -60,17 +60,21 @@ def score(
         if report_dir is not None:
             from advisor.report.write import ReportFolder
 
-            reports = ReportFolder(report_dir, engine, language)
-        with ProgressBar(enabled=show_progress(format, output)) as progress:
-            summary = score_batch(
-                engine, inputs, fmt=format.value, output=output, trace=trace, report=say,
-                fail_fast=fail_fast, progress=progress, stdin=env().stdin, stdout=env().stdout, on_scored=reports.add if reports else None, jobs=jobs, records=records.value,
-                lang=language,
-            )
-        if reports is not None and not summary.stopped_early:
-            from advisor.i18n import tr
+            reports = ReportFolder(report_dir, engine, language, jobs=1 if fail_fast else jobs)
+        try:
+            with ProgressBar(enabled=show_progress(format, output)) as progress:
+                summary = score_batch(
+                    engine, inputs, fmt=format.value, output=output, trace=trace, report=say,
+                    fail_fast=fail_fast, progress=progress, stdin=env().stdin, stdout=env().stdout, on_scored=reports.add if reports else None, jobs=jobs, records=records.value,
+                    lang=language,
+                )
+            if reports is not None and not summary.stopped_early:
+                from advisor.i18n import tr
 
-            say(tr("score.reports", language, count=len(reports.rows), folder=report_dir, index=reports.finish()))
+                say(tr("score.reports", language, count=len(reports.rows), folder=report_dir, index=reports.finish()))
+        finally:
+            if reports is not None:
+                reports.close()
     except AdvisorError as exc:
         raise fail(exc) from None
     from advisor.wording import wording

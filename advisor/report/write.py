@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from collections import deque
 from pathlib import Path
 from typing import Any
 
-from advisor.errors import UsageError
+from advisor.errors import AdvisorError, UsageError
 from advisor.wording import wording
 from advisor.report.content import build_report
 from advisor.writers import atomic_output, file_stem
@@ -63,26 +64,44 @@ def unique_stem(name: str, taken: set[str], counters: dict[str, int] | None = No
     return candidate
 
 
-class ReportFolder:
-    """Collects one HTML report per scored profile, then writes the sortable index."""
+# A folder of fewer than START reports is rendered by this process (starting workers would not pay);
+# from START on, worker processes render them CHUNK at a time: a report costs ~10 ms, so a task pays
+# for its passing, and few wait in flight when the run is stopped (what is running ends first).
+START = 32
+CHUNK = 8
 
-    def __init__(self, folder: Path, engine: Any, lang: str) -> None:
-        if folder.exists() and not folder.is_dir():
-            raise UsageError("--report-dir is a file, not a folder", file=str(folder))
-        folder.mkdir(parents=True, exist_ok=True)
-        self.folder, self.engine, self.lang = folder, engine, lang
-        self.rows: list[dict[str, Any]] = []
-        self.taken: set[str] = {"index"}
-        self.counters: dict[str, int] = {}
+_reporter: tuple[Any, str] | None = None  # in a worker: the engine and the language
 
-    def add(self, profile: Any, source: str) -> None:
-        from advisor.report.html import render_html
 
-        content = build_report(self.engine, profile, source=source, lang=self.lang)
-        stem = unique_stem(profile.name, self.taken, self.counters)
-        write_report(self.folder / f"{stem}.html", render_html(content))
+def _start_reporter(rule_base: Any, lang: str) -> None:
+    global _reporter
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
+    for name in ("SIGTERM", "SIGHUP"):  # a forked worker inherits the parent's unwinding handler; it just ends
+        if hasattr(signal, name):
+            signal.signal(getattr(signal, name), signal.SIG_DFL)
+    from advisor.engine import Engine
+
+    _reporter = Engine(rule_base), lang
+
+
+def _render_chunk(folder: str, chunk: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
+    """In a worker: write the reports of `chunk` ((profile, source, stem) each); their index rows."""
+    assert _reporter is not None
+    engine, lang = _reporter
+    return _render(Path(folder), engine, lang, chunk)
+
+
+def _render(folder: Path, engine: Any, lang: str, chunk: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
+    from advisor.report.html import render_html
+
+    rows = []
+    for profile, source, stem in chunk:
+        content = build_report(engine, profile, source=source, lang=lang)
+        write_report(folder / f"{stem}.html", render_html(content))
         rec = content.recommendation
-        self.rows.append({
+        rows.append({
             "name": profile.name, "href": f"{stem}.html", "model": rec.department_model.id,
             "model_label": content.t(f"model_short.{rec.department_model.id}") + " · "
                            + content.t(f"confidence.{rec.department_model.confidence}"),
@@ -90,10 +109,94 @@ class ReportFolder:
             "headcount": content.plan.total if content.plan else None, "items": len(rec.applied_technologies),
             "unknown": len(rec.unknown_fields),
         })
+    return rows
+
+
+class ReportFolder:
+    """Collects one HTML report per scored profile, then writes the sortable index.
+
+    Profiles are named (their file stems) here in input order. With `jobs` 1 (the default) each report
+    is written as its profile comes; with more, once there are START, they are rendered CHUNK at a
+    time by `jobs` worker processes, and a folder of fewer here. `close()` stops the workers,
+    whatever ended the run.
+    """
+
+    def __init__(self, folder: Path, engine: Any, lang: str, jobs: int | None = None) -> None:
+        if folder.exists() and not folder.is_dir():
+            raise UsageError("--report-dir is a file, not a folder", file=str(folder))
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder, self.engine, self.lang = folder, engine, lang
+        self._rows: list[dict[str, Any]] = []
+        self.taken: set[str] = {"index"}
+        self.counters: dict[str, int] = {}
+        self.jobs = 1 if jobs is None else jobs  # workers only when asked: on a shared 2-CPU machine they did not pay
+        self._chunk: list[tuple[Any, str, str]] = []
+        self._pending: deque[Any] = deque()  # futures of chunks in flight, in input order
+        self._pool: Any = None
+
+    def add(self, profile: Any, source: str) -> None:
+        self._chunk.append((profile, source, unique_stem(profile.name, self.taken, self.counters)))
+        if self.jobs == 1 or len(self._chunk) >= (START if self._pool is None else CHUNK):  # one process: each as it comes
+            self._flush(more=True)
+
+    @property
+    def rows(self) -> list[dict[str, Any]]:
+        """The index rows of every profile added, in order (once the reports in flight are written)."""
+        self._flush(more=False)
+        while self._pending:
+            self._rows.extend(self._result(self._pending.popleft()))
+        return self._rows
+
+    def _flush(self, more: bool) -> None:
+        chunk, self._chunk = self._chunk, []
+        if not chunk:
+            return
+        if self._pool is None and more:
+            self._start()
+        if self._pool is None:
+            self._rows.extend(_render(self.folder, self.engine, self.lang, chunk))
+            return
+        for start in range(0, len(chunk), CHUNK):
+            self._pending.append(self._pool.submit(_render_chunk, str(self.folder), chunk[start:start + CHUNK]))
+            while len(self._pending) > self._window:  # memory stays flat however many profiles
+                self._rows.extend(self._result(self._pending.popleft()))
+
+    def _start(self) -> None:
+        from advisor.parallel import START_METHOD, _single_threaded
+
+        jobs = self.jobs
+        if jobs <= 1:
+            return
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        method = START_METHOD or ("fork" if "fork" in multiprocessing.get_all_start_methods()
+                                  and _single_threaded() else "spawn")
+        self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
+                                         initializer=_start_reporter, initargs=(self.engine.rule_base, self.lang))
+        self._window = jobs + 1
+
+    @staticmethod
+    def _result(future: Any) -> list[dict[str, Any]]:
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            return future.result()
+        except BrokenProcessPool:
+            raise AdvisorError("a report-writing process ended unexpectedly (killed, or out of memory?); "
+                               "run again, or with --jobs 1") from None
 
     def finish(self) -> Path:
         from advisor.report.html import render_index
 
+        rows = self.rows
+        self.close()
         index = self.folder / "index.html"
-        write_report(index, render_index(self.rows, wording(self.lang)))
+        write_report(index, render_index(rows, wording(self.lang)))
         return index
+
+    def close(self) -> None:
+        """Stop the workers: what is running ends, what waits is dropped."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
