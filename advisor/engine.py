@@ -512,6 +512,18 @@ class Engine:
             return _crisp(self._start(self._intervals(codes, partial))) == YES
         return code == YES
 
+    def _may_start(self, codes: list[int], partial: dict[int, float]) -> bool:
+        """Whether the starting point holds for some values of the unknown fields (it is not surely false)."""
+        if self._start is None:
+            return False
+        key = self._start_key(codes)  # type: ignore[misc]
+        code = self._start_table.get(key)
+        if code is None:
+            code = self._start_table[key] = _code_of(self._start)(codes)
+        if code == PARTIAL or (code == UNKNOWN and partial):
+            return _crisp(self._start(self._intervals(codes, partial))) != NO
+        return code != NO
+
     def _ranked(self, scores: dict[str, float]) -> list[str]:
         # the sort is stable, so equal scores keep the tie-break order and the simpler model wins a tie
         return sorted(self.tie_break, key=scores.__getitem__, reverse=True)
@@ -572,6 +584,8 @@ class Engine:
         rules = [table[key] if key in table else table.setdefault(key, code(codes))
                  for table, key, code in zip(self._tables, [key(codes) for key in self._model_keys], self._rule_codes)]
         scores, low, high = self._score(rules, self._exact_degrees(codes, partial))
+        if self._start is not None and target == self.starting_point.model and self._may_start(codes, partial):  # type: ignore[union-attr]
+            return True  # some values of the unknowns make the starting point hold, and it decides whatever the scores
         if self._start is not None and target != self.starting_point.model and self._started(codes, partial):  # type: ignore[union-attr]
             return False  # the starting point holds whatever the unknowns are
         return all(high[target] >= low[m] - 1e-6 for m in scores if m != target)

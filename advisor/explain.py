@@ -133,6 +133,7 @@ class Counterfactual:
     to: str
     changes: dict[str, Any]
     scores: dict[str, float]
+    starting_point: bool = False  # the starting point decides it, not the scores (which may rank `to` lower)
 
 
 @dataclass
@@ -200,7 +201,9 @@ class Explanation:
                 }
                 for w in self.why_not
             ],
-            "counterfactuals": [{"to": c.to, "changes": c.changes, "scores": c.scores} for c in self.counterfactuals],
+            "counterfactuals": [{"to": c.to, "changes": c.changes, "scores": c.scores,
+                                 **({"decided_by": "starting_point"} if c.starting_point else {})}
+                                for c in self.counterfactuals],
             "unreachable": self.unreachable,
             "unknown_fields": [u.to_dict() for u in self.unknown_impacts],
             "rule_base": {"name": rec.rule_base_name, "version": rec.rule_base_version, "sha256": rec.rule_base_sha256},
@@ -287,6 +290,11 @@ NumericLeaf = tuple[str, "str | None", "float | None", list[float], bool]  # fie
 def _numeric_leaves(condition: Any) -> list[NumericLeaf]:
     """A condition's numeric comparisons, depth-first, with their thresholds (a ramp's two anchors) sorted."""
     if isinstance(condition, schema.Leaf):
+        if condition.operator in ("eq", "in") and FIELDS[condition.field].numeric:
+            # a number equal to a value (the starting point: no sales team) is a value to try, not a threshold
+            values = condition.threshold if isinstance(condition.threshold, list) else [condition.threshold]
+            points = sorted(float(v) for v in values if isinstance(v, (int, float)) and not isinstance(v, bool))
+            return [(condition.field, None, None, points, False)] if points else []
         if condition.operator not in schema.NUMERIC_OPERATORS:
             return []
         value = condition.threshold
@@ -511,10 +519,10 @@ class _Search:
         changes = dict(best[1])
         facts = self.facts.copy()  # the full engine agrees (on the changed facts: no profile copied and validated)
         facts.update((name, self._fact(name, value)) for name, value in changes.items())
-        now, _, scores = self.engine.decide(facts)
+        now, evidence, scores = self.engine.decide(facts)
         if now != target:  # pragma: no cover - the fast path and the engine share rules
             return None
-        return Counterfactual(target, changes, {m: round(s, 4) for m, s in scores.items()})
+        return Counterfactual(target, changes, {m: round(s, 4) for m, s in scores.items()}, now != evidence)
 
     def _nearest(self, name: str) -> list[tuple[float, int, Any]]:
         """The coarse values of `name` other than the profile's own, nearest first: (distance, index

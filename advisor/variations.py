@@ -21,7 +21,7 @@ import weakref
 from collections.abc import Mapping
 from typing import Any
 
-from advisor.engine import INTERVALS, UNKNOWN, YES, Engine, Facts, Interval, _crisp, compare_specials
+from advisor.engine import INTERVALS, NO, UNKNOWN, YES, Engine, Facts, Interval, _crisp, compare_specials
 from advisor.rulebase import schema
 
 # What the rules make of one field's value: (leaf, degree interval) for the leaves that read it.
@@ -108,6 +108,21 @@ class Variations:
         """Whether the starting point holds (as `Engine._started` decides it) on these leaf intervals."""
         start = self.plan.start
         return start is not None and _crisp(start(intervals)) == YES
+
+    def _may_start(self, changes: Mapping[str, Any]) -> bool:
+        """Whether the starting point holds for some values of the unknowns, with `changes` made (as
+        `Engine._may_start` decides it)."""
+        intervals = self.intervals
+        if any(name in self.plan.start_fields for name in changes):
+            intervals = intervals.copy()
+            for name, value in changes.items():
+                for index, interval in self._states.get((name, value)) or self.state(name, value):
+                    intervals[index] = interval
+            if len(changes) == 2:
+                (first, a), (second, b) = changes.items()
+                for index, interval in self._ratio(first, a, second, b) or ():
+                    intervals[index] = interval
+        return _crisp(self.plan.start(intervals)) != NO  # type: ignore[misc]
 
     def state(self, name: str, value: Any) -> State:
         """What the rules make of `name` at `value` (worked out once per value)."""
@@ -284,6 +299,8 @@ class Variations:
         if ranges is None:
             ranges = self._reach[quick] = self._ranges_of(changes)
         started, low, high = ranges
+        if self.plan.start_model is not None and target == self.plan.start_model and self._may_start(changes):
+            return True  # some values of the unknowns make the starting point hold, and it decides whatever the scores
         if self.plan.start_model is not None and target != self.plan.start_model and started:
             return False  # the starting point holds whatever the unknowns are
         return all(high[target] >= low[m] - 1e-6 for m in low if m != target)

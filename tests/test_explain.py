@@ -97,6 +97,24 @@ def test_golden_explanations(engine, name, model, target, changes):
     assert found[target] == changes
 
 
+def test_the_starting_point_is_a_change_that_reaches_one_level_whatever_the_scores(engine, cli):
+    """With no sales team the document says to start one-level, so a team of 0 reaches one-level even when
+    three-level keeps more points: the search tries the value the starting point asks for and does not
+    call one-level unreachable (it did: the score bound alone ruled it out)."""
+    exp = explain(engine, _load("online-store.yaml"))
+    found = {c.to: c for c in exp.counterfactuals}
+    assert "one_level" not in exp.unreachable
+    assert found["one_level"].changes == {"sales_team_size": 0} and found["one_level"].starting_point
+    assert found["one_level"].scores["three_level"] > found["one_level"].scores["one_level"]
+    assert not found["two_level_contact_center"].starting_point
+    data = json.loads(cli("explain", str(PROFILES / "online-store.yaml"), "-f", "json").stdout)
+    by_target = {c["to"]: c for c in data["counterfactuals"]}
+    assert by_target["one_level"]["decided_by"] == "starting_point"
+    assert "decided_by" not in by_target["two_level_contact_center"]
+    text = cli("explain", str(PROFILES / "online-store.yaml"), "--lang", "uk", "-f", "markdown").stdout
+    assert "якщо кількість продавців = 0: відправна точка за документом" in text
+
+
 def test_reason_codes_are_ranked_by_points_with_their_sources(engine):
     data = explain(engine, _load("online-store.yaml")).to_dict()
     codes = data["department_model"], data["reason_codes"]["department_model"]

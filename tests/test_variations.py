@@ -14,6 +14,7 @@ import advisor.explain as explain_module
 from advisor.explain import _Search, advise, explain
 from advisor.profile import Profile
 from advisor.readers import read_one_profile
+from advisor.rulebase import schema
 from advisor.variations import Variations
 from conftest import PROFILES
 from test_properties import profiles
@@ -35,6 +36,15 @@ def _plain_decision(engine, profile: Profile, changes: dict[str, Any]) -> tuple[
 def _plain_could_win(engine, profile: Profile, unknown: dict[str, Any], target: str) -> bool:
     ev = _evaluated(engine, profile, unknown)
     start = engine.starting_point
+    if start is not None and target == start.model:
+        # the starting point decides whatever the scores: can some value of the unknown fields it reads
+        # make it hold? (the built-in one reads the team size alone, and 0 is among its candidates)
+        search, read = _Search(engine, profile, []), schema.fields_read(start.when)
+        names = [n for n in sorted(read) if n in unknown or getattr(profile, n) is None] or [None]
+        tries = itertools.product(*[[None, *search.candidates(n)] if n else [None] for n in names])
+        if any(_evaluated(engine, profile, {**unknown, **{n: v for n, v in zip(names, values) if n}}).started
+               for values in tries):
+            return True
     if start is not None and target != start.model and ev.started:
         return False
     return all(ev.score_high[target] >= ev.score_low[m] - 1e-6 for m in ev.scores if m != target)

@@ -41,7 +41,7 @@ def rule_effect(trace: Any, model: str, w: Wording) -> str:
 
 
 def counterfactual_line(change: Any, w: Wording) -> str:
-    return w("explain.if", changes=w.changes(change.changes))
+    return w("explain.if_start" if change.starting_point else "explain.if", changes=w.changes(change.changes))
 
 
 def fixed_line(exp: Explanation, w: Wording) -> str:
