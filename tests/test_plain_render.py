@@ -61,3 +61,18 @@ def test_wide_long_and_bracketed_names_read_as_rich_draws_them(engine, name):
 def test_a_layout_it_cannot_draw_as_rich_does_is_left_to_rich(engine):
     rec = advise(engine, load_checked_profile(str(PROFILES / "online-store.yaml"), engine).profile)
     assert drawn(rec, 30, "ru", None, plain=True) is None  # the scores' columns do not fit
+
+
+@pytest.mark.parametrize("lang", ["en", "ru", "uk"])
+def test_every_explanation_reads_as_rich_draws_it(engine, lang):
+    from advisor.explain import explain
+    from advisor.render.explanation import render_explanation
+
+    for path in sorted(PROFILES.glob("*.yaml")):
+        exp = explain(engine, load_checked_profile(str(path), engine).profile)
+        for width in (61, 80, 133):
+            rich_out, plain_out = io.StringIO(), io.StringIO()
+            render_explanation(exp, PipeConsole(file=rich_out, force_terminal=False, no_color=True, color_system=None,
+                                                emoji=False, width=width), lang)
+            render_explanation(exp, PlainConsole(plain_out, width), lang)
+            assert plain_out.getvalue() == rich_out.getvalue(), (path.name, width)

@@ -97,7 +97,8 @@ def explain(
     else:
         from advisor.render.explanation import render_explanation
 
-        render_explanation(explanation, env().console(), language_of(lang))
+        language = language_of(lang)
+        env().render(lambda console: render_explanation(explanation, console, language))
 
 
 @app.command()

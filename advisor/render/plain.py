@@ -13,11 +13,15 @@ and the caller renders with rich. tests/test_plain_render.py holds the two to th
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from typing import IO, Any, Union
 
 from rich._wrap import divide_line
 from rich.cells import cell_len, set_cell_size
+
+
+_EMOJI = re.compile(r":\S*?:")  # what rich's emoji_replace looks at (it replaces the names it knows)
 
 
 class Unplain(Exception):
@@ -239,9 +243,14 @@ class Table:
 class Panel:
     """rich.panel.Panel, expanded, rounded box, padding (0, 1), a title aligned left."""
 
-    def __init__(self, renderable: Renderable, title: Text | None = None, title_align: str = "left", **_: Any) -> None:
-        if title_align != "left":
+    def __init__(self, renderable: Renderable, title: Text | str | None = None, title_align: str = "center",
+                 **_: Any) -> None:
+        if title is not None and title_align != "left":
             raise Unplain(title_align)
+        if isinstance(title, str):
+            if "[" in title or _EMOJI.search(title):  # rich reads a text title as markup, :codes: as emoji
+                raise Unplain("markup")
+            title = Text(title)
         self.renderable, self.title = renderable, title
 
     def lines(self, width: int) -> list[str]:
