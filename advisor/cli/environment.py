@@ -7,9 +7,11 @@ with its own streams and terminal flags instead of patching globals (httpie's sh
 
 from __future__ import annotations
 
+import io
 import os
 import re
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import IO, Any
 
@@ -80,6 +82,22 @@ class Environment:
         options.setdefault("emoji", False)  # none of our texts uses :codes:, and a client's text must not become one
         return PipeConsole(file=stream, force_terminal=bool(terminal), no_color=not self.colour,
                            color_system="auto" if self.colour else None, **options)
+
+    def render(self, draw: Callable[[Any], None]) -> None:
+        """`draw(console)` on stdout: without colour on advisor.render.plain's console (rich's characters
+        without rich's console), else, or where that one does not lay out as rich does, on rich's."""
+        if not self.colour and (getattr(self.stdout, "encoding", None) or "utf-8").lower().startswith("utf"):
+            from advisor.render.plain import PlainConsole, Unplain, console_width
+
+            drawn = io.StringIO()
+            try:
+                draw(PlainConsole(drawn, console_width()))
+            except Unplain:
+                pass
+            else:
+                self.stdout.write(drawn.getvalue())
+                return
+        draw(self.console())
 
 
 _current: Environment | None = None

@@ -52,15 +52,15 @@ def recommend(
                 f"- ⚠ `{c.located(record.file, record.line_of, language)}`" for c in checks) + "\n"
         out(text)
     else:
-        from rich.text import Text
+        from advisor.render.text import kit_of, render_recommendation
 
-        from advisor.render.text import render_recommendation
+        def draw(console) -> None:
+            render_recommendation(rec, console, source=record.source, lang=language)
+            for check in checks:
+                console.print(kit_of(console).Text("⚠ " + check.located(record.file, record.line_of, language),
+                                                   style="yellow"))
 
-        # emoji=False: our texts hold no :emoji: codes, and a client's text must not turn into one
-        console = env().console()
-        render_recommendation(rec, console, source=record.source, lang=language)
-        for check in checks:
-            console.print(Text("⚠ " + check.located(record.file, record.line_of, language), style="yellow"))
+        env().render(draw)
 
 
 @app.command()
@@ -97,7 +97,8 @@ def explain(
     else:
         from advisor.render.explanation import render_explanation
 
-        render_explanation(explanation, env().console(), language_of(lang))
+        language = language_of(lang)
+        env().render(lambda console: render_explanation(explanation, console, language))
 
 
 @app.command()

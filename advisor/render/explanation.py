@@ -3,14 +3,11 @@ every text from advisor.wording in the language asked."""
 
 from __future__ import annotations
 
-from rich.console import Console, Group
-from rich.panel import Panel
-from rich.table import Table
-from rich.text import Text
+from typing import Any
 
 from advisor.explain import Explanation
 from advisor.render.markdown import markdown_text, reason_markdown
-from advisor.render.text import indented, reason_body
+from advisor.render.text import indented, kit_of, reason_body
 from advisor.wording import wording
 from advisor.wording.explanation import (
     STATUS_STYLES, counterfactual_line, fixed_line, head_line, impact_lines, points_text, rule_effect, scenario_line,
@@ -19,51 +16,53 @@ from advisor.wording.explanation import (
 from advisor.wording.verdict import verdict_lines
 
 
-def render_explanation(exp: Explanation, console: Console, lang: str = "en") -> None:
+def render_explanation(exp: Explanation, console: Any, lang: str = "en") -> None:
+    """The explanation on `console` (a rich Console, or a PlainConsole: the same characters)."""
     w = wording(lang)
+    k = kit_of(console)
     rec = exp.recommendation
     model = rec.department_model
-    head = Text()
+    head = k.Text()
     head.append(f"{rec.profile.name}: ", style="bold")
     head.append(w.model(model.id), style="bold green")
     if exp.scenario:
         head.append("\n" + scenario_line(exp, w), style="magenta")
     head.append("\n" + head_line(exp, w) + " ".join(verdict_lines(model, w)), style="dim")
 
-    reasons = Table.grid(padding=(0, 1))
+    reasons = k.Table.grid(padding=(0, 1))
     reasons.add_column(justify="right", no_wrap=True)
     reasons.add_column()
     for trace in model.reasons:
-        reasons.add_row(Text("+" + w.points(trace.earned(trace.effect["points"][model.id])), style="green"),
-                        reason_body(trace, w))
-    console.print(Panel(Group(head, Text(w("explain.reason_codes"), style="bold"), reasons), border_style="green",
+        reasons.add_row(k.Text("+" + w.points(trace.earned(trace.effect["points"][model.id])), style="green"),
+                        reason_body(trace, w, k))
+    console.print(k.Panel(k.Group(head, k.Text(w("explain.reason_codes"), style="bold"), reasons), border_style="green",
                         title=w("explain.why_title"), title_align="left"))
 
     parts: list = []
     for why in exp.why_not:
-        parts.append(Text(why_not_heading(why, w), style="bold"))
-        grid = Table.grid(padding=(0, 1))
+        parts.append(k.Text(why_not_heading(why, w), style="bold"))
+        grid = k.Table.grid(padding=(0, 1))
         grid.add_column(no_wrap=True)
         grid.add_column()
         for trace in why.rules:
-            grid.add_row(Text(f"  {rule_effect(trace, why.model, w)}", style=STATUS_STYLES[trace.status]),
-                         Text(f"{trace.rule}  {w.why(trace)}"))
+            grid.add_row(k.Text(f"  {rule_effect(trace, why.model, w)}", style=STATUS_STYLES[trace.status]),
+                         k.Text(f"{trace.rule}  {w.why(trace)}"))
         parts.append(grid)
-    console.print(Panel(Group(*parts), border_style="yellow", title=w("explain.why_not_title"), title_align="left"))
+    console.print(k.Panel(k.Group(*parts), border_style="yellow", title=w("explain.why_not_title"), title_align="left"))
 
     lines: list = []
     for cf in exp.counterfactuals:
-        lines.append(Text.assemble(("→ ", "bold"), (w.model_short(cf.to), "bold"), "  " + counterfactual_line(cf, w)))
+        lines.append(k.Text.assemble(("→ ", "bold"), (w.model_short(cf.to), "bold"), "  " + counterfactual_line(cf, w)))
     for model_id in exp.unreachable:
-        lines.append(Text(f"→ {w.model_short(model_id)}  {w('explain.unreachable')}", style="dim"))
+        lines.append(k.Text(f"→ {w.model_short(model_id)}  {w('explain.unreachable')}", style="dim"))
     if exp.fixed:
-        lines.append(Text(fixed_line(exp, w), style="dim"))
-    console.print(Panel(Group(*lines) if lines else Text(w("explain.nothing")), border_style="blue",
+        lines.append(k.Text(fixed_line(exp, w), style="dim"))
+    console.print(k.Panel(k.Group(*lines) if lines else k.Text(w("explain.nothing")), border_style="blue",
                         title=w("explain.change_title"), title_align="left"))
     if exp.unknown_impacts:
-        console.print(Panel(Group(*(indented(line, 0) for line in impact_lines(exp, w))), border_style="magenta",
+        console.print(k.Panel(k.Group(*(indented(line, 0, k=k) for line in impact_lines(exp, w))), border_style="magenta",
                             title=w("explain.unknown_title"), title_align="left"))
-    console.print(Text(w("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version,
+    console.print(k.Text(w("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version,
                          sha=rec.rule_base_sha256[:12]), style="dim"))
 
 
