@@ -289,12 +289,6 @@ class PlainHelp:
     def collect_usage_pieces(self, ctx: _click.Context) -> list[str]:
         return usage(self, ctx).split(" ")[len(ctx.command_path.split()):]
 
-    def parse_args(self, ctx: _click.Context, args: list[str]) -> list[str]:
-        from advisor.cli.params import quicken
-
-        quicken(self.get_params(ctx))  # values coerced without importing pydantic (advisor/cli/params.py)
-        return super().parse_args(ctx, args)
-
 
 class AdvisorCommand(PlainHelp, TyperCommand):
     """A command with plain-word help and examples."""
