@@ -5,6 +5,8 @@ from __future__ import annotations
 import io
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from advisor.engine import load_checked_profile, load_engine
 from advisor.explain import advise
@@ -12,6 +14,7 @@ from advisor.render.console import PipeConsole
 from advisor.render.plain import PlainConsole, Unplain
 from advisor.render.text import render_recommendation
 from conftest import PROFILES
+from test_properties import profiles
 
 NAMES = ["东京商事株式会社 " * 3, "x" * 300, "A [bold]B[/bold] :smile:", "  spaced  ", "Ёжик — «кавычки» 😀", "e\u0301e\u0301"]
 
@@ -76,3 +79,35 @@ def test_every_explanation_reads_as_rich_draws_it(engine, lang):
                                                 emoji=False, width=width), lang)
             render_explanation(exp, PlainConsole(plain_out, width), lang)
             assert plain_out.getvalue() == rich_out.getvalue(), (path.name, width)
+
+
+def test_any_profile_at_any_width_reads_as_rich_draws_it_or_goes_to_rich(engine):
+    """Generated profiles (most fields unknown, odd names, any width): where the plain drawing does not
+    step aside, it is rich's to the byte; its recommendation and its explanation alike. Most examples
+    must be drawn plain, so the property cannot pass by always stepping aside."""
+    from advisor.explain import explain
+    from advisor.render.explanation import render_explanation
+
+    plain_runs = []
+
+    @settings(max_examples=40, deadline=None, derandomize=True, database=None)
+    @given(profiles, st.sampled_from(["en", "ru", "uk"]), st.integers(40, 160),
+           st.text(st.characters(blacklist_categories=("Cs", "Cc")), max_size=40))
+    def check(profile, lang, width, name):
+        rec = advise(engine, profile.model_copy(update={"name": name.strip() or "x"}))
+        mine = drawn(rec, width, lang, None, plain=True)
+        if mine is not None:
+            plain_runs.append(width)
+            assert mine == drawn(rec, width, lang, None, plain=False)
+        exp = explain(engine, profile)
+        plain_out, rich_out = io.StringIO(), io.StringIO()
+        try:
+            render_explanation(exp, PlainConsole(plain_out, width), lang)
+        except Unplain:
+            return
+        render_explanation(exp, PipeConsole(file=rich_out, force_terminal=False, no_color=True, color_system=None,
+                                            emoji=False, width=width), lang)
+        assert plain_out.getvalue() == rich_out.getvalue()
+
+    check()
+    assert len(plain_runs) >= 20, plain_runs
