@@ -9,6 +9,7 @@ import subprocess
 import sys
 import time
 
+import orjson
 import polars as pl
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -18,7 +19,7 @@ import columns_reference
 from advisor.batch import score_batch
 from advisor.columns import pipeline
 from advisor.columns.records import ColumnRecords
-from advisor.profile import FIELDS
+from advisor.profile import FIELDS, Profile
 from advisor.writers import record_encoder
 from conftest import ROOT
 from test_properties import profiles
@@ -26,7 +27,9 @@ from test_properties import profiles
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 FORMATS = [("jsonl", True), ("jsonl", False), ("json", True), ("json", False), ("csv", False)]
-awkward = st.text(st.sampled_from('ab "\\%,=+-\nЖё€'), min_size=1, max_size=10).filter(str.strip)
+# names and sources JSON must escape or CSV quote: quotes, backslashes, commas, line breaks, control and
+# non-BMP characters, a leading formula sign
+awkward = st.text(st.sampled_from('ab "\\%,=+-@\n\r\t\x01\x1f\x7fЖё€\u2028😀'), min_size=1, max_size=10).filter(str.strip)
 
 
 @SETTINGS
@@ -34,15 +37,42 @@ awkward = st.text(st.sampled_from('ab "\\%,=+-\nЖё€'), min_size=1, max_size=
                 min_size=1, max_size=12))
 def test_the_column_encoders_write_the_row_encoders_bytes(engine, items):
     chosen = [p.model_copy(update={"currency": currency, "name": name}) for p, currency, name, _ in items]
-    sources = [source for *_, source in items]
+    _same_bytes(engine, chosen, [source for *_, source in items])
+
+
+def _same_bytes(engine, chosen, sources) -> None:
     frame = pl.DataFrame([dict(p.__dict__) for p in chosen], schema=columns_reference.profile_schema(), orient="row")
     result = columns_reference.ReferenceColumnEngine(engine).evaluate(frame)
     evaluations = [engine.evaluate(p) for p in chosen]
     for fmt, trace in FORMATS:
         encode = record_encoder(engine, fmt, trace=trace, records="lean")
         expected = [encode(source, ev) for source, ev in zip(sources, evaluations)]
-        assert ColumnRecords(engine, fmt, trace=trace).encode(frame, result, sources, [p.name for p in chosen]) \
-            == expected, (fmt, trace)
+        assert ColumnRecords(engine, fmt, trace=trace).encode(frame, result, sources) == expected, (fmt, trace)
+
+
+def test_the_column_encoders_write_floats_and_texts_at_their_edges_as_the_row_encoders(engine):
+    # floats whose text is printed in exponent form, the smallest subnormal, -0.0, the largest values
+    # a profile takes, and names each needing another escape or quote
+    edges = [
+        Profile(name='say "hi"', leads_per_month=1e12, deals_per_month=5e-324, close_rate=-0.0,
+                average_deal_size=1e-7, active_clients=10**12, sales_team_size=10**12 - 1),
+        Profile(name="a\\b", leads_per_month=1e-5, deals_per_month=0.0001, repeat_sales_share=-0.0,
+                average_deal_size=999999999999.9999, seasonality_peak_ratio=1.0000000000000002, sales_team_size=0),
+        Profile(name="=SUM(A1),😀\u2028", leads_per_month=123456789.123, deals_per_month=2.2250738585072014e-308,
+                average_deal_size=0.01, sales_team_size=3, close_rate=1 / 3),
+        Profile(name="-1", sales_team_size=7, leads_per_month=1e11 + 0.5, deals_per_month=1e-300),
+    ]
+    # a source names the input file: control characters and line breaks can be in it
+    _same_bytes(engine, edges, ["+1:2", 'a"b\x00\x1f:3', "x\\y,z\r\n:4", "ф\t😀\u2028:5"])
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(st.floats(allow_nan=False, allow_infinity=False), min_size=1, max_size=50))
+def test_polars_writes_a_float_as_orjson_does(values):
+    # the column encoders let polars write a float as it is (its facts, shares, margin): only right while
+    # polars' text is orjson's, shortest digits and exponent form alike
+    texts = pl.Series(values, dtype=pl.Float64).cast(pl.Utf8).to_list()
+    assert texts == [orjson.dumps(value).decode() for value in values]
 
 
 def _cell(value) -> str:

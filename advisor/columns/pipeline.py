@@ -125,7 +125,7 @@ class _Chunks:
         places = [n for n, kept in zip(places, decided) if kept]
         taken = [rows[n] for n in places]
         names = frame.get_column("name").to_list()
-        encoded = self.records.encode(frame, result, [row.source for row in taken], names)
+        encoded = self.records.encode(frame, result, [row.source for row in taken])
         warnings = _warnings(frame, taken, self.lang)
         models = result.get_column("department_model").to_list()
         out: list[Any] = [None] * len(rows)

@@ -1,15 +1,18 @@
 """A chunk's records from its columns: the same bytes as the row path's encoders, made column-wise.
 
-`ColumnRecords(engine, fmt, trace=...).encode(parsed, result, sources, names)` gives one
-record per row, byte for byte what `advisor.writers.record_encoder(engine, fmt, trace=...,
-records="lean")` makes from that row's Evaluation: lean JSON (json_records.LeanRecords) or a
-CSV line (writers.csv_row). Only rows the column path decided (ok, no fallback) come here.
+`ColumnRecords(engine, fmt, trace=...).encode(parsed, result, sources)` gives one record per
+row, byte for byte what `advisor.writers.record_encoder(engine, fmt, trace=..., records="lean")`
+makes from that row's Evaluation: lean JSON (json_records.LeanRecords) or a CSV line
+(writers.csv_row). Only rows the column path decided (ok, no fallback) come here.
 
-What can be worked out for a whole column is, once per chunk: rounding, rule outcomes
-packed into integers (2 bits a rule), which fields are unknown. Parts of a record that
-repeat across rows (the scores, the checklist, the unknown fields, the reasons when every
-one fired) are encoded once per distinct value and put in as orjson Fragments; one tight
-loop per row then only puts the pieces together.
+Each record is one string column of polars (concat_str of its parts), so no Python runs per
+row. A part is made in polars where polars gives the row path's text exactly: integers, known
+strings, and a float as it is (polars prints a finite float as orjson does, shortest digits
+alike: tests/test_columns_records.py holds the two together). Every other part (a rounded
+score, a float as Python's str() prints it, a list of reasons, the checklist, a name that
+JSON must escape or CSV must quote) is made in Python by the row path's own means once per
+DISTINCT value in the chunk, and put in each row by a look-up (replace_strict). The chunk's
+records come out of polars as bytes, never as Python strings.
 """
 
 from __future__ import annotations
@@ -17,7 +20,6 @@ from __future__ import annotations
 import csv
 import re
 from collections.abc import Callable, Sequence
-from itertools import repeat
 from typing import Any
 
 import orjson
@@ -26,62 +28,75 @@ import polars as pl
 from advisor.engine import UNKNOWN, YES, Engine
 from advisor.json_records import STATUS_LETTERS
 from advisor.profile import EVIDENCE_FIELDS
-from advisor.writers import CSV_COLUMNS, text_cell
+from advisor.rulebase.schema import DEPARTMENT_MODELS
+from advisor.writers import text_cell
 
-_CACHE_LIMIT = 1 << 14  # distinct values remembered per cache (a few MB at most), so memory stays flat
-_PER_WORD = 24  # rule outcomes packed per integer, 2 bits each: three 8-rule pieces of the trace
+_CACHE_LIMIT = 1 << 14  # texts remembered per kind of part (a few MB at most), so memory stays bounded
+_PER_WORD = 24  # outcome codes packed per integer, 2 bits each
 _PIECE = 8  # rules per piece of a trace looked up whole
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # a CSV cell with one of these is quoted (a superset of csv's test)
-_SEPARATOR = "\x1f"  # between a list's items in a key: no id or index holds it
+_CSV_ODD = r'[,"\r\n]'  # the same test, as polars' regex
+_JSON_ODD = r'[\x00-\x1f"\\]'  # what orjson writes escaped in a string; all else it writes as it is (UTF-8)
+_FORMULA = r"^[=+\-@\t\r]"  # writers.text_cell's test, as polars' regex
+_SEPARATOR = "\x1f"  # between a list's items in a key: no id holds it
 _dumps = orjson.dumps
+_lit = pl.lit
 
 
-def _json(value: Any) -> orjson.Fragment:
-    """JSON to put in a record as it is; copied, because orjson's own bytes keep about 2 KB of room."""
-    return orjson.Fragment(bytes(memoryview(_dumps(value))))
+def _json(value: Any) -> str:
+    return _dumps(value).decode()
 
 
-def _rounder(digits: int, plus_zero: bool) -> Callable[[float], float]:
-    """round(x, digits) [+ 0.0], as the row path's encoders round."""
-    return (lambda value: round(value, digits) + 0.0) if plus_zero else (lambda value: round(value, digits))
+class _Texts(dict):  # type: ignore[type-arg]
+    """A part's text per distinct key, made by `make` from the key's value (bounded, so memory stays flat)."""
 
-
-class _Shared(dict):  # type: ignore[type-arg]
-    """A part of a record made once per distinct key (bounded, so memory stays flat): rounded scores and
-    shares and their JSON, a float's text, checklists... rows repeat them, and making one (round() with
-    digits, str() of a float) costs about ten times a look-up. `keep` says which keys may be remembered."""
-
-    def __init__(self, make: Callable[[Any], Any], keep: Callable[[Any], bool] | None = None) -> None:
+    def __init__(self, make: Callable[[Any], str]) -> None:
         super().__init__()
-        self.make, self.keep = make, keep
+        self.make = make
 
-    def __missing__(self, key: Any) -> Any:
-        value = self.make(key)
-        if len(self) < _CACHE_LIMIT and (self.keep is None or self.keep(key)):
-            self[key] = value
-        return value
-
-    def of(self, keys: list[Any]) -> list[Any]:
-        return list(map(self.__getitem__, keys))
-
-
-def _packed(result: pl.DataFrame, names: Sequence[str]) -> list[tuple[int, ...]]:
-    """Per row: the codes (0-3) of columns `names`, packed 2 bits each, _PER_WORD to an integer (see _code)."""
-    if not names:
-        return [()] * result.height
-    words = [pl.sum_horizontal([pl.col(name).cast(pl.Int64) * (1 << 2 * k)
-                                for k, name in enumerate(names[start:start + _PER_WORD])]).alias(f"w{start}")
-             for start in range(0, len(names), _PER_WORD)]
-    frame = result.select(words)
-    return list(zip(*(frame.get_column(column).to_list() for column in frame.columns)))
+    def of(self, keys: list[Any], values: list[Any]) -> list[str]:
+        out, get, make = [], self.get, self.make
+        for key, value in zip(keys, values):
+            text = get(key)
+            if text is None:
+                text = make(value)
+                if len(self) < _CACHE_LIMIT:
+                    self[key] = text
+            out.append(text)
+        return out
 
 
-def _joined(result: pl.DataFrame, column: str) -> list[str]:
-    """Per row: a list column's items joined by commas ("" for an empty list), a key to share parts by."""
-    series = result.get_column(column)
-    if series.dtype != pl.List(pl.Utf8):
-        series = series.cast(pl.List(pl.Utf8))
-    return series.list.join(_SEPARATOR).to_list()
+def _mapped(series: pl.Series, texts: _Texts) -> pl.Series:
+    """Each value's text (null stays null), made once per distinct value: for strings, integers, booleans."""
+    distinct = series.unique().drop_nulls()
+    if distinct.is_empty():  # replace_strict would give `series` back as it is
+        return pl.repeat(None, len(series), dtype=pl.Utf8, eager=True)
+    keys = distinct.to_list()
+    return series.replace_strict(distinct, pl.Series(texts.of(keys, keys), dtype=pl.Utf8), return_dtype=pl.Utf8)
+
+
+def _mapped_floats(series: pl.Series, texts: _Texts) -> pl.Series:
+    """Each float's text (null stays null), made once per distinct value. Keyed by the float's bits:
+    0.0 and -0.0 are equal to polars and to a dict, but print apart."""
+    bits = series.reinterpret(dtype=pl.Int64)
+    distinct = pl.DataFrame({"k": bits, "v": series}).unique("k").drop_nulls("k")
+    if distinct.is_empty():  # replace_strict would give `bits` back as they are
+        return pl.repeat(None, len(series), dtype=pl.Utf8, eager=True)
+    keys = distinct.get_column("k")
+    made = texts.of(keys.to_list(), distinct.get_column("v").to_list())
+    return bits.replace_strict(keys, pl.Series(made, dtype=pl.Utf8), return_dtype=pl.Utf8)
+
+
+def _float_json(series: pl.Series) -> pl.Expr:
+    """A float as orjson writes it: polars' text for a finite one (the same, shortest digits alike),
+    JSON's null for none, inf or nan."""
+    value = pl.lit(series)
+    return pl.when(value.is_finite()).then(value.cast(pl.Utf8)).otherwise(_lit("null"))
+
+
+def _code(codes: tuple[int, ...], index: int) -> int:
+    """Code `index` of a row's packed words (ColumnRecords._words)."""
+    return codes[index // _PER_WORD] >> 2 * (index % _PER_WORD) & 3
 
 
 class ColumnRecords:
@@ -91,13 +106,27 @@ class ColumnRecords:
         self.engine = engine
         self.fmt = fmt
         self.trace = trace
+        csv_out = self._csv_out = fmt == "csv"
         rules = engine.rules
         self._rule_count = len(rules)
-        self._models = list(engine.tie_break)
-        self._points = {index: rule.effect["points"] for index, rule in enumerate(rules)
-                        if rule.decision == "department_model"}
-        self._shift = {index: rule.effect["inside_shift"] for index, rule in enumerate(rules)
-                       if "inside_shift" in rule.effect}
+        models = self._models = list(engine.tie_break)
+        points = {index: rule.effect["points"] for index, rule in enumerate(rules) if rule.decision == "department_model"}
+        shift = {index: rule.effect["inside_shift"] for index, rule in enumerate(rules) if "inside_shift" in rule.effect}
+        # the rules a reason can name: their codes and degrees in one flat column each per chunk, at place * rows + row
+        reason_rules = self._reason_rules = sorted({*points, *shift})
+        place = {rule: k for k, rule in enumerate(reason_rules)}
+        self._place = pl.Series([place.get(i) for i in range(len(rules))], dtype=pl.Int64)
+        # per rule and winner (rule * models + winner) or per rule: a reason's effect, its JSON when it wholly
+        # fired, and the start of its JSON when not (its points or shift follow)
+        pairs = [(i, m) for i in range(len(rules)) for m in models]
+        self._model_effect = pl.Series([points.get(i, {}).get(m) for i, m in pairs], dtype=pl.Float64)
+        self._model_fired = pl.Series([_json({"rule": i, "points": points[i][m]}) if m in points.get(i, {}) else None
+                                       for i, m in pairs], dtype=pl.Utf8)
+        self._model_head = pl.Series([f'{{"rule":{i},"points":' for i in range(len(rules))], dtype=pl.Utf8)
+        self._mix_effect = pl.Series([shift.get(i) for i in range(len(rules))], dtype=pl.Float64)
+        self._mix_fired = pl.Series([_json({"rule": i, "inside_shift": shift[i]}) if i in shift else None
+                                     for i in range(len(rules))], dtype=pl.Utf8)
+        self._mix_head = pl.Series([f'{{"rule":{i},"inside_shift":' for i in range(len(rules))], dtype=pl.Utf8)
         first = engine.first_technology
         self._tech_ids = [item.id for item in engine.technologies]
         # a checklist item's outcome and the codes of the leaves any item reads: what its entries depend on
@@ -107,39 +136,71 @@ class ColumnRecords:
                               for leaf in rule.leaves] for rule in rules[first:]]
         self._tech_columns = [f"rule_{i}" for i in range(first, len(rules))]
         self._tech_leaf_columns = [f"leaf_{leaf}" for leaf in tech_leaves]
-        self._rule_columns = [f"rule_{i}" for i in range(len(rules))]
-        self._checklists = _Shared(self._checklist_of)
-        self._unknowns = _Shared(lambda bits: [name for k, name in enumerate(EVIDENCE_FIELDS) if bits >> k & 1])
-        # keyed by the engine's values, never -0.0 (it adds 0.0 where they could be), so 0.0 and -0.0
-        # never share a rounding; a float's text is never remembered for zero: 0.0 and -0.0 print apart
-        self._round4, self._round4z = _Shared(_rounder(4, False)), _Shared(_rounder(4, True))
-        self._round2 = _Shared(_rounder(2, False))
-        self._text = _Shared(str, keep=bool)
-        self._cells = _Shared(self._cell)
-        self._unknown_cells = _Shared(lambda bits: self._cell(" ".join(self._unknowns[bits])))
-        models = self._models
-        # scores and their ranges as JSON objects with a slot per value (%b), each value's JSON shared
-        # the JSON of a rounded value, copied out of orjson's bytes (they keep about 2 KB of room)
-        self._shown4, self._shown4z = (_Shared(lambda value, r=_rounder(4, z): bytes(memoryview(_dumps(r(value)))))
-                                       for z in (False, True))
-        quoted = [_dumps(m).replace(b"%", b"%%") for m in models]
-        self._scores_json = b"{" + b",".join(m + b":%b" for m in quoted) + b"}"
-        self._ranges_json = b"{" + b",".join(m + b":[%b,%b]" for m in quoted) + b"}"
-        self._lists = _Shared(lambda key: ([int(i) for i in key.split(_SEPARATOR)] if key else []))
-        self._kinds = _Shared(lambda key: key.split(_SEPARATOR) if key else [])
-        # per reasons list (and winner): its rules as bits, and its JSON while every one of them fired
-        self._model_fired = _Shared(lambda key: self._fired(key, "points"))
-        self._mix_fired = _Shared(lambda key: self._fired(key, "inside_shift"))
-        # 8 rules' trace letters by their packed codes
-        self._pieces = _Shared(lambda v: "".join(STATUS_LETTERS[v >> 2 * i & 3] for i in range(_PIECE)))
         meta = engine.rule_base.meta
-        self._rule_base = (meta.name, meta.version, engine.rule_base.sha256)
+        rule_base = "".join("," + self._cell(value) for value in (meta.name, meta.version, engine.rule_base.sha256))
+        self._checklists = _Texts(self._checklist_of)
+        self._unknowns = _Texts(
+            (lambda bits: self._cell(" ".join(_unknown_names(bits))) + rule_base + "\n") if csv_out
+            else (lambda bits: ',"unknown_fields":' + _json(_unknown_names(bits))))
+        self._decisions = _Texts(self._decision_of)
+        self._mixes = _Texts(self._mix_of)
+        self._choices = _Texts(_json)
+        self._odd = _Texts(lambda text: self._cell(text_cell(text)) if csv_out else _json(text)[1:-1])
+        self._pieces = _Texts(lambda v: "".join(STATUS_LETTERS[v >> 2 * i & 3] for i in range(_PIECE)))
+        self._partly = _Texts(lambda value: _json(round(value, 4)) + "}")
+        # the scores and their ranges, one text per model and end, with what goes between them
+        shown: Callable[[Any], str] = str if csv_out else _json
+        if csv_out:
+            order = list(DEPARTMENT_MODELS)
+            self._score_texts = [(f"score_{m}", _rounded(shown, 4, False, "", ",")) for m in order] + [
+                (f"score_{end}_{m}", _rounded(shown, 4, True, "", ",")) for m in order for end in ("low", "high")]
+            self._margin = _Texts(lambda value: str(value) + ",")
+            self._inside = _Texts(lambda value: str(value) + ",")
+            self._outside = _rounded(shown, 2, False, "", ",")
+        else:
+            last = len(models) - 1
+            self._score_texts = [(f"score_{m}", _rounded(
+                shown, 4, False, "," + _json(m) + ":" if k else "",
+                '},"score_ranges":{' + _json(models[0]) + ":[" if k == last else "")) for k, m in enumerate(models)]
+            for k, m in enumerate(models):
+                self._score_texts += [(f"score_low_{m}", _rounded(shown, 4, True, "],"+ _json(m) + ":[" if k else "", ",")),
+                                      (f"score_high_{m}", _rounded(shown, 4, True, "", ""))]
+            self._outside = _rounded(shown, 2, False, ',"outside_share":', ',"hybrid":')
 
-    # ---- per column ------------------------------------------------------------------------
+    # ---- parts made once per distinct key -------------------------------------------------
 
-    def _checklist_of(self, key: Any) -> tuple[Any, ...]:
-        """(the items that apply, {possible item: the fields it depends on}) as JSON, and as CSV cells."""
-        codes, leaves = key
+    def _decision_of(self, key: tuple[Any, ...]) -> tuple[str, str, str]:
+        """The decision's texts around the scores, the margin and the reasons (JSON), or its cells (CSV)."""
+        winner, confidence, runner_up, next_model, next_confidence, close_call, started, tie = key
+        decided_by = "starting_point" if started else "tie_break" if tie else "points"
+        flag = "true" if close_call else "false"
+        if self._csv_out:
+            cell = self._cell
+            return (f",{cell(winner)},{cell(confidence)},{flag},{cell(next_model or '')},",
+                    f"{cell(decided_by)},{cell(runner_up)},", "")
+        next_ = None if next_model is None else {"id": next_model, "confidence": next_confidence}
+        return (f',"department_model":{{"id":{_json(winner)},"confidence":{_json(confidence)},"close_call":{flag},'
+                f'"scores":{{{_json(self._models[0])}:',
+                f']}},"decided_by":{_json(decided_by)},"runner_up":{_json(runner_up)},"margin":',
+                f',"next":{_json(next_)},"reasons":[')
+
+    def _mix_of(self, key: tuple[Any, ...]) -> tuple[str, str]:
+        """The sales mix's texts around the unclamped share and after its reasons (JSON), or its cells (CSV)."""
+        hybrid, not_applicable, kinds = (_items(part) for part in key)
+        if self._csv_out:
+            return (f"{'true' if hybrid else 'false'},{'false' if not_applicable else 'true'},"
+                    f"{self._cell(' '.join(kinds))},", "")
+        return (f'{"true" if hybrid else "false"},"unclamped_inside_share":',
+                f'],"hybrid_reasons":{_json([int(i) for i in hybrid])},"applies":{"false" if not_applicable else "true"},'
+                f'"not_applicable_reasons":{_json([int(i) for i in not_applicable])}}},"sales_kinds":{_json(kinds)},'
+                f'"technologies":')
+
+    def _checklist_of(self, key: str) -> str:
+        """The checklist entries of one key (the items' codes and their leaves' codes, packed):
+        applied and possible items as JSON, or as CSV cells."""
+        words = [int(w) for w in key.split(",")]
+        split = -(-len(self._tech_columns) // _PER_WORD)  # the items' words, then their leaves'
+        codes, leaves = words[:split], words[split:]
         applied: list[str] = []
         possible: dict[str, list[str]] = {}
         for t, item in enumerate(self._tech_ids):
@@ -149,210 +210,9 @@ class ColumnRecords:
             elif status == UNKNOWN:
                 possible[item] = sorted({n for leaf, names in self._tech_leaves[t]
                                          if _code(leaves, leaf) == UNKNOWN for n in names})
-        return _json((applied)), _json((possible)), " ".join(applied), " ".join(possible)
-
-    def _checklist(self, result: pl.DataFrame) -> list[tuple[Any, ...]]:
-        codes = _packed(result, self._tech_columns)
-        leaves = _packed(result, self._tech_leaf_columns)
-        return self._checklists.of(list(zip(codes, leaves)))
-
-    def _unknown_bits(self, parsed: pl.DataFrame) -> list[int]:
-        """Per row: the evidence fields left unknown, a bit each in EVIDENCE_FIELDS order."""
-        mask = pl.sum_horizontal([pl.col(name).is_null().cast(pl.Int64) * (1 << k)
-                                  for k, name in enumerate(EVIDENCE_FIELDS)])
-        return parsed.select(mask.alias("m")).to_series().to_list()
-
-    def _unknown_fields(self, parsed: pl.DataFrame) -> list[list[str]]:
-        """Per row: the evidence fields left unknown, shared among rows with the same unknowns."""
-        return self._unknowns.of(self._unknown_bits(parsed))
-
-    def _unsure(self, result: pl.DataFrame) -> list[int]:
-        """Per row: the rules that give points or shift the share and did not wholly fire, a bit each."""
-        indexes = sorted({*self._points, *self._shift})
-        words = [pl.sum_horizontal([(pl.col(f"rule_{i}") != YES).cast(pl.Int64) * (1 << (i - start)) for i in indexes
-                                    if start <= i < start + 62]).alias(f"w{start}")
-                 for start in range(0, max(indexes, default=0) + 1, 62)]
-        if not indexes:
-            return [0] * result.height
-        frame = result.select(words)
-        if len(words) == 1:
-            return frame.to_series().to_list()
-        return [sum(w << 62 * k for k, w in enumerate(ws))
-                for ws in zip(*(frame.get_column(c).to_list() for c in frame.columns))]
-
-    def _letters(self, words: list[tuple[int, ...]]) -> list[str]:
-        """Per row: the trace, one letter per rule (json_records.STATUS_LETTERS by outcome code)."""
-        pieces = self._pieces
-        count = self._rule_count
-        shifts = [(w, 2 * _PIECE * p) for w in range(len(words[0]) if words else 0)
-                  for p in range(_PER_WORD // _PIECE)]
-        mask = (1 << 2 * _PIECE) - 1
-        return ["".join([pieces[row[w] >> s & mask] for w, s in shifts])[:count] for row in words]
-
-    # ---- per chunk -------------------------------------------------------------------------
-
-    def encode(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str],
-               names: Sequence[str]) -> list[bytes]:
-        """One record per row of `parsed` and `result` (the same rows, in order)."""
-        if result.height == 0:
-            return []
-        if self.fmt == "csv":
-            return self._csv(parsed, result, sources, names)
-        return self._lean(parsed, result, sources, names)
-
-    def _common(self, result: pl.DataFrame) -> dict[str, list[Any]]:
-        """The columns both formats show, as Python values, rounded as the row path rounds them."""
-        get = result.get_column
-        col: dict[str, list[Any]] = {}
-        for m in self._models:  # as the engine gives them: rounded where shown
-            for name in (f"score_{m}", f"score_low_{m}", f"score_high_{m}"):
-                col[name] = get(name).to_list()
-        for name in ("department_model", "runner_up", "confidence", "margin", "inside_share",
-                     "unclamped_inside_share", "started", "next_model", "next_confidence"):
-            col[name] = get(name).to_list()
-        near_tie = self.engine.near_tie
-        col["close_call"] = [not s and m < near_tie for s, m in zip(col["started"], col["margin"])]
-        col["decided_by"] = ["starting_point" if s else "tie_break" if m == 0 else "points"
-                             for s, m in zip(col["started"], col["margin"])]
-        col["outside_share"] = self._round2.of([1.0 - x for x in col["inside_share"]])
-        for name in ("hybrid_reasons", "not_applicable", "sales_kinds", "model_reasons", "mix_reasons"):
-            col[name] = _joined(result, name)
-        return col
-
-    def _lean(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str],
-              names: Sequence[str]) -> list[bytes]:
-        n = result.height
-        col = self._common(result)
-        checklist = self._checklist(result)
-        lows: dict[int, list[float]] = {}  # degrees of the rules partly true in some row, fetched as needed
-
-        def low_of(index: int) -> list[float]:
-            found = lows.get(index)
-            if found is None:
-                found = lows[index] = result.get_column(f"low_{index}").to_list()
-            return found
-
-        lists = self._lists
-        models = self._models
-        shown4, shown4z, fragment = self._shown4.of, self._shown4z.of, orjson.Fragment
-        template = self._scores_json
-        scores = [fragment(template % values) for values in zip(*(shown4(col[f"score_{m}"]) for m in models))]
-        template = self._ranges_json
-        ranges = [fragment(template % values) for values in zip(*(value for m in models for value in (
-            shown4z(col[f"score_low_{m}"]), shown4z(col[f"score_high_{m}"]))))]
-        facts = self._facts(parsed, result) if self.trace else repeat(None, n)
-        letters = self._letters(_packed(result, self._rule_columns)) if self.trace else repeat(None, n)
-        model_fired, mix_fired, sales_kinds = self._model_fired, self._mix_fired, self._kinds
-        partly = self._partly
-        model_keys = [f"{winner}{_SEPARATOR}{key}" for winner, key in zip(col["department_model"], col["model_reasons"])]
-        out = []
-        trace = self.trace
-        columns = (sources, names, col["department_model"], col["confidence"], col["close_call"], scores, ranges,
-                   col["decided_by"], col["runner_up"], col["margin"], col["next_model"], col["next_confidence"],
-                   model_keys, col["inside_share"], col["outside_share"], col["unclamped_inside_share"],
-                   col["mix_reasons"], col["hybrid_reasons"], col["not_applicable"], col["sales_kinds"], checklist,
-                   self._unknown_fields(parsed), facts, letters, self._unsure(result))
-        for row, (source, name, winner, confidence, close_call, score, score_range, decided_by, runner_up, margin,
-                  next_model, next_confidence, model_reasons, inside, outside, unclamped, mix_reasons, hybrid,
-                  not_applicable, kinds, (applied, possible, _, _), unknown_fields, facts_of, letters_of,
-                  unsure) in enumerate(zip(*columns)):
-            found = model_fired[model_reasons]
-            reasons = found[1] if not unsure & found[0] else partly(found, unsure, low_of, row)
-            found = mix_fired[mix_reasons]
-            moved = found[1] if not unsure & found[0] else partly(found, unsure, low_of, row)
-            record: dict[str, Any] = {
-                "source": source,
-                "name": name,
-                "department_model": {
-                    "id": winner,
-                    "confidence": confidence,
-                    "close_call": close_call,
-                    "scores": score,
-                    "score_ranges": score_range,
-                    "decided_by": decided_by,
-                    "runner_up": runner_up,
-                    "margin": margin,
-                    "next": None if next_model is None else {"id": next_model, "confidence": next_confidence},
-                    "reasons": reasons,
-                },
-                "sales_mix": {
-                    "inside_share": inside,
-                    "outside_share": outside,
-                    "hybrid": bool(hybrid),
-                    "unclamped_inside_share": unclamped,
-                    "reasons": moved,
-                    "hybrid_reasons": lists[hybrid],
-                    "applies": not not_applicable,
-                    "not_applicable_reasons": lists[not_applicable],
-                },
-                "sales_kinds": sales_kinds[kinds],
-                "technologies": applied,
-                "possible_technologies": possible,
-                "unknown_fields": unknown_fields,
-            }
-            if trace:
-                record["facts"] = facts_of
-                record["trace"] = letters_of
-            out.append(bytes(memoryview(_dumps(record))))  # orjson's bytes keep 4-5 KB of room past a record
-        return out
-
-    def _fired(self, key: str, what: str) -> tuple[Any, ...]:
-        """A reasons list as every one of its rules fired: (its rules as bits, its JSON, its rules, their effects).
-
-        `key`: the rules (indices joined by _SEPARATOR), after the winner and a _SEPARATOR for points."""
-        winner, _, key = key.partition(_SEPARATOR) if what == "points" else (None, "", key)
-        indexes = self._lists[key]
-        effects = [self._points[i][winner] if winner is not None else self._shift[i] for i in indexes]
-        return (sum(1 << index for index in indexes),
-                _json([{"rule": index, what: effect} for index, effect in zip(indexes, effects)]),
-                what, list(zip(indexes, effects)))
-
-    @staticmethod
-    def _partly(fired: tuple[Any, ...], unsure: int, low_of: Callable[[int], list[float]], row: int) -> list[Any]:
-        """A reasons list of a row whose rules did not all wholly fire: those rules' effects times their degree,
-        rounded as LeanRecords rounds them. `unsure`: the row's rules that did not wholly fire, a bit each."""
-        what = fired[2]
-        return [{"rule": index, what: round(effect * low_of(index)[row], 4) if unsure >> index & 1 else effect}
-                for index, effect in fired[3]]
-
-    def _facts(self, parsed: pl.DataFrame, result: pl.DataFrame) -> list[tuple[Any, ...]]:
-        """Per row: the evidence as the rules compared it (deal size in USD), in EVIDENCE_FIELDS order."""
-        columns = [result.get_column("average_deal_size_usd").to_list() if name == "average_deal_size"
-                   else parsed.get_column(name).to_list() for name in EVIDENCE_FIELDS]
-        return list(zip(*columns))
-
-    def _csv(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str],
-             names: Sequence[str]) -> list[bytes]:
-        """CSV lines as writers.csv_row and csv.writer make them: cells joined by commas, those with a
-        comma, a quote or a line break (only ever a name, a source or a rule base's text) quoted by
-        csv.writer itself."""
-        col = self._common(result)
-        checklist = self._checklist(result)
-        cell = self._cell
-        quoted = _NEEDS_QUOTES.search
-        col["source"] = [cell(t) if quoted(t) else t for t in map(text_cell, sources)]
-        col["name"] = [cell(t) if quoted(t) else t for t in map(text_cell, names)]
-        col["close_call"] = ["true" if x else "false" for x in col["close_call"]]
-        col["next_model"] = [x or "" for x in col["next_model"]]
-        col["hybrid"] = ["true" if x else "false" for x in col["hybrid_reasons"]]
-        col["mix_applies"] = ["false" if x else "true" for x in col["not_applicable"]]
-        col["sales_kinds"] = [x.replace(_SEPARATOR, " ") for x in col["sales_kinds"]]
-        col["technologies"] = [c[2] for c in checklist]
-        col["possible_technologies"] = [c[3] for c in checklist]
-        col["unknown_fields"] = self._unknown_cells.of(self._unknown_bits(parsed))
-        for name in ("department_model", "confidence", "next_model", "decided_by", "runner_up", "sales_kinds"):
-            col[name] = self._cells.of(col[name])  # ids: quoted only if a rule base's id needs it
-        text = self._text.of
-        for m in self._models:
-            col[f"score_{m}"] = text(self._round4.of(col[f"score_{m}"]))
-            col[f"score_{m}_low"] = text(self._round4z.of(col.pop(f"score_low_{m}")))
-            col[f"score_{m}_high"] = text(self._round4z.of(col.pop(f"score_high_{m}")))
-        for name in ("margin", "inside_share", "outside_share"):
-            col[name] = text(col[name])
-        n = result.height
-        for name, value in zip(("rule_base_name", "rule_base_version", "rule_base_sha256"), self._rule_base):
-            col[name] = [cell(value)] * n
-        return [f"{','.join(row)}\n".encode() for row in zip(*(col[name] for name in CSV_COLUMNS))]
+        if self._csv_out:
+            return self._cell(" ".join(applied)) + "," + self._cell(" ".join(possible)) + ","
+        return _json(applied) + ',"possible_technologies":' + _json(possible)
 
     @staticmethod
     def _cell(text: str) -> str:
@@ -363,14 +223,185 @@ class ColumnRecords:
         csv.writer(_Sink(line.append), lineterminator="\n").writerow([text])
         return line[0][:-1]
 
+    # ---- parts per chunk -----------------------------------------------------------------
 
-def _code(codes: tuple[int, ...], index: int) -> int:
-    """Rule `index`'s outcome code from a row's packed words (ColumnRecords._words)."""
-    return codes[index // _PER_WORD] >> 2 * (index % _PER_WORD) & 3
+    @staticmethod
+    def _words(names: Sequence[str]) -> list[pl.Expr]:
+        """Codes (0-3) of columns `names` packed 2 bits each, _PER_WORD to an Int64."""
+        return [pl.sum_horizontal([pl.col(name).cast(pl.Int64) * (1 << 2 * k)
+                                   for k, name in enumerate(names[start:start + _PER_WORD])])
+                for start in range(0, len(names), _PER_WORD)]
+
+    def _checklist(self, result: pl.DataFrame) -> pl.Series:
+        words = [*self._words(self._tech_columns), *self._words(self._tech_leaf_columns)] or [_lit(0, pl.Int64)]
+        key = result.select(pl.concat_str([w.cast(pl.Utf8) for w in words], separator=","))
+        return _mapped(key.to_series(), self._checklists)
+
+    def _unknown(self, parsed: pl.DataFrame) -> pl.Series:
+        """The evidence fields left unknown (a bit each, in EVIDENCE_FIELDS order), as their part."""
+        mask = pl.sum_horizontal([pl.col(name).is_null().cast(pl.Int64) * (1 << k)
+                                  for k, name in enumerate(EVIDENCE_FIELDS)])
+        return _mapped(parsed.select(mask).to_series(), self._unknowns)
+
+    def _free_text(self, series: pl.Series) -> pl.Series:
+        """A client's text (a name, a source) inside a JSON string, or as a CSV cell: as it is where nothing
+        needs escaping, quoting or a formula guard, else by the row path's means (per distinct text)."""
+        odd = series.str.contains(_CSV_ODD if self._csv_out else _JSON_ODD)
+        if self._csv_out:
+            odd = odd | series.str.contains(_FORMULA)
+        if not odd.any():
+            return series
+        distinct = series.filter(odd).unique()
+        keys = distinct.to_list()
+        texts = series.replace_strict(distinct, pl.Series(self._odd.of(keys, keys), dtype=pl.Utf8),
+                                      default=None, return_dtype=pl.Utf8)
+        return series.zip_with(~odd, texts)
+
+    def _joined(self, keys: pl.DataFrame, texts: _Texts, names: Sequence[str]) -> pl.DataFrame:
+        """Texts `names` of each row's key (the columns of `keys`), made once per distinct key."""
+        distinct = keys.unique()
+        rows = distinct.rows()
+        made = list(zip(*texts.of(rows, rows))) or [[] for _ in names]
+        mapping = distinct.hstack([pl.Series(name, column, dtype=pl.Utf8) for name, column in zip(names, made)])
+        return keys.join(mapping, on=keys.columns, how="left", nulls_equal=True, maintain_order="left").select(names)
+
+    def _decisions_of(self, result: pl.DataFrame) -> pl.DataFrame:
+        started, margin = pl.col("started"), pl.col("margin")
+        keys = result.select("department_model", "confidence", "runner_up", "next_model", "next_confidence",
+                             (~started & (margin < self.engine.near_tie)).alias("close_call"), "started",
+                             (margin == 0).alias("tie"))
+        return self._joined(keys, self._decisions, ("a", "b", "c"))
+
+    def _mixes_of(self, result: pl.DataFrame) -> pl.DataFrame:
+        keys = result.select(*(pl.col(name).cast(pl.List(pl.Utf8)).list.join(_SEPARATOR)
+                               for name in ("hybrid_reasons", "not_applicable", "sales_kinds")))
+        return self._joined(keys, self._mixes, ("a", "b"))
+
+    def _reasons(self, result: pl.DataFrame, column: str, codes: pl.Series, lows: pl.Series) -> pl.Series:
+        """Per row: the items of a reasons list (`column`: model_reasons or mix_reasons), joined by commas.
+
+        A rule that wholly fired gives its effect as it is (its item's JSON made once); any other gives
+        its effect times its degree, rounded to 4 places (made once per distinct value)."""
+        items = result.select(pl.col(column).alias("rule")).with_row_index("row").explode("rule", empty_as_null=True)
+        rule, row = items.get_column("rule"), items.get_column("row").cast(pl.Int64)
+        if column == "model_reasons":
+            winner = result.get_column("department_model").replace_strict(
+                self._models, list(range(len(self._models))), return_dtype=pl.Int64)
+            key = rule * len(self._models) + winner.gather(row)
+            effects, fired, head = self._model_effect, self._model_fired, self._model_head
+        else:
+            key, effects, fired, head = rule, self._mix_effect, self._mix_fired, self._mix_head
+        at = self._place.gather(rule) * result.height + row
+        code = codes.gather(at)
+        whole = code == YES
+        value = effects.gather(key) * lows.gather(at)
+        shown = _mapped_floats(value.zip_with(~whole.fill_null(False),
+                                              pl.repeat(None, len(value), dtype=pl.Float64, eager=True)), self._partly)
+        item = fired.gather(key).zip_with(whole.fill_null(False), head.gather(rule) + shown)
+        return (pl.DataFrame({"row": row, "item": item}).group_by("row", maintain_order=True).agg("item")
+                .select(pl.col("item").list.join(",")).to_series())
+
+    def _flat_reasons(self, result: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
+        """The codes and degrees of every rule a reason can name, one rule's column after another."""
+        if not self._reason_rules:
+            return pl.Series([], dtype=pl.Int8), pl.Series([], dtype=pl.Float64)
+        get = result.get_column
+        return (pl.concat([get(f"rule_{i}") for i in self._reason_rules], rechunk=True),
+                pl.concat([get(f"low_{i}") for i in self._reason_rules], rechunk=True))
+
+    def _scores(self, result: pl.DataFrame) -> list[pl.Series]:
+        return [_mapped_floats(result.get_column(name), texts) for name, texts in self._score_texts]
+
+    # ---- per chunk -------------------------------------------------------------------------
+
+    def encode(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str]) -> list[bytes]:
+        """One record per row of `parsed` and `result` (the same rows, in order)."""
+        if result.height == 0:
+            return []
+        parts = self._csv(parsed, result, sources) if self._csv_out else self._lean(parsed, result, sources)
+        return pl.select(pl.concat_str(parts)).to_series().cast(pl.Binary).to_list()
+
+    def _lean(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str]) -> list[Any]:
+        get = result.get_column
+        decision = self._decisions_of(result)
+        mix = self._mixes_of(result)
+        codes, lows = self._flat_reasons(result)
+        parts = [
+            _lit('{"source":"'), self._free_text(pl.Series(sources, dtype=pl.Utf8)),
+            _lit('","name":"'), self._free_text(parsed.get_column("name")),
+            _lit('"'), decision.get_column("a"), *self._scores(result), decision.get_column("b"),
+            _float_json(get("margin")), decision.get_column("c"),
+            self._reasons(result, "model_reasons", codes, lows),
+            _lit(']},"sales_mix":{"inside_share":'), _float_json(get("inside_share")),
+            _mapped_floats(result.select(1.0 - pl.col("inside_share")).to_series(), self._outside),
+            mix.get_column("a"), _float_json(get("unclamped_inside_share")), _lit(',"reasons":['),
+            self._reasons(result, "mix_reasons", codes, lows), mix.get_column("b"),
+            self._checklist(result), self._unknown(parsed),
+        ]
+        if self.trace:
+            parts += [_lit(',"facts":['), self._facts(parsed, result), _lit('],"trace":"'),
+                      *self._letters(result), _lit('"}')]
+        else:
+            parts.append(_lit("}"))
+        return [part if isinstance(part, pl.Expr) else pl.lit(part) for part in parts]
+
+    def _facts(self, parsed: pl.DataFrame, result: pl.DataFrame) -> pl.Series:
+        """The evidence as the rules compared it (deal size in USD), in EVIDENCE_FIELDS order, as JSON items."""
+        parts: list[Any] = []
+        for name in EVIDENCE_FIELDS:
+            series = result.get_column("average_deal_size_usd") if name == "average_deal_size" else parsed.get_column(name)
+            dtype = series.dtype
+            if dtype == pl.Float64:
+                part = _float_json(series)
+            elif dtype == pl.Boolean:
+                part = pl.when(pl.lit(series)).then(_lit("true")).when(pl.lit(series).not_()).then(_lit("false"))
+            elif dtype.is_integer():
+                part = pl.lit(series).cast(pl.Utf8)
+            else:
+                part = pl.lit(_mapped(series, self._choices))
+            parts.append(part.fill_null("null"))
+        return pl.select(pl.concat_str(parts, separator=",")).to_series()
+
+    def _letters(self, result: pl.DataFrame) -> list[pl.Series]:
+        """The trace, one letter per rule (json_records.STATUS_LETTERS by outcome code), _PIECE rules looked up at once."""
+        names = [f"rule_{i}" for i in range(self._rule_count)]
+        groups = [names[start:start + _PIECE] for start in range(0, len(names), _PIECE)]
+        words = result.select(pl.sum_horizontal([pl.col(name).cast(pl.Int64) * (1 << 2 * k)
+                                                 for k, name in enumerate(group)]).alias(str(n))
+                              for n, group in enumerate(groups))
+        pieces = []
+        for group, word in zip(groups, words.iter_columns()):
+            piece = _mapped(word, self._pieces)
+            pieces.append(piece if len(group) == _PIECE else piece.str.slice(0, len(group)))
+        return pieces
+
+    def _csv(self, parsed: pl.DataFrame, result: pl.DataFrame, sources: Sequence[str]) -> list[Any]:
+        """The cells of writers.csv_row, as csv.writer writes them, and a line break."""
+        get = result.get_column
+        decision = self._decisions_of(result)
+        parts = [
+            self._free_text(pl.Series(sources, dtype=pl.Utf8)), _lit(","), self._free_text(parsed.get_column("name")),
+            decision.get_column("a"), *self._scores(result), decision.get_column("b"),
+            _mapped_floats(get("margin"), self._margin), _mapped_floats(get("inside_share"), self._inside),
+            _mapped_floats(result.select(1.0 - pl.col("inside_share")).to_series(), self._outside),
+            self._mixes_of(result).get_column("a"), self._checklist(result), self._unknown(parsed),
+        ]
+        return [part if isinstance(part, pl.Expr) else pl.lit(part) for part in parts]
 
 
-def _effect(effect: Any, winner: str | None) -> Any:
-    return effect[winner] if winner is not None else effect
+def _rounded(shown: Callable[[Any], str], digits: int, plus_zero: bool, before: str, after: str) -> _Texts:
+    """A float's text as the row path shows it rounded (round(x, digits) [+ 0.0]), between `before` and `after`."""
+    if plus_zero:
+        return _Texts(lambda value: before + shown(round(value, digits) + 0.0) + after)
+    return _Texts(lambda value: before + shown(round(value, digits)) + after)
+
+
+def _unknown_names(bits: int) -> list[str]:
+    return [name for k, name in enumerate(EVIDENCE_FIELDS) if bits >> k & 1]
+
+
+def _items(key: str) -> list[str]:
+    return key.split(_SEPARATOR) if key else []
 
 
 class _Sink:
