@@ -8,7 +8,7 @@ makes from that row's Evaluation: lean JSON (json_records.LeanRecords) or a CSV 
 Each record is one string column of polars (concat_str of its parts), so no Python runs per
 row. A part is made in polars where polars gives the row path's text exactly: integers, known
 strings, and a float as it is (polars prints a finite float as orjson does, shortest digits
-alike: tests/test_columns_records.py holds the two together). Every other part (a rounded
+alike: a property in tests/test_columns_batch.py holds the two together). Every other part (a rounded
 score, a float as Python's str() prints it, a list of reasons, the checklist, a name that
 JSON must escape or CSV must quote) is made in Python by the row path's own means once per
 DISTINCT value in the chunk, and put in each row by a look-up (replace_strict). The chunk's
@@ -33,7 +33,7 @@ from advisor.writers import text_cell
 
 _CACHE_LIMIT = 1 << 14  # texts remembered per kind of part (a few MB at most), so memory stays bounded
 _PER_WORD = 24  # outcome codes packed per integer, 2 bits each
-_PIECE = 8  # rules per piece of a trace looked up whole
+_PIECE = 6  # rules per piece of a trace, looked up whole in a table of all 4**6 pieces
 _NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # a CSV cell with one of these is quoted (a superset of csv's test)
 _CSV_ODD = r'[,"\r\n]'  # the same test, as polars' regex
 _JSON_ODD = r'[\x00-\x1f"\\]'  # what orjson writes escaped in a string; all else it writes as it is (UTF-8)
@@ -146,26 +146,25 @@ class ColumnRecords:
         self._mixes = _Texts(self._mix_of)
         self._choices = _Texts(_json)
         self._odd = _Texts(lambda text: self._cell(text_cell(text)) if csv_out else _json(text)[1:-1])
-        self._pieces = _Texts(lambda v: "".join(STATUS_LETTERS[v >> 2 * i & 3] for i in range(_PIECE)))
+        self._pieces: pl.Series | None = None  # made on first use (4,096 texts)
         self._partly = _Texts(lambda value: _json(round(value, 4)) + "}")
-        # the scores and their ranges, one text per model and end, with what goes between them
+        # the scores and their ranges: (column, whether +0.0 after rounding, what follows its text)
         shown: Callable[[Any], str] = str if csv_out else _json
+        self._round4, self._round4z = _rounded(shown, 4, False), _rounded(shown, 4, True)
         if csv_out:
             order = list(DEPARTMENT_MODELS)
-            self._score_texts = [(f"score_{m}", _rounded(shown, 4, False, "", ",")) for m in order] + [
-                (f"score_{end}_{m}", _rounded(shown, 4, True, "", ",")) for m in order for end in ("low", "high")]
+            self._score_layout = [(f"score_{m}", False, ",") for m in order] + [
+                (f"score_{end}_{m}", True, ",") for m in order for end in ("low", "high")]
             self._margin = _Texts(lambda value: str(value) + ",")
             self._inside = _Texts(lambda value: str(value) + ",")
-            self._outside = _rounded(shown, 2, False, "", ",")
+            self._outside = _Texts(lambda value: str(round(value, 2)) + ",")
         else:
-            last = len(models) - 1
-            self._score_texts = [(f"score_{m}", _rounded(
-                shown, 4, False, "," + _json(m) + ":" if k else "",
-                '},"score_ranges":{' + _json(models[0]) + ":[" if k == last else "")) for k, m in enumerate(models)]
-            for k, m in enumerate(models):
-                self._score_texts += [(f"score_low_{m}", _rounded(shown, 4, True, "],"+ _json(m) + ":[" if k else "", ",")),
-                                      (f"score_high_{m}", _rounded(shown, 4, True, "", ""))]
-            self._outside = _rounded(shown, 2, False, ',"outside_share":', ',"hybrid":')
+            following = [f",{_json(m)}:" for m in models[1:]] + ['},"score_ranges":{' + _json(models[0]) + ":["]
+            self._score_layout = [(f"score_{m}", False, after) for m, after in zip(models, following)]
+            following = [f"],{_json(m)}:[" for m in models[1:]] + [""]
+            for m, after in zip(models, following):
+                self._score_layout += [(f"score_low_{m}", True, ","), (f"score_high_{m}", True, after)]
+            self._outside = _Texts(lambda value: ',"outside_share":' + _json(round(value, 2)) + ',"hybrid":')
 
     # ---- parts made once per distinct key -------------------------------------------------
 
@@ -309,8 +308,19 @@ class ColumnRecords:
         return (pl.concat([get(f"rule_{i}") for i in self._reason_rules], rechunk=True),
                 pl.concat([get(f"low_{i}") for i in self._reason_rules], rechunk=True))
 
-    def _scores(self, result: pl.DataFrame) -> list[pl.Series]:
-        return [_mapped_floats(result.get_column(name), texts) for name, texts in self._score_texts]
+    def _scores(self, result: pl.DataFrame) -> list[Any]:
+        """The scores and their ranges, rounded as the row path rounds them, with what goes between them.
+        The columns of one rounding are looked up together: they share most of their values."""
+        height, texts = result.height, {}
+        for plus_zero in (False, True):
+            names = [name for name, zero, _ in self._score_layout if zero == plus_zero]
+            stacked = _mapped_floats(pl.concat([result.get_column(name) for name in names], rechunk=True),
+                                     self._round4z if plus_zero else self._round4)
+            texts.update((name, stacked.slice(k * height, height)) for k, name in enumerate(names))
+        parts: list[Any] = []
+        for name, _, after in self._score_layout:
+            parts += [texts[name], _lit(after)] if after else [texts[name]]
+        return parts
 
     # ---- per chunk -------------------------------------------------------------------------
 
@@ -369,9 +379,12 @@ class ColumnRecords:
         words = result.select(pl.sum_horizontal([pl.col(name).cast(pl.Int64) * (1 << 2 * k)
                                                  for k, name in enumerate(group)]).alias(str(n))
                               for n, group in enumerate(groups))
+        if self._pieces is None:
+            self._pieces = pl.Series(["".join(STATUS_LETTERS[v >> 2 * i & 3] for i in range(_PIECE))
+                                      for v in range(1 << 2 * _PIECE)], dtype=pl.Utf8)
         pieces = []
         for group, word in zip(groups, words.iter_columns()):
-            piece = _mapped(word, self._pieces)
+            piece = self._pieces.gather(word)
             pieces.append(piece if len(group) == _PIECE else piece.str.slice(0, len(group)))
         return pieces
 
@@ -389,11 +402,11 @@ class ColumnRecords:
         return [part if isinstance(part, pl.Expr) else pl.lit(part) for part in parts]
 
 
-def _rounded(shown: Callable[[Any], str], digits: int, plus_zero: bool, before: str, after: str) -> _Texts:
-    """A float's text as the row path shows it rounded (round(x, digits) [+ 0.0]), between `before` and `after`."""
+def _rounded(shown: Callable[[Any], str], digits: int, plus_zero: bool) -> _Texts:
+    """A float's text as the row path shows it rounded: round(x, digits) [+ 0.0]."""
     if plus_zero:
-        return _Texts(lambda value: before + shown(round(value, digits) + 0.0) + after)
-    return _Texts(lambda value: before + shown(round(value, digits)) + after)
+        return _Texts(lambda value: shown(round(value, digits) + 0.0))
+    return _Texts(lambda value: shown(round(value, digits)))
 
 
 def _unknown_names(bits: int) -> list[str]:
