@@ -501,28 +501,22 @@ class Engine:
         return {index: self._rule_degrees[index](intervals) for index in reached}
 
     def _started(self, codes: list[int], partial: dict[int, float]) -> bool:
-        """Whether the starting point holds (a table per key of its leaves' codes, as for rules)."""
-        if self._start is None:
-            return False
-        key = self._start_key(codes)  # type: ignore[misc]
-        code = self._start_table.get(key)
-        if code is None:
-            code = self._start_table[key] = _code_of(self._start)(codes)
-        if code == PARTIAL or (code == UNKNOWN and partial):
-            return _crisp(self._start(self._intervals(codes, partial))) == YES
-        return code == YES
+        """Whether the starting point holds."""
+        return self._start is not None and self._start_outcome(codes, partial) == YES
 
     def _may_start(self, codes: list[int], partial: dict[int, float]) -> bool:
         """Whether the starting point holds for some values of the unknown fields (it is not surely false)."""
-        if self._start is None:
-            return False
+        return self._start is not None and self._start_outcome(codes, partial) != NO
+
+    def _start_outcome(self, codes: list[int], partial: dict[int, float]) -> int:
+        """YES, NO or UNKNOWN for the starting point (a table per key of its leaves' codes, as for rules)."""
         key = self._start_key(codes)  # type: ignore[misc]
         code = self._start_table.get(key)
         if code is None:
-            code = self._start_table[key] = _code_of(self._start)(codes)
+            code = self._start_table[key] = _code_of(self._start)(codes)  # type: ignore[arg-type]
         if code == PARTIAL or (code == UNKNOWN and partial):
-            return _crisp(self._start(self._intervals(codes, partial))) != NO
-        return code != NO
+            return _crisp(self._start(self._intervals(codes, partial)))  # type: ignore[misc]
+        return code
 
     def _ranked(self, scores: dict[str, float]) -> list[str]:
         # the sort is stable, so equal scores keep the tie-break order and the simpler model wins a tie
