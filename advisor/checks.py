@@ -29,9 +29,12 @@ class Check:
 
     def text(self, lang: str = "en") -> str:
         """The warning in `lang`, its figures in that language's format (advisor.wording)."""
-        template = _template(self.code, lang)
-        if template is not None and not any(isinstance(value, Note) for value in self.values.values()):
-            return template(self.values)
+        if not any(isinstance(value, Note) for value in self.values.values()):
+            # note_text's own forms, without a Note and a Wording made for each of a batch's thousands of warnings
+            from advisor.i18n import tr
+            from advisor.wording.values import shown_value
+
+            return tr(f"check.{self.code}", lang, **{k: shown_value(k, v, lang) for k, v in self.values.items()})
         from advisor.wording import wording
 
         return wording(lang).note(Note(f"check.{self.code}", **self.values))
@@ -52,45 +55,6 @@ def _label(lang: str) -> str:
     from advisor.i18n import tr
 
     return tr("check.label", lang)
-
-
-@cache
-def _template(code: str, lang: str) -> Callable[[dict[str, Any]], str] | None:
-    """The check's text in `lang` as a function of its values: what wording's note_text and the
-    catalogue's formatting give, with the text split and looked up once (a batch says thousands of
-    warnings; this halves each one's cost). None where a field is more than a plain name."""
-    from advisor.i18n import _Formatter, _parts, _plural_word, catalogue
-    from advisor.wording import numbers
-
-    texts = catalogue()[f"check.{code}"]
-    parts = _parts(texts.get(lang) or texts["en"])
-    if parts is None:
-        return None
-
-    def shown(key: str, value: Any) -> Any:  # wording.values.note_text's forms, a Note aside
-        if isinstance(value, Share):
-            return numbers.percent(value, lang)
-        if key == "rate":
-            return numbers.rate(float(value), lang)
-        if isinstance(value, str) or isinstance(value, bool):
-            return value
-        return numbers.figure(value, lang)
-
-    def text(values: dict[str, Any]) -> str:
-        out = []
-        for literal, name, spec in parts:
-            out.append(literal)
-            if name is not None:
-                value = shown(name, values[name])
-                if not spec.startswith("pl:"):
-                    out.append(format(value, spec))
-                elif isinstance(value, str):
-                    out.append(_plural_word(lang, spec, value))
-                else:
-                    out.append(_Formatter(lang).format_field(value, spec))
-        return "".join(out)
-
-    return text
 
 
 def check_answers(data: Any) -> list[Check]:

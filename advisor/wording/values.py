@@ -93,19 +93,20 @@ def note_text(w: Any, note: Any) -> str:
     if not isinstance(note, Note):
         return str(note)
     lang = w.lang
-    values: dict[str, Any] = {}
-    for key, value in note.values.items():
-        if isinstance(value, Note):
-            values[key] = note_text(w, value)
-        elif isinstance(value, Share):
-            values[key] = numbers.percent(value, lang)
-        elif key == "rate":  # an exchange rate, given as the rule base writes it ("0.0124")
-            values[key] = numbers.rate(float(value), lang)
-        elif isinstance(value, str) or isinstance(value, bool):
-            values[key] = value
-        else:
-            values[key] = numbers.figure(value, lang)
+    values = {key: note_text(w, value) if isinstance(value, Note) else shown_value(key, value, lang)
+              for key, value in note.values.items()}
     return w(note.key, **values)
+
+
+def shown_value(key: str, value: Any, lang: str) -> Any:
+    """A note's value (not a Note) as its text shows it: a Share in percent, numbers in the language's format."""
+    if isinstance(value, Share):
+        return numbers.percent(value, lang)
+    if key == "rate":  # an exchange rate, given as the rule base writes it ("0.0124")
+        return numbers.rate(float(value), lang)
+    if isinstance(value, str) or isinstance(value, bool):
+        return value
+    return numbers.figure(value, lang)
 
 
 def changes_text(w: Any, changes: dict[str, Any], before: Any = None, currency: str | None = None) -> str:
