@@ -345,31 +345,36 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
         )
         return
 
-    # the physical line where a row starts, so a quoted cell spanning lines still reports the row's first line;
-    # a line that cannot be read (too long, bad bytes) is reported and the rows after it still are
-    numbered = iterator if isinstance(iterator, Lines) else None
-    reader = csv.reader(iterator, delimiter=delimiter)
+    # the physical line where a row starts (the lines csv.reader took, and those refused, after the header),
+    # so a quoted cell spanning lines still reports the row's first line; a line that cannot be read
+    # (too long, bad bytes) is reported and the rows after it still are
+    reader = csv.reader(iterator.in_runs() if isinstance(iterator, Lines) else iterator, delimiter=delimiter)
+    refused = 0
     width = len(columns)
     kept = tuple(i for i, col in enumerate(columns) if col is not None)
     shared = CsvColumns(tuple(columns[i] for i in kept), kept, decimal)  # type: ignore[misc]
     while True:
-        start = numbered.number + 1 if numbered is not None else header_row + reader.line_num + 1
+        start = header_row + refused + reader.line_num + 1
         try:
             cells = next(reader)
         except StopIteration:
             break
         except LineError as exc:
+            refused += 1
             yield _bad(file, exc.line, ProfileError(exc.message))
             continue
         except csv.Error as exc:
             yield _bad(file, start, ProfileError(f"malformed CSV row: {shown(str(exc))}"))
             continue
-        if not "".join(cells).strip():
-            continue  # a blank line, or a row of empty cells
-        if len(cells) != width:
+        # a row of the header's width whose first cell (or any) is not blank: a record; a blank line or a
+        # row of empty cells: nothing; any other row: its width is wrong
+        if len(cells) == width and (cells[0].strip() or "".join(cells).strip()):
+            yield _raw(RawRecord, (file, start, cells, shared))
+        elif "".join(cells).strip():
             yield _bad(file, start, ProfileError(f"row has {len(cells)} cells, the header has {width}"))
-            continue
-        yield RawRecord(file, start, cells, shared)
+
+
+_raw = tuple.__new__  # a RawRecord made from its fields without NamedTuple's Python-level __new__
 
 
 # ---- files, folders, stdin --------------------------------------------------------

@@ -121,3 +121,38 @@ def test_every_good_line_is_scored_once_and_every_bad_line_rejected_at_its_numbe
     assert summary.read == len(rows) and summary.rejected == len(bad)
     rejected_at = {int(message.split(":")[1]) for message in reported if message.startswith(str(path) + ":")}
     assert rejected_at == bad
+
+
+# ---- the quick paths give what reading one line at a time gives -------------------------------
+
+_PIECES = st.sampled_from([b"a", b"bc", b",", b"\n", b"\r\n", b"\r", b"\xd0\x96", b"\xff", b"\xe2\x82", b"x" * 9, b'"'])
+
+
+def _lines_of(data: bytes, limit: int, quick: bool, monkeypatch) -> list[object]:
+    """What Lines gives: quick, in runs as CSV reads them; or one line at a time with the whole-chunk path off."""
+    import advisor.inputs as inputs
+
+    with monkeypatch.context() as patch:
+        patch.setattr(inputs, "_CHUNK", 5)  # many reads, so chunks break lines and CRLFs apart
+        patch.setattr(inputs, "HEAD", 7)
+        if not quick:
+            patch.setattr(Lines, "_whole_lines", lambda self, data: False)
+        lines = Lines(io.BytesIO(data), "f.csv", "utf-8", limit=limit)
+        source = lines.in_runs() if quick else lines
+        seen: list[object] = []
+        while True:
+            try:
+                seen.append(next(source))
+            except StopIteration:
+                return seen
+            except LineError as exc:
+                seen.append((exc.line, exc.message))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pieces=st.lists(_PIECES, max_size=60), limit=st.integers(min_value=2, max_value=30))
+def test_lines_in_runs_are_the_lines_one_at_a_time(monkeypatch, pieces, limit):
+    """The same lines, and over-long lines and bad bytes at the same numbers, by either way of taking them."""
+    data = b"".join(pieces)
+    assert _lines_of(data, limit, True, monkeypatch) == _lines_of(data, limit, False, monkeypatch)

@@ -60,6 +60,29 @@ def test_csv_problems_are_located_and_the_rest_is_read(tmp_path):
     assert "'colour'" in warnings[0] and "did you mean 'repeat_sales_share'" in warnings[0]
 
 
+def test_rows_after_lines_that_cannot_be_read_and_cells_over_several_lines_keep_their_line_numbers(tmp_path):
+    csv = write(
+        tmp_path / "c.csv",
+        b"\n name,market\r\n"  # a blank line before the header
+        + "Альфа Бета Гамма,b2b\r\n".encode()  # UTF-8 text enough to outweigh two stray bytes
+        + b"B \xff,b2b\r\n"  # not UTF-8: this line only
+        b'"C\r\nmulti",b2b\r\n'  # one row over two lines: located at its first
+        b'"D\r\n\xff",b2b\n'  # a quoted cell cut by a bad line: that line, then what follows as new rows
+        b"\n"
+        b"E,b2x\n",
+    )
+    records, _ = _read(csv)
+    located = [r.error.located() if r.error else f"{r.source} {r.profile.name!r}" for r in records]
+    # the row cut by line 8 is left out with it; line 9 is blank
+    assert located == [
+        f"{csv}:3 'Альфа Бета Гамма'",
+        f"{csv}:4: not valid UTF-8 text: byte 0xff at column 3; the line is left out (fix or re-save the file as UTF-8)",
+        f"{csv}:5: name: control character \\x0d at position 2: names are plain text",  # the row path's word on it
+        f"{csv}:8: not valid UTF-8 text: byte 0xff at column 1; the line is left out (fix or re-save the file as UTF-8)",
+        f"{csv}:10: market: expected one of b2b, b2c, mixed, got 'b2x' (did you mean 'b2c'?)",
+    ]
+
+
 @pytest.mark.parametrize(
     "content, message",
     [
