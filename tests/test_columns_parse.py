@@ -246,3 +246,19 @@ def test_an_empty_chunk_and_rows_of_two_files():
     one, other = CsvColumns(("name",), (0,), "."), CsvColumns(("name",), (0,), ",")
     with pytest.raises(ValueError, match="one CsvColumns"):
         parse_csv_rows([RawRecord("a.csv", 2, ["A"], one), RawRecord("b.csv", 2, ["B"], other)])
+
+
+@pytest.mark.parametrize("first, last", [
+    ("\ufeffAcme", "b2b"),  # a byte-order mark a CSV reader would drop
+    ("Acme", "b2b\r"), ("Acme\r", "b2b"),  # a CR, which may end a line
+    ("Acme", "b2b\n"), ("Acme", "\n"), ("Ac\nme", "b2b"), ("Acme", "b\nb"),  # a line end in a cell, last or not
+    ("Ac\x1fme", "b2b"), ("Acme", "b2b\x1f"),  # the separator the cells are joined with
+])
+def test_cells_that_could_be_misread_when_the_chunk_is_read_as_one_text(first, last):
+    """Each row exactly as the row path reads it, or left to it (compared checks every ok row)."""
+    columns = CsvColumns(("name", "leads_per_month", "market"), (0, 1, 2), ".")
+    rows = [RawRecord("rows.csv", 2, [first, "12", "b2c"], columns),
+            RawRecord("rows.csv", 3, ["Beta", "13", "b2c"], columns),
+            RawRecord("rows.csv", 4, ["Gamma", "14", last], columns)]
+    ok, _ = compared(rows)
+    assert ok[1]  # a plain row is read column-wise whatever its neighbours hold
