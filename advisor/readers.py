@@ -345,33 +345,69 @@ def read_csv_lines(lines: Iterable[str], file: str, warn: Warn) -> Iterator[Reco
         )
         return
 
-    # the physical line where a row starts (the lines csv.reader took, and those refused, after the header),
-    # so a quoted cell spanning lines still reports the row's first line; a line that cannot be read
-    # (too long, bad bytes) is reported and the rows after it still are
-    reader = csv.reader(iterator.in_runs() if isinstance(iterator, Lines) else iterator, delimiter=delimiter)
-    refused = 0
+    # A line without a quote (and no CR but its line end) is its cells split at the delimiter, as csv.reader
+    # would split it (~0.5 us instead of ~1.5 us for 20 cells); any other line starts a row csv.reader reads,
+    # over as many lines as its quoted cells span. `position` is the physical lines read after the header's,
+    # so a row is located at its first line; a line that cannot be read (too long, bad bytes) is reported
+    # and the rows after it still are. Lines bounds a line to 1 MB, under csv's field size limit.
+    source = iterator.in_runs() if isinstance(iterator, Lines) else iter(iterator)
+    feed = _Feed(source)
+    reader = csv.reader(feed, delimiter=delimiter)
+    position = header_row
     width = len(columns)
     kept = tuple(i for i, col in enumerate(columns) if col is not None)
     shared = CsvColumns(tuple(columns[i] for i in kept), kept, decimal)  # type: ignore[misc]
     while True:
-        start = header_row + refused + reader.line_num + 1
+        start = position + 1
         try:
-            cells = next(reader)
+            line = next(source)
         except StopIteration:
             break
         except LineError as exc:
-            refused += 1
+            position += 1
             yield _bad(file, exc.line, ProfileError(exc.message))
             continue
-        except csv.Error as exc:
-            yield _bad(file, start, ProfileError(f"malformed CSV row: {shown(str(exc))}"))
-            continue
+        position += 1
+        text = line.rstrip("\r\n")
+        if '"' in text or "\r" in text:
+            feed.pushed = line
+            taken = reader.line_num
+            try:
+                cells = next(reader)
+            except LineError as exc:  # a line of the row, after its first: the row is left out with it
+                position += reader.line_num - taken
+                yield _bad(file, exc.line, ProfileError(exc.message))
+                continue
+            except csv.Error as exc:
+                position += reader.line_num - taken - 1
+                yield _bad(file, start, ProfileError(f"malformed CSV row: {shown(str(exc))}"))
+                continue
+            finally:
+                feed.pushed = None
+            position += reader.line_num - taken - 1
+        else:
+            cells = text.split(delimiter)  # a blank line: [''], skipped below as csv.reader's [] is
         # a row of the header's width whose first cell (or any) is not blank: a record; a blank line or a
         # row of empty cells: nothing; any other row: its width is wrong
         if len(cells) == width and (cells[0].strip() or "".join(cells).strip()):
             yield _raw(RawRecord, (file, start, cells, shared))
         elif "".join(cells).strip():
             yield _bad(file, start, ProfileError(f"row has {len(cells)} cells, the header has {width}"))
+
+
+class _Feed:
+    """csv.reader's lines: the line a row starts with, given back, then the lines after it."""
+
+    def __init__(self, lines: Iterator[str]) -> None:
+        self.lines = lines
+        self.pushed: str | None = None
+
+    def __iter__(self) -> _Feed:
+        return self
+
+    def __next__(self) -> str:
+        line, self.pushed = self.pushed, None
+        return next(self.lines) if line is None else line
 
 
 _raw = tuple.__new__  # a RawRecord made from its fields without NamedTuple's Python-level __new__

@@ -170,3 +170,48 @@ def test_stdin_format_is_detected(text, names):
 
     records, _ = _read("-", stdin=io.StringIO(text))
     assert [r.profile.name for r in records] == names
+
+
+# ---- rows split without csv.reader are the rows csv.reader reads ------------------------------
+import csv as _csv  # noqa: E402
+import io  # noqa: E402
+
+from hypothesis import example, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from advisor.inputs import Lines  # noqa: E402
+from advisor.readers import RawRecord, read_csv_lines  # noqa: E402
+
+
+def _csv_reader_rows(data: bytes, delimiter: str) -> list[tuple]:
+    """The rows as csv.reader alone reads the file's lines: (line, cells) or (line, message)."""
+    lines = list(Lines(io.BytesIO(b""), "f.csv", "utf-8", head=data))  # as read_stream reads a short file
+    reader, rows = _csv.reader(lines[1:], delimiter=delimiter), []
+    while True:
+        start = reader.line_num + 2
+        try:
+            cells = next(reader)
+        except StopIteration:
+            return rows
+        except _csv.Error:
+            rows.append((start, "malformed CSV row"))
+            continue
+        if "".join(cells).strip():
+            rows.append((start, cells) if len(cells) == 2 else (start, "row has"))
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@example(["A", "\r", "A"], ",")  # a CR inside the last line, which csv.reader refuses
+@given(st.lists(st.sampled_from(["A", " b ", ",", ";", "\t", '"', '""', "\n", "\r\n", "\r", "\x00", "", "я"]),
+                max_size=40), st.sampled_from([",", ";", "\t"]))
+def test_rows_are_the_rows_csv_reader_reads(pieces, delimiter):
+    data = f"name{delimiter}market\n{''.join(pieces)}".encode()
+    got = []
+    for record in read_csv_lines(Lines(io.BytesIO(b""), "f.csv", "utf-8", head=data), "f.csv", lambda message: None):
+        if type(record) is RawRecord:
+            got.append((record.line, record.data))
+        else:
+            message = str(record.error)
+            got.append((record.line, "malformed CSV row" if "malformed CSV row" in message else
+                        "row has" if "row has" in message else message))
+    assert got == _csv_reader_rows(data, delimiter)
