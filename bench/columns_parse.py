@@ -1,12 +1,13 @@
-"""CSV rows validated column-wise (advisor.columns.parse) against the row path (figures for notes).
+"""CSV rows read (advisor.readers) and validated column-wise (advisor.columns.parse) against the row path.
 
-    python bench/columns_parse.py [--rows 100000] [--chunk 10000] [--repeat 3]
+    python bench/columns_parse.py [--rows 100000] [--chunk 8192] [--repeat 5] [--tree DIR]
 
-bench/run.py's generated CSV read with advisor.readers.read_file into RawRecords; then,
-interleaved --repeat times, CPU time (time.process_time: every thread of this process) of
-parse_csv_rows over chunks of --chunk rows and of the RawRecord.validated() loop, per
-100k rows. Then the share of rows parsed with certainty (ok) and the ok rows whose values
-differ from the row path's Profile in value or type (must be 0).
+bench/run.py's generated CSV; interleaved --repeat times, CPU time (time.process_time: every
+thread of this process, polars' pool included) per 100k rows of reading it into RawRecords
+(read_file, every record taken and dropped), of parse_csv_rows over chunks of --chunk rows and
+of the RawRecord.validated() loop. Then the share of rows parsed with certainty (ok) and the ok
+rows whose values differ from the row path's Profile in value or type (must be 0). --tree times
+another checkout's advisor (e.g. main's) with this script, so two states can be run interleaved.
 """
 
 from __future__ import annotations
@@ -18,25 +19,31 @@ import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent))
-sys.path.insert(0, str(HERE))
-
-from run import generated_chunks  # noqa: E402
-
-from advisor.columns.parse import parse_csv_rows  # noqa: E402
-from advisor.profile import FIELDS  # noqa: E402
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--chunk", type=int, default=10_000)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--chunk", type=int, default=8192)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--tree", type=Path, default=HERE.parent, help="the checkout whose advisor is timed")
     args = parser.parse_args()
+    sys.path[:0] = [str(args.tree.resolve()), str(HERE)]
+    # advisor from --tree, imported before bench/run.py puts this checkout first on the path
+    from advisor.columns.parse import parse_csv_rows
+    from advisor.profile import FIELDS
+    from advisor.readers import read_file
+    from run import _generated, generated_chunks
+
     rows, chunks = generated_chunks(args.rows, args.chunk)
+    source = _generated(args.rows)
     per = 100_000 / len(rows)
-    columns, row_path = [], []
+    reading, columns, row_path = [], [], []
     for _ in range(args.repeat):
+        start = time.process_time()
+        for _record in read_file(source, warn=print):
+            pass
+        reading.append((time.process_time() - start) * per)
         start = time.process_time()
         parsed = [parse_csv_rows(chunk) for chunk in chunks]
         columns.append((time.process_time() - start) * per)
@@ -50,6 +57,7 @@ def main() -> None:
             profile is None or any((type(v), repr(v)) != (type(getattr(profile, n)), repr(getattr(profile, n)))
                                    for n, v in zip(FIELDS, row))))
     print(f"{len(rows):,} rows in chunks of {args.chunk:,}; CPU seconds per 100k rows, median of {args.repeat}:")
+    print(f"  reading (read_file)  {statistics.median(reading):.3f}  ({', '.join(f'{t:.3f}' for t in reading)})")
     print(f"  parse_csv_rows       {statistics.median(columns):.3f}  ({', '.join(f'{t:.3f}' for t in columns)})")
     print(f"  RawRecord.validated  {statistics.median(row_path):.3f}  ({', '.join(f'{t:.3f}' for t in row_path)})")
     print(f"  ratio                {statistics.median(row_path) / statistics.median(columns):.1f}x")
