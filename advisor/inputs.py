@@ -199,8 +199,8 @@ class Lines:
     def in_runs(self) -> Iterator[str]:
         """The lines left, as iterating gives them, each run of readable lines decoded at once and handed on as a list.
 
-        A reader such as csv.reader then takes lines at C speed instead of calling __next__ for
-        each (~0.7 us a line). A line that cannot be read raises its LineError where it comes, once,
+        A reader then takes each line from a C iterator instead of calling __next__ (~0.7 us a
+        line). A line that cannot be read raises its LineError where it comes, once,
         and the lines after it still come. `number` moves a run at a time: count lines as they are taken.
         """
         return chain.from_iterable(self._runs())
