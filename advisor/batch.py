@@ -13,13 +13,16 @@ from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, TYPE_CHECKING, Any
 
 from advisor.engine import Engine, Evaluation
 from advisor.parallel import Outcome, default_jobs, score_here, score_in_pool, worth_parallel
 from advisor.readers import read_inputs_raw, source_of
 from advisor.recommendation import Recommendation
 from advisor.writers import BatchWriter, atomic_output, is_stdout, refuse_overwriting_inputs
+
+if TYPE_CHECKING:
+    from advisor.columns.pipeline import Decided
 
 # Duplicate names are remembered up to this many distinct names, so memory stays flat
 # on million-row files; past it the check stops and says so once.
@@ -97,7 +100,11 @@ def score_batch(
             writer = BatchWriter(stream, fmt, engine, trace=trace, records=records) if fmt != "table" else None
             outcomes = stack.enter_context(contextlib.closing(
                 _outcomes(engine, inputs, writer, report, stdin, on_scored, jobs, path, lang)))
-            for file, line, name, model, result, warnings in outcomes:
+            for outcome in outcomes:
+                if type(outcome) is not tuple:  # a run of rows the column path decided
+                    _take_run(outcome, summary, names, writer, report, progress)
+                    continue
+                file, line, name, model, result, warnings = outcome
                 summary.read += 1
                 if progress is not None:
                     progress(summary.read)
@@ -131,10 +138,34 @@ def score_batch(
     return summary
 
 
+def _take_run(run: Decided, summary: Summary, names: _Names, writer: BatchWriter,
+              report: Callable[[str], None], progress: Callable[[int], None] | None) -> None:
+    """Count, say and write a run of scored rows as the loop in score_batch would, one row after another."""
+    count = len(run.records)
+    if progress is not None:
+        for read in range(summary.read + 1, summary.read + count + 1):
+            progress(read)
+    summary.read += count
+    warnings = run.warnings
+    if names.remember(run.names, run.file, run.rows):  # no name said twice: only the warnings, in row order
+        for k in sorted(warnings):
+            for warning in warnings[k]:
+                report(warning)
+    else:
+        for k, row in enumerate(run.rows):
+            names.check(run.names[k], row.file, row.line, report)
+            for warning in warnings.get(k, ()):
+                report(warning)
+    summary.scored += count
+    summary.per_model.update(run.models)
+    writer.write_many(run.records)
+
+
 def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, report: Callable[[str], None],
               stdin: IO[str] | None, on_scored: Callable[[Any, str], None] | None,
-              jobs: int | None, path: str | None, lang: str = "en") -> Iterator[Outcome]:
-    """(file, line, name, model, encoded record) per scored record, (file, line, None, None, error) per bad one."""
+              jobs: int | None, path: str | None, lang: str = "en") -> Iterator[Outcome | Decided]:
+    """(file, line, name, model, encoded record) per scored record, (file, line, None, None, error) per bad one;
+    on the column path, a Decided run for consecutive rows it decided (many rows in one)."""
     if writer is None or on_scored is not None:  # a table, or reports, need each evaluation in this process
         records = read_inputs_raw(inputs, warn=report, stdin=stdin)
         make = writer.encode if writer is not None else (lambda source, ev: engine.recommendation(ev))
@@ -161,7 +192,7 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
     held: list[str] = []  # the reader's warnings, said in their turn among the outcomes
     return score_columns(read_inputs_raw(inputs, warn=held.append, stdin=stdin), engine, writer.encode,
                          fmt=writer.fmt, trace=writer.trace, held=held, report=report,
-                         min_rows=0 if path == "columns" else MIN_ROWS, lang=lang)
+                         min_rows=0 if path == "columns" else MIN_ROWS, lang=lang, runs=True)
 
 
 class _Names:
@@ -195,3 +226,18 @@ class _Names:
             self.full = True
             report(f"{source_of(file, line)}: duplicate-name check stops at this record: it remembers "
                    f"{DUPLICATE_CHECK_LIMIT:,} names, to keep memory flat")
+
+    def remember(self, names: list[str], file: str, rows: list[Any]) -> bool:
+        """Remember `names`, of `rows` of `file`, where none was seen before nor is twice among them, the
+        check has room for all, and so check() would say nothing: True. Else nothing changes: False."""
+        first = self.first
+        if len(first) + len(names) > DUPLICATE_CHECK_LIMIT or not first.keys().isdisjoint(names) \
+                or len(set(names)) < len(names):
+            return False
+        number = self.files.get(file)
+        if number is None:
+            number = self.files[file] = len(self.file_names)
+            self.file_names.append(file)
+        packed = number << 32
+        first.update(zip(names, [packed | (row.line or 0) for row in rows]))
+        return True

@@ -138,6 +138,18 @@ class BatchWriter:
             self._emit(b"\n" if self.count == 0 and not self._headed else b",\n", record)
         self.count += 1
 
+    def write_many(self, records: list[bytes]) -> None:
+        """Records as `encode` made them, one after another: the same bytes as write() on each."""
+        if not records:
+            return
+        if self.fmt == "csv":
+            self._emit(b"".join(records))
+        elif self.fmt == "jsonl":
+            self._emit(b"\n".join(records), b"\n")
+        else:
+            self._emit(b"\n" if self.count == 0 and not self._headed else b",\n", b",\n".join(records))
+        self.count += len(records)
+
     def _emit(self, *chunks: bytes | memoryview) -> None:
         self._pending += chunks
         self._size += sum(map(len, chunks))
