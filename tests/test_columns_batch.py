@@ -75,6 +75,34 @@ def test_polars_writes_a_float_as_orjson_does(values):
     assert texts == [orjson.dumps(value).decode() for value in values]
 
 
+# values a rounding to 4 or 2 places may get wrong: exact ties and near ties (n + 0.5 places), zeros, tiny and
+# huge values, and any float
+tied = st.integers(-10**10, 10**10).flatmap(lambda n: st.sampled_from([(n + 0.5) / 10**4, (n + 0.5) / 100, n / 10**4]))
+shown_values = st.one_of(st.floats(), tied, st.sampled_from([0.0, -0.0, -0.00001, 1e-4, 99999.99995, 1e5, 1e15]), st.none())
+
+
+@settings(max_examples=300, deadline=None, derandomize=True, database=None)
+@given(st.lists(shown_values, min_size=1, max_size=50))
+def test_the_column_encoders_show_a_float_as_the_row_encoders_round_and_print_it(values):
+    # scores, shares, margins and reason points: polars' round and text where they are Python's, Python's elsewhere
+    from advisor.columns import records
+
+    def json(value):
+        return orjson.dumps(value).decode()
+
+    ways = [(None, False, str), (None, False, json), (4, False, str), (4, False, json), (4, True, str),
+            (4, True, json), (2, False, str), (2, False, json)]
+    for digits, plus_zero, shown in ways:
+        def make(value, digits=digits, plus_zero=plus_zero, shown=shown):
+            if digits is None:
+                return shown(value)
+            return shown(round(value, digits) + 0.0) if plus_zero else shown(round(value, digits))
+
+        texts = records._Texts(make)
+        found = records._shown_floats(pl.Series(values, dtype=pl.Float64), texts, digits, plus_zero).to_list()
+        assert found == [None if value is None else make(value) for value in values], (digits, plus_zero, shown)
+
+
 def _cell(value) -> str:
     if value is None:
         return ""

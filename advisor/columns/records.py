@@ -87,6 +87,32 @@ def _mapped_floats(series: pl.Series, texts: _Texts) -> pl.Series:
     return bits.replace_strict(keys, pl.Series(made, dtype=pl.Utf8), return_dtype=pl.Utf8)
 
 
+def _shown_floats(series: pl.Series, texts: _Texts, digits: int | None = None, plus_zero: bool = False) -> pl.Series:
+    """Each float's text as `texts` makes it from the value (the row path's str() or orjson of it, rounded to
+    `digits` places [+ 0.0] where given), null staying null: polars' own text where it is the same, `texts`
+    for the few values where it might not be.
+
+    polars writes a float in [1e-4, 1e16) or a zero as str() and orjson do; its round(digits) is
+    (x * 10**digits).round_ties_even() / 10**digits, Python's round the same number unless x * 10**digits
+    is within float error of a tie (0.5 past an integer), which rounding itself leaves in that range for
+    |x| < 1e5. Every other value (a tie, a tiny or huge one, inf, nan) is made by `texts`, once per distinct
+    value (_mapped_floats); a property in tests/test_columns_batch.py holds the two together."""
+    x = pl.col("x")
+    if digits is None:
+        value, safe = x, (x == 0) | ((x.abs() >= 1e-4) & (x.abs() < 1e15))
+    else:
+        scaled = x * float(10**digits)
+        value, safe = x.round(digits), ((scaled - scaled.floor() - 0.5).abs() > 1e-6) & (x.abs() < 1e5)
+        if plus_zero:  # round(x) + 0.0: -0.0 becomes 0.0
+            value = pl.when(value == 0).then(_lit(0.0)).otherwise(value)
+    made = pl.DataFrame({"x": series}).select(value.cast(pl.Utf8).alias("text"), (~safe).fill_null(False).alias("odd"))
+    text, odd = made.get_column("text"), made.get_column("odd")
+    if not odd.any():
+        return text
+    return _mapped_floats(series.zip_with(odd, pl.repeat(None, len(series), dtype=pl.Float64, eager=True)),
+                          texts).zip_with(odd, text)
+
+
 def _float_json(series: pl.Series) -> pl.Expr:
     """A float as orjson writes it: polars' text for a finite one (the same, shortest digits alike),
     JSON's null for none, inf or nan."""
@@ -147,7 +173,7 @@ class ColumnRecords:
         self._choices = _Texts(_json)
         self._odd = _Texts(lambda text: self._cell(text_cell(text)) if csv_out else _json(text)[1:-1])
         self._pieces: pl.Series | None = None  # made on first use (4,096 texts)
-        self._partly = _Texts(lambda value: _json(round(value, 4)) + "}")
+        self._partly = _Texts(lambda value: _json(round(value, 4)))
         # the scores and their ranges: (column, whether +0.0 after rounding, what follows its text)
         shown: Callable[[Any], str] = str if csv_out else _json
         self._round4, self._round4z = _rounded(shown, 4, False), _rounded(shown, 4, True)
@@ -155,16 +181,15 @@ class ColumnRecords:
             order = list(DEPARTMENT_MODELS)
             self._score_layout = [(f"score_{m}", False, ",") for m in order] + [
                 (f"score_{end}_{m}", True, ",") for m in order for end in ("low", "high")]
-            self._margin = _Texts(lambda value: str(value) + ",")
-            self._inside = _Texts(lambda value: str(value) + ",")
-            self._outside = _Texts(lambda value: str(round(value, 2)) + ",")
+            self._shown = _Texts(str)
+            self._outside = _Texts(lambda value: str(round(value, 2)))
         else:
             following = [f",{_json(m)}:" for m in models[1:]] + ['},"score_ranges":{' + _json(models[0]) + ":["]
             self._score_layout = [(f"score_{m}", False, after) for m, after in zip(models, following)]
             following = [f"],{_json(m)}:[" for m in models[1:]] + [""]
             for m, after in zip(models, following):
                 self._score_layout += [(f"score_low_{m}", True, ","), (f"score_high_{m}", True, after)]
-            self._outside = _Texts(lambda value: ',"outside_share":' + _json(round(value, 2)) + ',"hybrid":')
+            self._outside = _Texts(lambda value: _json(round(value, 2)))
 
     # ---- parts made once per distinct key -------------------------------------------------
 
@@ -294,9 +319,9 @@ class ColumnRecords:
         code = codes.gather(at)
         whole = code == YES
         value = effects.gather(key) * lows.gather(at)
-        shown = _mapped_floats(value.zip_with(~whole.fill_null(False),
-                                              pl.repeat(None, len(value), dtype=pl.Float64, eager=True)), self._partly)
-        item = fired.gather(key).zip_with(whole.fill_null(False), head.gather(rule) + shown)
+        shown = _shown_floats(value.zip_with(~whole.fill_null(False),
+                                             pl.repeat(None, len(value), dtype=pl.Float64, eager=True)), self._partly, 4)
+        item = fired.gather(key).zip_with(whole.fill_null(False), head.gather(rule) + shown + "}")
         return (pl.DataFrame({"row": row, "item": item}).group_by("row", maintain_order=True).agg("item")
                 .select(pl.col("item").list.join(",")).to_series())
 
@@ -314,8 +339,8 @@ class ColumnRecords:
         height, texts = result.height, {}
         for plus_zero in (False, True):
             names = [name for name, zero, _ in self._score_layout if zero == plus_zero]
-            stacked = _mapped_floats(pl.concat([result.get_column(name) for name in names], rechunk=True),
-                                     self._round4z if plus_zero else self._round4)
+            stacked = _shown_floats(pl.concat([result.get_column(name) for name in names], rechunk=True),
+                                    self._round4z if plus_zero else self._round4, 4, plus_zero)
             texts.update((name, stacked.slice(k * height, height)) for k, name in enumerate(names))
         parts: list[Any] = []
         for name, _, after in self._score_layout:
@@ -343,8 +368,8 @@ class ColumnRecords:
             _float_json(get("margin")), decision.get_column("c"),
             self._reasons(result, "model_reasons", codes, lows),
             _lit(']},"sales_mix":{"inside_share":'), _float_json(get("inside_share")),
-            _mapped_floats(result.select(1.0 - pl.col("inside_share")).to_series(), self._outside),
-            mix.get_column("a"), _float_json(get("unclamped_inside_share")), _lit(',"reasons":['),
+            _lit(',"outside_share":'), _shown_floats(result.select(1.0 - pl.col("inside_share")).to_series(), self._outside, 2),
+            _lit(',"hybrid":'), mix.get_column("a"), _float_json(get("unclamped_inside_share")), _lit(',"reasons":['),
             self._reasons(result, "mix_reasons", codes, lows), mix.get_column("b"),
             self._checklist(result), self._unknown(parsed),
         ]
@@ -395,8 +420,8 @@ class ColumnRecords:
         parts = [
             self._free_text(pl.Series(sources, dtype=pl.Utf8)), _lit(","), self._free_text(parsed.get_column("name")),
             decision.get_column("a"), *self._scores(result), decision.get_column("b"),
-            _mapped_floats(get("margin"), self._margin), _mapped_floats(get("inside_share"), self._inside),
-            _mapped_floats(result.select(1.0 - pl.col("inside_share")).to_series(), self._outside),
+            _shown_floats(get("margin"), self._shown), _lit(","), _shown_floats(get("inside_share"), self._shown), _lit(","),
+            _shown_floats(result.select(1.0 - pl.col("inside_share")).to_series(), self._outside, 2), _lit(","),
             self._mixes_of(result).get_column("a"), self._checklist(result), self._unknown(parsed),
         ]
         return [part if isinstance(part, pl.Expr) else pl.lit(part) for part in parts]
