@@ -109,8 +109,8 @@ def _shown_floats(series: pl.Series, texts: _Texts, digits: int | None = None, p
     text, odd = made.get_column("text"), made.get_column("odd")
     if not odd.any():
         return text
-    return _mapped_floats(series.zip_with(odd, pl.repeat(None, len(series), dtype=pl.Float64, eager=True)),
-                          texts).zip_with(odd, text)
+    places = odd.arg_true()
+    return text.scatter(places, _mapped_floats(series.gather(places), texts))
 
 
 def _float_json(series: pl.Series) -> pl.Expr:
@@ -316,12 +316,11 @@ class ColumnRecords:
         else:
             key, effects, fired, head = rule, self._mix_effect, self._mix_fired, self._mix_head
         at = self._place.gather(rule) * result.height + row
-        code = codes.gather(at)
-        whole = code == YES
-        value = effects.gather(key) * lows.gather(at)
-        shown = _shown_floats(value.zip_with(~whole.fill_null(False),
-                                             pl.repeat(None, len(value), dtype=pl.Float64, eager=True)), self._partly, 4)
-        item = fired.gather(key).zip_with(whole.fill_null(False), head.gather(rule) + shown + "}")
+        item = fired.gather(key)  # right where the rule wholly fired; the others' items are made here
+        partly = (codes.gather(at) != YES).fill_null(True).arg_true()
+        if len(partly):
+            value = effects.gather(key.gather(partly)) * lows.gather(at.gather(partly))
+            item = item.scatter(partly, head.gather(rule.gather(partly)) + _shown_floats(value, self._partly, 4) + "}")
         return (pl.DataFrame({"row": row, "item": item}).group_by("row", maintain_order=True).agg("item")
                 .select(pl.col("item").list.join(",")).to_series())
 
