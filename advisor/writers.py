@@ -140,14 +140,19 @@ class BatchWriter:
 
     def write_many(self, records: list[bytes]) -> None:
         """Records as `encode` made them, one after another: the same bytes as write() on each."""
-        if not records:
-            return
-        if self.fmt == "csv":
-            self._emit(b"".join(records))
-        elif self.fmt == "jsonl":
-            self._emit(b"\n".join(records), b"\n")
-        else:
-            self._emit(b"\n" if self.count == 0 and not self._headed else b",\n", b",\n".join(records))
+        if self.fmt == "json" and self.count == 0 and not self._headed and records:
+            self.write(records[0])  # the first record of an array without a header: no comma before it
+            records = records[1:]
+        pieces: list[bytes | memoryview] = records  # type: ignore[assignment]
+        if self.fmt != "csv":  # a line break after each JSON Lines record, a comma and one before each array item
+            pieces = [b"\n" if self.fmt == "jsonl" else b",\n"] * (2 * len(records))
+            pieces[self.fmt == "json"::2] = records
+        # gathered a quarter of _FLUSH_AT at a time, so each write joins little more than _FLUSH_AT bytes, as
+        # write() does: a run's records joined whole (~12 MB), or in pieces of 2 MB, took fresh memory from
+        # the system (page faults) for each, 2-4x the CPU of writing them
+        step = max(2, len(pieces) * (_FLUSH_AT // 4) // (sum(map(len, pieces)) + 1))
+        for start in range(0, len(pieces), step):
+            self._emit(*pieces[start:start + step])
         self.count += len(records)
 
     def _emit(self, *chunks: bytes | memoryview) -> None:

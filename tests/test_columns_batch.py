@@ -358,3 +358,39 @@ def test_warnings_on_the_answers_speak_the_language_asked_on_every_path(tmp_path
     assert said[("columns",)] == said[("rows",)] == said[("rows", "-j", "2")]
     if lang != "en":
         assert not any(": warning: " in line for lines in said.values() for line in lines)
+
+
+def test_names_checked_a_run_at_a_time_are_said_as_the_row_path_says_them(engine, tmp_path, monkeypatch):
+    """A run of rows is remembered at once only where no name repeats and the check has room; else row by row."""
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 3)
+    monkeypatch.setattr("advisor.batch.DUPLICATE_CHECK_LIMIT", 7)
+    names = ["A", "G", "G", "B", "C", "A", "D", "E", "F", "H", "I", "B", "J"]  # chunks of 3
+    path = tmp_path / "rows.csv"
+    path.write_text("name,leads_per_month,deals_per_month\n" + "".join(f"{n},10,{i % 3 * 6}\n" for i, n in enumerate(names)))
+    said = _both_paths(engine, path, "jsonl", False)
+    assert said["columns"] == said["rows"]
+    said_on_names = [e.split(": ", 1)[1][:26] for e in said["rows"][1] if "warning:" not in e]
+    assert said_on_names == ["name: 'G' also names the r", "name: 'A' also names the r", "duplicate-name check stops",
+                             "name: 'B' also names the r"]
+    assert any("warning:" in e for e in said["rows"][1])  # warnings among them, in their rows' turn
+
+
+@pytest.mark.parametrize("fmt, shape", [("csv", "lean"), ("jsonl", "lean"), ("json", "lean"), ("json", "full"),
+                                        ("jsonl", "full")])
+def test_a_run_of_records_is_written_as_one_record_after_another(engine, fmt, shape):
+    from advisor.writers import BatchWriter
+
+    records = [f"record {i} ".encode() * (i * 997 % 3000) for i in range(700)]  # ~3 MB, several writes
+    written = {}
+    for way in ("one", "many"):
+        out = io.StringIO()
+        writer = BatchWriter(out, fmt, engine, trace=False, records=shape)
+        if way == "one":
+            for record in records:
+                writer.write(record)
+        else:
+            for part in (records[:1], [], records[1:5], records[5:]):
+                writer.write_many(part)
+        writer.close()
+        written[way] = (out.getvalue(), writer.count)
+    assert written["many"] == written["one"] and written["one"][1] == len(records)
