@@ -103,6 +103,7 @@ def score_batch(
             for outcome in outcomes:
                 if type(outcome) is not tuple:  # a run of rows the column path decided
                     _take_run(outcome, summary, names, writer, report, progress)
+                    outcome = None  # its rows and records go now, not once the next chunk is read and decided
                     continue
                 file, line, name, model, result, warnings = outcome
                 summary.read += 1
