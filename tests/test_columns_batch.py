@@ -394,3 +394,35 @@ def test_a_run_of_records_is_written_as_one_record_after_another(engine, fmt, sh
         writer.close()
         written[way] = (out.getvalue(), writer.count)
     assert written["many"] == written["one"] and written["one"][1] == len(records)
+
+
+def test_the_row_path_runs_with_the_collector_and_the_collector_is_back_after(engine, tmp_path):
+    """The column loop pauses the collector; the row path makes cycles (a rejected row's error), so it runs with
+    it (else memory grows with the bad rows of a chunk), and the collector runs again once the loop is over."""
+    import gc
+
+    from advisor.columns.parse import parse_csv_rows
+    from advisor.readers import read_inputs_raw
+
+    path = tmp_path / "rows.csv"
+    path.write_text("name,leads_per_month\n" + "".join(f"N{i},{'lots' if i % 5 == 0 else i}\n" for i in range(40)))
+    reference = columns_reference.ReferenceColumnEngine(engine)
+
+    def some_back(frame):  # every third row handed back to the row path
+        return reference.evaluate(frame).with_columns(fallback=pl.Series([i % 3 == 0 for i in range(frame.height)]))
+
+    seen = []
+    row_encode = record_encoder(engine, "jsonl")
+
+    def encode(source, evaluation):
+        seen.append(gc.isenabled())
+        return row_encode(source, evaluation)
+
+    assert gc.isenabled()
+    outcomes = list(pipeline.score_columns(read_inputs_raw([str(path)], warn=print), engine, encode, fmt="jsonl",
+                                           trace=True, held=[], report=print, chunk_rows=8, min_rows=0,
+                                           parse=parse_csv_rows, evaluate=some_back, runs=True))
+    assert gc.isenabled()
+    assert len(seen) > 5 and all(seen)  # the rows handed back took the row path, with the collector
+    assert sum(type(o) is tuple and o[3] is None for o in outcomes) == 8  # rejected, in place
+    assert sum(len(o.records) for o in outcomes if type(o) is pipeline.Decided) + len(seen) + 8 == 40

@@ -66,9 +66,10 @@ def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode:
     # Reading, deciding and handing on a chunk make a few hundred thousand objects and no cycles worth
     # a collection, while the chunk's rows are alive for the collector to walk again and again: the
     # collector is paused for the loop, and collects the young objects after every COLLECT_EVERY chunks
-    # (each such collection walks the ~18k objects of the chunk just handed on, 5-10 ms), so a cycle
-    # (e.g. a rejected row's error) lives no longer than that. On 100k rows (CSV out, gc.callbacks) the
-    # collector took ~0.04 s instead of ~0.2 s paused only while a chunk was decided.
+    # (each such collection walks the ~18k objects of the chunk just handed on, 5-10 ms). On 100k rows
+    # (CSV out, gc.callbacks) it took ~0.04 s instead of ~0.2 s paused only while a chunk was decided.
+    # The row path makes cycles (a rejected row's error and its traceback): it runs with the collector
+    # (_scored), else 70k rows, half of them rejected, took 480 MB instead of 140.
     collecting = gc.isenabled()
     gc.disable()
     chunks = 0
@@ -81,7 +82,7 @@ def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode:
             if chunk and (len(chunk) >= chunk_rows or (is_row and rows and item.columns is not columns)):
                 if encoder is None and rows >= min_rows:
                     encoder = _Chunks(engine, fmt, trace, parse, evaluate, lang)
-                yield from _scored(chunk, rows, befores, engine, encode, encoder, report, lang, runs)
+                yield from _scored(chunk, rows, befores, engine, encode, encoder, report, lang, runs, collecting)
                 chunk, rows, befores = [], 0, {}
                 chunks += 1
                 if collecting and chunks % COLLECT_EVERY == 0:
@@ -95,7 +96,7 @@ def score_columns(records: Iterable[Record | RawRecord], engine: Engine, encode:
         if chunk:
             if encoder is None and rows >= min_rows:
                 encoder = _Chunks(engine, fmt, trace, parse, evaluate, lang)
-            yield from _scored(chunk, rows, befores, engine, encode, encoder, report, lang, runs)
+            yield from _scored(chunk, rows, befores, engine, encode, encoder, report, lang, runs, collecting)
     finally:
         if collecting:
             gc.enable()
@@ -172,9 +173,10 @@ class _Chunk(NamedTuple):
 
 def _scored(chunk: list[Record | RawRecord], rows: int, befores: dict[int, list[str]], engine: Engine,
             encode: Callable[[str, Any], Any], encoder: _Chunks | None, report: Callable[[str], None],
-            lang: str = "en", runs: bool = False) -> Iterator[Outcome | Decided]:
+            lang: str = "en", runs: bool = False, collecting: bool = False) -> Iterator[Outcome | Decided]:
     """The chunk's outcomes in order: runs of decided rows, the row path's outcome for any other item.
-    A run ends where the reader has a warning to say before the next item."""
+    A run ends where the reader has a warning to say before the next item. With `collecting`, the
+    collector (paused by score_columns) runs while any item takes the row path."""
     csv_rows = chunk if rows == len(chunk) else [
         item for item in chunk if type(item) is RawRecord and item.columns is not None]
     done = encoder.decide(csv_rows) if encoder is not None and csv_rows else _Chunk([], [], [], [], {})
@@ -186,6 +188,20 @@ def _scored(chunk: list[Record | RawRecord], rows: int, befores: dict[int, list[
                 report(warning)
             yield from _run(csv_rows, done, start, end, start, runs)
         return
+    if collecting:
+        gc.enable()
+    try:
+        yield from _some_scored(chunk, befores, engine, encode, report, lang, runs, csv_rows, done)
+    finally:
+        if collecting:
+            gc.disable()
+
+
+def _some_scored(chunk: list[Record | RawRecord], befores: dict[int, list[str]], engine: Engine,
+                 encode: Callable[[str, Any], Any], report: Callable[[str], None], lang: str, runs: bool,
+                 csv_rows: list[RawRecord], done: _Chunk) -> Iterator[Outcome | Decided]:
+    """_scored for a chunk with items on the row path: runs of decided rows between them."""
+    places = done.places
     taken = 0  # decided rows passed
     seen = 0  # CSV rows passed
     start: int | None = None  # the open run's first decided row
