@@ -137,9 +137,11 @@ def _pick(choices: Sequence[tuple[pl.Expr, pl.Expr]], dtype: pl.DataType) -> pl.
 
 
 class ColumnEngine:
-    """An Engine's rule base as polars expressions, built once; `evaluate` runs them over a frame."""
+    """An Engine's rule base as polars expressions, built once; `evaluate` runs them over a frame.
+    Without `reasons`, the reasons' lists (model_reasons, mix_reasons) are left out: CSV records name
+    no reasons, and ordering them is a third of the work."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, reasons: bool = True) -> None:
         self.engine = engine
         rule_base = engine.rule_base
         self._index = {(leaf.field, leaf.operator, repr(leaf.threshold), leaf.per, leaf.per_min): i
@@ -228,13 +230,14 @@ class ColumnEngine:
             _chosen([(kind, pl.col(f"_kind_{k}")) for k, (kind, _) in enumerate(kind_list)], pl.Utf8).alias("sales_kinds"),
         ]
         shift_keys, shift_places, shift_slots = _ordered(
-            "mix", [(i, pl.col(f"_moved_{i}").abs(), pl.col(f"_moved_{i}") != 0) for i in moved])
+            "mix", [(i, pl.col(f"_moved_{i}").abs(), pl.col(f"_moved_{i}") != 0) for i in moved] if reasons else [])
         # evaluate's reasons: the rules giving the winner points, by points x low (all lows above 0)
         slots = {}
         reason_places: list[pl.Expr] = []
         for m in self.models:
             keys, places, slots[m] = _ordered(m, [(i, rule.points[m] * pl.col(f"_low_{i}"), pl.col(f"_low_{i}") > 0)
-                                                  for i, rule in enumerate(model_rules) if rule.points.get(m, 0) > 0])
+                                                  for i, rule in enumerate(model_rules)
+                                                  if reasons and rule.points.get(m, 0) > 0])
             mix += keys
             reason_places += places
         self.mix_columns = mix + shift_keys
@@ -278,13 +281,13 @@ class ColumnEngine:
         won = pl.col("_winner")
         # the slots, the winner's slots and their lists each a stage of their own: the list of an expression
         # costs twice the list of a column, and the slots are read by each model's pick
-        reasons = [_pick([(won == k, pl.col(f"_{m}_slot_{place}")) for k, m in enumerate(self.models)
-                          if place < len(slots[m])], pl.Int64).alias(f"_reason_{place}")
-                   for place in range(max(map(len, slots.values())))]
+        reason_slots = [_pick([(won == k, pl.col(f"_{m}_slot_{place}")) for k, m in enumerate(self.models)
+                               if place < len(slots[m])], pl.Int64).alias(f"_reason_{place}")
+                         for place in range(max(map(len, slots.values())))]
         self.list_columns = [
-            _listed([pl.col(f"_reason_{place}") for place in range(len(reasons))], pl.Int64).alias("model_reasons"),
+            _listed([pl.col(f"_reason_{place}") for place in range(len(reason_slots))], pl.Int64).alias("model_reasons"),
             _listed([pl.col(f"_mix_slot_{place}") for place in range(len(shift_slots))], pl.Int64).alias("mix_reasons"),
-        ]
+        ] if reasons else []
 
         def named(column: str, names: Sequence[str]) -> pl.Expr:
             return _pick([(pl.col(column) == k, pl.lit(name)) for k, name in enumerate(names)], pl.Utf8)
@@ -296,7 +299,7 @@ class ColumnEngine:
             named("_final_confidence", levels).alias("confidence"),
             named("_next_model", self.models).alias("next_model"),
             named("_next_confidence", levels).alias("next_confidence"),
-            *reasons,
+            *reason_slots,
             _pick([(won == k, s) for k, s in enumerate(score)], pl.Float64).alias("_won"),
             _pick([(pl.col("_runner_up") == k, s) for k, s in enumerate(score)], pl.Float64).alias("_lost"),
         ]]
@@ -307,8 +310,9 @@ class ColumnEngine:
                        + [f"score_{m}" for m in self.models] + [f"score_low_{m}" for m in self.models]
                        + [f"score_high_{m}" for m in self.models]
                        + ["department_model", "runner_up", "confidence", "margin", "inside_share",
-                          "unclamped_inside_share", "started", "next_model", "next_confidence", "model_reasons",
-                          "mix_reasons", "hybrid_reasons", "not_applicable", "sales_kinds"])
+                          "unclamped_inside_share", "started", "next_model", "next_confidence",
+                          *(["model_reasons", "mix_reasons"] if reasons else []),
+                          "hybrid_reasons", "not_applicable", "sales_kinds"])
 
     # ---- compiling -------------------------------------------------------------------------------
 

@@ -90,7 +90,7 @@ class _Chunks:
         if evaluate is None:
             from advisor.columns.evaluate import ColumnEngine
 
-            evaluate = ColumnEngine(engine).evaluate
+            evaluate = ColumnEngine(engine, reasons=fmt != "csv").evaluate  # CSV records name no reasons
         from advisor.columns.records import ColumnRecords
         from advisor.columns.warnings import ColumnWarnings
 
