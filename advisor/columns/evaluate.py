@@ -29,7 +29,7 @@ would round.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
@@ -387,18 +387,16 @@ class ColumnEngine:
             # not abs(): a garbage row (parse's ok=False) may hold the one Int64 without an absolute value
             fallback = fallback | ((pl.col(field) >= EXACT_INTEGERS) | (pl.col(field) <= -EXACT_INTEGERS)).fill_null(False)
         height = frame.height
+        # Engine.compared: converted to US dollars and rounded to cents (as Python rounds); a deal in US dollars
+        # stays as it is, unrounded (its conversion is null, so never unsure)
+        converted = pl.col("average_deal_size") * pl.col("currency").replace_strict(foreign, default=None,
+                                                                                      return_dtype=pl.Float64)
         work = frame.with_columns(
-            (pl.col("average_deal_size") * pl.col("currency").replace_strict(foreign, default=None, return_dtype=pl.Float64)
-             ).alias("_converted"),
-            fallback.alias("fallback"),
+            converted.alias("_converted"), _CONVERTED.scaled_from(converted), fallback.alias("fallback"),
             *[pl.repeat(span, height, dtype=pl.Float64, eager=True).alias(name) for span, name in self._spans.items()],
             *_scales(height))
-        # Engine.compared: converted to US dollars and rounded to cents (as Python rounds); a deal in US dollars
-        # stays as it is, unrounded
-        work = work.with_columns(_CONVERTED.scaled)
-        work = _CONVERTED.patched(work.with_columns(_CONVERTED.rounded()))
-        work = work.with_columns(pl.when(pl.col("currency") == "USD").then(pl.col("average_deal_size"))
-                                 .otherwise(pl.col("_usd")).alias("average_deal_size"))
+        work = _CONVERTED.patched(work.with_columns(*_CONVERTED.rounded(
+            lambda value: pl.when(pl.col("currency") == "USD").then(pl.col("average_deal_size")).otherwise(value))))
         # stage by stage: one lazy plan of all stages spends more on optimising than on computing
         for stage in (self.degree_columns, self.leaf_columns, self.rule_columns, self.sum_columns, self.mix_columns,
                       [*self.place_columns, *(r.scaled for r in self._scores)]):
@@ -409,10 +407,10 @@ class ColumnEngine:
             work = rounding.patched(work)
         for stage in self.decision_stages:
             work = work.with_columns(stage)
+        margin = pl.col("_won") - pl.col("_lost")
         work = work.with_columns(*self.list_columns, pl.col("average_deal_size").alias("average_deal_size_usd"),
-                                 (pl.col("_won") - pl.col("_lost")).alias("_margin"), *_INSIDE.rounded(),
+                                 margin.alias("_margin"), _MARGIN.scaled_from(margin), *_INSIDE.rounded(),
                                  *_UNCLAMPED.rounded())
-        work = work.with_columns(_MARGIN.scaled)
         work = work.with_columns(_MARGIN.rounded())
         for rounding in (_INSIDE, _UNCLAMPED, _MARGIN):
             work = rounding.patched(work)
@@ -434,10 +432,14 @@ class _Rounding:
 
     def __init__(self, x: str, name: str, digits: int, plus_zero: bool = False) -> None:
         self.x, self.name, self.digits, self.plus_zero = x, name, digits, plus_zero
-        self.scaled = (pl.col(x) * float(10**digits)).alias(f"_{name}_scaled")
+        self.scaled = self.scaled_from(pl.col(x))
 
-    def rounded(self) -> list[pl.Expr]:
-        """Stage 2, once `scaled` is a column: the rounded column and where it is unsure."""
+    def scaled_from(self, x: pl.Expr) -> pl.Expr:
+        """Stage 1 from x's expression, where x is made in the same stage (a product of x is no multiply-add)."""
+        return (x * float(10**self.digits)).alias(f"_{self.name}_scaled")
+
+    def rounded(self, final: Callable[[pl.Expr], pl.Expr] = lambda value: value) -> list[pl.Expr]:
+        """Stage 2, once `scaled` is a column: the rounded column (through `final`) and where it is unsure."""
         x, p = pl.col(self.x), pl.col(f"_{self.name}_scaled")
         whole = p.floor()
         # exact for p >= 0 and p <= -0.5; above -0.5 it may round, but never below 0.5 (then unsure)
@@ -449,7 +451,7 @@ class _Rounding:
             zero = pl.when((x < 0) | ((x == 0) & (1.0 / x < 0))).then(pl.lit(-0.0)).otherwise(pl.lit(0.0))
         value = pl.when(k == 0).then(zero).otherwise(k / pl.col(_SCALES[self.digits]))
         unsure = ((p.abs() >= 2.0**52) | (fraction == 0.5)).fill_null(False)  # inf too; nan stays nan, as in Python
-        return [value.alias(self.name), unsure.alias(f"_{self.name}_unsure")]
+        return [final(value).alias(self.name), unsure.alias(f"_{self.name}_unsure")]
 
     def patched(self, work: pl.DataFrame) -> pl.DataFrame:
         """`work` with the unsure values of stage 2 rounded by Python."""
@@ -472,7 +474,7 @@ def _scales(height: int) -> list[pl.Series]:
             for digits, name in _SCALES.items()]
 
 
-_CONVERTED = _Rounding("_converted", "_usd", 2)
+_CONVERTED = _Rounding("_converted", "average_deal_size", 2)
 _INSIDE = _Rounding("_clamped", "inside_share", 2)
 _UNCLAMPED = _Rounding("_inside", "unclamped_inside_share", 2)
 _MARGIN = _Rounding("_margin", "margin", 4)
