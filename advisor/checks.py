@@ -20,6 +20,14 @@ from advisor.recommendation import Note, Share
 CLOSE_RATE_SLACK = 1.5  # new deals / leads may exceed the close rate by half before it looks wrong
 CLIENTS_SLACK = 2.0  # new clients in a year may reach twice the year's active clients (repeat share is of revenue, not deals)
 
+# Each check's fields, the first locating it (advisor.columns.warnings makes the same checks a chunk at a time)
+FIELDS_OF = {
+    "deals_over_leads": ("deals_per_month", "leads_per_month", "repeat_sales_share"),
+    "close_rate_vs_leads": ("close_rate", "deals_per_month", "leads_per_month"),
+    "stage_without_sellers": ("organization_stage", "sales_team_size"),
+    "clients_under_new_deals": ("active_clients", "deals_per_month"),
+}
+
 
 @dataclass(frozen=True)
 class Check:
@@ -66,16 +74,16 @@ def check_answers(data: Any) -> list[Check]:
     found: list[Check] = []
     new_deals = deals * (1 - repeat) if deals is not None and repeat is not None else deals
     if leads is not None and new_deals is not None and new_deals > leads:
-        found.append(Check("deals_over_leads", ("deals_per_month", "leads_per_month", "repeat_sales_share"),
+        found.append(Check("deals_over_leads", FIELDS_OF["deals_over_leads"],
                            {"deals": float(new_deals), "leads": float(leads)}))
     elif leads and new_deals and rate and new_deals / leads > rate * CLOSE_RATE_SLACK:
-        found.append(Check("close_rate_vs_leads", ("close_rate", "deals_per_month", "leads_per_month"),
+        found.append(Check("close_rate_vs_leads", FIELDS_OF["close_rate_vs_leads"],
                            {"rate": Share(rate), "implied": Share(new_deals / leads), "deals": float(new_deals),
                             "leads": float(leads)}))
     if stage is not None and stage >= 2 and team == 0:
-        found.append(Check("stage_without_sellers", ("organization_stage", "sales_team_size"), {"stage": stage}))
+        found.append(Check("stage_without_sellers", FIELDS_OF["stage_without_sellers"], {"stage": stage}))
     if clients is not None and new_deals and new_deals * 12 > clients * CLIENTS_SLACK:
-        found.append(Check("clients_under_new_deals", ("active_clients", "deals_per_month"),
+        found.append(Check("clients_under_new_deals", FIELDS_OF["clients_under_new_deals"],
                            {"clients": float(clients), "new": float(new_deals * 12)}))
     return found
 

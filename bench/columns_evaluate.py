@@ -1,11 +1,12 @@
-"""CPU cost of the column-wise batch stages (advisor.columns: parse, evaluate) per 100k rows.
+"""CPU cost of the column-wise batch stages (advisor.columns: parse, evaluate, warnings) per 100k rows.
 
     python bench/columns_evaluate.py [--rows 100000] [--chunk 8192] [--repeat 5] [--tree DIR] [--check 2000]
 
 bench/run.py's generated CSV read into RawRecords (not timed); then, --repeat times, CPU time
-(time.process_time: every thread of this process, polars' pool included) of parse_csv_rows
-and of ColumnEngine.evaluate over chunks of --chunk rows, per 100k rows, and each call's fixed
-cost (both on a 10-row chunk). --tree times another checkout's advisor (e.g. main's) with
+(time.process_time: every thread of this process, polars' pool included) of parse_csv_rows,
+of ColumnEngine.evaluate (with the reasons, and without them as for CSV output, where the
+checkout has that) and of the warnings on contradictory answers (English) over chunks of
+--chunk rows, per 100k rows, and each call's fixed cost (parse and evaluate on a 10-row chunk). --tree times another checkout's advisor (e.g. main's) with
 this script, so two states can be run interleaved under the same load. --check: that many
 rows compared with the row path (RawRecord.validated, Engine.evaluate), bit for bit.
 """
@@ -40,8 +41,13 @@ def main() -> None:
     rows, chunks = generated_chunks(args.rows, args.chunk)
     engine = Engine(load_rule_base())
     columns = ColumnEngine(engine)
+    try:
+        lean = ColumnEngine(engine, reasons=False)
+    except TypeError:  # a checkout before the CSV path left the reasons out
+        lean = None
+    warnings = _warnings()
     per = 100_000 / len(rows)
-    parse_times, evaluate_times, parse_fixed, evaluate_fixed = [], [], [], []
+    parse_times, evaluate_times, parse_fixed, evaluate_fixed, lean_times, warning_times = [], [], [], [], [], []
     small = parse_csv_rows(rows[:10]).frame
     for _ in range(args.repeat):
         start = time.process_time()
@@ -50,6 +56,15 @@ def main() -> None:
         start = time.process_time()
         results = [columns.evaluate(chunk.frame) for chunk in parsed]
         evaluate_times.append((time.process_time() - start) * per)
+        if lean is not None:
+            start = time.process_time()
+            for chunk in parsed:
+                lean.evaluate(chunk.frame)
+            lean_times.append((time.process_time() - start) * per)
+        start = time.process_time()
+        for chunk, raw in zip(parsed, chunks):
+            warnings(chunk.frame, raw)
+        warning_times.append((time.process_time() - start) * per)
         start = time.process_time()
         for _ in range(10):
             parse_csv_rows(rows[:10])
@@ -66,6 +81,9 @@ def main() -> None:
     print(f"{Path(sys.modules['advisor'].__file__).parent.parent}: {len(rows):,} rows in chunks of {args.chunk:,}; CPU, median of {args.repeat}:")
     print(line("parse_csv_rows s/100k", parse_times))
     print(line("ColumnEngine.evaluate s/100k", evaluate_times))
+    if lean_times:
+        print(line("  without reasons (CSV)", lean_times))
+    print(line("warnings s/100k", warning_times))
     print(line("parse per call ms (10 rows)", parse_fixed, 1000, ".1f"))
     print(line("evaluate per call ms (10 rows)", evaluate_fixed, 1000, ".1f"))
     if args.check:
@@ -86,6 +104,17 @@ def main() -> None:
         wrong = differences(engine, [profiles[i] for i in kept], result)
         print(f"checked {len(ok):,} rows: {len(kept):,} ok; values unlike the row path: parse {parse_wrong}, "
               f"evaluate {len(wrong)}")
+
+
+def _warnings():
+    """The checkout's warnings on a chunk's contradictory answers: (frame, rows) -> {row: located texts}."""
+    try:
+        from advisor.columns.warnings import ColumnWarnings
+    except ImportError:  # before they had a module of their own
+        from advisor.columns.pipeline import _warnings as before
+
+        return before
+    return ColumnWarnings("en").located
 
 
 if __name__ == "__main__":

@@ -69,8 +69,11 @@ class Environment:
 
     def say(self, message: str) -> None:
         """Message lines on standard error: located, bounded, no control characters."""
-        lines = message.rstrip("\n").split("\n")  # a record with several problems: a line each
-        self.stderr.write("".join(printable(line) + "\n" for line in lines))
+        if "\n" in message:  # a record with several problems: a line each
+            text = "".join(printable(line) + "\n" for line in message.rstrip("\n").split("\n"))
+        else:  # most: one line (a batch's thousands of warnings)
+            text = printable(message) + "\n"
+        self.stderr.write(text)
         self.stderr.flush()
 
     def console(self, *, stderr: bool = False, **options: Any):  # -> rich.console.Console, imported lazily

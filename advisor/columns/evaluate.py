@@ -18,7 +18,8 @@ construction:
 - polars divides by a constant through its inverse and fuses `a + b * c` into one multiply-add,
   both rounding differently from Python: a ramp's span is a column, and products are columns of
   their own before they are added;
-- Python's `round` is correctly rounded and polars' is not: roundings happen in Python.
+- Python's `round` is correctly rounded and polars' is not: `_Rounding` gets Python's doubles from
+  polars' own arithmetic, and leaves the few values it cannot be sure of to Python's round.
 
 Rows this cannot reproduce are flagged `fallback` for the row engine: a currency without a
 rate (the row engine's located error), and integers beyond 2**53, where a float comparison
@@ -28,7 +29,7 @@ would round.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import polars as pl
@@ -137,9 +138,11 @@ def _pick(choices: Sequence[tuple[pl.Expr, pl.Expr]], dtype: pl.DataType) -> pl.
 
 
 class ColumnEngine:
-    """An Engine's rule base as polars expressions, built once; `evaluate` runs them over a frame."""
+    """An Engine's rule base as polars expressions, built once; `evaluate` runs them over a frame.
+    Without `reasons`, the reasons' lists (model_reasons, mix_reasons) are left out: CSV records name
+    no reasons, and ordering them is a third of the work."""
 
-    def __init__(self, engine: Engine) -> None:
+    def __init__(self, engine: Engine, *, reasons: bool = True) -> None:
         self.engine = engine
         rule_base = engine.rule_base
         self._index = {(leaf.field, leaf.operator, repr(leaf.threshold), leaf.per, leaf.per_min): i
@@ -228,13 +231,14 @@ class ColumnEngine:
             _chosen([(kind, pl.col(f"_kind_{k}")) for k, (kind, _) in enumerate(kind_list)], pl.Utf8).alias("sales_kinds"),
         ]
         shift_keys, shift_places, shift_slots = _ordered(
-            "mix", [(i, pl.col(f"_moved_{i}").abs(), pl.col(f"_moved_{i}") != 0) for i in moved])
+            "mix", [(i, pl.col(f"_moved_{i}").abs(), pl.col(f"_moved_{i}") != 0) for i in moved] if reasons else [])
         # evaluate's reasons: the rules giving the winner points, by points x low (all lows above 0)
         slots = {}
         reason_places: list[pl.Expr] = []
         for m in self.models:
             keys, places, slots[m] = _ordered(m, [(i, rule.points[m] * pl.col(f"_low_{i}"), pl.col(f"_low_{i}") > 0)
-                                                  for i, rule in enumerate(model_rules) if rule.points.get(m, 0) > 0])
+                                                  for i, rule in enumerate(model_rules)
+                                                  if reasons and rule.points.get(m, 0) > 0])
             mix += keys
             reason_places += places
         self.mix_columns = mix + shift_keys
@@ -278,13 +282,13 @@ class ColumnEngine:
         won = pl.col("_winner")
         # the slots, the winner's slots and their lists each a stage of their own: the list of an expression
         # costs twice the list of a column, and the slots are read by each model's pick
-        reasons = [_pick([(won == k, pl.col(f"_{m}_slot_{place}")) for k, m in enumerate(self.models)
-                          if place < len(slots[m])], pl.Int64).alias(f"_reason_{place}")
-                   for place in range(max(map(len, slots.values())))]
+        reason_slots = [_pick([(won == k, pl.col(f"_{m}_slot_{place}")) for k, m in enumerate(self.models)
+                               if place < len(slots[m])], pl.Int64).alias(f"_reason_{place}")
+                         for place in range(max(map(len, slots.values())))]
         self.list_columns = [
-            _listed([pl.col(f"_reason_{place}") for place in range(len(reasons))], pl.Int64).alias("model_reasons"),
+            _listed([pl.col(f"_reason_{place}") for place in range(len(reason_slots))], pl.Int64).alias("model_reasons"),
             _listed([pl.col(f"_mix_slot_{place}") for place in range(len(shift_slots))], pl.Int64).alias("mix_reasons"),
-        ]
+        ] if reasons else []
 
         def named(column: str, names: Sequence[str]) -> pl.Expr:
             return _pick([(pl.col(column) == k, pl.lit(name)) for k, name in enumerate(names)], pl.Utf8)
@@ -296,10 +300,11 @@ class ColumnEngine:
             named("_final_confidence", levels).alias("confidence"),
             named("_next_model", self.models).alias("next_model"),
             named("_next_confidence", levels).alias("next_confidence"),
-            *reasons,
+            *reason_slots,
             _pick([(won == k, s) for k, s in enumerate(score)], pl.Float64).alias("_won"),
             _pick([(pl.col("_runner_up") == k, s) for k, s in enumerate(score)], pl.Float64).alias("_lost"),
         ]]
+        self._scores = [_Rounding(f"_raw_{m}", f"score_{m}", 6, plus_zero=True) for m in self.models]
         self.integer_fields = sorted({f for leaf in engine.leaves for f in (leaf.field, leaf.per)
                                       if f is not None and FIELDS[f].kind == "integer"})
         self.output = (["fallback", "average_deal_size_usd"] + [f"leaf_{j}" for j in range(len(engine.leaves))]
@@ -307,8 +312,9 @@ class ColumnEngine:
                        + [f"score_{m}" for m in self.models] + [f"score_low_{m}" for m in self.models]
                        + [f"score_high_{m}" for m in self.models]
                        + ["department_model", "runner_up", "confidence", "margin", "inside_share",
-                          "unclamped_inside_share", "started", "next_model", "next_confidence", "model_reasons",
-                          "mix_reasons", "hybrid_reasons", "not_applicable", "sales_kinds"])
+                          "unclamped_inside_share", "started", "next_model", "next_confidence",
+                          *(["model_reasons", "mix_reasons"] if reasons else []),
+                          "hybrid_reasons", "not_applicable", "sales_kinds"])
 
     # ---- compiling -------------------------------------------------------------------------------
 
@@ -375,58 +381,100 @@ class ColumnEngine:
     def evaluate(self, frame: pl.DataFrame) -> pl.DataFrame:
         """Every row of `frame` (profiles, deal size in the profile's currency) as Engine.evaluate sees it."""
         rates = self.engine.rates
-        # Engine.compared: converted to US dollars and rounded to cents (in Python, as the engine does); a
-        # deal in US dollars stays as it is, unrounded
-        deals, currencies = frame["average_deal_size"], frame["currency"]
         foreign = {code: rate for code, rate in rates.items() if code != "USD"}  # only those are rounded
-        converted = _rounded(deals * currencies.replace_strict(foreign, default=None, return_dtype=pl.Float64), 2,
-                             unique=False)
-        usd = pl.select(pl.when(currencies == "USD").then(deals).otherwise(converted)).to_series().alias(
-            "average_deal_size")
         fallback = pl.col("currency").is_null() | ~pl.col("currency").is_in(list(rates))
         for field in self.integer_fields:
             # not abs(): a garbage row (parse's ok=False) may hold the one Int64 without an absolute value
             fallback = fallback | ((pl.col(field) >= EXACT_INTEGERS) | (pl.col(field) <= -EXACT_INTEGERS)).fill_null(False)
-        work = frame.with_columns(usd, fallback.alias("fallback"),
-                                  *[pl.repeat(span, frame.height, dtype=pl.Float64, eager=True).alias(name)
-                                    for span, name in self._spans.items()])
+        height = frame.height
+        # Engine.compared: converted to US dollars and rounded to cents (as Python rounds); a deal in US dollars
+        # stays as it is, unrounded (its conversion is null, so never unsure)
+        converted = pl.col("average_deal_size") * pl.col("currency").replace_strict(foreign, default=None,
+                                                                                      return_dtype=pl.Float64)
+        work = frame.with_columns(
+            converted.alias("_converted"), _CONVERTED.scaled_from(converted), fallback.alias("fallback"),
+            *[pl.repeat(span, height, dtype=pl.Float64, eager=True).alias(name) for span, name in self._spans.items()],
+            *_scales(height))
+        work = _CONVERTED.patched(work.with_columns(*_CONVERTED.rounded(
+            lambda value: pl.when(pl.col("currency") == "USD").then(pl.col("average_deal_size")).otherwise(value))))
         # stage by stage: one lazy plan of all stages spends more on optimising than on computing
-        for stage in (self.degree_columns, self.leaf_columns, self.rule_columns, self.sum_columns, self.mix_columns, self.place_columns):
+        for stage in (self.degree_columns, self.leaf_columns, self.rule_columns, self.sum_columns, self.mix_columns,
+                      [*self.place_columns, *(r.scaled for r in self._scores)]):
             work = work.with_columns(stage)
-        # _score rounds in Python: round(v, 6) + 0.0 (which also makes -0.0 0.0, so unique() may merge them)
-        scores = _rounded_together([work[f"_raw_{m}"] for m in self.models], 6, plus_zero=True)
-        work = work.with_columns([rounded.alias(f"score_{m}") for m, rounded in zip(self.models, scores)])
+        # _score: round(v, 6) + 0.0; the shares' and the margin's roundings are made alike below
+        work = work.with_columns(*(e for r in self._scores for e in r.rounded()), _INSIDE.scaled, _UNCLAMPED.scaled)
+        for rounding in self._scores:
+            work = rounding.patched(work)
         for stage in self.decision_stages:
             work = work.with_columns(stage)
-        # a margin is never -0.0: the scores never are; nor is a share unless the rule base writes -0.0 itself
-        signed = all(math.copysign(1, x) > 0 for x in (self.engine.base_inside, *self.engine.inside_range))
-        shares = _rounded_together([work["_clamped"], work["_inside"]], 2, unique=signed)
-        return work.with_columns(
-            *self.list_columns,
-            usd.alias("average_deal_size_usd"),
-            _rounded(work["_won"] - work["_lost"], 4).alias("margin"),
-            shares[0].alias("inside_share"),
-            shares[1].alias("unclamped_inside_share"),
-        ).select(self.output)
+        margin = pl.col("_won") - pl.col("_lost")
+        work = work.with_columns(*self.list_columns, pl.col("average_deal_size").alias("average_deal_size_usd"),
+                                 margin.alias("_margin"), _MARGIN.scaled_from(margin), *_INSIDE.rounded(),
+                                 *_UNCLAMPED.rounded())
+        work = work.with_columns(_MARGIN.rounded())
+        for rounding in (_INSIDE, _UNCLAMPED, _MARGIN):
+            work = rounding.patched(work)
+        return work.select(self.output)
 
 
-def _rounded(values: pl.Series, digits: int, plus_zero: bool = False, unique: bool = True) -> pl.Series:
-    """Python's round(v, digits) (+ 0.0) of each value: correctly rounded, unlike polars' round. With
-    `unique`, each distinct value is rounded once (unique() takes -0.0 for 0.0: only where that is the same)."""
-    distinct = values.unique() if unique else values
-    rounded = [None if v is None else round(v, digits) + 0.0 if plus_zero else round(v, digits)
-               for v in distinct.to_list()]
-    if not unique:
-        return pl.Series(values.name, rounded, dtype=pl.Float64)
-    return values.replace_strict(distinct, pl.Series(rounded, dtype=pl.Float64), return_dtype=pl.Float64)
+class _Rounding:
+    """Python's round(x, digits) [+ 0.0] of a column `x` as polars expressions, in two stages.
+
+    Python rounds the exact value of x half to even and gives the double nearest that decimal:
+    k / 10**digits for the integer k nearest x * 10**digits. polars' round is not that, but its
+    own arithmetic gets there: p = x * 10**digits (its own column, stage 1) is the exact product
+    rounded to a double, and rounding never crosses a double, so where |p| < 2**52 (every
+    k + 0.5 a double) and p's fraction is not 0.5 the exact product lies on the same side of
+    k + 0.5: k is floor(p), or floor(p) + 1 past 0.5. k divided by a column of 10**digits (IEEE
+    division, correctly rounded; polars would multiply by the inverse of a constant) is
+    Python's double, and a zero keeps x's sign, as Python's does. The rest (a fraction of
+    exactly 0.5, |p| >= 2**52) is `unsure`: `patched` rounds those few in Python."""
+
+    def __init__(self, x: str, name: str, digits: int, plus_zero: bool = False) -> None:
+        self.x, self.name, self.digits, self.plus_zero = x, name, digits, plus_zero
+        self.scaled = self.scaled_from(pl.col(x))
+
+    def scaled_from(self, x: pl.Expr) -> pl.Expr:
+        """Stage 1 from x's expression, where x is made in the same stage (a product of x is no multiply-add)."""
+        return (x * float(10**self.digits)).alias(f"_{self.name}_scaled")
+
+    def rounded(self, final: Callable[[pl.Expr], pl.Expr] = lambda value: value) -> list[pl.Expr]:
+        """Stage 2, once `scaled` is a column: the rounded column (through `final`) and where it is unsure."""
+        x, p = pl.col(self.x), pl.col(f"_{self.name}_scaled")
+        whole = p.floor()
+        # exact for p >= 0 and p <= -0.5; above -0.5 it may round, but never below 0.5 (then unsure)
+        fraction = p - whole
+        k = pl.when(fraction > 0.5).then(whole + 1.0).otherwise(whole)
+        if self.plus_zero:  # round(x) + 0.0: a zero is 0.0
+            zero = pl.lit(0.0, dtype=pl.Float64)
+        else:  # 1 / -0.0 is -inf: -0.0 keeps its sign too
+            zero = pl.when((x < 0) | ((x == 0) & (1.0 / x < 0))).then(pl.lit(-0.0)).otherwise(pl.lit(0.0))
+        value = pl.when(k == 0).then(zero).otherwise(k / pl.col(_SCALES[self.digits]))
+        unsure = ((p.abs() >= 2.0**52) | (fraction == 0.5)).fill_null(False)  # inf too; nan stays nan, as in Python
+        return [final(value).alias(self.name), unsure.alias(f"_{self.name}_unsure")]
+
+    def patched(self, work: pl.DataFrame) -> pl.DataFrame:
+        """`work` with the unsure values of stage 2 rounded by Python."""
+        unsure = work.get_column(f"_{self.name}_unsure")
+        if not unsure.any():
+            return work
+        places = unsure.arg_true()
+        exact = [round(v, self.digits) + 0.0 if self.plus_zero else round(v, self.digits)
+                 for v in work.get_column(self.x).gather(places).to_list()]
+        column = work.get_column(self.name).scatter(places, pl.Series(exact, dtype=pl.Float64))
+        return work.with_columns(column)
 
 
-def _rounded_together(columns: Sequence[pl.Series], digits: int, plus_zero: bool = False,
-                      unique: bool = True) -> list[pl.Series]:
-    """_rounded of each column, as one column: one distinct set and one lookup instead of one per column
-    (the scores share most values; each call costs ~1 ms per chunk however short)."""
-    together = _rounded(pl.concat(columns, rechunk=True), digits, plus_zero=plus_zero, unique=unique)
-    starts = [0]
-    for column in columns:
-        starts.append(starts[-1] + len(column))
-    return [together.slice(start, len(column)) for start, column in zip(starts, columns)]
+_SCALES = {digits: f"_scale_{digits}" for digits in (2, 4, 6)}  # columns of 10**digits, the roundings' divisors
+
+
+def _scales(height: int) -> list[pl.Series]:
+    """The roundings' divisors as columns of data: a literal (pl.lit) would be a constant again."""
+    return [pl.repeat(float(10**digits), height, dtype=pl.Float64, eager=True).alias(name)
+            for digits, name in _SCALES.items()]
+
+
+_CONVERTED = _Rounding("_converted", "average_deal_size", 2)
+_INSIDE = _Rounding("_clamped", "inside_share", 2)
+_UNCLAMPED = _Rounding("_inside", "unclamped_inside_share", 2)
+_MARGIN = _Rounding("_margin", "margin", 4)

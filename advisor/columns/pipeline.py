@@ -16,7 +16,6 @@ import gc
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from advisor.checks import CLIENTS_SLACK, CLOSE_RATE_SLACK, check_answers
 from advisor.parallel import Outcome, score_here
 from advisor.readers import Record, RawRecord
 
@@ -135,11 +134,13 @@ class _Chunks:
         if evaluate is None:
             from advisor.columns.evaluate import ColumnEngine
 
-            evaluate = ColumnEngine(engine).evaluate
+            evaluate = ColumnEngine(engine, reasons=fmt != "csv").evaluate  # CSV records name no reasons
         from advisor.columns.records import ColumnRecords
+        from advisor.columns.warnings import ColumnWarnings
 
         self.parse, self.evaluate, self.lang = parse, evaluate, lang
         self.records = ColumnRecords(engine, fmt, trace=trace)
+        self.warnings = ColumnWarnings(lang)
 
     def decide(self, rows: list[RawRecord]) -> _Chunk:
         """The rows decided here: their places in `rows`, names, models, records and located warnings."""
@@ -158,7 +159,7 @@ class _Chunks:
         taken = [rows[n] for n in places] if len(places) < len(rows) else rows
         names = frame.get_column("name").to_list()
         encoded = self.records.encode(frame, result, [row.source for row in taken])
-        warnings = _warnings(frame, taken, self.lang)
+        warnings = self.warnings.located(frame, taken)
         models = result.get_column("department_model").to_list()
         return _Chunk(places, names, models, encoded, warnings)
 
@@ -238,35 +239,3 @@ def _run(csv_rows: list[RawRecord], done: _Chunk, start: int, end: int, first: i
     else:
         yield from run.outcomes()
 
-
-_CHECKED = ("leads_per_month", "deals_per_month", "close_rate", "repeat_sales_share", "sales_team_size",
-            "organization_stage", "active_clients")
-
-
-def _warnings(frame: pl.DataFrame, rows: list[RawRecord], lang: str = "en") -> dict[int, tuple[str, ...]]:
-    """Contradictory answers (advisor.checks) of each row that has any, located as the row path locates them.
-
-    A loose test over the columns picks the rows a check might speak on (a few percent more
-    than it does); check_answers then decides each of them on its own values, so the
-    warnings are the row path's to the character.
-    """
-    import polars as pl
-
-    leads, deals, rate = pl.col("leads_per_month"), pl.col("deals_per_month"), pl.col("close_rate")
-    repeat, clients = pl.col("repeat_sales_share"), pl.col("active_clients")
-    new = pl.when(repeat.is_not_null()).then(deals * (1 - repeat)).otherwise(deals)
-    loose = 0.999  # float rounding in the test must never leave out a row the exact check speaks on
-    maybe = (
-        (new >= leads * loose)
-        | (new >= leads * rate * CLOSE_RATE_SLACK * loose)
-        | ((pl.col("organization_stage") >= 2) & (pl.col("sales_team_size") == 0))
-        | (new * 12 >= clients * CLIENTS_SLACK * loose)
-    ).fill_null(False)
-    candidates = frame.with_row_index("row").filter(maybe).select("row", *_CHECKED)
-    found: dict[int, tuple[str, ...]] = {}
-    for values in candidates.iter_rows(named=True):
-        checks = check_answers(values)
-        if checks:
-            row = rows[values["row"]]
-            found[values["row"]] = tuple(c.located(row.file, lambda key, line=row.line: line, lang) for c in checks)
-    return found

@@ -151,8 +151,24 @@ def _plural_word(lang: str, spec: str, shown: str) -> str:
 
 def tr(key: str, lang: str = DEFAULT_LANGUAGE, /, **values: Any) -> str:
     """The text for `key` in `lang` (English if that language lacks it), formatted."""
-    texts = catalogue()[key]
-    text = texts.get(lang) or texts[DEFAULT_LANGUAGE]
+    text = _text(key, lang)
     if not values:
         return text
     return _plural_text(text, lang, values) if ":pl:" in text else text.format(**values)
+
+
+def _text(key: str, lang: str) -> str:
+    texts = catalogue()[key]
+    return texts.get(lang) or texts[DEFAULT_LANGUAGE]
+
+
+def text_parts(key: str, lang: str = DEFAULT_LANGUAGE) -> tuple[Part, ...] | None:
+    """The text tr gives for `key` in `lang` as (literal, field, spec) parts, to fill with values already
+    shown as text: tr's text is the parts joined, each field's text being field_text(lang, spec, value).
+    None where a field is more than a plain name."""
+    return _parts(_text(key, lang))
+
+
+def field_text(lang: str, spec: str, shown: str) -> str:
+    """What tr puts in for a field of format `spec` given a value already shown as text."""
+    return _plural_word(lang, spec, shown) if spec.startswith("pl:") else format(shown, spec)
