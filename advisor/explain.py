@@ -52,6 +52,7 @@ UNKNOWN_WORDS = ("", "unknown", "?")
 # Bounds on a lead in points, summed in another order than the engine's scores, allow this much
 # for float noise and for rounded scores (6 digits) that tie values up to 1e-6 apart.
 _MARGIN = 2e-6
+_NONE: frozenset[int] = frozenset()
 
 
 # ---- scenarios ---------------------------------------------------------------------
@@ -321,6 +322,20 @@ def _condition_leaves(engine: Engine) -> list[list[NumericLeaf]]:
     return _LEAVES[engine]
 
 
+_READ: weakref.WeakKeyDictionary[Engine, tuple[list[set[str]], set[str]]] = weakref.WeakKeyDictionary()
+
+
+def _fields_read(engine: Engine) -> tuple[list[set[str]], set[str]]:
+    """The fields each department-model rule reads, and those the starting point reads (once per engine)."""
+    found = _READ.get(engine)
+    if found is None:
+        model = engine.rule_base.department_model
+        start = model.starting_point
+        found = _READ[engine] = ([schema.fields_read(r.when) for r in model.rules],
+                                 schema.fields_read(start.when) if start else set())
+    return found
+
+
 _READING: weakref.WeakKeyDictionary[Engine, dict[str, list[list[NumericLeaf]]]] = weakref.WeakKeyDictionary()
 
 
@@ -361,9 +376,8 @@ class _Search:
         self.engine = engine
         self.profile = profile
         self.rules = engine.rule_base.department_model.rules
-        start = engine.rule_base.department_model.starting_point
-        self.conditions = [r.when for r in self.rules] + ([start.when] if start else [])
-        read = set().union(*(schema.fields_read(c) for c in self.conditions))
+        self._read_by_rule, start_read = _fields_read(engine)
+        read = start_read.union(*self._read_by_rule)
         self.fields = [f for f in EVIDENCE_FIELDS if f in read and f not in fixed]
         self.facts = engine.facts(profile)
         self.variations = Variations(engine, self.facts)
@@ -371,10 +385,12 @@ class _Search:
         self._coarse: dict[str, list[Any]] = {}  # thresholds and anchors only: for pairs of fields
         self._ramps: dict[str, list[tuple[float, float]]] = {}
         self._cache: dict[tuple, tuple[str, str, dict[str, float]]] = {}
-        self._nearest_values: dict[str, list[tuple[float, int, Any]]] = {}
-        self._gained: dict[tuple[str, str, frozenset[int]], tuple[list[tuple[float, ...]], list[float]]] = {}
-        self._moved_points: dict[tuple[str, frozenset[int]], list[tuple[float, ...]]] = {}
+        self._nearest_values: dict[tuple[str, bool], list[tuple[float, int, Any]]] = {}
+        self._gained: dict[tuple[str, str, frozenset[int], bool], tuple[list[tuple[float, ...]], list[float]]] = {}
+        self._moved_points: dict[tuple[str, frozenset[int], bool], list[tuple[float, ...]]] = {}
         self._pair_bounds: dict[tuple[str, str, str], tuple | None] = {}
+        self._caps: dict[tuple[str, str, frozenset[int]], tuple[float, ...]] = {}
+        self._sides: dict[str, list[list[Any]]] = {}
         self._rate = engine.rates.get(profile.currency, 1)
 
     def candidates(self, name: str) -> list[Any]:
@@ -445,11 +461,10 @@ class _Search:
         now = self.outcome(())[2]
         above = {m for m, score in now.items() if score >= now[target] and m != target}
         read: set[str] = set()
-        for rule in self.rules:
+        for rule, reads in zip(self.rules, self._read_by_rule):
             if rule.points.get(target, 0) > 0 or any(rule.points.get(m, 0) != 0 for m in above):
-                read |= schema.fields_read(rule.when)
-        if self.engine.starting_point is not None:
-            read |= schema.fields_read(self.engine.starting_point.when)
+                read |= reads
+        read |= _fields_read(self.engine)[1]
         return [f for f in self.fields if f in read]
 
     def distance(self, name: str, value: Any) -> float:
@@ -489,12 +504,15 @@ class _Search:
         """The values of `name` nearest the profile's own, one on each side, that give `target` (refined
         inside a ramp); in ascending order. A value farther on the same side can only cost more: what
         refinement finds lies beyond the last candidate that did not reach the target."""
-        options = self._options(name)
-        current = getattr(self.profile, name)
-        if current is None or not FIELDS[name].numeric:
-            sides = [options]  # every change costs the same: the first that reaches the target
-        else:
-            sides = [[v for v in options if v < current][::-1], [v for v in options if v > current]]
+        sides = self._sides.get(name)
+        if sides is None:
+            options = self._options(name)
+            current = getattr(self.profile, name)
+            if current is None or not FIELDS[name].numeric:
+                sides = [options]  # every change costs the same: the first that reaches the target
+            else:
+                sides = [[v for v in options if v < current][::-1], [v for v in options if v > current]]
+            self._sides[name] = sides
         hits = []
         for side in sides:
             for value in side:
@@ -506,7 +524,7 @@ class _Search:
     def smallest_change_to(self, target: str) -> Counterfactual | None:
         best: tuple[float, tuple[tuple[str, Any], ...]] | None = None
         for name in self.fields:
-            if not self.could_reach(target, (name,)):
+            if not self._may_reach(target, name):
                 continue
             for value in self._first_hits(name, target):
                 cost = self.distance(name, value)
@@ -524,15 +542,34 @@ class _Search:
             return None
         return Counterfactual(target, changes, {m: round(s, 4) for m, s in scores.items()}, now != evidence)
 
-    def _nearest(self, name: str) -> list[tuple[float, int, Any]]:
+    def _nearest(self, name: str, apart: bool = False) -> list[tuple[float, int, Any]]:
         """The coarse values of `name` other than the profile's own, nearest first: (distance, index
-        among the coarse values, value)."""
-        if name not in self._nearest_values:
-            current = getattr(self.profile, name)
-            self._nearest_values[name] = sorted(
-                (self.distance(name, value), index, value) for index, value in enumerate(self.coarse(name))
-                if value != current)
-        return self._nearest_values[name]
+        among the coarse values, value).
+
+        `apart`: for pairing with a field no comparison reads together with this one (no ratio of the
+        two), where a variation's decision follows from each field's state alone (`Variations.signature`):
+        of the values of one state only the nearest, and none of the profile's own state (such a pair
+        decides as the other field's change alone, which the single changes found short of the target).
+        Any value left out has a pair at least as dear that decides the same, and is first in order.
+        """
+        key = (name, apart)
+        if key not in self._nearest_values:
+            if not apart:
+                current = getattr(self.profile, name)
+                self._nearest_values[key] = sorted(
+                    (self.distance(name, value), index, value) for index, value in enumerate(self.coarse(name))
+                    if value != current)
+            else:
+                state = self.variations.state
+                seen = {state(name, self.facts.get(name))}  # the profile's own, as the rules compared it
+                kept = []
+                for item in self._nearest(name):
+                    found = state(name, self._fact(name, item[2]))
+                    if found not in seen:
+                        seen.add(found)
+                        kept.append(item)
+                self._nearest_values[key] = kept
+        return self._nearest_values[key]
 
     def _smallest_pair(self, target: str) -> tuple[float, tuple[tuple[str, Any], ...]] | None:
         """The cheapest change of two fields that gives `target`; of equally cheap ones, the first in the
@@ -546,10 +583,12 @@ class _Search:
         """
         # Pairs of values in the order of their keys (cost, pair, index of each value), cheapest first: the
         # first that gives the target wins. A pair of fields waits in the queue at the cheapest key any of
-        # its values could have, and is checked (could_reach) and its values bounded only when reached.
+        # its values could have, and is checked (_may_reach) and its values bounded only when reached.
         queue: list[tuple] = []
+        ratios = self.variations.plan.ratios
         for p, (first, second) in enumerate(itertools.combinations(self.movers(target), 2)):
-            nearest_a, nearest_b = self._nearest(first), self._nearest(second)
+            apart = frozenset((first, second)) not in ratios
+            nearest_a, nearest_b = self._nearest(first, apart), self._nearest(second, apart)
             if nearest_a and nearest_b:
                 queue.append((nearest_a[0][0] + nearest_b[0][0], p, -1, -1, (first, second)))
         heapq.heapify(queue)
@@ -560,7 +599,7 @@ class _Search:
                     return cost, item
                 continue
             first, second = item
-            if not self.could_reach(target, (first, second)):
+            if not self._may_reach(target, first, second):
                 continue
             rows, columns = self._leads(target, first, second)
             for row, (cost_a, index_a, a) in rows:
@@ -568,6 +607,45 @@ class _Search:
                     if self._might(target, first, row, second, column):
                         heapq.heappush(queue, (cost_a + cost_b, p, index_a, index_b, ((first, a), (second, b))))
         return None
+
+    def _may_reach(self, target: str, first: str, second: str | None = None) -> bool:
+        """Whether some values of one field (or two) could give `target`: `could_reach`'s question, answered
+        from each field's own rules with it unknown and the rules reading both (kept per field and target,
+        so not worked out again for every pair), where the starting point is not in play.
+
+        A change that leaves the starting point's fields as they are leaves it holding or not as it does
+        for the profile: if it holds, every change gives its model; if not, the scores decide, and the
+        target can lead a model only if its highest lead over it, the sum of the profile's own and of what
+        each group of rules could add at most, is not below zero (the margin covers the sums' float noise).
+        """
+        variations = self.variations
+        plan = variations.plan
+        names = (first,) if second is None else (first, second)
+        if plan.start_model is not None:
+            if plan.start_fields.intersection(names):
+                return self.could_reach(target, names)
+            if variations.started:
+                return target == plan.start_model
+        mine = plan.models.index(target)
+        lead = variations.base_scores
+        if second is None:
+            cap = self._cap(target, first, _NONE)
+            return all(lead[mine] - lead[m] + cap[m] >= -_MARGIN for m in range(len(lead)) if m != mine)
+        shared, low, high = variations.shared_range(first, second)
+        cap_a, cap_b = self._cap(target, first, shared), self._cap(target, second, shared)
+        return all(lead[mine] - lead[m] + high[mine] - low[m] + cap_a[m] + cap_b[m] >= -_MARGIN
+                   for m in range(len(lead)) if m != mine)
+
+    def _cap(self, target: str, name: str, shared: frozenset[int]) -> tuple[float, ...]:
+        """The most the rules reading `name`, but not the `shared` ones, could add to the target's lead over
+        each model whatever `name` is (its unknown interval)."""
+        key = (target, name, shared)
+        cap = self._caps.get(key)
+        if cap is None:
+            low, high = self.variations.unknown_range(name, shared)
+            mine = self.variations.plan.models.index(target)
+            cap = self._caps[key] = tuple(high[mine] - low[m] for m in range(len(low)))
+        return cap
 
     def _leads(self, target: str, first: str, second: str) -> tuple[list, list]:
         """The values of two fields worth pairing to reach `target`: (position, item) of `_nearest`.
@@ -581,9 +659,10 @@ class _Search:
         nothing that gives the target is skipped. No bound applies where the starting point, which
         decides whatever the scores, could give the target.
         """
-        nearest_a, nearest_b = self._nearest(first), self._nearest(second)
-        start = self.engine.starting_point
         variations = self.variations
+        apart = frozenset((first, second)) not in variations.plan.ratios
+        nearest_a, nearest_b = self._nearest(first, apart), self._nearest(second, apart)
+        start = self.engine.starting_point
         if start is not None and target == start.model and variations.plan.start_fields & {first, second}:
             self._pair_bounds[(target, first, second)] = None
             return list(enumerate(nearest_a)), list(enumerate(nearest_b))
@@ -593,8 +672,8 @@ class _Search:
         shared, low, high = variations.shared_range(first, second)
         lead = variations.base_scores
         room = tuple(high[mine] - low[m] + lead[mine] - lead[m] for m in range(len(models)))
-        gains_a, best_a = self._gains(target, first, shared)
-        gains_b, best_b = self._gains(target, second, shared)
+        gains_a, best_a = self._gains(target, first, shared, apart)
+        gains_b, best_b = self._gains(target, second, shared, apart)
         rows = [(i, item) for i, (item, gains) in enumerate(zip(nearest_a, gains_a))
                 if all(gains[m] + best_b[m] + room[m] >= -_MARGIN for m in others)]
         columns = [(j, item) for j, (item, gains) in enumerate(zip(nearest_b, gains_b))
@@ -602,26 +681,27 @@ class _Search:
         self._pair_bounds[(target, first, second)] = (others, gains_a, gains_b, room)
         return rows, columns
 
-    def _gains(self, target: str, name: str, shared: set[int]) -> tuple[list[tuple[float, ...]], list[float]]:
-        """Per `_nearest` value of `name`, what it adds to the target's lead over each model through the
-        rules that read it, leaving out the `shared` ones; and the most it adds, per model."""
-        key = (target, name, frozenset(shared))
+    def _gains(self, target: str, name: str, shared: frozenset[int],
+               apart: bool) -> tuple[list[tuple[float, ...]], list[float]]:
+        """Per `_nearest` value of `name` (`apart` as there), what it adds to the target's lead over each
+        model through the rules that read it, leaving out the `shared` ones; and the most it adds, per model."""
+        key = (target, name, shared, apart)
         if key not in self._gained:
             models = range(len(self.variations.plan.models))
             mine = self.variations.plan.models.index(target)
-            gains = [tuple(moved[mine] - moved[m] for m in models) for moved in self._moved(name, key[2])]
+            gains = [tuple(moved[mine] - moved[m] for m in models) for moved in self._moved(name, shared, apart)]
             self._gained[key] = (gains, [max((g[m] for g in gains), default=-math.inf) for m in models])
         return self._gained[key]
 
-    def _moved(self, name: str, shared: frozenset[int]) -> list[tuple[float, ...]]:
-        """Per `_nearest` value of `name`, how each model's points move through the rules that read it,
-        leaving out the `shared` ones (whatever the target)."""
-        key = (name, shared)
+    def _moved(self, name: str, shared: frozenset[int], apart: bool) -> list[tuple[float, ...]]:
+        """Per `_nearest` value of `name` (`apart` as there), how each model's points move through the
+        rules that read it, leaving out the `shared` ones (whatever the target)."""
+        key = (name, shared, apart)
         if key not in self._moved_points:
             moves = self.variations.moves
             none = (0.0,) * len(self.variations.plan.models)
             out = []
-            for _, _, value in self._nearest(name):
+            for _, _, value in self._nearest(name, apart):
                 parts = [move for index, move in moves(name, self._fact(name, value)).items() if index not in shared]
                 out.append(tuple(map(sum, zip(*parts))) if parts else none)
             self._moved_points[key] = out

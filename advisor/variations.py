@@ -100,8 +100,9 @@ class Variations:
         self._ranges: dict[Any, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by signature
         self._reach: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by the changes themselves
         self._together: dict[tuple[str, str], tuple[int, ...]] = {}
-        self._shared: dict[tuple[str, str], tuple[set[int], tuple[float, ...], tuple[float, ...]]] = {}
+        self._shared: dict[tuple[str, str], tuple[frozenset[int], tuple[float, ...], tuple[float, ...]]] = {}
         self._moves: dict[State, dict[int, tuple[float, ...]]] = {}
+        self._unknown: dict[tuple[str, frozenset[int]], tuple[tuple[float, ...], tuple[float, ...]]] = {}
         self._scratch = [UNKNOWN] * len(engine.leaves)
 
     def _holds(self, intervals: list[Interval]) -> bool:
@@ -272,13 +273,13 @@ class Variations:
                                           for index, degree in degrees.items()}
         return moves
 
-    def shared_range(self, first: str, second: str) -> tuple[set[int], tuple[float, ...], tuple[float, ...]]:
+    def shared_range(self, first: str, second: str) -> tuple[frozenset[int], tuple[float, ...], tuple[float, ...]]:
         """The rules that read both fields, and how far (lowest, highest per model) their points could
         move from the profile's own whatever the two fields' values: for bounds."""
         key = (first, second)
         if key in self._shared:
             return self._shared[key]
-        shared = set(self._both(first, second))
+        shared = frozenset(self._both(first, second))
         models = range(len(self.plan.models))
         low, high = [0.0 for _ in models], [0.0 for _ in models]
         if shared:
@@ -291,6 +292,24 @@ class Variations:
                     high[m] += max(a, b) - base
         result = self._shared[key] = (shared, tuple(low), tuple(high))
         return result
+
+    def unknown_range(self, name: str, leave_out: frozenset[int]) -> tuple[tuple[float, ...], tuple[float, ...]]:
+        """How far (lowest, highest per model) the points of the rules reading `name`, but not those in
+        `leave_out`, could move from the profile's own with `name` unknown: for bounds."""
+        key = (name, leave_out)
+        found = self._unknown.get(key)
+        if found is None:
+            models = range(len(self.plan.models))
+            low, high = [0.0 for _ in models], [0.0 for _ in models]
+            for index, (lowest, highest) in self._single(name, None)[1].items():
+                if index in leave_out:
+                    continue
+                for m, (p, base) in enumerate(zip(self.plan.points[index], self._known[index])):
+                    a, b = p * lowest, p * highest
+                    low[m] += min(a, b) - base
+                    high[m] += max(a, b) - base
+            found = self._unknown[key] = (tuple(low), tuple(high))
+        return found
 
     def could_win(self, changes: Mapping[str, Any], target: str) -> bool:
         """What `Engine.could_win` gives for the facts with `changes` made (None: unknown)."""
