@@ -11,11 +11,18 @@ import tempfile
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
 from typer.testing import CliRunner
 
 from advisor.cli import app
 from advisor.engine import Engine
 from advisor.rulebase.loader import load_rule_base
+
+# Every property runs the same examples on every run, with no time limit per example: a suite that
+# passes must not fail because the machine was busy (a 200 ms deadline failed under load) or because
+# hypothesis drew other examples; a test's own @settings still sets what it names.
+settings.register_profile("advisor", deadline=None, derandomize=True, database=None)
+settings.load_profile("advisor")
 
 # the rule-base cache of this test session, never the user's (subprocesses inherit it)
 os.environ["ADVISOR_CACHE_DIR"] = tempfile.mkdtemp(prefix="advisor-test-cache-")
