@@ -15,10 +15,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from advisor.engine import Engine, Evaluation
+from advisor.engine import TECHNOLOGY_CODES, Engine, Evaluation
+from advisor.profile import unknown_fields
 from advisor.parallel import Outcome, default_jobs, score_here, score_in_pool, worth_parallel
 from advisor.readers import read_inputs_raw, source_of
-from advisor.recommendation import Recommendation
+from advisor.recommendation import ModelDecision
 from advisor.writers import BatchWriter, atomic_output, is_stdout, refuse_overwriting_inputs
 
 if TYPE_CHECKING:
@@ -27,6 +28,32 @@ if TYPE_CHECKING:
 # Duplicate names are remembered up to this many distinct names, so memory stays flat
 # on million-row files; past it the check stops and says so once.
 DUPLICATE_CHECK_LIMIT = 100_000
+
+
+@dataclass(frozen=True, slots=True)
+class TableRow:
+    """What the batch table shows of one scored profile, and no more: a Recommendation with its
+    traces is ~34 KB, so a 100,000-row table held 3.4 GB before it could be printed."""
+
+    name: str
+    model: ModelDecision  # without its reasons
+    inside_share: float | None  # None where the inside/outside split does not apply
+    hybrid: bool
+    technologies: int  # checklist items that apply
+    unknown_fields: int
+
+    @classmethod
+    def of(cls, engine: Engine, ev: Evaluation) -> TableRow:
+        applied = TECHNOLOGY_CODES["applies"]
+        first = engine.first_technology
+        return cls(
+            ev.profile.name,
+            engine.model_decision(ev, []),
+            None if engine.mix_not_applicable(ev) else ev.inside_share,
+            ev.hybrid,
+            sum(code == applied for code in ev.rules[first:first + len(engine.technologies)]),
+            len(unknown_fields(ev.profile)),
+        )
 
 
 @dataclass
@@ -91,7 +118,7 @@ def score_batch(
     if output is not None:
         refuse_overwriting_inputs(output, inputs)
     summary = Summary(output=str(output) if output is not None else None)
-    rows: list[tuple[str, Recommendation]] = []  # the table format only: a table is printed whole
+    rows: list[tuple[str, TableRow]] = []  # the table format only: a table is printed whole
     names = _Names()
     try:
         # FailFast leaves the output context by an exception, so a partial file is discarded
@@ -133,7 +160,7 @@ def score_batch(
 
                 from advisor.render.table import batch_table
 
-                PipeConsole(file=stream).print(batch_table(rows, lang))
+                PipeConsole(file=stream).print(batch_table(rows, engine.rule_base, lang))
     except FailFast:
         summary.stopped_early = True
     return summary
@@ -169,7 +196,7 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
     on the column path, a Decided run for consecutive rows it decided (many rows in one)."""
     if writer is None or on_scored is not None:  # a table, or reports, need each evaluation in this process
         records = read_inputs_raw(inputs, warn=report, stdin=stdin)
-        make = writer.encode if writer is not None else (lambda source, ev: engine.recommendation(ev))
+        make = writer.encode if writer is not None else (lambda source, ev: TableRow.of(engine, ev))
 
         def encode(source: str, ev: Evaluation) -> Any:
             if on_scored is not None:

@@ -704,14 +704,12 @@ class Engine:
     def recommend(self, profile: Profile) -> Recommendation:
         return self.recommendation(self.evaluate(profile))
 
-    def recommendation(self, ev: Evaluation) -> Recommendation:
-        """The full object tree of an evaluation: traces with every leaf's actual value."""
-
-        trace = [self.rule_trace(ev, index) for index in range(len(self.rules))]
-        model = ModelDecision(
+    def model_decision(self, ev: Evaluation, reasons: list[RuleTrace]) -> ModelDecision:
+        """The department-model decision of an evaluation, with `reasons` as its traced reasons."""
+        return ModelDecision(
             id=ev.department_model,
             scores={m: round(s, 4) for m, s in ev.scores.items()},
-            reasons=[trace[i] for i in ev.model_reasons],
+            reasons=reasons,
             decided_by=ev.decided_by,
             runner_up=ev.runner_up,
             margin=ev.margin,
@@ -724,6 +722,12 @@ class Engine:
             next=None if ev.next_model is None else NextModel(
                 ev.next_model, ev.next_confidence or "open", self.grow_into.get(ev.next_model)),
         )
+
+    def recommendation(self, ev: Evaluation) -> Recommendation:
+        """The full object tree of an evaluation: traces with every leaf's actual value."""
+
+        trace = [self.rule_trace(ev, index) for index in range(len(self.rules))]
+        model = self.model_decision(ev, [trace[i] for i in ev.model_reasons])
         mix = MixDecision(
             ev.inside_share, ev.outside_share, ev.hybrid, self.base_inside, ev.unclamped_inside_share,
             [trace[i] for i in ev.mix_reasons], [trace[i] for i in ev.hybrid_reasons],

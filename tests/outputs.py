@@ -110,10 +110,13 @@ def compare_markdown(engine: Any, paths: list[Path], lang: str) -> str:
 
 
 def score_table(engine: Any, paths: list[Path], lang: str) -> str:
+    from advisor.batch import TableRow
+    from advisor.readers import read_one_profile
     from advisor.render.table import batch_table
 
     out, stream = console()
-    out.print(batch_table([(source_of(p), advised(engine, p)) for p in paths], lang))
+    rows = [(source_of(p), TableRow.of(engine, engine.evaluate(read_one_profile(str(p)).profile))) for p in paths]
+    out.print(batch_table(rows, engine.rule_base, lang))
     return stream.getvalue()
 
 

@@ -2,22 +2,26 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from advisor.recommendation import Recommendation
 from advisor.wording import wording
 from advisor.wording.batch import model_code
 
+if TYPE_CHECKING:
+    from advisor.batch import TableRow
+    from advisor.rulebase.loader import RuleBase
 
-def batch_table(rows: list[tuple[str, Recommendation]], lang: str = "en") -> Table:
+
+def batch_table(rows: list[tuple[str, TableRow]], rule_base: RuleBase, lang: str = "en") -> Table:
     w = wording(lang)
     caption = w("table.caption")
     if rows:
-        rec = rows[0][1]
-        caption += "\n" + w("rec.rule_base", name=rec.rule_base_name, version=rec.rule_base_version,
-                            sha=rec.rule_base_sha256[:12])
+        caption += "\n" + w("rec.rule_base", name=rule_base.meta.name, version=rule_base.meta.version,
+                            sha=rule_base.sha256[:12])
     table = Table(
         title=w("table.title"),
         caption=caption,
@@ -34,16 +38,16 @@ def batch_table(rows: list[tuple[str, Recommendation]], lang: str = "en") -> Tab
     for key in ("table.points", "table.inside", "table.hybrid", "table.items", "table.unknown"):
         table.add_column(w(key), justify="left" if key == "table.hybrid" else "right", no_wrap=True,
                          min_width=max(5, len(w(key))))
-    for source, rec in rows:
-        model = rec.department_model
+    for source, row in rows:
+        model = row.model
         table.add_row(
-            Text(rec.profile.name),  # a name is data, never markup
+            Text(row.name),  # a name is data, never markup
             model_code(model, w),
             w.confidence(model.confidence),
             f"{w.number(model.scores[model.id], 1)} {'+' if model.margin >= 0 else ''}{w.number(model.margin, 1)}",
-            w.percent(rec.sales_mix.inside_share) if rec.sales_mix.applies else w("table.na"),  # a sale at the premises
-            w.yes_no(True) if rec.sales_mix.hybrid else "",
-            w.figure(len(rec.applied_technologies)),
-            w.figure(len(rec.unknown_fields)),
+            w.percent(row.inside_share) if row.inside_share is not None else w("table.na"),  # a sale at the premises
+            w.yes_no(True) if row.hybrid else "",
+            w.figure(row.technologies),
+            w.figure(row.unknown_fields),
         )
     return table
