@@ -161,13 +161,17 @@ def dump(value: Any) -> Any:
     raise Uncacheable(kind.__name__)
 
 
+_SCALARS = frozenset({str, bool, int, float, type(None)})  # what JSON holds as it is
+
+
 def load(stored: Any) -> Any:
     """What `dump` wrote, rebuilt; ValueError for anything `dump` cannot have written."""
+    # scalars, most of an entry, are taken where they stand, without a call each (~5 M instructions a load)
     kind = type(stored)
     if kind is list:
-        return [load(v) for v in stored]
+        return [v if type(v) in _SCALARS else load(v) for v in stored]
     if kind is not dict:
-        if kind in (str, bool, int, float) or stored is None:
+        if kind in _SCALARS:
             return stored
         raise ValueError("not a cache entry")
     if _MODEL in stored:
@@ -176,14 +180,15 @@ def load(stored: Any) -> Any:
         if (cls is None or type(fields) is not dict or fields.keys() != cls.__pydantic_fields__.keys()
                 or type(given) is not list or not set(given) <= fields.keys()):
             raise ValueError("not a cache entry")
-        return _constructed(cls, {name: load(v) for name, v in fields.items()}, set(given))
+        return _constructed(cls, {name: v if type(v) in _SCALARS else load(v) for name, v in fields.items()},
+                            set(given))
     if _TUPLE in stored:
         if type(stored[_TUPLE]) is not list:
             raise ValueError("not a cache entry")
-        return tuple(load(v) for v in stored[_TUPLE])
+        return tuple(v if type(v) in _SCALARS else load(v) for v in stored[_TUPLE])
     if _DATE in stored:
         return dt.date.fromisoformat(stored[_DATE])
-    return {k: load(v) for k, v in stored.items()}
+    return {k: v if type(v) in _SCALARS else load(v) for k, v in stored.items()}
 
 
 _object_setattr = object.__setattr__
