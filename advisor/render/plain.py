@@ -51,18 +51,19 @@ def _cells(text: str) -> int:
 
 def _divide(line: str, width: int, fold: bool) -> list[int]:
     """rich._wrap.divide_line measured by _cells; a line with a word wider than `width` goes to rich's own."""
+    cells = len if _single_cells(line) else _cells  # a line of one-cell characters: its words' too
     breaks: list[int] = []
     offset = 0
     for word in _WORD.finditer(line):  # as rich's words(): each match starts where the last ended
         text = word.group()
-        length = _cells(text.rstrip())
+        length = cells(text.rstrip())
         if width - offset >= length:
-            offset += _cells(text)
+            offset += cells(text)
         elif length > width:
             return divide_line(line, width, fold=fold)
         elif offset and word.start():
             breaks.append(word.start())
-            offset = _cells(text)
+            offset = cells(text)
     return breaks
 
 
