@@ -7,8 +7,10 @@ a folder that is this user's alone, keyed by the SHA-256 of the file's bytes and
 advisor's own code) and, when the same bytes come again, rebuilds them with
 `model_construct` from what validation gave the first time. A file that changed is a new
 key and is validated as ever; a file with mistakes is never kept, so its problems are
-reported on every run. Nothing is unpickled: an entry names its models by class, only
-classes of the rule-base schema are built, and anything else in it is a miss.
+reported on every run. A whole rule base that loaded without a problem is kept too, keyed by
+all its files' bytes (`stored_rule_base`): the same bytes again skip every parse and check.
+Nothing is unpickled: an entry names its models by class, only classes of the rule-base
+schema are built, and anything else in it is a miss.
 """
 
 from __future__ import annotations
