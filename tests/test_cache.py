@@ -124,6 +124,11 @@ def test_a_whole_rule_base_comes_back_equal_without_a_parse_or_a_validation(cach
     assert {name: (doc.data, doc.lines) for name, doc in second.files.items()} == {
         name: (doc.data, doc.lines) for name, doc in first.files.items()}
     assert dict(second.locations).keys() == first.locations.keys() and len(parses) == 6
+    # as workers get it: by pickle, the files' parses still to come
+    import pickle
+
+    third = pickle.loads(pickle.dumps(load_engine(rules_copy).rule_base))
+    assert third == first and third.files["sales_mix.yaml"].data == first.files["sales_mix.yaml"].data
 
 
 @pytest.mark.parametrize("damage", [

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -87,11 +88,12 @@ def stored_rule_base(root: Path, raws: dict[str, bytes], meta_doc: Any, load_fil
             if type(built[name]) is not classes[name]:
                 raise ValueError("not a cache entry")
         meta = built["rulebase.yaml"]
-        files = OnFirstUse(lambda: _parsed(root, raws, meta_doc))
+        # partials of module functions, not lambdas: a rule base goes to worker processes by pickle
+        files = OnFirstUse(partial(_parsed, root, raws, meta_doc))
         return RuleBase(path=root, meta=meta, department_model=built["department_model.yaml"],
                         sales_mix=built["sales_mix.yaml"], technologies=built["technologies.yaml"],
                         sha256=rule_base_digest(raws), documents=tuple(meta.documents), files=files,
-                        locations=OnFirstUse(lambda: _locations(files)), staffing=built.get(STAFFING_FILE),
+                        locations=OnFirstUse(partial(_locations, files)), staffing=built.get(STAFFING_FILE),
                         models=built.get(MODELS_FILE))
 
     # each file's name and length before its bytes, so no two sets of files make the same key
