@@ -5,7 +5,9 @@ pydantic model below. Every field but `name` is optional: a missing value is *un
 (None), never zero or false, and rules over an unknown field do not fire.
 """
 
-from __future__ import annotations
+# Annotations are evaluated as the classes are made, not kept as text (no `from __future__ import
+# annotations`): pydantic would compile each field's text again on every start (about 3 M
+# instructions).
 
 import math
 import re

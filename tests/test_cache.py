@@ -39,6 +39,11 @@ def parses(monkeypatch):
     return calls
 
 
+def _entries(cache_dir):
+    """Every kept rule file's parse and validated content, and every kept whole rule base."""
+    return [*cache_dir.glob("yaml-*.json"), *cache_dir.glob("rules-*.json"), *cache_dir.glob("rulebase-*.json")]
+
+
 def _seasonality_points(engine):
     return engine.department_model_of(SEASONAL)[1]
 
@@ -95,13 +100,58 @@ def test_a_broken_rule_base_fails_on_every_run(cache_dir, rules_copy):
 
 def test_a_damaged_or_unwritable_cache_is_only_a_slower_load(cache_dir, rules_copy, parses):
     load_engine(rules_copy)
-    for entry in cache_dir.glob("yaml-*.json"):
+    for entry in _entries(cache_dir):
         entry.write_bytes(b'{"data": 1, "marks": [["x"]]}')  # JSON, but not the shape of an entry
     assert load_engine(rules_copy).rule_base.meta.name  # loaded again, no error
     assert len(parses) == 12
     shutil.rmtree(cache_dir)
     cache_dir.write_text("a file where the folder should be")
     assert load_engine(rules_copy).rule_base.meta.name
+
+
+def test_a_whole_rule_base_comes_back_equal_without_a_parse_or_a_validation(cache_dir, rules_copy, parses, monkeypatch):
+    first = load_engine(rules_copy).rule_base
+    assert len(list(cache_dir.glob("rulebase-*.json"))) == 1
+    validations = []
+    monkeypatch.setattr(loader, "validate_into", lambda *args, **kw: validations.append(args) or None)
+    second = load_engine(rules_copy).rule_base
+    assert not validations and len(parses) == 6
+    assert second == first  # every model, the hash and the documents
+    assert [type(m) for m in (second.meta, second.department_model, second.staffing, second.models)] == [
+        schema.RuleBaseMeta, schema.DepartmentModelDecision, schema.StaffingFile, schema.ModelsFile]
+    assert second.department_model.model_fields_set == first.department_model.model_fields_set
+    # where each rule is written, read on first use, from the kept parses
+    assert {name: (doc.data, doc.lines) for name, doc in second.files.items()} == {
+        name: (doc.data, doc.lines) for name, doc in first.files.items()}
+    assert dict(second.locations).keys() == first.locations.keys() and len(parses) == 6
+    # as workers get it: by pickle, the files' parses still to come
+    import pickle
+
+    third = pickle.loads(pickle.dumps(load_engine(rules_copy).rule_base))
+    assert third == first and third.files["sales_mix.yaml"].data == first.files["sales_mix.yaml"].data
+
+
+@pytest.mark.parametrize("damage", [
+    b"not json",
+    b"[]",
+    b'{"rulebase.yaml": 1}',  # JSON, not the shape of an entry
+])
+def test_a_damaged_whole_rule_base_entry_is_ignored(cache_dir, rules_copy, damage):
+    fresh = _seasonality_points(load_engine(rules_copy))
+    [entry] = cache_dir.glob("rulebase-*.json")
+    entry.write_bytes(damage)
+    assert _seasonality_points(load_engine(rules_copy)) == fresh
+
+
+def test_a_kept_model_of_another_class_is_not_taken(cache_dir, rules_copy):
+    import json
+
+    fresh = load_engine(rules_copy).rule_base
+    [entry] = cache_dir.glob("rulebase-*.json")
+    stored = json.loads(entry.read_text())
+    stored["sales_mix.yaml"] = stored["staffing.yaml"]  # a valid model, of the wrong file
+    entry.write_text(json.dumps(stored))
+    assert load_engine(rules_copy).rule_base == fresh
 
 
 class _Planted:
@@ -128,7 +178,7 @@ def test_an_entry_planted_as_a_pickle_is_never_run(cache_dir, rules_copy, tmp_pa
 
 def _tampered(cache_dir):
     """Every cached parse and validated file changed so that a seasonal profile would score differently, if it were used."""
-    for entry in [*cache_dir.glob("yaml-*.json"), *cache_dir.glob("rules-*.json")]:
+    for entry in _entries(cache_dir):
         entry.write_text(entry.read_text().replace('"gte":1.5', '"gte":9.5').replace('"at_least":{"\\u0000tuple":[1.3,2.0]}', '"at_least":{"\\u0000tuple":[9.3,9.9]}'))
 
 
@@ -137,12 +187,12 @@ def test_entries_others_could_write_are_not_used(cache_dir, rules_copy):
 
     fresh = _seasonality_points(load_engine(rules_copy))
     _tampered(cache_dir)
-    for entry in [*cache_dir.glob("yaml-*.json"), *cache_dir.glob("rules-*.json")]:
+    for entry in _entries(cache_dir):
         entry.chmod(0o666)  # as under umask 000: anyone could have written it
     assert _seasonality_points(load_engine(rules_copy)) == fresh
     if os.geteuid() == 0:  # as root the test can give the entries to another user, as a planted file would be
         _tampered(cache_dir)
-        for entry in [*cache_dir.glob("yaml-*.json"), *cache_dir.glob("rules-*.json")]:
+        for entry in _entries(cache_dir):
             entry.chmod(0o600)
             os.chown(entry, 4242, 4242)
         assert _seasonality_points(load_engine(rules_copy)) == fresh
@@ -191,6 +241,22 @@ def test_the_cached_catalogue_is_the_catalogue(cache_dir, monkeypatch):
     finally:
         i18n.catalogue.cache_clear()
     assert fresh["rec.why"]["ru"]
+
+
+@pytest.mark.parametrize("damage", ['{"rec.why": {"en": 1}}', '{"rec.why": ["why"]}', '[]', '{"rec.why": null}'])
+def test_a_cached_catalogue_not_of_texts_is_a_miss(cache_dir, damage):
+    from advisor import i18n
+
+    fresh = _read_catalogue()
+    i18n.catalogue.cache_clear()
+    i18n.catalogue()
+    [entry] = cache_dir.glob("messages-*.json")
+    entry.write_text(damage)
+    i18n.catalogue.cache_clear()
+    try:
+        assert i18n.catalogue() == fresh
+    finally:
+        i18n.catalogue.cache_clear()
 
 
 def test_a_yaml_file_that_appears_in_the_rule_folder_is_noticed(cache_dir, rules_copy, parses):
@@ -255,10 +321,10 @@ def test_a_rule_file_edited_into_a_mistake_is_validated_and_reported(cache_dir, 
 ])
 def test_a_validated_entry_not_as_written_is_a_miss(cache_dir, rules_copy, change):
     fresh = load_engine(rules_copy)
-    entry, = cache_dir.glob("rules-DepartmentModelDecision-*.json")
-    text = entry.read_text()
-    assert change[0] in text
-    entry.write_text(text.replace(change[0], change[1]))
+    for entry in [*cache_dir.glob("rules-DepartmentModelDecision-*.json"), *cache_dir.glob("rulebase-*.json")]:
+        text = entry.read_text()
+        assert change[0] in text
+        entry.write_text(text.replace(change[0], change[1]))
     again = load_engine(rules_copy)
     _same(fresh.rule_base.department_model, again.rule_base.department_model)
 

@@ -111,3 +111,20 @@ def test_any_profile_at_any_width_reads_as_rich_draws_it_or_goes_to_rich(engine)
 
     check()
     assert len(plain_runs) >= 20, plain_runs
+
+
+# texts of the drawing's kinds: words, blanks, dashes and arrows, wide and combining characters, emoji joiners
+_CHARS = st.sampled_from(list("ab Zя—→≥…’«»東😀\u0301\u200d\ufe0f\u00ad\u2028") + [" ", "  ", "word"])
+_LINES = st.lists(_CHARS, max_size=60).map("".join)
+
+
+@settings(max_examples=400, deadline=None)
+@given(_LINES, st.integers(1, 30), st.booleans())
+def test_the_plain_measure_and_wrap_are_riches(line, width, fold):
+    from rich._wrap import divide_line
+    from rich.cells import cell_len
+
+    from advisor.render import plain
+
+    assert plain._cells(line) == cell_len(line)
+    assert plain._divide(line, width, fold) == divide_line(line, width, fold=fold)

@@ -8,16 +8,19 @@ stderr and an exit code (pip's `_run_wrapper`, copier's `_handle_exceptions`).
 
 from __future__ import annotations
 
-import gc
 import os
 import signal
 import sys
 from collections.abc import Sequence
 
+from advisor.cli import collector
+
+collector.starting()  # before typer, rich and pydantic are imported: see collector.py
+
 # The commands' modules are imported when a command runs (advisor.cli.app.AdvisorApp.lazy).
-from advisor.cli.app import app
-from advisor.cli.environment import Environment, use
-from advisor.errors import AdvisorError, ExitStatus
+from advisor.cli.app import app  # noqa: E402
+from advisor.cli.environment import Environment, use  # noqa: E402
+from advisor.errors import AdvisorError, ExitStatus  # noqa: E402
 
 __all__ = ["Environment", "app", "main", "run"]
 
@@ -34,18 +37,12 @@ def _terminate(signum: int, frame: object) -> None:
 
 def main() -> None:
     """Console-script entry point: the process's streams, its arguments, its exit code."""
-    # Start-up creates a few hundred thousand objects that live until exit (modules, models,
-    # the rule base); collecting while it does is wasted work, so the collector waits for
-    # many more allocations than usual until started() (commands that load no rule base keep
-    # the high threshold: they still collect, less often). Freezing everything at the end
-    # spares the interpreter's last collection, which would walk every object just to exit.
-    # Together: about 40 ms of a 220 ms `advisor recommend`.
-    gc.set_threshold(100_000, 50, 100)
+    collector.starting()  # again, for a second run in one process (see collector.py)
     for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
             signal.signal(getattr(signal, name), _terminate)
     status = run(sys.argv[1:])
-    gc.freeze()
+    collector.exiting()
     sys.exit(status)
 
 

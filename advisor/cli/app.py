@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -10,6 +9,7 @@ from typing import Annotated, Optional
 import typer
 
 from advisor import __version__
+from advisor.cli import collector
 from advisor.cli.help import AdvisorGroup, AdvisorTyper
 from advisor.errors import AdvisorError
 
@@ -94,17 +94,8 @@ def engine_from(rules: Path | None):  # -> Engine; imported lazily
     from advisor.engine import load_engine
 
     engine = load_engine(rules)
-    started()
+    collector.started()
     return engine
-
-
-_COLLECTOR = gc.get_threshold()
-
-
-def started() -> None:
-    """Start-up is over: what it built lives until exit, so the collector may leave it be and run as usual."""
-    gc.freeze()
-    gc.set_threshold(*_COLLECTOR)
 
 
 def _version(value: bool) -> None:

@@ -4,7 +4,7 @@ Without colour (a pipe, NO_COLOR) rich writes characters only, and what decides 
 layout: word wrap, table column widths, panels, padding. Importing and running rich's
 console for that costs about a third of `advisor recommend`. The few pieces render/text.py
 uses (Text, Table.grid, Padding, Panel, Group) are mirrored here with rich's own rules and
-rich's own wrapping and cell-width functions (rich._wrap, rich.cells, which import nothing
+rich's own wrapping and cell-width rules (rich._wrap, rich.cells, which import nothing
 heavy), so the bytes are rich's. Whatever these pieces do not cover as rich does (a column
 squeezed below its words, tabs, control characters, a non-UTF-8 stream) raises `Unplain`,
 and the caller renders with rich. tests/test_plain_render.py holds the two to the same bytes.
@@ -18,10 +18,14 @@ from collections.abc import Mapping
 from typing import IO, Any, Union
 
 from rich._wrap import divide_line
-from rich.cells import cell_len, set_cell_size
+from rich.cells import _SINGLE_CELLS, cell_len, get_character_cell_size, set_cell_size
 
 
 _EMOJI = re.compile(r":\S*?:")  # what rich's emoji_replace looks at (it replaces the names it knows)
+_CONTROL = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f]")  # control characters and tabs; not the newline
+_WORD = re.compile(r"\s*\S+\s*")  # rich._wrap's word: the word and the blanks around it
+_single_cells = _SINGLE_CELLS.issuperset  # rich.cells' test for a text of one cell a character
+_NOT_SINGLE = dict.fromkeys(map(ord, _SINGLE_CELLS))  # str.translate's table that drops those characters
 
 
 class Unplain(Exception):
@@ -29,21 +33,50 @@ class Unplain(Exception):
 
 
 def _checked(text: str) -> str:
-    if any(ord(c) < 32 and c != "\n" or 0x7F <= ord(c) < 0xA0 for c in text):
+    if _CONTROL.search(text):
         raise Unplain("a control character or a tab")
     return text
 
 
+def _cells(text: str) -> int:
+    """rich.cells.cell_len: the characters of one cell counted at once (rich steps through every character
+    of a text that has one of any other width; a line of the drawing with a dash or an arrow has)."""
+    if _single_cells(text):
+        return len(text)
+    if "\u200d" in text or "\ufe0f" in text:  # joined or emoji-styled characters: rich's grapheme rules
+        return cell_len(text)
+    others = text.translate(_NOT_SINGLE)
+    return len(text) - len(others) + sum(map(get_character_cell_size, others))
+
+
+def _divide(line: str, width: int, fold: bool) -> list[int]:
+    """rich._wrap.divide_line measured by _cells; a line with a word wider than `width` goes to rich's own."""
+    cells = len if _single_cells(line) else _cells  # a line of one-cell characters: its words' too
+    breaks: list[int] = []
+    offset = 0
+    for word in _WORD.finditer(line):  # as rich's words(): each match starts where the last ended
+        text = word.group()
+        length = cells(text.rstrip())
+        if width - offset >= length:
+            offset += cells(text)
+        elif length > width:
+            return divide_line(line, width, fold=fold)
+        elif offset and word.start():
+            breaks.append(word.start())
+            offset = cells(text)
+    return breaks
+
+
 def _fit(line: str, width: int, overflow: str) -> str:
     """Text.truncate: a line longer than `width` cells cut to it (with … for ellipsis)."""
-    if cell_len(line) > width:
+    if _cells(line) > width:
         return set_cell_size(line, width - 1) + "…" if overflow == "ellipsis" else set_cell_size(line, width)
     return line
 
 
 def _pad(line: str, width: int) -> str:
     """Segment.split_and_crop_lines with pad: cropped or padded to exactly `width` cells."""
-    length = cell_len(line)
+    length = _cells(line)
     if length < width:
         return line + " " * (width - length)
     return set_cell_size(line, width) if length > width else line
@@ -58,16 +91,16 @@ def wrap(plain: str, width: int, justify: str = "default", overflow: str = "fold
         if no_wrap:
             pieces = [line]
         else:
-            offsets = divide_line(line, width, fold=overflow == "fold")
+            offsets = _divide(line, width, overflow == "fold")
             pieces = [line[a:b] for a, b in zip([0, *offsets], [*offsets, len(line)])]
             pieces = [_rstrip_end(p, width) for p in pieces]
         for piece in pieces:
             if justify == "left":
                 piece = _fit(piece, width, overflow)
-                piece += " " * max(0, width - cell_len(piece))
+                piece += " " * max(0, width - _cells(piece))
             elif justify == "right":
                 piece = _fit(piece.rstrip(), width, overflow)
-                piece = " " * (width - cell_len(piece)) + piece
+                piece = " " * (width - _cells(piece)) + piece
             elif justify != "default":
                 raise Unplain(justify)
             lines.append(_fit(piece, width, overflow))
@@ -104,9 +137,9 @@ class Text:
 
     def measure(self) -> tuple[int, int]:
         lines = self.plain.splitlines()
-        widest = max((cell_len(line) for line in lines), default=0)
+        widest = max((_cells(line) for line in lines), default=0)
         words = self.plain.split()
-        return (max(cell_len(word) for word in words) if words else widest), widest
+        return (max(_cells(word) for word in words) if words else widest), widest
 
     def lines(self, width: int, justify: str = "default", overflow: str = "fold", no_wrap: bool = False) -> list[str]:
         return [_pad(line, width) for line in wrap(self.plain, width, justify, overflow, no_wrap)]
@@ -261,7 +294,7 @@ class Panel:
             top = "╭" + "─" * (width - 2) + "╮"
         else:
             title = _fit(" " + self.title.plain.replace("\n", " ") + " ", width - 4, "fold")
-            top = "╭─" + title + "─" * (width - 4 - cell_len(title)) + "─╮"
+            top = "╭─" + title + "─" * (width - 4 - _cells(title)) + "─╮"
         return [top, *inner, "╰" + "─" * (width - 2) + "╯"]
 
 

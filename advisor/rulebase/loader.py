@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,9 +39,9 @@ class RuleBase:
     technologies: schema.TechnologiesDecision
     sha256: str
     documents: tuple[str, ...]
-    files: dict[str, LocatedDocument] = field(default_factory=dict, repr=False, compare=False)
+    files: Mapping[str, LocatedDocument] = field(default_factory=dict, repr=False, compare=False)
     # where each rule (by id; checklist items as tech.<id>) is written, for located warnings
-    locations: dict[str, tuple[LocatedDocument, tuple[Any, ...]]] = field(default_factory=dict, repr=False,
+    locations: Mapping[str, tuple[LocatedDocument, tuple[Any, ...]]] = field(default_factory=dict, repr=False,
                                                                            compare=False)
     staffing: schema.StaffingFile | None = None  # norms for staffing plans (staffing.yaml, optional)
     models: schema.ModelsFile | None = None  # pros, cons and risks of each model (models.yaml, optional)
@@ -78,14 +79,33 @@ def read_rule_file(path: Path) -> tuple[LocatedDocument, bytes]:
 def read_into(path: Path, problems: Problems) -> tuple[LocatedDocument, bytes] | None:
     """A rule file parsed and its bytes, or None with its problems noted; the mistakes a read
     can step over (a duplicate key) are noted too, and the rest of the file is still read."""
+    raw = read_bytes_into(path, problems)
+    if raw is None:
+        return None
+    doc = parse_into(path, raw, problems)
+    return None if doc is None else (doc, raw)
+
+
+def read_bytes_into(path: Path, problems: Problems | None) -> bytes | None:
+    """A rule file's bytes (bounded), or None with why noted in `problems` (when given)."""
     try:
         with open_input(path) as handle:
-            raw = read_bounded(handle, str(path))
+            return read_bounded(handle, str(path))
+    except OSError as exc:
+        if problems is not None:
+            problems.add(RuleBaseError(f"cannot read: {exc.strerror}", file=str(path)))
+    except InputError as exc:
+        if problems is not None:
+            problems.add(RuleBaseError(exc.message, file=exc.file or str(path), line=exc.line, key=exc.key,
+                                       column=exc.column))
+    return None
+
+
+def parse_into(path: Path, raw: bytes, problems: Problems) -> LocatedDocument | None:
+    """A rule file's bytes parsed, or None with its problems noted (see read_into)."""
+    try:
         # the parse is kept between runs, keyed by these bytes; validation runs every time
         doc = cache.cached_yaml(raw, str(path), lambda: parse_yaml(decode_text(raw), str(path), keep_going=True))
-    except OSError as exc:
-        problems.add(RuleBaseError(f"cannot read: {exc.strerror}", file=str(path)))
-        return None
     except InputError as exc:
         problems.add(RuleBaseError(exc.message, file=exc.file or str(path), line=exc.line, key=exc.key,
                                    column=exc.column))
@@ -93,7 +113,7 @@ def read_into(path: Path, problems: Problems) -> tuple[LocatedDocument, bytes] |
     for problem in doc.problems:
         problems.add(RuleBaseError(problem.message, file=problem.file, line=problem.line, key=problem.key,
                                    column=problem.column))
-    return doc, raw
+    return doc
 
 
 def first_error(doc: LocatedDocument, exc: ValidationError, base: tuple[Any, ...] = (),
@@ -174,6 +194,51 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
         assert meta_read is not None
         return load_overlay(root, *meta_read, _chain, problems)
 
+    if meta_read is not None and not problems.found:
+        raws = _rule_bytes(root, names, meta_read[1])
+        if raws is not None:  # every file read: the whole load, from the cache when these bytes were loaded before
+            from advisor.rulebase.stored import stored_rule_base
+
+            return stored_rule_base(root, raws, meta_read[0], lambda: _load_files(root, names, meta_read, problems, raws))
+    return _load_files(root, names, meta_read, problems)
+
+
+def _rule_bytes(root: Path, names: list[str], meta: bytes) -> dict[str, bytes] | None:
+    """The bytes of every file the load reads, by name in RULE_FILES' order; None when one is missing or
+    unreadable (the full load then says why)."""
+    raws = {"rulebase.yaml": meta}
+    for name in RULE_FILES[1:]:
+        path = root / name
+        if name in FILES:
+            if name not in names:
+                return None
+        elif not path.is_file():  # an optional file the folder does not have
+            continue
+        raw = read_bytes_into(path, None)
+        if raw is None:
+            return None
+        raws[name] = raw
+    return raws
+
+
+def rule_base_digest(raws: dict[str, bytes]) -> str:
+    """The content hash of a rule base: each file's name and bytes, in RULE_FILES' order."""
+    digest = hashlib.sha256()
+    for name, raw in raws.items():
+        digest.update(name.encode() + b"\0" + raw + b"\0")
+    return digest.hexdigest()
+
+
+def _load_files(root: Path, names: list[str], meta_read: tuple[LocatedDocument, bytes] | None, problems: Problems,
+                raws: dict[str, bytes] | None = None) -> RuleBase:
+    """Every file of a (complete) rule base parsed and validated, each from the cache where it can be; with
+    `raws` (each file's bytes, already read), those bytes."""
+    def read(path: Path) -> tuple[LocatedDocument, bytes] | None:
+        if raws is None or path.name not in raws:
+            return read_into(path, problems)
+        doc = parse_into(path, raws[path.name], problems)
+        return None if doc is None else (doc, raws[path.name])
+
     digest = hashlib.sha256()
     parsed: dict[str, Any] = {}
     docs: dict[str, LocatedDocument] = {}
@@ -181,19 +246,19 @@ def load_rule_base(directory: Path | None = None, _chain: tuple[Path, ...] = ())
         if name not in names:
             problems.add(RuleBaseError(f"missing {name}; a rule base folder holds {', '.join(FILES)}", file=str(root)))
             continue
-        read = meta_read if name == "rulebase.yaml" else read_into(root / name, problems)
-        if read is None:
+        read_file = meta_read if name == "rulebase.yaml" else read(root / name)
+        if read_file is None:
             continue
-        doc, raw = read
+        doc, raw = read_file
         digest.update(name.encode() + b"\0" + raw + b"\0")
         docs[name] = doc
         if meta_read is not None:  # with rulebase.yaml unreadable, which schema the files follow is unknown
             parsed[name] = validate_into(doc, model, problems, raw)
     meta: schema.RuleBaseMeta | None = parsed.get("rulebase.yaml")
     documents = tuple(meta.documents) if meta is not None else None
-    staffing, hashed = read_staffing(root, docs, problems)
+    staffing, hashed = read_optional(root, STAFFING_FILE, schema.StaffingFile, docs, problems, read)
     digest.update(hashed)
-    models, hashed = read_models(root, docs, problems)
+    models, hashed = read_optional(root, MODELS_FILE, schema.ModelsFile, docs, problems, read)
     digest.update(hashed)
     _check_cross_references(docs, documents, problems)
     problems.check()
@@ -219,16 +284,16 @@ RULE_FILES = (*FILES, STAFFING_FILE, MODELS_FILE)  # every file of a rule folder
 
 
 def read_optional(root: Path, name: str, model: type, docs: dict[str, LocatedDocument],
-                  problems: Problems) -> tuple[Any, bytes]:
+                  problems: Problems, read: Any = None) -> tuple[Any, bytes]:
     """An optional rule file (staffing.yaml, models.yaml) if the folder has one: validated, and what
     to hash of it (b"" without one); the documents it cites are checked with the rest."""
     path = root / name
     if not path.is_file():
         return None, b""
-    read = read_into(path, problems)
-    if read is None:
+    read_file = read_into(path, problems) if read is None else read(path)
+    if read_file is None:
         return None, b""
-    doc, raw = read
+    doc, raw = read_file
     docs[name] = doc
     return validate_into(doc, model, problems, raw), name.encode() + b"\0" + raw + b"\0"
 

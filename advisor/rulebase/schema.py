@@ -8,7 +8,9 @@ fields (`per: <field>`), so a criterion stated against capacity can be read as o
 Nothing in a rule file is ever evaluated as code.
 """
 
-from __future__ import annotations
+# Annotations are evaluated as the classes are made, not kept as text (no `from __future__ import
+# annotations`): pydantic would compile each field's text again on every start (about 11 M instructions of the
+# 69 M its import costs).
 
 import datetime as dt
 import math
