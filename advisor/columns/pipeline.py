@@ -24,12 +24,13 @@ if TYPE_CHECKING:
 
     from advisor.engine import Engine
 
-# Rows decided together. polars' cost per call is much the same for 10 rows as for 8,192 (parse
-# ~9 ms, evaluate ~21 ms a call): on 100,000 rows (JSON Lines with traces, user+sys CPU, medians
-# of 4 interleaved runs, this machine under load) 4,096 a chunk took 6.9 s and 194 MB at the peak
-# (RSS), 8,192 took 6.6 s and 235 MB, 16,384 took 6.1 s and 324 MB; 32,768 no less CPU and 460 MB.
-# Past 8,192 a few per cent of CPU cost ~40% more memory.
-CHUNK_ROWS = 8192
+# Rows decided together. polars' cost per call is much the same for 10 rows as for 16,384 (evaluate
+# plans ~25 ms of expressions a call, parse ~6 ms), so fewer, larger chunks pay less of it. On 100,000
+# generated CSV rows (user+sys CPU of the process, medians of 4 interleaved runs at low load), 16,384 a
+# chunk against 8,192 took 0.94x the CPU for CSV out and 0.90x for --no-trace JSON Lines, at 265 and
+# 310 MB peak RSS against 206 and 229 MB; earlier, 32,768 gave no less CPU for 460 MB. Memory stays
+# flat however long the input: one chunk at a time.
+CHUNK_ROWS = 16384
 # CSV rows below which the row path is as quick as importing polars (~0.1 s) and compiling the rule
 # base as columns (~0.1 s more): 2,000 rows took 0.50 s of CPU as rows and 0.57 s as columns,
 # 2,500 rows 0.76 s as rows and 0.66 s as columns (medians of 3, JSON Lines with traces).
