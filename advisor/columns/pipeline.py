@@ -24,13 +24,13 @@ if TYPE_CHECKING:
 
     from advisor.engine import Engine
 
-# Rows decided together. polars' cost per call is much the same for 10 rows as for 16,384 (evaluate
-# plans ~25 ms of expressions a call, parse ~6 ms), so fewer, larger chunks pay less of it. On 100,000
-# generated CSV rows (user+sys CPU of the process, medians of 4 interleaved runs at low load), 16,384 a
-# chunk against 8,192 took 0.94x the CPU for CSV out and 0.90x for --no-trace JSON Lines, at 265 and
-# 310 MB peak RSS against 206 and 229 MB; earlier, 32,768 gave no less CPU for 460 MB. Memory stays
-# flat however long the input: one chunk at a time.
-CHUNK_ROWS = 16384
+# Rows decided together. polars' cost per call is much the same for 10 rows as for 8,192 (evaluate
+# plans ~25 ms of expressions a call, parse ~6 ms), so larger chunks pay less of it, but a chunk in
+# flight is most of the memory. On 100,000 generated CSV rows (user+sys CPU, medians of 4 interleaved
+# runs at low load) 16,384 a chunk took 0.94x the CPU of 8,192 for CSV out and 0.90x for --no-trace,
+# but peaked at 298 MiB (PSS, full traces) against 197 MiB for 10,000 rows, where 8,192 keeps
+# 191-213 MiB from 10,000 to 1,000,000 rows: memory flat from 10k rows is worth those few per cent.
+CHUNK_ROWS = 8192
 # CSV rows below which the row path is as quick as importing polars (~0.1 s) and compiling the rule
 # base as columns (~0.1 s more): 2,000 rows took 0.50 s of CPU as rows and 0.57 s as columns,
 # 2,500 rows 0.76 s as rows and 0.66 s as columns (medians of 3, JSON Lines with traces).
