@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import io
+from collections.abc import Iterator
 
 import pytest
 
@@ -12,8 +13,8 @@ from advisor.errors import InputError
 from advisor.inputs import LineError, Lines, check_workbook, choose_encoding, gunzip_bounded
 
 
-def _read(data: bytes, limit: int = 1 << 20) -> list[object]:
-    lines = Lines(io.BytesIO(data), "f.csv", limit=limit)
+def _drain(lines: Iterator[object], whole_message: bool = False) -> list[object]:
+    """Every line, and (line number, message) for each line refused, reading on after it."""
     seen: list[object] = []
     while True:
         try:
@@ -21,7 +22,11 @@ def _read(data: bytes, limit: int = 1 << 20) -> list[object]:
         except StopIteration:
             return seen
         except LineError as exc:
-            seen.append((exc.line, exc.message.split(":")[0]))
+            seen.append((exc.line, exc.message if whole_message else exc.message.split(":")[0]))
+
+
+def _read(data: bytes, limit: int = 1 << 20) -> list[object]:
+    return _drain(Lines(io.BytesIO(data), "f.csv", limit=limit))
 
 
 def test_line_ends_of_every_kind_are_lines():
@@ -138,15 +143,7 @@ def _lines_of(data: bytes, limit: int, quick: bool, monkeypatch) -> list[object]
         if not quick:
             patch.setattr(Lines, "_whole_lines", lambda self, data: False)
         lines = Lines(io.BytesIO(data), "f.csv", "utf-8", limit=limit)
-        source = lines.in_runs() if quick else lines
-        seen: list[object] = []
-        while True:
-            try:
-                seen.append(next(source))
-            except StopIteration:
-                return seen
-            except LineError as exc:
-                seen.append((exc.line, exc.message))
+        return _drain(lines.in_runs() if quick else lines, whole_message=True)
 
 
 @settings(max_examples=300, deadline=None, derandomize=True, database=None,
