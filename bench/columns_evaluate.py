@@ -13,21 +13,18 @@ rows compared with the row path (RawRecord.validated, Engine.evaluate), bit for 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
 from pathlib import Path
 
+from columns_options import chunk_options
+
 HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--chunk", type=int, default=8192)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--tree", type=Path, default=HERE.parent, help="the checkout whose advisor is timed")
+    parser = chunk_options()
     parser.add_argument("--check", type=int, default=2000, help="rows compared with the row path")
     args = parser.parse_args()
     sys.path[:0] = [str(args.tree.resolve()), str(args.tree.resolve() / "tests"), str(HERE)]

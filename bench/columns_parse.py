@@ -12,21 +12,18 @@ another checkout's advisor (e.g. main's) with this script, so two states can be 
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
 from pathlib import Path
 
+from columns_options import chunk_options
+
 HERE = Path(__file__).resolve().parent
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--chunk", type=int, default=8192)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--tree", type=Path, default=HERE.parent, help="the checkout whose advisor is timed")
+    parser = chunk_options()
     args = parser.parse_args()
     sys.path[:0] = [str(args.tree.resolve()), str(HERE)]
     # advisor from --tree, imported before bench/run.py puts this checkout first on the path

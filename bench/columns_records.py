@@ -12,22 +12,19 @@ encoder (RawRecord.validated, Engine.evaluate, writers.record_encoder), byte for
 
 from __future__ import annotations
 
-import argparse
 import statistics
 import sys
 import time
 from pathlib import Path
+
+from columns_options import chunk_options
 
 HERE = Path(__file__).resolve().parent
 FORMATS = (("jsonl", True), ("jsonl", False), ("csv", False))
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--rows", type=int, default=100_000)
-    parser.add_argument("--chunk", type=int, default=8192)
-    parser.add_argument("--repeat", type=int, default=5)
-    parser.add_argument("--tree", type=Path, default=HERE.parent, help="the checkout whose advisor is timed")
+    parser = chunk_options()
     parser.add_argument("--check", action="store_true", help="compare every record with the row path's")
     args = parser.parse_args()
     sys.path[:0] = [str(args.tree.resolve()), str(HERE)]
