@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
-from advisor.engine import TECHNOLOGY_CODES, Engine, Evaluation
+from advisor.engine import Engine, Evaluation
 from advisor.profile import unknown_fields
 from advisor.parallel import Outcome, default_jobs, score_here, score_in_pool, worth_parallel
 from advisor.readers import read_inputs_raw, source_of
@@ -44,14 +44,12 @@ class TableRow:
 
     @classmethod
     def of(cls, engine: Engine, ev: Evaluation) -> TableRow:
-        applied = TECHNOLOGY_CODES["applies"]
-        first = engine.first_technology
         return cls(
             ev.profile.name,
             engine.model_decision(ev, []),
             None if engine.mix_not_applicable(ev) else ev.inside_share,
             ev.hybrid,
-            sum(code == applied for code in ev.rules[first:first + len(engine.technologies)]),
+            len(engine.technologies_with(ev, "applies")),
             len(unknown_fields(ev.profile)),
         )
 
@@ -245,11 +243,7 @@ class _Names:
             where = source_of(first_file, first_line or None)
             report(f"{source_of(file, line)}: name: '{name}' also names the record at {where} (both are scored)")
         elif len(self.first) < DUPLICATE_CHECK_LIMIT:
-            number = self.files.get(file)
-            if number is None:
-                number = self.files[file] = len(self.file_names)
-                self.file_names.append(file)
-            self.first[name] = number << 32 | (line or 0)  # lines start at 1: 0 is "the whole file"
+            self.first[name] = self._file_number(file) << 32 | (line or 0)  # lines start at 1: 0 is "the whole file"
         elif not self.full:
             self.full = True
             report(f"{source_of(file, line)}: duplicate-name check stops at this record: it remembers "
@@ -262,10 +256,14 @@ class _Names:
         if len(first) + len(names) > DUPLICATE_CHECK_LIMIT or not first.keys().isdisjoint(names) \
                 or len(set(names)) < len(names):
             return False
+        packed = self._file_number(file) << 32
+        first.update(zip(names, [packed | (row.line or 0) for row in rows]))
+        return True
+
+    def _file_number(self, file: str) -> int:
+        """The file's number in file_names, given on first sight: a name's place packs it with the line."""
         number = self.files.get(file)
         if number is None:
             number = self.files[file] = len(self.file_names)
             self.file_names.append(file)
-        packed = number << 32
-        first.update(zip(names, [packed | (row.line or 0) for row in rows]))
-        return True
+        return number
