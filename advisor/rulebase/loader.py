@@ -221,11 +221,16 @@ def _rule_bytes(root: Path, names: list[str], meta: bytes) -> dict[str, bytes] |
     return raws
 
 
+def hashed_file(name: str, raw: bytes) -> bytes:
+    """What a rule base's content hash takes of one of its files: the name and the bytes."""
+    return name.encode() + b"\0" + raw + b"\0"
+
+
 def rule_base_digest(raws: dict[str, bytes]) -> str:
     """The content hash of a rule base: each file's name and bytes, in RULE_FILES' order."""
     digest = hashlib.sha256()
     for name, raw in raws.items():
-        digest.update(name.encode() + b"\0" + raw + b"\0")
+        digest.update(hashed_file(name, raw))
     return digest.hexdigest()
 
 
@@ -250,7 +255,7 @@ def _load_files(root: Path, names: list[str], meta_read: tuple[LocatedDocument, 
         if read_file is None:
             continue
         doc, raw = read_file
-        digest.update(name.encode() + b"\0" + raw + b"\0")
+        digest.update(hashed_file(name, raw))
         docs[name] = doc
         if meta_read is not None:  # with rulebase.yaml unreadable, which schema the files follow is unknown
             parsed[name] = validate_into(doc, model, problems, raw)
@@ -295,7 +300,7 @@ def read_optional(root: Path, name: str, model: type, docs: dict[str, LocatedDoc
         return None, b""
     doc, raw = read_file
     docs[name] = doc
-    return validate_into(doc, model, problems, raw), name.encode() + b"\0" + raw + b"\0"
+    return validate_into(doc, model, problems, raw), hashed_file(name, raw)
 
 
 def read_staffing(root: Path, docs: dict[str, LocatedDocument],
