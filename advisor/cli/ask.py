@@ -1,6 +1,6 @@
 """ask: the founders' questionnaire."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typer would evaluate each annotation's text on every run (see app.py).
 
 import os
 from enum import Enum

@@ -1,6 +1,6 @@
 """score: many profiles, with a progress bar for a person watching."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typer would evaluate each annotation's text on every run (see app.py).
 
 from enum import Enum
 from pathlib import Path

@@ -1,6 +1,6 @@
 """derive: a profile measured from a CRM or order export."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typer would evaluate each annotation's text on every run (see app.py).
 
 from enum import Enum
 from pathlib import Path

@@ -1,6 +1,6 @@
 """fields: the profile contract, listed."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typer would evaluate each annotation's text on every run (see app.py).
 
 from typing import Annotated
 

@@ -1,6 +1,6 @@
 """rules: rule bases as code (check, init, diff, test)."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typer would evaluate each annotation's text on every run (see app.py).
 
 from pathlib import Path
 from typing import Annotated, Optional

@@ -1,6 +1,6 @@
 """One profile: recommend, explain, compare."""
 
-from __future__ import annotations
+# No `from __future__ import annotations`: typer would evaluate each annotation's text on every run (see app.py).
 
 from typing import Annotated, Optional
 
