@@ -13,7 +13,7 @@ import types
 from functools import cache, lru_cache
 from typing import Annotated, Any, Union, get_args, get_origin, get_type_hints
 
-from pydantic import BaseModel, RootModel, Tag, ValidationError
+from pydantic import BaseModel, Tag, ValidationError
 
 from advisor.errors import AdvisorError, RuleBaseError, RuleBaseErrors
 from advisor.suggest import closest, did_you_mean
@@ -159,6 +159,8 @@ def _locate(model: type[BaseModel] | None, loc: Path_) -> tuple[Path_, type[Base
 @lru_cache(maxsize=4096)  # a file with thousands of problems has few shapes of them
 def _walk(model: type[BaseModel] | None, shape: tuple[Any, ...]) -> tuple[tuple[bool, ...], type[BaseModel] | None]:
     """For each part of a location (list positions as None): whether it is a key or position in the file."""
+    from pydantic import RootModel  # here, not above: importing it builds a model class a load without problems never needs
+
     kept: list[bool] = []
     kind: Any = model
     if isinstance(model, type) and issubclass(model, RootModel):  # its errors leave out 'root'
