@@ -8,6 +8,12 @@ recommend`, `advisor explain` and `advisor ask --answers` (JSON-free, text outpu
 sees it) from this checkout and, with --against, from another checkout of the project (say
 `git worktree add /tmp/main main`), each imported from its own folder by the same interpreter.
 Prints the median wall and CPU (user + sys) milliseconds of each and its ratio to the floor.
+Two references run beside them: `typer app`, a typer app that does nothing, run with one
+command of two parameters as advisor runs its commands (pydantic's plugin scan off, as
+advisor has it): typer converts each parameter with a pydantic TypeAdapter, so running any
+command imports pydantic's models and fields, which the floor's `import pydantic` does not;
+and `typer app, no pydantic`, the same app with that conversion left out (what a command
+costs when nothing of it imports pydantic's models).
 The rule-base cache (a fresh folder of its own) is warmed first, so every run reads its cached files.
 
 On a loaded machine even CPU time wanders (caches and cores are shared); --instructions
@@ -31,6 +37,26 @@ ROOT = Path(__file__).resolve().parent.parent
 PROFILE = "profiles/online-store.yaml"
 ANSWERS, SAVED = "{home}/answers.yaml", "{home}/saved.yaml"  # ask's unattended answers and the profile it saves
 ENTRY = "import sys; from advisor.cli import main; sys.argv[0] = 'advisor'; main()"
+# The references: a typer app that does nothing, with and without typer's pydantic conversion of parameters.
+TYPER_APP = """import advisor  # pydantic's plugin scan off, as in every advisor run
+import typer, rich, pydantic, yaml
+from pathlib import Path
+from typing import Annotated, Optional
+app = typer.Typer()
+@app.command()
+def recommend(profile: Annotated[str, typer.Argument()], rules: Annotated[Optional[Path], typer.Option()] = None) -> None:
+    pass
+@app.command()
+def other() -> None:
+    pass
+"""
+RUN_APP = "app(['recommend', 'x'], standalone_mode=False)\n"
+PASS_THROUGH = """import typer.core
+class PassThrough:  # a parameter's text as it is: typer's conversion (a pydantic TypeAdapter) left out
+    def coerce(self, value, param, ctx):
+        return value
+typer.core._TyperParameter.get_runtime_param = lambda self: PassThrough()
+"""
 COMMANDS = {
     "recommend": ["recommend", PROFILE],
     "explain": ["explain", PROFILE],
@@ -88,7 +114,9 @@ def main() -> None:
         Path(ANSWERS.format(home=home)).write_text("close_rate: 40%\n")
         saved = Path(SAVED.format(home=home))
         cases: dict[str, tuple[list[str], dict[str, str]]] = {
-            "floor": ([python, "-c", "import typer, rich, pydantic, yaml"], base)}
+            "floor": ([python, "-c", "import typer, rich, pydantic, yaml"], base),
+            "typer app": ([python, "-c", TYPER_APP + RUN_APP], base),
+            "typer app, no pydantic": ([python, "-c", TYPER_APP + PASS_THROUGH + RUN_APP], base)}
         for tree, path in trees.items():
             env = dict(base, PYTHONPATH=str(path))  # and run from there: `python -c` puts the folder first
             for command in options.commands:
