@@ -138,10 +138,8 @@ class ColumnRecords:
         models = self._models = list(engine.tie_break)
         points = {index: rule.effect["points"] for index, rule in enumerate(rules) if rule.decision == "department_model"}
         shift = {index: rule.effect["inside_shift"] for index, rule in enumerate(rules) if "inside_shift" in rule.effect}
-        # the rules a reason can name: their codes and degrees in one flat column each per chunk, at place * rows + row
-        reason_rules = self._reason_rules = sorted({*points, *shift})
-        place = {rule: k for k, rule in enumerate(reason_rules)}
-        self._place = pl.Series([place.get(i) for i in range(len(rules))], dtype=pl.Int64)
+        # the rules a reason can name, in rule order
+        self._model_rules, self._shift_rules = sorted(points), sorted(shift)
         # per rule and winner (rule * models + winner) or per rule: a reason's effect, its JSON when it wholly
         # fired, and the start of its JSON when not (its points or shift follow)
         pairs = [(i, m) for i in range(len(rules)) for m in models]
@@ -301,36 +299,50 @@ class ColumnRecords:
                                for name in ("hybrid_reasons", "not_applicable", "sales_kinds")))
         return self._joined(keys, self._mixes, ("a", "b"))
 
-    def _reasons(self, result: pl.DataFrame, column: str, codes: pl.Series, lows: pl.Series) -> pl.Series:
-        """Per row: the items of a reasons list (`column`: model_reasons or mix_reasons), joined by commas.
+    def _reasons(self, result: pl.DataFrame, model: bool) -> pl.Series:
+        """Per row: the items of its model's reasons (`model`) or of its sales mix's, joined by commas.
 
-        A rule that wholly fired gives its effect as it is (its item's JSON made once); any other gives
-        its effect times its degree, rounded to 4 places (made once per distinct value)."""
-        items = result.select(pl.col(column).alias("rule")).with_row_index("row").explode("rule", empty_as_null=True)
-        rule, row = items.get_column("rule"), items.get_column("row").cast(pl.Int64)
-        if column == "model_reasons":
-            winner = result.get_column("department_model").replace_strict(
-                self._models, list(range(len(self._models))), return_dtype=pl.Int64)
-            key = rule * len(self._models) + winner.gather(row)
+        As Engine.evaluate orders them: the rules giving the winner points (its points x the rule's lower
+        degree, above 0) or moving the share (shift x degree, not 0), by that product (a shift's by its
+        size) descending, ties in rule order. Every row's candidates make one long frame, sorted by row,
+        product and rule (a total order: no sort stability relied on) and grouped by row once; ordering
+        them in ColumnEngine and encoding its lists after cost a third more. A rule that wholly fired gives
+        its effect as it is (its item's JSON made once); any other the product rounded to 4 places (made
+        once per distinct value)."""
+        height = result.height
+        rules = self._model_rules if model else self._shift_rules
+        if not rules or not height:
+            return pl.repeat("", height, dtype=pl.Utf8, eager=True)
+        count = len(rules)
+        get = result.get_column
+        at = pl.int_range(0, count * height, dtype=pl.Int64, eager=True)  # candidate * height + row
+        rule = pl.Series(rules, dtype=pl.Int64).gather(at // height)
+        low = pl.concat([get(f"low_{i}") for i in rules], rechunk=True)
+        if model:
+            winner = get("department_model").replace_strict(self._models, list(range(len(self._models))),
+                                                            return_dtype=pl.Int64)
+            key = rule * len(self._models) + pl.concat([winner] * count, rechunk=True)
             effects, fired, head = self._model_effect, self._model_fired, self._model_head
         else:
             key, effects, fired, head = rule, self._mix_effect, self._mix_fired, self._mix_head
-        at = self._place.gather(rule) * result.height + row
-        item = fired.gather(key)  # right where the rule wholly fired; the others' items are made here
-        partly = (codes.gather(at) != YES).fill_null(True).arg_true()
+        effect = effects.gather(key)
+        value = effect * low  # the engine's value * lowest: one IEEE product
+        included = ((low > 0) & (effect > 0)) if model else (value != 0)
+        found = (pl.DataFrame({"row": at % height, "rule": rule, "key": key, "value": value,
+                               "order": value if model else value.abs(),
+                               "whole": pl.concat([get(f"rule_{i}") for i in rules], rechunk=True) == YES})
+                 .filter(included.fill_null(False))
+                 .sort(["row", "order", "rule"], descending=[False, True, False]))
+        item = fired.gather(found.get_column("key"))  # right where the rule wholly fired; the others' made here
+        partly = (~found.get_column("whole")).arg_true()
         if len(partly):
-            value = effects.gather(key.gather(partly)) * lows.gather(at.gather(partly))
-            item = item.scatter(partly, head.gather(rule.gather(partly)) + _shown_floats(value, self._partly, 4) + "}")
-        return (pl.DataFrame({"row": row, "item": item}).group_by("row", maintain_order=True).agg("item")
-                .select(pl.col("item").list.join(",")).to_series())
-
-    def _flat_reasons(self, result: pl.DataFrame) -> tuple[pl.Series, pl.Series]:
-        """The codes and degrees of every rule a reason can name, one rule's column after another."""
-        if not self._reason_rules:
-            return pl.Series([], dtype=pl.Int8), pl.Series([], dtype=pl.Float64)
-        get = result.get_column
-        return (pl.concat([get(f"rule_{i}") for i in self._reason_rules], rechunk=True),
-                pl.concat([get(f"low_{i}") for i in self._reason_rules], rechunk=True))
+            shown = _shown_floats(found.get_column("value").gather(partly), self._partly, 4)
+            item = item.scatter(partly, head.gather(found.get_column("rule").gather(partly)) + shown + "}")
+        joined = (pl.DataFrame({"row": found.get_column("row"), "item": item})
+                  .group_by("row", maintain_order=True).agg("item"))
+        every = pl.DataFrame({"row": pl.int_range(0, height, dtype=pl.Int64, eager=True)})
+        return (every.join(joined, on="row", how="left", maintain_order="left")
+                .select(pl.col("item").list.join(",").fill_null("")).to_series())
 
     def _scores(self, result: pl.DataFrame) -> list[Any]:
         """The scores and their ranges, rounded as the row path rounds them, with what goes between them.
@@ -359,17 +371,16 @@ class ColumnRecords:
         get = result.get_column
         decision = self._decisions_of(result)
         mix = self._mixes_of(result)
-        codes, lows = self._flat_reasons(result)
         parts = [
             _lit('{"source":"'), self._free_text(pl.Series(sources, dtype=pl.Utf8)),
             _lit('","name":"'), self._free_text(parsed.get_column("name")),
             _lit('"'), decision.get_column("a"), *self._scores(result), decision.get_column("b"),
             _float_json(get("margin")), decision.get_column("c"),
-            self._reasons(result, "model_reasons", codes, lows),
+            self._reasons(result, model=True),
             _lit(']},"sales_mix":{"inside_share":'), _float_json(get("inside_share")),
             _lit(',"outside_share":'), _shown_floats(result.select(1.0 - pl.col("inside_share")).to_series(), self._outside, 2),
             _lit(',"hybrid":'), mix.get_column("a"), _float_json(get("unclamped_inside_share")), _lit(',"reasons":['),
-            self._reasons(result, "mix_reasons", codes, lows), mix.get_column("b"),
+            self._reasons(result, model=False), mix.get_column("b"),
             self._checklist(result), self._unknown(parsed),
         ]
         if self.trace:
