@@ -38,7 +38,6 @@ _NEEDS_QUOTES = re.compile(r'[,"\r\n]')  # a CSV cell with one of these is quote
 _CSV_ODD = r'[,"\r\n]'  # the same test, as polars' regex
 _JSON_ODD = r'[\x00-\x1f"\\]'  # what orjson writes escaped in a string; all else it writes as it is (UTF-8)
 _FORMULA = r"^[=+\-@\t\r]"  # writers.text_cell's test, as polars' regex
-_SEPARATOR = "\x1f"  # between a list's items in a key: no id holds it
 _dumps = orjson.dumps
 _lit = pl.lit
 
@@ -208,13 +207,13 @@ class ColumnRecords:
 
     def _mix_of(self, key: tuple[Any, ...]) -> tuple[str, str]:
         """The sales mix's texts around the unclamped share and after its reasons (JSON), or its cells (CSV)."""
-        hybrid, not_applicable, kinds = (_items(part) for part in key)
+        hybrid, not_applicable, kinds = key  # the three lists as tuples
         if self._csv_out:
             return (f"{'true' if hybrid else 'false'},{'false' if not_applicable else 'true'},"
                     f"{self._cell(' '.join(kinds))},", "")
         return (f'{"true" if hybrid else "false"},"unclamped_inside_share":',
-                f'],"hybrid_reasons":{_json([int(i) for i in hybrid])},"applies":{"false" if not_applicable else "true"},'
-                f'"not_applicable_reasons":{_json([int(i) for i in not_applicable])}}},"sales_kinds":{_json(kinds)},'
+                f'],"hybrid_reasons":{_json(list(hybrid))},"applies":{"false" if not_applicable else "true"},'
+                f'"not_applicable_reasons":{_json(list(not_applicable))}}},"sales_kinds":{_json(list(kinds))},'
                 f'"technologies":')
 
     def _checklist_of(self, key: str) -> str:
@@ -279,10 +278,13 @@ class ColumnRecords:
                                       default=None, return_dtype=pl.Utf8)
         return series.zip_with(~odd, texts)
 
-    def _joined(self, keys: pl.DataFrame, texts: _Texts, names: Sequence[str]) -> pl.DataFrame:
-        """Texts `names` of each row's key (the columns of `keys`), made once per distinct key."""
+    def _joined(self, keys: pl.DataFrame, texts: _Texts, names: Sequence[str], lists: bool = False) -> pl.DataFrame:
+        """Texts `names` of each row's key (the columns of `keys`; with `lists`, list columns, whose
+        values are keyed as tuples), made once per distinct key."""
         distinct = keys.unique()
         rows = distinct.rows()
+        if lists:
+            rows = [tuple(map(tuple, row)) for row in rows]
         made = list(zip(*texts.of(rows, rows))) or [[] for _ in names]
         mapping = distinct.hstack([pl.Series(name, column, dtype=pl.Utf8) for name, column in zip(names, made)])
         return keys.join(mapping, on=keys.columns, how="left", nulls_equal=True, maintain_order="left").select(names)
@@ -295,9 +297,9 @@ class ColumnRecords:
         return self._joined(keys, self._decisions, ("a", "b", "c"))
 
     def _mixes_of(self, result: pl.DataFrame) -> pl.DataFrame:
-        keys = result.select(*(pl.col(name).cast(pl.List(pl.Utf8)).list.join(_SEPARATOR)
-                               for name in ("hybrid_reasons", "not_applicable", "sales_kinds")))
-        return self._joined(keys, self._mixes, ("a", "b"))
+        # the lists themselves as the keys: joined into texts first, they took twice as long
+        keys = result.select("hybrid_reasons", "not_applicable", "sales_kinds")
+        return self._joined(keys, self._mixes, ("a", "b"), lists=True)
 
     def _reasons(self, result: pl.DataFrame, model: bool) -> pl.Series:
         """Per row: the items of its model's reasons (`model`) or of its sales mix's, joined by commas.
@@ -446,10 +448,6 @@ def _rounded(shown: Callable[[Any], str], digits: int, plus_zero: bool) -> _Text
 
 def _unknown_names(bits: int) -> list[str]:
     return [name for k, name in enumerate(EVIDENCE_FIELDS) if bits >> k & 1]
-
-
-def _items(key: str) -> list[str]:
-    return key.split(_SEPARATOR) if key else []
 
 
 class _Sink:
