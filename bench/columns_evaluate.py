@@ -4,7 +4,7 @@
 
 bench/run.py's generated CSV read into RawRecords (not timed); then, --repeat times, CPU time
 (time.process_time: every thread of this process, polars' pool included) of parse_csv_rows,
-of ColumnEngine.evaluate (with the reasons, and without them as for CSV output, where the
+of ColumnEngine.evaluate (with the reasons, and without them as the batch path runs it, where the
 checkout has that) and of the warnings on contradictory answers (English) over chunks of
 --chunk rows, per 100k rows, and each call's fixed cost (parse and evaluate on a 10-row chunk). --tree times another checkout's advisor (e.g. main's) with
 this script, so two states can be run interleaved under the same load. --check: that many
@@ -79,7 +79,7 @@ def main() -> None:
     print(line("parse_csv_rows s/100k", parse_times))
     print(line("ColumnEngine.evaluate s/100k", evaluate_times))
     if lean_times:
-        print(line("  without reasons (CSV)", lean_times))
+        print(line("  without reasons (batch)", lean_times))
     print(line("warnings s/100k", warning_times))
     print(line("parse per call ms (10 rows)", parse_fixed, 1000, ".1f"))
     print(line("evaluate per call ms (10 rows)", evaluate_fixed, 1000, ".1f"))
