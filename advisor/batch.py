@@ -103,7 +103,8 @@ def score_batch(
 
     With `fail_fast`, the first bad record stops the run and no output file is written.
     `progress`, if given, is called with the count of records read so far; `on_scored`
-    with each scored profile and its source (e.g. to write its report). `jobs` worker
+    with each scored profile's Evaluation (its `.profile`) and its source (e.g. to write its report
+    without evaluating the profile again). `jobs` worker
     processes score CSV and JSON Lines rows (None: as many as there are CPUs, when the
     input is long enough to gain from it; 1: this process alone); the output is the same.
     `records` is the shape of JSON records: "lean" (a header, then rules by index) or "full".
@@ -198,7 +199,7 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
 
         def encode(source: str, ev: Evaluation) -> Any:
             if on_scored is not None:
-                on_scored(ev.profile, source)
+                on_scored(ev, source)
             return make(source, ev)
 
         return score_here(records, engine, encode, lang)

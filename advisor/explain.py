@@ -24,7 +24,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from advisor.engine import Engine
+from advisor.engine import Engine, Evaluation
 from advisor.errors import ProfileError, UsageError
 from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, FIELDS, Profile, validate_profile
 from advisor.recommendation import Recommendation, RuleTrace, reason_dict, source_dict
@@ -212,11 +212,16 @@ class Explanation:
 
 
 def explain(engine: Engine, profile: Profile, *, scenario: Mapping[str, Any] | None = None,
-            fixed: Iterable[str] = ()) -> Explanation:
+            fixed: Iterable[str] = (), evaluation: Evaluation | None = None) -> Explanation:
+    """`evaluation`: `engine.evaluate(profile)` where the caller already made it (a batch's reports), so the
+    profile is not evaluated twice; without a scenario only (a scenario's profile is another)."""
     scenario = dict(scenario or {})
     profile = apply_changes(profile, scenario)
     fixed_list = list(dict.fromkeys(fixed))
-    rec = engine.recommend(profile)
+    if evaluation is not None and not scenario and evaluation.profile is profile:
+        rec = engine.recommendation(evaluation)
+    else:
+        rec = engine.recommend(profile)
     winner = rec.department_model.id
     by_rule = {t.rule: t for t in rec.trace if t.decision == "department_model"}
 

@@ -7,7 +7,7 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Any
 
-from advisor.engine import Engine
+from advisor.engine import Engine, Evaluation
 from advisor.explain import Explanation, explain
 from advisor.profile import Profile
 from advisor.recommendation import Recommendation
@@ -70,8 +70,9 @@ class ReportContent:
 
 
 def build_report(engine: Engine, profile: Profile, *, source: str | None, lang: str,
-                 date: dt.date | None = None) -> ReportContent:
-    explanation = explain(engine, profile)
+                 date: dt.date | None = None, evaluation: Evaluation | None = None) -> ReportContent:
+    """`evaluation`: the profile's evaluation where the caller already has it (a batch scored it): not made again."""
+    explanation = explain(engine, profile, evaluation=evaluation)
     rec = explanation.recommendation
     rec.ask_next.extend(explanation.unknown_impacts)  # ranked: what to find out next
     facts = rec.facts  # as the rules compared them: deal size in USD

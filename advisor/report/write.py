@@ -87,18 +87,22 @@ def _start_reporter(rule_base: Any, lang: str) -> None:
 
 
 def _render_chunk(folder: str, chunk: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
-    """In a worker: write the reports of `chunk` ((profile, source, stem) each); their index rows."""
+    """In a worker: write the reports of `chunk` ((profile, source, stem) each, evaluated here); their index rows."""
     assert _reporter is not None
     engine, lang = _reporter
     return _render(Path(folder), engine, lang, chunk)
 
 
 def _render(folder: Path, engine: Any, lang: str, chunk: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
+    """Write the reports of `chunk` ((profile or its Evaluation, source, stem) each); their index rows."""
+    from advisor.engine import Evaluation
     from advisor.report.html import render_html
 
     rows = []
-    for profile, source, stem in chunk:
-        content = build_report(engine, profile, source=source, lang=lang)
+    for scored, source, stem in chunk:
+        evaluation = scored if type(scored) is Evaluation else None  # made by the batch: not made again
+        profile = scored.profile if evaluation is not None else scored
+        content = build_report(engine, profile, source=source, lang=lang, evaluation=evaluation)
         write_report(folder / f"{stem}.html", render_html(content))
         rec = content.recommendation
         rows.append({
@@ -134,8 +138,10 @@ class ReportFolder:
         self._pending: deque[Any] = deque()  # futures of chunks in flight, in input order
         self._pool: Any = None
 
-    def add(self, profile: Any, source: str) -> None:
-        self._chunk.append((profile, source, unique_stem(profile.name, self.taken, self.counters)))
+    def add(self, scored: Any, source: str) -> None:
+        """A scored profile, or its Evaluation (the batch's: the report does not evaluate it again), and its source."""
+        profile = getattr(scored, "profile", scored)
+        self._chunk.append((scored, source, unique_stem(profile.name, self.taken, self.counters)))
         if self.jobs == 1 or len(self._chunk) >= (START if self._pool is None else CHUNK):  # one process: each as it comes
             self._flush(more=True)
 
@@ -156,6 +162,8 @@ class ReportFolder:
         if self._pool is None:
             self._rows.extend(_render(self.folder, self.engine, self.lang, chunk))
             return
+        # a worker gets the profile alone and evaluates it again: an Evaluation is several times larger to send
+        chunk = [(getattr(scored, "profile", scored), source, stem) for scored, source, stem in chunk]
         for start in range(0, len(chunk), CHUNK):
             self._pending.append(self._pool.submit(_render_chunk, str(self.folder), chunk[start:start + CHUNK]))
             while len(self._pending) > self._window:  # memory stays flat however many profiles
