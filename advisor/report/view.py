@@ -177,11 +177,29 @@ def _tiers(t: Any, tiers: list[Any]) -> str:
     return ", ".join(f"{bound} {t.figure(tier.value)}".strip() for bound, tier in zip(bounds, tiers))
 
 
+# The norms table depends on the rule base's staffing file and the language alone: worked out once per run
+# (score --report-dir repeats it in every report; ~0.15 ms of a report's rendering). The file is kept in
+# the entry, so its id cannot be reused by another while the entry lives.
+_NORMS: dict[tuple[int, str], tuple[Any, list[tuple[str, str, str, bool]]]] = {}
+
+
 def _norms(content: ReportContent) -> list[tuple[str, str, str, bool]]:
     """(what, value, source, whether the value is a number to right-align)."""
-    t, staffing = content.t, content.staffing
+    staffing = content.staffing
     if staffing is None:
         return []
+    key = (id(staffing), content.lang)
+    kept = _NORMS.get(key)
+    if kept is None or kept[0] is not staffing:
+        if len(_NORMS) >= 16:  # rule bases loaded one after another (tests): only the last few stay
+            _NORMS.clear()
+        kept = _NORMS[key] = (staffing, _norm_rows(content))
+    return kept[1]
+
+
+def _norm_rows(content: ReportContent) -> list[tuple[str, str, str, bool]]:
+    t, staffing = content.t, content.staffing
+    assert staffing is not None
     rows = []
     norms = staffing.norms
     for name in type(norms).model_fields:
