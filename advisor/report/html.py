@@ -2,11 +2,14 @@
 The index page of `score --report-dir` has a small inline script that sorts its table.
 
 The layout is templates/report.html.j2 and index.html.j2 (autoescaped); this module hands them
-the report's texts (view.py) and the SVG charts (svg.py, which escapes its own text)."""
+the report's texts (view.py), the SVG charts (svg.py, which escapes its own text) and each cited
+reason (reason_html, which escapes its values)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from markupsafe import Markup, escape
 
 from advisor.report import svg
 from advisor.report.content import ReportContent
@@ -28,9 +31,23 @@ def _charts(view: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+# One cited reason. Built here rather than by a template macro: a report has about ten, and a Jinja
+# macro call cost ~17 us against ~3 us for this; each value is escaped by markupsafe's escape, as the
+# template's autoescape would.
+_REASON = '<div class="reason"><b>%s</b> <code>%s</code> %s<div class="source"><i>%s</i>: %s</div>%s</div>\n'
+_REASONING = '<div class="source reasoning">%s</div>'
+
+
+def reason_html(r: Any) -> Markup:
+    """A reason of view._reason (effect, rule, why, document, says, reasoning or None) as HTML, escaped."""
+    reasoning = _REASONING % escape(r["reasoning"]) if r["reasoning"] is not None else ""
+    return Markup(_REASON % (escape(r["effect"]), escape(r["rule"]), escape(r["why"]), escape(r["document"]),
+                             escape(r["says"]), reasoning))
+
+
 def render_html(content: ReportContent) -> str:
     view = report_view(content)
-    return template("report.html.j2").render(view, charts=_charts(view))
+    return template("report.html.j2").render(view, charts=_charts(view), reason=reason_html)
 
 
 def render_index(rows: list[dict[str, Any]], t: Any) -> str:
