@@ -21,9 +21,17 @@ class Wording:
 
     def __init__(self, lang: str = DEFAULT_LANGUAGE) -> None:
         self.lang = lang
+        # the texts without values, by key: a report asks ~100 of them (headings, labels), the same in every
+        # report of a batch; the catalogue does not change while the process runs
+        self._plain: dict[str, str] = {}
 
     def __call__(self, key: str, /, **values: Any) -> str:
-        return tr(key, self.lang, **values)
+        if values:
+            return tr(key, self.lang, **values)
+        text = self._plain.get(key)
+        if text is None:
+            text = self._plain[key] = tr(key, self.lang)
+        return text
 
     # ---- labels ----------------------------------------------------------------------
     def field(self, name: str) -> str:
