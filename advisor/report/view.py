@@ -45,10 +45,21 @@ def summary_text(content: ReportContent) -> str:
              items=len(rec.applied_technologies))
 
 
+# A rule's citation as a report shows it (document, what it says, our reasoning) depends on its source and
+# the language alone: worded once per run, by the source (kept in the entry, so its id is not reused).
+_CITED: dict[tuple[int, str], tuple[Any, str, str, str | None]] = {}
+
+
 def _reason(trace: Any, effect: str, content: ReportContent) -> dict[str, Any]:
-    cite = content.t.citation(trace.source, trace)
-    return Part({"effect": effect, "rule": trace.rule, "why": content.t.why(trace), "document": cite.document,
-                 "says": cite.says, "reasoning": cite.reasoning or None})
+    source, t = trace.source, content.t
+    cited = _CITED.get((id(source), t.lang))
+    if cited is None or cited[0] is not source:
+        if len(_CITED) >= 4096:  # rule bases loaded one after another (tests): only the last ones stay
+            _CITED.clear()
+        cite = t.citation(source)  # the anchors of a ramp, the one part that reads the trace, are not shown
+        cited = _CITED[(id(source), t.lang)] = (source, cite.document, cite.says, cite.reasoning or None)
+    return Part({"effect": effect, "rule": trace.rule, "why": t.why(trace), "document": cited[1],
+                 "says": cited[2], "reasoning": cited[3]})
 
 
 def _staffing(content: ReportContent) -> dict[str, Any] | None:
