@@ -89,6 +89,17 @@ def test_a_condition_names_the_field_by_its_label_and_shows_a_share_in_percent()
     assert wording("uk").condition(unknown) == "конверсія в успішні угоди: невідомо (правилу потрібно ≥ 30%)"
 
 
+def test_a_condition_worded_before_is_worded_again_for_a_value_equal_but_of_another_type():
+    # conditions are kept per run by what they read (score --report-dir words the same ones in every
+    # report); True == 1 and hash alike, but one is "yes" and the other "1"
+    w = wording("en")
+    as_flag = LeafTrace("sales_team_size", "eq", True, True, True)
+    as_number = LeafTrace("sales_team_size", "eq", 1, 1, True)
+    assert w.condition(as_flag) == w.condition(as_flag) == "sales team size = yes"
+    assert w.condition(as_number) == "sales team size = 1"
+    assert wording("ru").condition(as_number) != w.condition(as_number)  # and the language is part of it
+
+
 def test_a_note_formats_its_numbers_and_shares_in_the_language_asked():
     note = Note("staff.through", share=Share(0.4))
     assert str(note) == " × 0.4 through a seller"  # JSON's English, numbers as format_value writes them
