@@ -22,6 +22,8 @@ import math
 import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from itertools import repeat
+from operator import add, ge, sub
 from typing import Any
 
 from advisor.engine import Engine, Evaluation
@@ -376,6 +378,14 @@ def _thresholds(leaves: list[NumericLeaf], name: str, facts: Mapping[str, Any]) 
     return found
 
 
+_MADE: weakref.WeakKeyDictionary[Engine, dict[tuple[str, Any], tuple]] = weakref.WeakKeyDictionary()
+
+
+def _ratio_read(engine: Engine, name: str) -> bool:
+    """Whether a comparison reads `name` in a ratio with another field (its thresholds then depend on it)."""
+    return any(leaf[1] is not None for leaves in _condition_leaves_reading(engine, name) for leaf in leaves)
+
+
 class _Search:
     def __init__(self, engine: Engine, profile: Profile, fixed: list[str]) -> None:
         self.engine = engine
@@ -389,19 +399,33 @@ class _Search:
         self._candidates: dict[str, list[Any]] = {}
         self._coarse: dict[str, list[Any]] = {}  # thresholds and anchors only: for pairs of fields
         self._ramps: dict[str, list[tuple[float, float]]] = {}
-        self._cache: dict[tuple, tuple[str, str, dict[str, float]]] = {}
+        self._cache: dict[tuple, tuple[str, str]] = {}
         self._nearest_values: dict[tuple[str, bool], list[tuple[float, int, Any]]] = {}
         self._gained: dict[tuple[str, str, frozenset[int], bool], tuple[list[tuple[float, ...]], list[float]]] = {}
         self._moved_points: dict[tuple[str, frozenset[int], bool], list[tuple[float, ...]]] = {}
-        self._pair_bounds: dict[tuple[str, str, str], tuple | None] = {}
         self._caps: dict[tuple[str, str, frozenset[int]], tuple[float, ...]] = {}
+        self._leads_of: dict[str, tuple[float, ...]] = {}
+        self._floors = (-_MARGIN,) * len(engine.tie_break)  # the lowest lead over each model that may still do
         self._sides: dict[str, list[list[Any]]] = {}
         self._rate = engine.rates.get(profile.currency, 1)
 
     def candidates(self, name: str) -> list[Any]:
-        if name not in self._candidates:
-            self._candidates[name] = self._make_candidates(name)
-        return self._candidates[name]
+        found = self._candidates.get(name)
+        if found is None:
+            # the same for every profile in the same currency, unless a ratio scales the field's thresholds
+            # by another field's value: kept per engine (a few dozen lists), the others made per profile
+            key = (name, self.profile.currency if name == "average_deal_size" else None)
+            made = None if _ratio_read(self.engine, name) else _MADE.setdefault(self.engine, {}).get(key)
+            if made is None:
+                made = self._make_candidates(name), self._coarse.get(name), self._ramps.get(name)
+                if not _ratio_read(self.engine, name):
+                    _MADE[self.engine][key] = made
+            found = self._candidates[name] = made[0]
+            if made[1] is not None:
+                self._coarse[name] = made[1]
+            if made[2] is not None:
+                self._ramps[name] = made[2]
+        return found
 
     def coarse(self, name: str) -> list[Any]:
         self.candidates(name)
@@ -447,12 +471,13 @@ class _Search:
             return None
         return value
 
-    def outcome(self, changes: tuple[tuple[str, Any], ...]) -> tuple[str, str, dict[str, float]]:
-        """(model now, model the evidence points to, scores) with `changes` made: facts changed directly, as
+    def outcome(self, changes: tuple[tuple[str, Any], ...]) -> tuple[str, str]:
+        """(model now, model the evidence points to) with `changes` made: facts changed directly, as
         Engine.compared would make them (a candidate is already a valid value), so no profile is validated."""
-        if changes not in self._cache:
-            self._cache[changes] = self.variations.decide({name: self._fact(name, value) for name, value in changes})
-        return self._cache[changes]
+        found = self._cache.get(changes)
+        if found is None:
+            found = self._cache[changes] = self.variations.models({name: self._fact(name, value) for name, value in changes})
+        return found
 
     def _fact(self, name: str, value: Any) -> Any:
         """A candidate value as the rules compare it: a deal size in USD, to the cent as Engine.compared rounds it."""
@@ -463,7 +488,7 @@ class _Search:
 
     def movers(self, target: str) -> list[str]:
         """The fields a change of which can lift `target` or lower a model above it."""
-        now = self.outcome(())[2]
+        now = self.variations.decide({})[2]  # the profile's own scores
         above = {m for m, score in now.items() if score >= now[target] and m != target}
         read: set[str] = set()
         for rule, reads in zip(self.rules, self._read_by_rule):
@@ -558,23 +583,25 @@ class _Search:
         Any value left out has a pair at least as dear that decides the same, and is first in order.
         """
         key = (name, apart)
-        if key not in self._nearest_values:
-            if not apart:
-                current = getattr(self.profile, name)
-                self._nearest_values[key] = sorted(
-                    (self.distance(name, value), index, value) for index, value in enumerate(self.coarse(name))
-                    if value != current)
-            else:
-                state = self.variations.state
-                seen = {state(name, self.facts.get(name))}  # the profile's own, as the rules compared it
-                kept = []
-                for item in self._nearest(name):
-                    found = state(name, self._fact(name, item[2]))
-                    if found not in seen:
-                        seen.add(found)
-                        kept.append(item)
-                self._nearest_values[key] = kept
-        return self._nearest_values[key]
+        found = self._nearest_values.get(key)
+        if found is not None:
+            return found
+        if not apart:
+            current = getattr(self.profile, name)
+            distance = self.distance
+            found = sorted((distance(name, value), index, value) for index, value in enumerate(self.coarse(name))
+                           if value != current)
+        else:
+            state = self.variations.state_number  # equal numbers, equal states
+            seen = {state(name, self.facts.get(name))}  # the profile's own, as the rules compared it
+            found = []
+            for item in self._nearest(name):
+                number = state(name, self._fact(name, item[2]))
+                if number not in seen:
+                    seen.add(number)
+                    found.append(item)
+        self._nearest_values[key] = found
+        return found
 
     def _smallest_pair(self, target: str) -> tuple[float, tuple[tuple[str, Any], ...]] | None:
         """The cheapest change of two fields that gives `target`; of equally cheap ones, the first in the
@@ -606,10 +633,11 @@ class _Search:
             first, second = item
             if not self._may_reach(target, first, second):
                 continue
-            rows, columns = self._leads(target, first, second)
-            for row, (cost_a, index_a, a) in rows:
-                for column, (cost_b, index_b, b) in columns:
-                    if self._might(target, first, row, second, column):
+            rows, columns, floor = self._leads(target, first, second)
+            for gains_a, (cost_a, index_a, a) in rows:
+                for gains_b, (cost_b, index_b, b) in columns:
+                    # the bound of _leads for this pair of values (none where floor is None)
+                    if floor is None or all(map(ge, map(add, gains_a, gains_b), floor)):
                         heapq.heappush(queue, (cost_a + cost_b, p, index_a, index_b, ((first, a), (second, b))))
         return None
 
@@ -625,21 +653,30 @@ class _Search:
         """
         variations = self.variations
         plan = variations.plan
-        names = (first,) if second is None else (first, second)
         if plan.start_model is not None:
-            if plan.start_fields.intersection(names):
-                return self.could_reach(target, names)
+            if first in plan.start_fields or second in plan.start_fields:
+                return self.could_reach(target, (first,) if second is None else (first, second))
             if variations.started:
                 return target == plan.start_model
-        mine = plan.models.index(target)
-        lead = variations.base_scores
+        # for the target itself the lead and the caps' sum are never below 0, so every model is checked alike
+        lead = self._lead(target)
         if second is None:
-            cap = self._cap(target, first, _NONE)
-            return all(lead[mine] - lead[m] + cap[m] >= -_MARGIN for m in range(len(lead)) if m != mine)
+            return all(map(ge, map(add, lead, self._cap(target, first, _NONE)), self._floors))
         shared, low, high = variations.shared_range(first, second)
-        cap_a, cap_b = self._cap(target, first, shared), self._cap(target, second, shared)
-        return all(lead[mine] - lead[m] + high[mine] - low[m] + cap_a[m] + cap_b[m] >= -_MARGIN
-                   for m in range(len(lead)) if m != mine)
+        if shared:
+            mine = plan.models.index(target)
+            lead = tuple(lead[m] + high[mine] - low[m] for m in range(len(lead)))
+        return all(map(ge, map(add, map(add, lead, self._cap(target, first, shared)), self._cap(target, second, shared)),
+                       self._floors))
+
+    def _lead(self, target: str) -> tuple[float, ...]:
+        """The target's lead over each model (0 over itself) on the profile's own answers."""
+        lead = self._leads_of.get(target)
+        if lead is None:
+            scores = self.variations.base_scores
+            mine = scores[self.variations.plan.models.index(target)]
+            lead = self._leads_of[target] = tuple(mine - score for score in scores)
+        return lead
 
     def _cap(self, target: str, name: str, shared: frozenset[int]) -> tuple[float, ...]:
         """The most the rules reading `name`, but not the `shared` ones, could add to the target's lead over
@@ -652,8 +689,9 @@ class _Search:
             cap = self._caps[key] = tuple(high[mine] - low[m] for m in range(len(low)))
         return cap
 
-    def _leads(self, target: str, first: str, second: str) -> tuple[list, list]:
-        """The values of two fields worth pairing to reach `target`: (position, item) of `_nearest`.
+    def _leads(self, target: str, first: str, second: str) -> tuple[list, list, tuple[float, ...] | None]:
+        """The values of two fields worth pairing to reach `target`, as (gains, item of `_nearest`) (see
+        `_gains`), and the floor a pair's summed gains must reach for every model (None: no bound).
 
         The target leads a model m by (points the target gets) - (points m gets): the profile's own lead,
         plus what the first field's value adds to it through the rules that read only the first field,
@@ -669,22 +707,20 @@ class _Search:
         nearest_a, nearest_b = self._nearest(first, apart), self._nearest(second, apart)
         start = self.engine.starting_point
         if start is not None and target == start.model and variations.plan.start_fields & {first, second}:
-            self._pair_bounds[(target, first, second)] = None
-            return list(enumerate(nearest_a)), list(enumerate(nearest_b))
+            return [(None, item) for item in nearest_a], [(None, item) for item in nearest_b], None
         models = variations.plan.models
         mine = models.index(target)
-        others = [m for m in range(len(models)) if m != mine]
         shared, low, high = variations.shared_range(first, second)
         lead = variations.base_scores
-        room = tuple(high[mine] - low[m] + lead[mine] - lead[m] for m in range(len(models)))
+        # the lead's floor, less the room the shared rules and the profile's own lead leave (for the target
+        # itself the gains are 0 and the floor below it, so every model can be checked alike)
+        floor = tuple(-_MARGIN - (high[mine] - low[m] + lead[mine] - lead[m]) for m in range(len(models)))
         gains_a, best_a = self._gains(target, first, shared, apart)
         gains_b, best_b = self._gains(target, second, shared, apart)
-        rows = [(i, item) for i, (item, gains) in enumerate(zip(nearest_a, gains_a))
-                if all(gains[m] + best_b[m] + room[m] >= -_MARGIN for m in others)]
-        columns = [(j, item) for j, (item, gains) in enumerate(zip(nearest_b, gains_b))
-                   if all(gains[m] + best_a[m] + room[m] >= -_MARGIN for m in others)]
-        self._pair_bounds[(target, first, second)] = (others, gains_a, gains_b, room)
-        return rows, columns
+        floor_a, floor_b = tuple(map(sub, floor, best_b)), tuple(map(sub, floor, best_a))
+        rows = [(gains, item) for item, gains in zip(nearest_a, gains_a) if all(map(ge, gains, floor_a))]
+        columns = [(gains, item) for item, gains in zip(nearest_b, gains_b) if all(map(ge, gains, floor_b))]
+        return rows, columns, floor
 
     def _gains(self, target: str, name: str, shared: frozenset[int],
                apart: bool) -> tuple[list[tuple[float, ...]], list[float]]:
@@ -694,7 +730,7 @@ class _Search:
         if key not in self._gained:
             models = range(len(self.variations.plan.models))
             mine = self.variations.plan.models.index(target)
-            gains = [tuple(moved[mine] - moved[m] for m in models) for moved in self._moved(name, shared, apart)]
+            gains = [tuple(map(sub, repeat(moved[mine]), moved)) for moved in self._moved(name, shared, apart)]
             self._gained[key] = (gains, [max((g[m] for g in gains), default=-math.inf) for m in models])
         return self._gained[key]
 
@@ -711,15 +747,6 @@ class _Search:
                 out.append(tuple(map(sum, zip(*parts))) if parts else none)
             self._moved_points[key] = out
         return self._moved_points[key]
-
-    def _might(self, target: str, first: str, a: int, second: str, b: int) -> bool:
-        """The bound of `_leads` for one pair of values (their positions in `_nearest`)."""
-        bound = self._pair_bounds[(target, first, second)]
-        if bound is None:
-            return True
-        others, gains_a, gains_b, room = bound
-        row, column = gains_a[a], gains_b[b]
-        return all(row[m] + column[m] + room[m] >= -_MARGIN for m in others)
 
     def unknown_impact(self, name: str, winner: str) -> UnknownImpact:
         """The values of an unknown field that alone make the evidence point to another model than `winner`."""

@@ -19,6 +19,8 @@ from __future__ import annotations
 
 import weakref
 from collections.abc import Mapping
+from itertools import repeat
+from operator import itemgetter, mul, sub
 from typing import Any
 
 from advisor.engine import INTERVALS, NO, UNKNOWN, YES, Engine, Facts, Interval, _crisp, compare_specials
@@ -27,6 +29,16 @@ from advisor.rulebase import schema
 # What the rules make of one field's value: (leaf, degree interval) for the leaves that read it.
 State = tuple[tuple[int, Interval], ...]
 _UNKNOWN_INTERVAL = INTERVALS[UNKNOWN]
+# A lead in unrounded points that rounding scores to 6 digits (each moved by at most 5e-7, and float
+# noise far below that) cannot undo.
+_CLEAR = 4e-6
+
+
+def _getter(indexes: list[int]) -> Any:
+    """The items at `indexes` of a sequence, always as a tuple (itemgetter gives one index's item bare)."""
+    if len(indexes) > 1:
+        return itemgetter(*indexes)
+    return lambda items: tuple(items[index] for index in indexes)
 
 
 class _Plan:
@@ -42,6 +54,8 @@ class _Plan:
         # per model, the points each rule giving it any gives, in rule-base order: Engine._score's sums
         self.terms = [tuple((index, value) for index, points in engine._points for outcome, value in points
                             if outcome == model) for model in self.models]
+        # the same as (the rules' lower degrees in that order, from all of them; the points in that order)
+        self.sums = [(_getter([index for index, _ in terms]), tuple(value for _, value in terms)) for terms in self.terms]
         # per rule, its points per model in tie-break order (0.0 for a model it gives none)
         self.points = [tuple(dict(points).get(model, 0.0) for model in self.models) for _, points in engine._points]
         # per field, the leaves of the department-model rules and of the starting point that read it
@@ -63,10 +77,22 @@ class _Plan:
         for spec in engine._model_specials:
             if spec[2] is not None and spec[1] != spec[2]:
                 self.ratios.setdefault(frozenset((spec[1], spec[2])), []).append(spec)
+        self._together: dict[tuple[str, str], tuple[int, ...]] = {}
+        self.unshared = (frozenset(), (0.0,) * len(self.models), (0.0,) * len(self.models))  # see shared_range
         start = engine.starting_point
         self.start = engine._start
         self.start_model = start.model if start is not None else None
         self.start_fields = schema.fields_read(start.when) if start is not None else set()
+
+
+    def both(self, first: str, second: str) -> tuple[int, ...]:
+        """The rules that read both fields (once per engine)."""
+        key = (first, second)
+        together = self._together.get(key)
+        if together is None:
+            of_second = set(self.rules_of.get(second, ()))
+            together = self._together[key] = tuple(i for i in self.rules_of.get(first, ()) if i in of_second)
+        return together
 
 
 _PLANS: weakref.WeakKeyDictionary[Engine, _Plan] = weakref.WeakKeyDictionary()
@@ -93,15 +119,19 @@ class Variations:
         self.started = self._holds(self.intervals)
         self._known = [tuple(p * low for p in points) for points, low in zip(plan.points, self.lows)]
         self.base_scores = tuple(sum(self._known[index][m] for index in plan.rules) for m in range(len(plan.models)))
-        self._states: dict[tuple[str, Any], State] = {}
-        self._singles: dict[State, tuple[dict[int, Interval], bool | None]] = {}
+        # a state is known by a number (its place in _state_of): the caches below are keyed by numbers,
+        # not by tuples of intervals hashed again at every look-up
+        self._states: dict[tuple[str, Any], int] = {}
+        self._state_ids: dict[State, int] = {}
+        self._state_of: list[State] = []
+        self._singles: dict[int, tuple[dict[int, Interval], bool | None]] = {}
         self._pairs: dict[tuple, tuple[dict[int, Interval], bool]] = {}
         self._decisions: dict[Any, tuple[str, str, dict[str, float]]] = {}
+        self._models: dict[Any, tuple[str, str]] = {}
         self._ranges: dict[Any, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by signature
         self._reach: dict[tuple, tuple[bool, dict[str, float], dict[str, float]]] = {}  # by the changes themselves
-        self._together: dict[tuple[str, str], tuple[int, ...]] = {}
         self._shared: dict[tuple[str, str], tuple[frozenset[int], tuple[float, ...], tuple[float, ...]]] = {}
-        self._moves: dict[State, dict[int, tuple[float, ...]]] = {}
+        self._moves: dict[int, dict[int, tuple[float, ...]]] = {}
         self._unknown: dict[tuple[str, frozenset[int]], tuple[tuple[float, ...], tuple[float, ...]]] = {}
         self._scratch = [UNKNOWN] * len(engine.leaves)
 
@@ -117,7 +147,7 @@ class Variations:
         if any(name in self.plan.start_fields for name in changes):
             intervals = intervals.copy()
             for name, value in changes.items():
-                for index, interval in self._states.get((name, value)) or self.state(name, value):
+                for index, interval in self.state(name, value):
                     intervals[index] = interval
             if len(changes) == 2:
                 (first, a), (second, b) = changes.items()
@@ -127,10 +157,14 @@ class Variations:
 
     def state(self, name: str, value: Any) -> State:
         """What the rules make of `name` at `value` (worked out once per value)."""
+        return self._state_of[self.state_number(name, value)]
+
+    def state_number(self, name: str, value: Any) -> int:
+        """The number of `name`'s state at `value` (one number per distinct state)."""
         key = (name, value)
-        state = self._states.get(key)
-        if state is not None:
-            return state
+        number = self._states.get(key)
+        if number is not None:
+            return number
         plan = self.plan
         if value is None:
             found = [(index, _UNKNOWN_INTERVAL) for index, _, _ in plan.plain.get(name, ())]
@@ -141,8 +175,13 @@ class Variations:
             facts = self.facts.copy()
             facts[name] = value
             found += self._compared(facts, specials)
-        state = self._states[key] = tuple(found)
-        return state
+        state = tuple(found)
+        number = self._state_ids.get(state)
+        if number is None:
+            number = self._state_ids[state] = len(self._state_of)
+            self._state_of.append(state)
+        self._states[key] = number
+        return number
 
     def _compared(self, facts: Facts, specials: list[tuple]) -> list[tuple[int, Interval]]:
         """The degree intervals of graded and ratio leaves on `facts`, as `Engine._leaf_codes` makes them."""
@@ -164,29 +203,22 @@ class Variations:
         facts[second] = b
         return tuple(self._compared(facts, specs))
 
-    def _single(self, name: str, value: Any) -> tuple[State, dict[int, Interval], bool | None]:
-        """With `name` at `value` alone (once per state): its state, the degree intervals of the rules that
-        read it, and whether the starting point holds (None when `name` is not a field it reads)."""
-        state = self._states.get((name, value)) or self.state(name, value)
-        single = self._singles.get(state)
+    def _single(self, name: str, value: Any) -> tuple[int, dict[int, Interval], bool | None]:
+        """With `name` at `value` alone (once per state): its state's number, the degree intervals of the rules
+        that read it, and whether the starting point holds (None when `name` is not a field it reads)."""
+        number = self._states.get((name, value))
+        if number is None:
+            number = self.state_number(name, value)
+        single = self._singles.get(number)
         if single is None:
             intervals = self.intervals.copy()
-            for index, interval in state:
+            for index, interval in self._state_of[number]:
                 intervals[index] = interval
             degrees = self.plan.degrees
-            single = self._singles[state] = (
+            single = self._singles[number] = (
                 {index: degrees[index](intervals) for index in self.plan.rules_of.get(name, ())},
                 self._holds(intervals) if name in self.plan.start_fields else None)
-        return (state, *single)
-
-    def _both(self, first: str, second: str) -> tuple[int, ...]:
-        """The rules that read both fields."""
-        key = (first, second)
-        together = self._together.get(key)
-        if together is None:
-            of_second = set(self.plan.rules_of.get(second, ()))
-            together = self._together[key] = tuple(i for i in self.plan.rules_of.get(first, ()) if i in of_second)
-        return together
+        return number, single[0], single[1]
 
     def _changed(self, changes: Mapping[str, Any]) -> tuple[Any, dict[int, Interval], bool]:
         """The signature of `changes` (what their decision follows from), the degree intervals of the rules
@@ -204,17 +236,18 @@ class Variations:
         state_b, degrees_b, started_b = self._single(second, b)
         ratio = self._ratio(first, a, second, b)
         key = (state_a, state_b, ratio)
+        of_state = self._state_of
         pair = self._pairs.get(key)
         if pair is None:
             degrees = {**degrees_a, **degrees_b}
-            together = self._both(first, second)
+            together = self.plan.both(first, second)
             start_fields = self.plan.start_fields
             both_start = first in start_fields and second in start_fields
             if together or both_start:
                 intervals = self.intervals.copy()
-                for index, interval in state_a:
+                for index, interval in of_state[state_a]:
                     intervals[index] = interval
-                for index, interval in state_b:
+                for index, interval in of_state[state_b]:
                     intervals[index] = interval
                 for index, interval in ratio or ():
                     intervals[index] = interval
@@ -250,17 +283,46 @@ class Variations:
         for index, degree in degrees.items():
             lows[index] = degree[0]
         # summed in rule-base order from each rule's lower degree, as Engine._score adds them (a rule not
-        # fired adds points x 0.0, which changes no sum), so the scores agree to the bit; rounded as it rounds
+        # fired adds points x 0.0, which changes no sum), so the scores agree to the bit (sum() adds floats
+        # left to right in one double, as a loop of += does); rounded as it rounds
         scores = {}
-        for model, terms in zip(self.plan.models, self.plan.terms):
-            total = 0.0
-            for index, points in terms:
-                total += points * lows[index]
-            scores[model] = round(total, 6) + 0.0
+        for model, (degrees_of, points) in zip(self.plan.models, self.plan.sums):
+            scores[model] = round(sum(map(mul, points, degrees_of(lows)), 0.0), 6) + 0.0
         evidence = max(self.plan.models, key=scores.__getitem__)  # the first best in tie-break order, as Engine._ranked
         now = self.plan.start_model if started else evidence
         decision = self._decisions[key] = (now, evidence, scores)  # type: ignore[assignment]
         return decision  # type: ignore[return-value]
+
+    def models(self, changes: Mapping[str, Any]) -> tuple[str, str]:
+        """The first two of `decide`: the model to build now and the one the evidence points to.
+
+        Rounding a score to 6 digits is slow, and moves it by at most half a millionth: where the best
+        unrounded score leads every other by more than `_CLEAR`, it leads them rounded too, and is the
+        evidence's model; nearer, `decide` rounds them all."""
+        if len(changes) == 1:
+            ((name, value),) = changes.items()
+            key = self._states.get((name, value))
+            if key is not None:
+                found = self._models.get(key)
+                if found is not None:
+                    return found
+        key, degrees, started = self._changed(changes)
+        found = self._models.get(key)
+        if found is not None:
+            return found
+        lows = self.lows.copy()
+        for index, degree in degrees.items():
+            lows[index] = degree[0]
+        sums = [sum(map(mul, points, degrees_of(lows)), 0.0) for degrees_of, points in self.plan.sums]
+        best = max(sums)
+        first = sums.index(best)
+        if all(best - score > _CLEAR for score in sums[:first] + sums[first + 1:]):
+            evidence = self.plan.models[first]
+            now = self.plan.start_model if started else evidence
+        else:
+            now, evidence, _ = self.decide(changes)
+        found = self._models[key] = (now, evidence)  # type: ignore[assignment]
+        return found  # type: ignore[return-value]
 
     def moves(self, name: str, value: Any) -> dict[int, tuple[float, ...]]:
         """Per rule that reads `name`, how its points from the known answers move (per model, in
@@ -269,17 +331,20 @@ class Variations:
         moves = self._moves.get(state)
         if moves is None:
             points, known = self.plan.points, self._known
-            moves = self._moves[state] = {index: tuple(p * degree[0] - old for p, old in zip(points[index], known[index]))
+            moves = self._moves[state] = {index: tuple(map(sub, map(mul, points[index], repeat(degree[0])), known[index]))
                                           for index, degree in degrees.items()}
         return moves
 
     def shared_range(self, first: str, second: str) -> tuple[frozenset[int], tuple[float, ...], tuple[float, ...]]:
         """The rules that read both fields, and how far (lowest, highest per model) their points could
         move from the profile's own whatever the two fields' values: for bounds."""
+        together = self.plan.both(first, second)
+        if not together:
+            return self.plan.unshared
         key = (first, second)
         if key in self._shared:
             return self._shared[key]
-        shared = frozenset(self._both(first, second))
+        shared = frozenset(together)
         models = range(len(self.plan.models))
         low, high = [0.0 for _ in models], [0.0 for _ in models]
         if shared:
