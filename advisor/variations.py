@@ -297,8 +297,8 @@ class Variations:
         """The first two of `decide`: the model to build now and the one the evidence points to.
 
         Rounding a score to 6 digits is slow, and moves it by at most half a millionth: where the best
-        unrounded score leads every other by more than `_CLEAR`, it leads them rounded too, and is the
-        evidence's model; nearer, `decide` rounds them all."""
+        unrounded score leads every other by more than `_CLEAR` (or equals a later one's exactly), it leads
+        them rounded too, and is the evidence's model; nearer, `decide` rounds them all."""
         if len(changes) == 1:
             ((name, value),) = changes.items()
             key = self._states.get((name, value))
@@ -316,7 +316,9 @@ class Variations:
         sums = [sum(map(mul, points, degrees_of(lows)), 0.0) for degrees_of, points in self.plan.sums]
         best = max(sums)
         first = sums.index(best)
-        if all(best - score > _CLEAR for score in sums[:first] + sums[first + 1:]):
+        # a later model with the very same sum ties with it rounded too, and the first in tie-break order wins
+        if all(best - score > _CLEAR or score == best for score in sums[first + 1:]) and all(
+                best - score > _CLEAR for score in sums[:first]):
             evidence = self.plan.models[first]
             now = self.plan.start_model if started else evidence
         else:
