@@ -19,8 +19,9 @@
    and the baseline decide alike, that the column path writes the row path's bytes (JSON
    Lines with and without traces, CSV), and that lean and full records, the workers and
    (with --against) the other checkout say the same on every record.
-3. --memory-rows N: advisor alone on N rows (the column path, and the row path in two
-   workers), output discarded, to show memory stays flat.
+3. --memory-rows N: advisor alone on N rows (the column path as JSON Lines with full traces,
+   with --no-trace and as CSV; the row path in two workers), output discarded, to show memory
+   stays flat.
 Generated files go to bench/out/ (git-ignored); the generator is seeded, so runs compare.
 """
 
@@ -288,9 +289,10 @@ def main() -> None:
 
     for rows in options.memory_rows:
         source = _generated(rows)
-        for jobs in ([], ["-j", "2"]):
-            run = measure([python, "-m", "advisor", "score", str(source), "-f", "jsonl", *jobs], cwd=ROOT)
-            print(f"memory  {rows:>9,} rows {' '.join(jobs) or 'column path':12s} {run.wall:7.2f} s  "
+        for what, extra in (("full traces", ["-f", "jsonl"]), ("--no-trace", ["-f", "jsonl", "--no-trace"]),
+                            ("CSV", ["-f", "csv"]), ("-j 2 (rows)", ["-f", "jsonl", "-j", "2"])):
+            run = measure([python, "-m", "advisor", "score", str(source), *extra], cwd=ROOT)
+            print(f"memory  {rows:>9,} rows {what:12s} {run.wall:7.2f} s  "
                   f"{run.cpu:7.2f} s CPU  PSS {run.pss_all / 1024:6.1f} MiB all processes, "
                   f"{run.rss_max / 1024:6.1f} MiB largest  (output discarded)")
 

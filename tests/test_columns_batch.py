@@ -426,3 +426,15 @@ def test_the_row_path_runs_with_the_collector_and_the_collector_is_back_after(en
     assert len(seen) > 5 and all(seen)  # the rows handed back took the row path, with the collector
     assert sum(type(o) is tuple and o[3] is None for o in outcomes) == 8  # rejected, in place
     assert sum(len(o.records) for o in outcomes if type(o) is pipeline.Decided) + len(seen) + 8 == 40
+
+
+@pytest.mark.parametrize("given_conf, expected", [(None, "narenas:1,muzzy_decay_ms:0"), ("narenas:4", "narenas:4")])
+def test_polars_keeps_one_allocator_arena_unless_the_user_set_its_allocator(given_conf, expected):
+    """The column path asks polars' jemalloc for one arena and prompt purging (flat memory, README); a user's
+    own _RJEM_MALLOC_CONF is left as it is."""
+    env = {k: v for k, v in os.environ.items() if k != "_RJEM_MALLOC_CONF"}
+    if given_conf is not None:
+        env["_RJEM_MALLOC_CONF"] = given_conf
+    done = subprocess.run([sys.executable, "-c", "import os, advisor.columns; print(os.environ['_RJEM_MALLOC_CONF'])"],
+                          capture_output=True, text=True, cwd=ROOT, env=env, timeout=60)
+    assert done.stdout.strip() == expected
