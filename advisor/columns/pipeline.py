@@ -25,11 +25,11 @@ if TYPE_CHECKING:
     from advisor.engine import Engine
 
 # Rows decided together. polars' cost per call is much the same for 10 rows as for 8,192 (evaluate
-# plans ~25 ms of expressions a call, parse ~6 ms), so larger chunks pay less of it, but a chunk in
-# flight is most of the memory. On 100,000 generated CSV rows (user+sys CPU, medians of 4 interleaved
-# runs at low load) 16,384 a chunk took 0.94x the CPU of 8,192 for CSV out and 0.90x for --no-trace,
-# but peaked at 298 MiB (PSS, full traces) on 100,000 rows against 197 MiB on 10,000, where 8,192
-# peaks at 182, 220 and 240 MiB on 10k, 100k and 1M rows: flat memory is worth those few per cent.
+# plans ~16 ms of expressions a call, parse ~6 ms), so larger chunks pay less of it, but a chunk in
+# flight is most of the memory. Measured again with the allocator settings of columns/__init__.py
+# (bench/run.py's measure, one run each): 16,384 rows a chunk took 0.90x the CPU of 8,192 for
+# --no-trace on 100,000 rows (2.04 against 2.27 s) but peaked at 239-244 MiB (PSS) there, where
+# 8,192 peaks at 161-165 MiB on 10,000 rows and 183-187 MiB on 100,000: flat memory is worth it.
 CHUNK_ROWS = 8192
 # CSV rows below which the row path is as quick as importing polars (~0.1 s) and compiling the rule
 # base as columns (~0.1 s more): 2,000 rows took 0.50 s of CPU as rows and 0.57 s as columns,
