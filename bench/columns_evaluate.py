@@ -4,8 +4,8 @@
 
 bench/run.py's generated CSV read into RawRecords (not timed); then, --repeat times, CPU time
 (time.process_time: every thread of this process, polars' pool included) of parse_csv_rows,
-of ColumnEngine.evaluate (with the reasons, and without them as the batch path runs it, where the
-checkout has that) and of the warnings on contradictory answers (English) over chunks of
+of ColumnEngine.evaluate (as the batch path runs it: a checkout before the records ordered the
+reasons themselves works them out here too) and of the warnings on contradictory answers (English) over chunks of
 --chunk rows, per 100k rows, and each call's fixed cost (parse and evaluate on a 10-row chunk). --tree times another checkout's advisor (e.g. main's) with
 this script, so two states can be run interleaved under the same load. --check: that many
 rows compared with the row path (RawRecord.validated, Engine.evaluate), bit for bit.
@@ -38,13 +38,9 @@ def main() -> None:
     rows, chunks = generated_chunks(args.rows, args.chunk)
     engine = Engine(load_rule_base())
     columns = ColumnEngine(engine)
-    try:
-        lean = ColumnEngine(engine, reasons=False)
-    except TypeError:  # a checkout before the CSV path left the reasons out
-        lean = None
     warnings = _warnings()
     per = 100_000 / len(rows)
-    parse_times, evaluate_times, parse_fixed, evaluate_fixed, lean_times, warning_times = [], [], [], [], [], []
+    parse_times, evaluate_times, parse_fixed, evaluate_fixed, warning_times = [], [], [], [], []
     small = parse_csv_rows(rows[:10]).frame
     for _ in range(args.repeat):
         start = time.process_time()
@@ -53,11 +49,6 @@ def main() -> None:
         start = time.process_time()
         results = [columns.evaluate(chunk.frame) for chunk in parsed]
         evaluate_times.append((time.process_time() - start) * per)
-        if lean is not None:
-            start = time.process_time()
-            for chunk in parsed:
-                lean.evaluate(chunk.frame)
-            lean_times.append((time.process_time() - start) * per)
         start = time.process_time()
         for chunk, raw in zip(parsed, chunks):
             warnings(chunk.frame, raw)
@@ -78,8 +69,6 @@ def main() -> None:
     print(f"{Path(sys.modules['advisor'].__file__).parent.parent}: {len(rows):,} rows in chunks of {args.chunk:,}; CPU, median of {args.repeat}:")
     print(line("parse_csv_rows s/100k", parse_times))
     print(line("ColumnEngine.evaluate s/100k", evaluate_times))
-    if lean_times:
-        print(line("  without reasons (batch)", lean_times))
     print(line("warnings s/100k", warning_times))
     print(line("parse per call ms (10 rows)", parse_fixed, 1000, ".1f"))
     print(line("evaluate per call ms (10 rows)", evaluate_fixed, 1000, ".1f"))

@@ -33,8 +33,7 @@ def expected_row(engine: Engine, profile: Profile) -> dict[str, Any]:
     row.update(department_model=ev.department_model, runner_up=ev.runner_up, confidence=ev.confidence,
                margin=ev.margin, inside_share=ev.inside_share, unclamped_inside_share=ev.unclamped_inside_share,
                started=ev.started, next_model=ev.next_model, next_confidence=ev.next_confidence,
-               model_reasons=ev.model_reasons, mix_reasons=ev.mix_reasons, hybrid_reasons=ev.hybrid_reasons,
-               not_applicable=engine.mix_not_applicable(ev), sales_kinds=engine.sales_kinds(ev))
+               hybrid_reasons=ev.hybrid_reasons, not_applicable=engine.mix_not_applicable(ev), sales_kinds=engine.sales_kinds(ev))
     return row
 
 

@@ -61,7 +61,7 @@ class ReferenceColumnEngine:
                         "margin": pl.Float64, "inside_share": pl.Float64, "unclamped_inside_share": pl.Float64,
                         "started": pl.Boolean, "next_model": pl.Utf8, "next_confidence": pl.Utf8})
         columns.update({name: pl.List(pl.Int64) for name in
-                        ("model_reasons", "mix_reasons", "hybrid_reasons", "not_applicable")})
+                        ("hybrid_reasons", "not_applicable")})
         columns["sales_kinds"] = pl.List(pl.Utf8)
         return columns
 
@@ -87,7 +87,7 @@ class ReferenceColumnEngine:
             row.update(department_model=ev.department_model, runner_up=ev.runner_up, confidence=ev.confidence,
                        margin=ev.margin, inside_share=ev.inside_share, unclamped_inside_share=ev.unclamped_inside_share,
                        started=ev.started, next_model=ev.next_model, next_confidence=ev.next_confidence,
-                       model_reasons=ev.model_reasons, mix_reasons=ev.mix_reasons, hybrid_reasons=ev.hybrid_reasons,
+                       hybrid_reasons=ev.hybrid_reasons,
                        not_applicable=e.mix_not_applicable(ev), sales_kinds=e.sales_kinds(ev))
             rows.append(row)
         return pl.DataFrame(rows, schema=schema, orient="row")

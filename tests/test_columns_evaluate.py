@@ -13,7 +13,7 @@ from advisor.engine import PARTIAL, UNKNOWN, Engine
 from advisor.profile import FIELDS, Profile
 from advisor.readers import read_one_profile
 from advisor.rulebase.loader import load_rule_base
-from columns_helpers import differences, profile_frame, same
+from columns_helpers import differences, profile_frame
 from conftest import PROFILES
 
 SETTINGS = settings(max_examples=60, deadline=None, derandomize=True, database=None,
@@ -191,11 +191,6 @@ def test_every_column_equals_the_row_engine(engines, rule_base, data):
     assert result.height == len(batch)
     assert result["fallback"].to_list() == [p.currency not in engine.rates for p in batch]
     assert differences(engine, batch, result) == []
-    # without the reasons (CSV records): every other column the same, bit for bit
-    lean = ColumnEngine(engine, reasons=False).evaluate(profile_frame(batch))
-    assert lean.columns == [c for c in result.columns if c not in ("model_reasons", "mix_reasons")]
-    assert all(same(a, b) for x, y in zip(lean.rows(), result.drop("model_reasons", "mix_reasons").rows())
-               for a, b in zip(x, y))
 
 
 def test_the_example_profiles(engine):
@@ -251,7 +246,7 @@ def test_the_columns_and_dtypes_of_the_contract(engines):
                 "department_model": pl.Utf8, "runner_up": pl.Utf8, "confidence": pl.Utf8, "margin": pl.Float64,
                 "inside_share": pl.Float64, "unclamped_inside_share": pl.Float64, "started": pl.Boolean,
                 "next_model": pl.Utf8, "next_confidence": pl.Utf8,
-                **{name: pl.List(pl.Int64) for name in ("model_reasons", "mix_reasons", "hybrid_reasons", "not_applicable")},
+                **{name: pl.List(pl.Int64) for name in ("hybrid_reasons", "not_applicable")},
                 "sales_kinds": pl.List(pl.Utf8)}
     columns = ColumnEngine(engine)
     for batch in ([], [Profile(name="empty")]):  # a chunk of no rows too

@@ -2,9 +2,11 @@
 
 `ColumnEngine(engine).evaluate(frame)` gives, per row of a frame of profiles (one column per
 Profile field), what `Engine.evaluate` gives for that profile: every leaf and rule code, the
-rules' lower degrees, the scores and their ranges, the three decisions and the reason lists
-(the columns are listed in the batch pipeline's contract). Values are equal bit for bit, by
-construction:
+rules' lower degrees, the scores and their ranges, the three decisions, the hybrid and
+not-applicable rules and the sales kinds (the columns are listed in the batch pipeline's
+contract). The reasons are the records' to order and encode, in one pass
+(records.ColumnRecords._reasons): ordering them here and encoding the lists after cost a third
+more. Values are equal bit for bit, by construction:
 
 - each leaf's degree interval is computed as `compare_specials` and `_leaf_codes` do, and
   conditions combine them with min, max and 1 - x as `_Compiler.degrees` does (exact ops);
@@ -113,11 +115,9 @@ def _pick(choices: Sequence[tuple[pl.Expr, pl.Expr]], dtype: pl.DataType) -> pl.
 
 
 class ColumnEngine:
-    """An Engine's rule base as polars expressions, built once; `evaluate` runs them over a frame.
-    Without `reasons`, the reasons' lists (model_reasons, mix_reasons) are left out, as the batch path
-    does: its records order and encode the reasons in one pass (records.ColumnRecords._reasons)."""
+    """An Engine's rule base as polars expressions, built once; `evaluate` runs them over a frame."""
 
-    def __init__(self, engine: Engine, *, reasons: bool = True) -> None:
+    def __init__(self, engine: Engine) -> None:
         self.engine = engine
         rule_base = engine.rule_base
         self._index = {(leaf.field, leaf.operator, repr(leaf.threshold), leaf.per, leaf.per_min): i
@@ -205,14 +205,6 @@ class ColumnEngine:
             _chosen([(i, pl.col(f"_low_{i}") >= 0.5) for i in not_applicable], pl.Int64).alias("not_applicable"),
             _chosen([(kind, pl.col(f"_kind_{k}")) for k, (kind, _) in enumerate(kind_list)], pl.Utf8).alias("sales_kinds"),
         ]
-        # the reasons are ordered after the decision, by one sort of the chunk's candidates (_reason_lists)
-        self.reasons = reasons
-        self._model_candidates = [i for i, rule in enumerate(model_rules) if any(v > 0 for v in rule.points.values())]
-        # a candidate's points for the winner, at candidate * models + winner (0 where it gives none)
-        self._winner_points = pl.Series([float(max(model_rules[i].points.get(m, 0), 0)) for i in self._model_candidates
-                                         for m in self.models], dtype=pl.Float64)
-        self._shifts = pl.Series([float(shift) for _, shift in shifts], dtype=pl.Float64)
-        self._shift_rules = [i for i, _ in shifts]
         self.mix_columns = mix
         self.place_columns = [clamped.alias("_clamped")]
 
@@ -275,7 +267,6 @@ class ColumnEngine:
                        + [f"score_high_{m}" for m in self.models]
                        + ["department_model", "runner_up", "confidence", "margin", "inside_share",
                           "unclamped_inside_share", "started", "next_model", "next_confidence",
-                          *(["model_reasons", "mix_reasons"] if reasons else []),
                           "hybrid_reasons", "not_applicable", "sales_kinds"])
 
     # ---- compiling -------------------------------------------------------------------------------
@@ -370,46 +361,13 @@ class ColumnEngine:
         for stage in self.decision_stages:
             work = work.with_columns(stage)
         margin = pl.col("_won") - pl.col("_lost")
-        work = work.with_columns(*self._reason_lists(work), pl.col("average_deal_size").alias("average_deal_size_usd"),
+        work = work.with_columns(pl.col("average_deal_size").alias("average_deal_size_usd"),
                                  margin.alias("_margin"), _MARGIN.scaled_from(margin), *_INSIDE.rounded(),
                                  *_UNCLAMPED.rounded())
         work = work.with_columns(_MARGIN.rounded())
         for rounding in (_INSIDE, _UNCLAMPED, _MARGIN):
             work = rounding.patched(work)
         return work.select(self.output)
-
-    def _reason_lists(self, work: pl.DataFrame) -> list[pl.Series]:
-        """model_reasons and mix_reasons: the winner's rules giving it points (points x low above 0) and the
-        shifts that moved the share, each by its key descending, ties in rule order, as the engine's stable
-        sorts give them. One frame of every row's candidates (long: candidate after candidate), sorted by
-        row, key and rule: a total order, so no sort stability is relied on. Ordered as expressions, they
-        cost polars ~7 ms of planning a chunk whatever its size, and as much again to work out."""
-        if not self.reasons:
-            return []
-        height = work.height
-        every = pl.DataFrame({"row": pl.int_range(0, height, dtype=pl.Int64, eager=True)})
-        at = pl.int_range(0, pl.len(), dtype=pl.Int64)  # candidate * height + row
-        candidate, row, low = at // height, at % height, pl.col("low")
-
-        def ordered(rules: Sequence[int], key: pl.Expr, included: pl.Expr, **columns: pl.Series) -> pl.Series:
-            if not rules or not height:
-                return every.select(pl.repeat(pl.lit([], dtype=pl.List(pl.Int64)), pl.len())).to_series()
-            long = pl.DataFrame({"low": pl.concat([work.get_column(f"_low_{i}") for i in rules], rechunk=True),
-                                 **{name: pl.concat([column] * len(rules), rechunk=True)
-                                    for name, column in columns.items()}})
-            rule = pl.lit(pl.Series(rules, dtype=pl.Int64)).gather(candidate)
-            found = (long.select(row.alias("row"), rule.alias("rule"), key.alias("key"), included.alias("included"))
-                     .filter(pl.col("included")).sort(["row", "key", "rule"], descending=[False, True, False])
-                     .group_by("row", maintain_order=True).agg("rule"))
-            return (every.join(found, on="row", how="left", maintain_order="left")
-                    .select(pl.col("rule").fill_null(pl.lit([], dtype=pl.List(pl.Int64)))).to_series())
-
-        points = pl.lit(self._winner_points).gather(candidate * len(self.models) + pl.col("winner"))
-        model = ordered(self._model_candidates, points * low, (low > 0) & (points > 0),
-                        winner=work.get_column("_winner").cast(pl.Int64))
-        moved = pl.lit(self._shifts).gather(candidate) * low
-        mix = ordered(self._shift_rules, moved.abs(), moved != 0)
-        return [model.alias("model_reasons"), mix.alias("mix_reasons")]
 
 
 class _Rounding:

@@ -135,7 +135,7 @@ class _Chunks:
         if evaluate is None:
             from advisor.columns.evaluate import ColumnEngine
 
-            evaluate = ColumnEngine(engine, reasons=False).evaluate  # the records order their reasons themselves
+            evaluate = ColumnEngine(engine).evaluate
         from advisor.columns.records import ColumnRecords
         from advisor.columns.warnings import ColumnWarnings
 
