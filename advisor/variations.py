@@ -77,6 +77,9 @@ class _Plan:
         for spec in engine._model_specials:
             if spec[2] is not None and spec[1] != spec[2]:
                 self.ratios.setdefault(frozenset((spec[1], spec[2])), []).append(spec)
+        # the same by ordered pair (no frozenset made per look-up), with the leaves those ratios hold
+        self.ratio_pairs = {(first, second): (specs, frozenset(spec[0] for spec in specs))
+                            for pair, specs in self.ratios.items() for first in pair for second in pair if first != second}
         self._together: dict[tuple[str, str], tuple[int, ...]] = {}
         self.unshared = (frozenset(), (0.0,) * len(self.models), (0.0,) * len(self.models))  # see shared_range
         start = engine.starting_point
@@ -124,6 +127,7 @@ class Variations:
         self._states: dict[tuple[str, Any], int] = {}
         self._state_ids: dict[State, int] = {}
         self._state_of: list[State] = []
+        self._reduced: dict[tuple[int, frozenset[int]], int] = {}
         self._singles: dict[int, tuple[dict[int, Interval], bool | None]] = {}
         self._pairs: dict[tuple, tuple[dict[int, Interval], bool]] = {}
         self._decisions: dict[Any, tuple[str, str, dict[str, float]]] = {}
@@ -195,9 +199,10 @@ class Variations:
 
     def _ratio(self, first: str, a: Any, second: str, b: Any) -> State | None:
         """The ratio leaves that read both changed fields, with both changes (None when there are none)."""
-        specs = self.plan.ratios.get(frozenset((first, second)))
-        if not specs:
+        found = self.plan.ratio_pairs.get((first, second))
+        if found is None:
             return None
+        specs = found[0]
         facts = self.facts.copy()
         facts[first] = a
         facts[second] = b
@@ -235,7 +240,13 @@ class Variations:
         state_a, degrees_a, started_a = self._single(first, a)
         state_b, degrees_b, started_b = self._single(second, b)
         ratio = self._ratio(first, a, second, b)
-        key = (state_a, state_b, ratio)
+        if ratio is None:
+            key = (state_a, state_b, None)
+        else:
+            # the ratio's leaves are compared again with both changes: of each field's state only the rest
+            # counts, and many values of the two give the same rest and the same ratio outcome
+            drop = self.plan.ratio_pairs[(first, second)][1]
+            key = (self._without(state_a, drop), self._without(state_b, drop), ratio)
         of_state = self._state_of
         pair = self._pairs.get(key)
         if pair is None:
@@ -261,6 +272,19 @@ class Variations:
                 started = started_a if started_a is not None else started_b if started_b is not None else self.started
             pair = self._pairs[key] = (degrees, started)
         return (key, *pair)
+
+    def _without(self, number: int, drop: frozenset[int]) -> int:
+        """The number of state `number` without the leaves in `drop` (a state's number, so the same registry)."""
+        key = (number, drop)
+        found = self._reduced.get(key)
+        if found is None:
+            state = tuple(item for item in self._state_of[number] if item[0] not in drop)
+            found = self._state_ids.get(state)
+            if found is None:
+                found = self._state_ids[state] = len(self._state_of)
+                self._state_of.append(state)
+            self._reduced[key] = found
+        return found
 
     def signature(self, changes: Mapping[str, Any]) -> Any:
         """What a variation's decision follows from: its changed fields' states (and a ratio of the two)."""
