@@ -617,7 +617,14 @@ class _Search:
         # first that gives the target wins. A pair of fields waits in the queue at the cheapest key any of
         # its values could have, and is checked (_may_reach) and its values bounded only when reached.
         queue: list[tuple] = []
-        ratios = self.variations.plan.ratios
+        plan = self.variations.plan
+        ratios, both, start_fields = plan.ratios, plan.both, plan.start_fields
+        # a pair of fields that no rule reads together, neither read by the starting point, where it does not
+        # hold: `_may_reach`'s test, from each field's cap on the target's lead kept for this target
+        plain = plan.start_model is None or not self.variations.started
+        caps: dict[str, tuple[float, ...]] = {}
+        reach: dict[str, tuple[float, ...]] = {}
+        lead, floors = self._lead(target), self._floors
         for p, (first, second) in enumerate(itertools.combinations(self.movers(target), 2)):
             apart = frozenset((first, second)) not in ratios
             nearest_a, nearest_b = self._nearest(first, apart), self._nearest(second, apart)
@@ -631,7 +638,15 @@ class _Search:
                     return cost, item
                 continue
             first, second = item
-            if not self._may_reach(target, first, second):
+            if plain and first not in start_fields and second not in start_fields and not both(first, second):
+                if first not in reach:
+                    reach[first] = tuple(map(add, lead, self._cap(target, first, _NONE)))
+                cap = caps.get(second)
+                if cap is None:
+                    cap = caps[second] = self._cap(target, second, _NONE)
+                if not all(map(ge, map(add, reach[first], cap), floors)):
+                    continue
+            elif not self._may_reach(target, first, second):
                 continue
             rows, columns, floor = self._leads(target, first, second)
             for gains_a, (cost_a, index_a, a) in rows:
