@@ -338,11 +338,14 @@ class Variations:
         for index, degree in degrees.items():
             lows[index] = degree[0]
         sums = [sum(map(mul, points, degrees_of(lows)), 0.0) for degrees_of, points in self.plan.sums]
-        best = max(sums)
+        ranked = sorted(sums)
+        best = ranked[-1]
         first = sums.index(best)
-        # a later model with the very same sum ties with it rounded too, and the first in tie-break order wins
-        if all(best - score > _CLEAR or score == best for score in sums[first + 1:]) and all(
-                best - score > _CLEAR for score in sums[:first]):
+        # clear of the second best, it is clear of all; else a later model with the very same sum ties with it
+        # rounded too, and the first in tie-break order wins
+        if len(ranked) < 2 or best - ranked[-2] > _CLEAR or (
+                all(best - score > _CLEAR or score == best for score in sums[first + 1:])
+                and all(best - score > _CLEAR for score in sums[:first])):
             evidence = self.plan.models[first]
             now = self.plan.start_model if started else evidence
         else:
