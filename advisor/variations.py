@@ -179,12 +179,15 @@ class Variations:
             facts = self.facts.copy()
             facts[name] = value
             found += self._compared(facts, specials)
-        state = tuple(found)
+        number = self._states[key] = self._registered(tuple(found))
+        return number
+
+    def _registered(self, state: State) -> int:
+        """`state`'s number, given on first sight."""
         number = self._state_ids.get(state)
         if number is None:
             number = self._state_ids[state] = len(self._state_of)
             self._state_of.append(state)
-        self._states[key] = number
         return number
 
     def _compared(self, facts: Facts, specials: list[tuple]) -> list[tuple[int, Interval]]:
@@ -278,34 +281,40 @@ class Variations:
         key = (number, drop)
         found = self._reduced.get(key)
         if found is None:
-            state = tuple(item for item in self._state_of[number] if item[0] not in drop)
-            found = self._state_ids.get(state)
-            if found is None:
-                found = self._state_ids[state] = len(self._state_of)
-                self._state_of.append(state)
-            self._reduced[key] = found
+            kept = tuple(item for item in self._state_of[number] if item[0] not in drop)
+            found = self._reduced[key] = self._registered(kept)
         return found
 
     def signature(self, changes: Mapping[str, Any]) -> Any:
         """What a variation's decision follows from: its changed fields' states (and a ratio of the two)."""
         return self._changed(changes)[0]
 
-    def decide(self, changes: Mapping[str, Any]) -> tuple[str, str, dict[str, float]]:
-        """What `Engine.decide` gives for the facts with `changes` (one or two fields) made."""
+    def _kept(self, kept: dict[Any, Any], changes: Mapping[str, Any]) -> tuple[Any, Any, Any, Any]:
+        """What `kept` holds for `changes` (None if nothing yet); then, where it holds nothing, the
+        changes' key, the rules' changed degrees and whether the starting point holds."""
         if len(changes) == 1:  # the most frequent: the state alone is the key
             ((name, value),) = changes.items()
             key = self._states.get((name, value))
             if key is not None:
-                decision = self._decisions.get(key)
-                if decision is not None:
-                    return decision
+                found = kept.get(key)
+                if found is not None:
+                    return found, key, None, None
         key, degrees, started = self._changed(changes)
-        decision = self._decisions.get(key)
-        if decision is not None:
-            return decision
+        return kept.get(key), key, degrees, started
+
+    def _lows(self, degrees: Mapping[int, tuple[float, float]]) -> list[float]:
+        """Each rule's lower degree with `degrees` (the changed rules') in place of the profile's own."""
         lows = self.lows.copy()
         for index, degree in degrees.items():
             lows[index] = degree[0]
+        return lows
+
+    def decide(self, changes: Mapping[str, Any]) -> tuple[str, str, dict[str, float]]:
+        """What `Engine.decide` gives for the facts with `changes` (one or two fields) made."""
+        decision, key, degrees, started = self._kept(self._decisions, changes)
+        if decision is not None:
+            return decision
+        lows = self._lows(degrees)
         # summed in rule-base order from each rule's lower degree, as Engine._score adds them (a rule not
         # fired adds points x 0.0, which changes no sum), so the scores agree to the bit (sum() adds floats
         # left to right in one double, as a loop of += does); rounded as it rounds
@@ -323,20 +332,10 @@ class Variations:
         Rounding a score to 6 digits is slow, and moves it by at most half a millionth: where the best
         unrounded score leads every other by more than `_CLEAR` (or equals a later one's exactly), it leads
         them rounded too, and is the evidence's model; nearer, `decide` rounds them all."""
-        if len(changes) == 1:
-            ((name, value),) = changes.items()
-            key = self._states.get((name, value))
-            if key is not None:
-                found = self._models.get(key)
-                if found is not None:
-                    return found
-        key, degrees, started = self._changed(changes)
-        found = self._models.get(key)
+        found, key, degrees, started = self._kept(self._models, changes)
         if found is not None:
             return found
-        lows = self.lows.copy()
-        for index, degree in degrees.items():
-            lows[index] = degree[0]
+        lows = self._lows(degrees)
         sums = [sum(map(mul, points, degrees_of(lows)), 0.0) for degrees_of, points in self.plan.sums]
         ranked = sorted(sums)
         best = ranked[-1]
