@@ -415,10 +415,11 @@ class _Search:
             # the same for every profile in the same currency, unless a ratio scales the field's thresholds
             # by another field's value: kept per engine (a few dozen lists), the others made per profile
             key = (name, self.profile.currency if name == "average_deal_size" else None)
-            made = None if _ratio_read(self.engine, name) else _MADE.setdefault(self.engine, {}).get(key)
+            shared = not _ratio_read(self.engine, name)
+            made = _MADE.setdefault(self.engine, {}).get(key) if shared else None
             if made is None:
                 made = self._make_candidates(name), self._coarse.get(name), self._ramps.get(name)
-                if not _ratio_read(self.engine, name):
+                if shared:
                     _MADE[self.engine][key] = made
             found = self._candidates[name] = made[0]
             if made[1] is not None:
