@@ -23,7 +23,7 @@ import weakref
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import repeat
-from operator import add, ge, sub
+from operator import add, ge, mul, sub
 from typing import Any
 
 from advisor.engine import Engine, Evaluation
@@ -401,6 +401,7 @@ class _Search:
         self._ramps: dict[str, list[tuple[float, float]]] = {}
         self._cache: dict[tuple, tuple[str, str]] = {}
         self._nearest_values: dict[tuple[str, bool], list[tuple[float, int, Any]]] = {}
+        self._nearest_states: dict[tuple[str, bool], list[int]] = {}  # the state number of each of those values
         self._gained: dict[tuple[str, str, frozenset[int], bool], tuple[list[tuple[float, ...]], list[float]]] = {}
         self._moved_points: dict[tuple[str, frozenset[int], bool], list[tuple[float, ...]]] = {}
         self._caps: dict[tuple[str, str, frozenset[int]], tuple[float, ...]] = {}
@@ -587,21 +588,26 @@ class _Search:
         found = self._nearest_values.get(key)
         if found is not None:
             return found
+        state = self.variations.state_number  # equal numbers, equal states
         if not apart:
             current = getattr(self.profile, name)
-            distance = self.distance
-            found = sorted((distance(name, value), index, value) for index, value in enumerate(self.coarse(name))
-                           if value != current)
+            if current is None or not FIELDS[name].numeric:  # every change costs 1 (`distance`): in coarse order
+                found = [(1.0, index, value) for index, value in enumerate(self.coarse(name)) if value != current]
+            else:
+                scale = max(abs(current), RESOLUTION.get(name, 1), 1e-9)  # as `distance` divides
+                found = sorted((abs(value - current) / scale, index, value)
+                               for index, value in enumerate(self.coarse(name)) if value != current)
+            numbers = [state(name, self._fact(name, item[2])) for item in found]
         else:
-            state = self.variations.state_number  # equal numbers, equal states
             seen = {state(name, self.facts.get(name))}  # the profile's own, as the rules compared it
-            found = []
-            for item in self._nearest(name):
-                number = state(name, self._fact(name, item[2]))
+            found, numbers = [], []
+            for item, number in zip(self._nearest(name), self._nearest_states[(name, False)]):
                 if number not in seen:
                     seen.add(number)
                     found.append(item)
+                    numbers.append(number)
         self._nearest_values[key] = found
+        self._nearest_states[key] = numbers
         return found
 
     def _smallest_pair(self, target: str) -> tuple[float, tuple[tuple[str, Any], ...]] | None:
@@ -649,11 +655,20 @@ class _Search:
                     continue
             elif not self._may_reach(target, first, second):
                 continue
-            rows, columns, floor = self._leads(target, first, second)
-            for gains_a, (cost_a, index_a, a) in rows:
-                for gains_b, (cost_b, index_b, b) in columns:
-                    # the bound of _leads for this pair of values (none where floor is None)
-                    if floor is None or all(map(ge, map(add, gains_a, gains_b), floor)):
+            rows, columns, floor, exact = self._leads(target, first, second)
+            if exact is None:
+                for gains_a, (cost_a, index_a, a) in rows:
+                    for gains_b, (cost_b, index_b, b) in columns:
+                        # the bound of _leads for this pair of values (none where floor is None)
+                        if floor is None or all(map(ge, map(add, gains_a, gains_b), floor)):
+                            heapq.heappush(queue, (cost_a + cost_b, p, index_a, index_b, ((first, a), (second, b))))
+                continue
+            # one rule reads both, a conjunction: with both values its lower degree is the lesser of each value's
+            # own (`_tops`), so the pair's lead is known, not bounded: each value's gains with the rule at its
+            # own degree (`with_a`, `with_b`), and of a pair the one whose degree is the lesser (see `_leads`)
+            for gains_a, (cost_a, index_a, a), top_a, with_a in rows:
+                for gains_b, (cost_b, index_b, b), top_b, with_b in columns:
+                    if all(map(ge, map(add, with_a, gains_b) if top_a <= top_b else map(add, gains_a, with_b), exact)):
                         heapq.heappush(queue, (cost_a + cost_b, p, index_a, index_b, ((first, a), (second, b))))
         return None
 
@@ -681,7 +696,7 @@ class _Search:
         shared, low, high = variations.shared_range(first, second)
         if shared:
             mine = plan.models.index(target)
-            lead = tuple(lead[m] + high[mine] - low[m] for m in range(len(lead)))
+            lead = map(sub, map(add, lead, repeat(high[mine])), low)
         return all(map(ge, map(add, map(add, lead, self._cap(target, first, shared)), self._cap(target, second, shared)),
                        self._floors))
 
@@ -702,10 +717,11 @@ class _Search:
         if cap is None:
             low, high = self.variations.unknown_range(name, shared)
             mine = self.variations.plan.models.index(target)
-            cap = self._caps[key] = tuple(high[mine] - low[m] for m in range(len(low)))
+            cap = self._caps[key] = tuple(map(sub, repeat(high[mine]), low))
         return cap
 
-    def _leads(self, target: str, first: str, second: str) -> tuple[list, list, tuple[float, ...] | None]:
+    def _leads(self, target: str, first: str,
+               second: str) -> tuple[list, list, tuple[float, ...] | None, tuple[float, ...] | None]:
         """The values of two fields worth pairing to reach `target`, as (gains, item of `_nearest`) (see
         `_gains`), and the floor a pair's summed gains must reach for every model (None: no bound).
 
@@ -717,13 +733,19 @@ class _Search:
         still lead every model: a necessary condition (the margin covers float noise and rounding), so
         nothing that gives the target is skipped. No bound applies where the starting point, which
         decides whatever the scores, could give the target.
+
+        Where one rule reads both fields and it is a conjunction of leaves (none reading both), a pair's
+        lead is known rather than bounded: the rule's lower degree with both values is the lesser of its
+        degrees with each value and the other field's leaves true (`_tops`). Then each row and column also
+        carries that degree and its gains with the rule at that degree, and the fourth item is the floor of
+        the pair's lead (the margin alone); else the fourth item is None.
         """
         variations = self.variations
         apart = frozenset((first, second)) not in variations.plan.ratios
         nearest_a, nearest_b = self._nearest(first, apart), self._nearest(second, apart)
         start = self.engine.starting_point
         if start is not None and target == start.model and variations.plan.start_fields & {first, second}:
-            return [(None, item) for item in nearest_a], [(None, item) for item in nearest_b], None
+            return [(None, item) for item in nearest_a], [(None, item) for item in nearest_b], None, None
         models = variations.plan.models
         mine = models.index(target)
         shared, low, high = variations.shared_range(first, second)
@@ -733,36 +755,70 @@ class _Search:
         floor = tuple(-_MARGIN - (high[mine] - low[m] + lead[mine] - lead[m]) for m in range(len(models)))
         gains_a, best_a = self._gains(target, first, shared, apart)
         gains_b, best_b = self._gains(target, second, shared, apart)
-        floor_a, floor_b = tuple(map(sub, floor, best_b)), tuple(map(sub, floor, best_a))
-        rows = [(gains, item) for item, gains in zip(nearest_a, gains_a) if all(map(ge, gains, floor_a))]
-        columns = [(gains, item) for item, gains in zip(nearest_b, gains_b) if all(map(ge, gains, floor_b))]
-        return rows, columns, floor
+        floor_a = tuple(map(sub, floor, best_b))
+        if not all(map(ge, best_a, floor_a)):
+            return [], [], floor, None  # not even the best of each field's values together could do
+        floor_b = tuple(map(sub, floor, best_a))
+        plan = variations.plan
+        if len(shared) != 1 or not apart or not shared <= plan.conjunctions:
+            rows = [(gains, item) for item, gains in zip(nearest_a, gains_a) if all(map(ge, gains, floor_a))]
+            columns = [(gains, item) for item, gains in zip(nearest_b, gains_b) if all(map(ge, gains, floor_b))]
+            return rows, columns, floor, None
+        # the one rule reading both is a conjunction of leaves, none of which reads both fields: its lower degree
+        # with both changed is the lesser of its lower degrees with each changed and the other's leaves true
+        (rule,) = shared
+        points = plan.points[rule]
+        per_degree = tuple(map(sub, repeat(points[mine]), points))  # a unit of its degree, to the lead over each
+        before = variations.lows[rule]
+        rows = [(gains, item, top, tuple(map(add, gains, map(mul, per_degree, repeat(top - before)))))
+                for item, gains, top in zip(nearest_a, gains_a, self._tops(first, second, rule))
+                if all(map(ge, gains, floor_a))]
+        columns = [(gains, item, top, tuple(map(add, gains, map(mul, per_degree, repeat(top - before)))))
+                   for item, gains, top in zip(nearest_b, gains_b, self._tops(second, first, rule))
+                   if all(map(ge, gains, floor_b))]
+        return rows, columns, floor, tuple(-_MARGIN - (lead[mine] - lead[m]) for m in range(len(models)))
+
+    def _tops(self, name: str, other: str, rule: int) -> list[float]:
+        """Per `_nearest(name, True)` value, the lower degree of `rule` (a conjunction of leaves) with `name` at
+        that value and the leaves reading `other` true: the least of the other leaves' lower degrees."""
+        variations = self.variations
+        plan, intervals, states = variations.plan, variations.intervals, variations._state_of
+        mine, theirs = plan.read[name], plan.read[other]
+        leaves = plan.leaves[rule]
+        rest = [intervals[leaf][0] for leaf in leaves if leaf not in mine and leaf not in theirs]
+        read = frozenset(leaf for leaf in leaves if leaf in mine)
+        return [min(rest + [interval[0] for leaf, interval in states[number] if leaf in read])
+                for number in self._nearest_states[(name, True)]]
 
     def _gains(self, target: str, name: str, shared: frozenset[int],
                apart: bool) -> tuple[list[tuple[float, ...]], list[float]]:
         """Per `_nearest` value of `name` (`apart` as there), what it adds to the target's lead over each
         model through the rules that read it, leaving out the `shared` ones; and the most it adds, per model."""
         key = (target, name, shared, apart)
-        if key not in self._gained:
-            models = range(len(self.variations.plan.models))
+        found = self._gained.get(key)
+        if found is None:
             mine = self.variations.plan.models.index(target)
             gains = [tuple(map(sub, repeat(moved[mine]), moved)) for moved in self._moved(name, shared, apart)]
-            self._gained[key] = (gains, [max((g[m] for g in gains), default=-math.inf) for m in models])
-        return self._gained[key]
+            found = self._gained[key] = (gains, list(map(max, zip(*gains))) if gains
+                                         else [-math.inf] * len(self.variations.plan.models))
+        return found
 
     def _moved(self, name: str, shared: frozenset[int], apart: bool) -> list[tuple[float, ...]]:
         """Per `_nearest` value of `name` (`apart` as there), how each model's points move through the
         rules that read it, leaving out the `shared` ones (whatever the target)."""
         key = (name, shared, apart)
-        if key not in self._moved_points:
-            moves = self.variations.moves
+        out = self._moved_points.get(key)
+        if out is None:
+            self._nearest(name, apart)
+            moves_of = self.variations.moves_of
             none = (0.0,) * len(self.variations.plan.models)
-            out = []
-            for _, _, value in self._nearest(name, apart):
-                parts = [move for index, move in moves(name, self._fact(name, value)).items() if index not in shared]
+            out = self._moved_points[key] = []
+            for number in self._nearest_states[(name, apart)]:
+                moves = moves_of(name, number)
+                parts = ([move for index, move in moves.items() if index not in shared] if shared
+                         else list(moves.values()))
                 out.append(tuple(map(sum, zip(*parts))) if parts else none)
-            self._moved_points[key] = out
-        return self._moved_points[key]
+        return out
 
     def unknown_impact(self, name: str, winner: str) -> UnknownImpact:
         """The values of an unknown field that alone make the evidence point to another model than `winner`."""

@@ -72,6 +72,11 @@ class _Plan:
                 for field in self.fields}
         self.rules_of = {field: tuple(i for i in self.rules if read[field].intersection(self.leaves[i]))
                          for field in self.fields}
+        self.read = read  # per field, the leaves that read it
+        # the rules whose condition is a conjunction of leaves: their lower degree is the least of their leaves'
+        self.conjunctions = frozenset(
+            i for i, rule in zip(self.rules, engine.rule_base.department_model.rules)
+            if isinstance(rule.when, schema.All) and all(isinstance(part, schema.Leaf) for part in rule.when.all))
         # per pair of fields, the ratio leaves that read both: compared again with both changed
         self.ratios: dict[frozenset[str], list[tuple]] = {}
         for spec in engine._model_specials:
@@ -217,6 +222,11 @@ class Variations:
         number = self._states.get((name, value))
         if number is None:
             number = self.state_number(name, value)
+        single = self._singles.get(number) or self._single_of(name, number)
+        return number, single[0], single[1]
+
+    def _single_of(self, name: str, number: int) -> tuple[dict[int, Interval], bool | None]:
+        """`_single`'s degrees and starting point for `name`'s state `number` (once per state)."""
         single = self._singles.get(number)
         if single is None:
             intervals = self.intervals.copy()
@@ -226,7 +236,7 @@ class Variations:
             single = self._singles[number] = (
                 {index: degrees[index](intervals) for index in self.plan.rules_of.get(name, ())},
                 self._holds(intervals) if name in self.plan.start_fields else None)
-        return number, single[0], single[1]
+        return single
 
     def _changed(self, changes: Mapping[str, Any]) -> tuple[Any, dict[int, Interval], bool]:
         """The signature of `changes` (what their decision follows from), the degree intervals of the rules
@@ -355,11 +365,15 @@ class Variations:
     def moves(self, name: str, value: Any) -> dict[int, tuple[float, ...]]:
         """Per rule that reads `name`, how its points from the known answers move (per model, in
         tie-break order) when `name` is `value`: for bounds, not for decisions."""
-        state, degrees, _ = self._single(name, value)
-        moves = self._moves.get(state)
+        return self.moves_of(name, self._single(name, value)[0])
+
+    def moves_of(self, name: str, number: int) -> dict[int, tuple[float, ...]]:
+        """`moves` for `name`'s state `number`."""
+        moves = self._moves.get(number)
         if moves is None:
+            degrees = self._single_of(name, number)[0]
             points, known = self.plan.points, self._known
-            moves = self._moves[state] = {index: tuple(map(sub, map(mul, points[index], repeat(degree[0])), known[index]))
+            moves = self._moves[number] = {index: tuple(map(sub, map(mul, points[index], repeat(degree[0])), known[index]))
                                           for index, degree in degrees.items()}
         return moves
 

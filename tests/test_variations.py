@@ -4,6 +4,8 @@ the one a plain search (every variation through Engine.evaluate of a changed pro
 from __future__ import annotations
 
 import itertools
+import math
+from operator import add
 from typing import Any
 
 import pytest
@@ -15,7 +17,7 @@ from advisor.explain import _Search, advise, explain
 from advisor.profile import EVIDENCE_FIELDS, Profile, validate_profile
 from advisor.readers import read_one_profile
 from advisor.rulebase import schema
-from advisor.variations import Variations
+from advisor.variations import Variations, plan_of
 from conftest import PROFILES
 from test_properties import profiles
 
@@ -157,3 +159,39 @@ def test_a_variation_is_decided_as_the_whole_engine_decides_the_changed_profile(
         unknown = dict.fromkeys(changes)
         for target in engine.tie_break:
             assert variations.could_win(unknown, target) == _plain_could_win(engine, profile, unknown, target)
+
+
+def _pairs_one_conjunction_reads(engine) -> list[tuple[str, str]]:
+    """Pairs of fields that exactly one rule reads together, a conjunction of leaves none of which reads both."""
+    plan = plan_of(engine)
+    return [(first, second) for first, second in itertools.permutations(sorted(plan.fields), 2)
+            if len(plan.both(first, second)) == 1 and set(plan.both(first, second)) <= plan.conjunctions
+            and frozenset((first, second)) not in plan.ratios]
+
+
+@SETTINGS
+@given(profiles)
+def test_the_lead_of_two_values_one_conjunction_reads_together_is_the_engines(engine, profile):
+    """The pair search's lead for two values of fields one conjunction reads together (each value's gains, and
+    that rule at the lesser of each value's own degree in it) is the lead of the scores the engine gives."""
+    pairs = _pairs_one_conjunction_reads(engine)
+    assert ("average_deal_size", "deals_per_month") in pairs and ("market", "offering") in pairs
+    search = _Search(engine, profile, [])
+    models = list(engine.tie_break)
+    base = search.variations.base_scores
+    for (first, second), target in itertools.product(pairs, models):
+        if target == engine.starting_point.model and plan_of(engine).start_fields & {first, second}:
+            continue  # no bound there: the starting point decides whatever the scores
+        if not search._nearest(first, True) or not search._nearest(second, True):
+            continue  # no value to pair
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            monkeypatch.setattr(explain_module, "_MARGIN", math.inf)  # no value left out: every pair's lead
+            rows, columns, _, floor = search._leads(target, first, second)
+        assert floor is not None and len(rows) == len(search._nearest(first, True))
+        mine = models.index(target)
+        for gains_a, (_, _, a), top_a, with_a in rows:
+            for gains_b, (_, _, b), top_b, with_b in columns:
+                lead = list(map(add, with_a, gains_b) if top_a <= top_b else map(add, gains_a, with_b))
+                scores = search.variations.decide({first: search._fact(first, a), second: search._fact(second, b)})[2]
+                for m, model in enumerate(models):  # the engine's scores are rounded to 6 digits
+                    assert abs(base[mine] - base[m] + lead[m] - (scores[target] - scores[model])) < 2e-6, (a, b, model)
