@@ -597,7 +597,9 @@ class _Search:
                 scale = max(abs(current), RESOLUTION.get(name, 1), 1e-9)  # as `distance` divides
                 found = sorted((abs(value - current) / scale, index, value)
                                for index, value in enumerate(self.coarse(name)) if value != current)
-            numbers = [state(name, self._fact(name, item[2])) for item in found]
+            fact = self._fact
+            numbers = ([state(name, fact(name, item[2])) for item in found] if name == "average_deal_size"
+                       else [state(name, item[2]) for item in found])
         else:
             seen = {state(name, self.facts.get(name))}  # the profile's own, as the rules compared it
             found, numbers = [], []
@@ -625,7 +627,7 @@ class _Search:
         # its values could have, and is checked (_may_reach) and its values bounded only when reached.
         queue: list[tuple] = []
         plan = self.variations.plan
-        ratios, both, start_fields = plan.ratios, plan.both, plan.start_fields
+        ratio_pairs, both, start_fields = plan.ratio_pairs, plan.both, plan.start_fields
         # a pair of fields that no rule reads together, neither read by the starting point, where it does not
         # hold: `_may_reach`'s test, from each field's cap on the target's lead kept for this target
         plain = plan.start_model is None or not self.variations.started
@@ -633,7 +635,7 @@ class _Search:
         reach: dict[str, tuple[float, ...]] = {}
         lead, floors = self._lead(target), self._floors
         for p, (first, second) in enumerate(itertools.combinations(self.movers(target), 2)):
-            apart = frozenset((first, second)) not in ratios
+            apart = (first, second) not in ratio_pairs
             nearest_a, nearest_b = self._nearest(first, apart), self._nearest(second, apart)
             if nearest_a and nearest_b:
                 queue.append((nearest_a[0][0] + nearest_b[0][0], p, -1, -1, (first, second)))
@@ -741,7 +743,7 @@ class _Search:
         the pair's lead (the margin alone); else the fourth item is None.
         """
         variations = self.variations
-        apart = frozenset((first, second)) not in variations.plan.ratios
+        apart = (first, second) not in variations.plan.ratio_pairs
         nearest_a, nearest_b = self._nearest(first, apart), self._nearest(second, apart)
         start = self.engine.starting_point
         if start is not None and target == start.model and variations.plan.start_fields & {first, second}:
@@ -817,7 +819,8 @@ class _Search:
                 moves = moves_of(name, number)
                 parts = ([move for index, move in moves.items() if index not in shared] if shared
                          else list(moves.values()))
-                out.append(tuple(map(sum, zip(*parts))) if parts else none)
+                # one rule's moves as they are (a sum of one adds 0 to each, which moves no bound)
+                out.append(tuple(map(sum, zip(*parts))) if len(parts) > 1 else parts[0] if parts else none)
         return out
 
     def unknown_impact(self, name: str, winner: str) -> UnknownImpact:
