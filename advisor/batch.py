@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 from advisor.engine import Engine, Evaluation
+from advisor.nameplaces import NamePlaces
 from advisor.profile import unknown_fields
 from advisor.parallel import Outcome, default_jobs, score_here, score_in_pool, worth_parallel
 from advisor.readers import read_inputs_raw, source_of
@@ -226,25 +227,30 @@ class _Names:
     """The names scored so far, to point a second record with a name at the first.
 
     Each name keeps only where it was first seen, packed in one integer (which file, which
-    line), so a name costs about 130 bytes; past DUPLICATE_CHECK_LIMIT names the check
+    line), in a NamePlaces (~35 bytes a name); past DUPLICATE_CHECK_LIMIT names the check
     stops and says so once, and memory stays flat however long the input.
     """
 
     def __init__(self) -> None:
-        self.first: dict[str, int] = {}
+        self.first = NamePlaces()
+        self.count = 0  # names in first
         self.files: dict[str, int] = {}
         self.file_names: list[str] = []
         self.full = False
 
     def check(self, name: str, file: str, line: int | None, report: Callable[[str], None]) -> None:
         """Two records with one name are both scored; the second is pointed at the first."""
-        earlier = self.first.get(name)
+        if self.count < DUPLICATE_CHECK_LIMIT:
+            earlier = self.first.setdefault(name, self._file_number(file) << 32 | (line or 0))  # lines from 1: 0 is "the whole file"
+            if earlier is None:
+                self.count += 1
+                return
+        else:
+            earlier = self.first.get(name)
         if earlier is not None:
             first_file, first_line = self.file_names[earlier >> 32], earlier & 0xFFFFFFFF
             where = source_of(first_file, first_line or None)
             report(f"{source_of(file, line)}: name: '{name}' also names the record at {where} (both are scored)")
-        elif len(self.first) < DUPLICATE_CHECK_LIMIT:
-            self.first[name] = self._file_number(file) << 32 | (line or 0)  # lines start at 1: 0 is "the whole file"
         elif not self.full:
             self.full = True
             report(f"{source_of(file, line)}: duplicate-name check stops at this record: it remembers "
@@ -253,12 +259,12 @@ class _Names:
     def remember(self, names: list[str], file: str, rows: list[Any]) -> bool:
         """Remember `names`, of `rows` of `file`, where none was seen before nor is twice among them, the
         check has room for all, and so check() would say nothing: True. Else nothing changes: False."""
-        first = self.first
-        if len(first) + len(names) > DUPLICATE_CHECK_LIMIT or not first.keys().isdisjoint(names) \
-                or len(set(names)) < len(names):
+        if self.count + len(names) > DUPLICATE_CHECK_LIMIT:
             return False
         packed = self._file_number(file) << 32
-        first.update(zip(names, [packed | (row.line or 0) for row in rows]))
+        if not self.first.add_new(names, [packed | (row.line or 0) for row in rows]):
+            return False
+        self.count += len(names)
         return True
 
     def _file_number(self, file: str) -> int:

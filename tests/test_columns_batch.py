@@ -375,6 +375,34 @@ def test_names_checked_a_run_at_a_time_are_said_as_the_row_path_says_them(engine
     assert any("warning:" in e for e in said["rows"][1])  # warnings among them, in their rows' turn
 
 
+@pytest.mark.parametrize("hashed", ["as Python hashes", "all alike", "four hashes, one slot"])
+def test_names_whose_hashes_collide_are_not_taken_for_one(engine, tmp_path, monkeypatch, hashed):
+    """The duplicate-name check keeps names by their hash, but says a name twice only where the
+    names are equal: with every name given one hash, or hashes that differ in one table slot, it says
+    what it says with Python's own hashes, on both paths, for names kept a chunk at a time (the column
+    path) and one at a time (the row path, stored every two names here)."""
+    from advisor import nameplaces
+
+    monkeypatch.setattr(pipeline, "CHUNK_ROWS", 3)
+    monkeypatch.setattr(nameplaces, "PENDING", 2)
+    if hashed != "as Python hashes":
+        monkeypatch.setattr(nameplaces, "_hash", (lambda name: 7) if hashed == "all alike" else
+                            (lambda name: len(name) % 4))
+    names = ["A", "a", "Ab", "Б", "B", "C", "D", "A", "E", "F", "ab", "Б", "G", "Ab", "H", "a"]
+    path = tmp_path / "rows.csv"
+    path.write_text("name,leads_per_month,deals_per_month\n" + "".join(f"{n},10,{i % 3 * 6}\n" for i, n in enumerate(names)),
+                    encoding="utf-8")
+    said = _both_paths(engine, path, "jsonl", False)
+    assert said["columns"] == said["rows"]
+    first = {}
+    expected = []
+    for line, name in enumerate(names, start=2):
+        if name in first:
+            expected.append(f"{path}:{line}: name: '{name}' also names the record at {path}:{first[name]} (both are scored)")
+        first.setdefault(name, line)
+    assert [e for e in said["rows"][1] if "warning:" not in e] == expected
+
+
 @pytest.mark.parametrize("fmt, shape", [("csv", "lean"), ("jsonl", "lean"), ("json", "lean"), ("json", "full"),
                                         ("jsonl", "full")])
 def test_a_run_of_records_is_written_as_one_record_after_another(engine, fmt, shape):
