@@ -211,9 +211,9 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
         # workers still pay for long JSON Lines, which stay on the row path (figures: README, bench/run.py)
         jobs = default_jobs() if worth_parallel(inputs, csv=not columns) else 1
     if jobs > 1:
-        _large_buffers_unmapped()
-        return score_in_pool(read_inputs_raw(inputs, warn=report, stdin=stdin), engine, writer.encode,
-                             fmt=writer.fmt, trace=writer.trace, jobs=jobs, shape=writer.records, lang=lang)
+        return _large_buffers_unmapped(score_in_pool(read_inputs_raw(inputs, warn=report, stdin=stdin), engine,
+                                                     writer.encode, fmt=writer.fmt, trace=writer.trace, jobs=jobs,
+                                                     shape=writer.records, lang=lang))
     if not columns:
         return score_here(read_inputs_raw(inputs, warn=report, stdin=stdin), engine, writer.encode, lang)
     from advisor.columns.pipeline import MIN_ROWS, score_columns
@@ -224,22 +224,29 @@ def _outcomes(engine: Engine, inputs: list[str], writer: BatchWriter | None, rep
                          min_rows=0 if path == "columns" else MIN_ROWS, lang=lang, runs=True)
 
 
-def _large_buffers_unmapped() -> None:
-    """Have glibc's malloc map every buffer of 128 KiB or more on its own and unmap it when freed.
+def _large_buffers_unmapped(outcomes: Iterator[Outcome]) -> Iterator[Outcome]:
+    """`outcomes`, glibc's malloc told, once the workers have started, to map every buffer of 128 KiB
+    or more in this process on its own and unmap it when freed.
 
     By default glibc raises that threshold to the size of the largest mapped buffer freed so far,
     so the chunk files the parent reads from its workers (~400 KB each) came from the heap after
     the first, between small objects that outlive them, and the heap crept: the parent of two
     workers peaked at 29-34 MiB (PSS) on 10,000 rows and 35-43 MiB on 100,000; with the threshold
-    fixed, 26-30 and 31-32 (bench/run.py's sampling, interleaved runs), at one mmap a chunk file.
-    Only where the C library has mallopt (glibc): elsewhere nothing changes.
+    fixed, 26-30 and 31-32 (bench/run.py's sampling, interleaved runs). Not in the workers (they
+    start first): there the same setting took 4.5% more CPU in all. Only where the C library has
+    mallopt (glibc); elsewhere nothing changes.
     """
-    try:
-        import ctypes
+    with contextlib.closing(outcomes):
+        for outcome in outcomes:  # the first comes once every worker has started (forked or spawned)
+            try:
+                import ctypes
 
-        ctypes.CDLL(None).mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
-    except (OSError, AttributeError):
-        pass
+                ctypes.CDLL(None).mallopt(-3, 128 * 1024)  # M_MMAP_THRESHOLD
+            except (OSError, AttributeError):
+                pass
+            yield outcome
+            yield from outcomes
+            return
 
 
 class _Names:
