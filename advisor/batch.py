@@ -253,7 +253,7 @@ class _Names:
     """The names scored so far, to point a second record with a name at the first.
 
     Each name keeps only where it was first seen, packed in one integer (which file, which
-    line), in a NamePlaces (~35 bytes a name); past DUPLICATE_CHECK_LIMIT names the check
+    line), in a NamePlaces (~37 bytes a name); past DUPLICATE_CHECK_LIMIT names the check
     stops and says so once, and memory stays flat however long the input.
     """
 
