@@ -428,56 +428,6 @@ class RuleBaseMeta(Strict):
     currency: CurrencyTable
 
 
-# ---- overlays: a rule base that extends another -------------------------------------
-
-
-class CurrencyOverlay(Strict):
-    as_of: dt.date | None = None
-    source: str | None = None
-    usd_per_unit: dict[str, float] = {}
-
-    @field_validator("usd_per_unit")
-    @classmethod
-    def _rates(cls, value: dict[str, float]) -> dict[str, float]:
-        return check_rates(value)
-
-
-class RuleBaseOverlayMeta(Strict):
-    """rulebase.yaml of a rule base that `extends` another (`builtin`, or a folder path)."""
-
-    extends: str
-    name: str
-    version: Version
-    description: str = ""
-    documents: list[str] = []  # documents the added rules may cite, besides the base's
-    currency: CurrencyOverlay | None = None
-
-
-class DepartmentModelOverlay(Strict):
-    tie_break: list[str] | None = None
-    tie_break_reason: Localized | None = None
-    near_tie_margin: float | None = Field(None, ge=0)
-    starting_point: StartingPoint | None = None
-    grow_into: dict[str, GrowInto] = {}  # merged over the base's, model by model
-    rules: list[ModelRule] = []  # an id of the base replaces that rule; a new id adds one
-    disable: list[str] = []
-
-
-class SalesMixOverlay(Strict):
-    base_inside_share: float | None = Field(None, ge=0, le=1)
-    base_source: Source | None = None
-    inside_share_range: tuple[float, float] | None = None
-    range_source: Source | None = None
-    rules: list[MixRule] = []
-    disable: list[str] = []
-
-
-class TechnologiesOverlay(Strict):
-    kinds: list[SalesKind] = []
-    technologies: list[Technology] = []
-    disable: list[str] = []
-
-
 # ---- models.yaml: strengths, weaknesses and risks of each department model -----------------
 class PointSource(Strict):
     """Where a pro, con or risk comes from: one of the rule base's documents, or a named public source."""
@@ -533,17 +483,25 @@ class ModelsFile(Strict):
         return value
 
 
-# ---- staffing.yaml: made on first use (advisor/rulebase/staffing_schema.py) ----------------------
-# Its 12 models cost about 15 M instructions to make, and no single-profile command on a rule base kept from an
+# ---- made on first use: staffing.yaml's models (staffing_schema.py) and an overlay's (overlay_schema.py) ------
+# They cost about 1.3 M instructions a class to make, and no single-profile command on a rule base kept from an
 # earlier run reads them (advisor.rulebase.stored builds a kept staffing.yaml when it is first asked for).
-STAFFING_NAMES = frozenset({"Norm", "Tier", "TieredNorm", "StaffingNorms", "Stage", "LocalizedList", "Role", "RoleValues", "CostLevel", "CostTable", "MarginTable", "StaffingFile", "STAFF_ROLES"})
+LATER = {
+    "advisor.rulebase.staffing_schema": frozenset({
+        "Norm", "Tier", "TieredNorm", "StaffingNorms", "Stage", "LocalizedList", "Role", "RoleValues", "CostLevel",
+        "CostTable", "MarginTable", "StaffingFile", "STAFF_ROLES"}),
+    "advisor.rulebase.overlay_schema": frozenset({
+        "CurrencyOverlay", "RuleBaseOverlayMeta", "DepartmentModelOverlay", "SalesMixOverlay", "TechnologiesOverlay"}),
+}
 
 
 def __getattr__(name: str) -> Any:
-    """schema.StaffingFile and the rest of staffing.yaml's models, imported the first time one is named."""
-    if name in STAFFING_NAMES:
-        from advisor.rulebase import staffing_schema
+    """schema.StaffingFile, schema.DepartmentModelOverlay and the rest, their module imported when one is named."""
+    import importlib
 
-        globals().update({each: getattr(staffing_schema, each) for each in STAFFING_NAMES})
-        return globals()[name]
+    for module_name, names in LATER.items():
+        if name in names:
+            module = importlib.import_module(module_name)
+            globals().update({each: getattr(module, each) for each in names})
+            return globals()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -30,14 +30,14 @@ from advisor.rulebase import schema
 M = TypeVar("M", bound=BaseModel)
 _MODEL, _SET, _TUPLE, _DATE = "\0model", "\0set", "\0tuple", "\0date"  # tags no YAML key is
 
-_SCHEMA_MODULES = (schema.__name__, "advisor.rulebase.staffing_schema")  # staffing's: made on first use
-_classes: dict[bool, dict[str, type[BaseModel]]] = {}  # by whether staffing.yaml's models are made yet
+_SCHEMA_MODULES = (schema.__name__, *schema.LATER)  # the later ones' models are made on first use
+_classes: dict[tuple[bool, ...], dict[str, type[BaseModel]]] = {}  # by which of the later ones are made yet
 
 
 def schema_classes() -> dict[str, type[BaseModel]]:
     """Every model of the rule-base schema made so far, by name: the only classes an entry may name."""
-    staffing = _SCHEMA_MODULES[1] in sys.modules
-    found = _classes.get(staffing)
+    made = tuple(name in sys.modules for name in schema.LATER)
+    found = _classes.get(made)
     if found is None:
         found = {}
         stack: list[type[BaseModel]] = [schema.Strict]
@@ -47,7 +47,7 @@ def schema_classes() -> dict[str, type[BaseModel]]:
                 if found.setdefault(cls.__name__, cls) is not cls:
                     raise RuntimeError(f"two schema models named {cls.__name__}")
             stack.extend(cls.__subclasses__())
-        _classes[staffing] = found
+        _classes[made] = found
     return found
 
 
