@@ -9,11 +9,11 @@ could not trust. Works on a Profile or a mapping of answers (the questionnaire's
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from advisor.recommendation import Note, Share
+from advisor.slotted import _set, slotted
 
 # How far implied figures may stray before a check speaks: averages and rounding in the
 # answers make small gaps normal (own reasoning).
@@ -29,11 +29,17 @@ FIELDS_OF = {
 }
 
 
-@dataclass(frozen=True)
+@slotted(frozen=True, uncompared=('values',))
 class Check:
+    __slots__ = ("code", "fields", "values")
     code: str  # the catalogue key is check.<code>
     fields: tuple[str, ...]  # the answers that contradict each other; the first locates it
-    values: dict[str, Any] = field(default_factory=dict, compare=False)
+    values: dict[str, Any]
+
+    def __init__(self, code: str, fields: tuple[str, ...], values: dict[str, Any] | None = None) -> None:
+        _set(self, "code", code)
+        _set(self, "fields", fields)
+        _set(self, "values", {} if values is None else values)
 
     def text(self, lang: str = "en") -> str:
         """The warning in `lang`, its figures in that language's format (advisor.wording)."""

@@ -25,7 +25,6 @@ from __future__ import annotations
 import math
 import operator
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -44,6 +43,7 @@ from advisor.recommendation import (
 )
 from advisor.rulebase import schema
 from advisor.rulebase.loader import RuleBase, load_rule_base
+from advisor.slotted import _set, slotted
 from advisor.suggest import did_you_mean
 
 Facts = dict[str, Any]
@@ -75,15 +75,24 @@ _COMPARE: dict[str, Callable[[Any, Any], bool]] = {
 _NO_NOTES: Mapping[str, Note] = MappingProxyType({})
 
 
-@dataclass(frozen=True, slots=True)
+@slotted(frozen=True)
 class CompiledLeaf:
     """One distinct comparison of the rule base."""
 
+    __slots__ = ("field", "operator", "threshold", "per", "per_min")
     field: str
     operator: str
     threshold: Any
-    per: str | None = None  # the leaf compares field / per
-    per_min: float | None = None
+    per: str | None  # the leaf compares field / per
+    per_min: float | None
+
+    def __init__(self, field: str, operator: str, threshold: Any, per: str | None = None,
+                 per_min: float | None = None) -> None:
+        _set(self, "field", field)
+        _set(self, "operator", operator)
+        _set(self, "threshold", threshold)
+        _set(self, "per", per)
+        _set(self, "per_min", per_min)
 
     @property
     def graded(self) -> bool:
@@ -126,16 +135,26 @@ class CompiledLeaf:
         return (NO if degree <= 0 else YES if degree >= 1 else PARTIAL), degree
 
 
-@dataclass(frozen=True, slots=True)
+@slotted(frozen=True)
 class CompiledRule:
     """A rule (or checklist item) as the indices of its leaves, in the order its trace lists them."""
 
+    __slots__ = ("id", "decision", "leaves", "effect", "source", "anchors")
     id: str  # as the trace names it: tech.<id> for checklist items
     decision: str  # department_model, sales_mix, technologies
     leaves: tuple[int, ...]
     effect: dict[str, Any]
     source: schema.Source
-    anchors: str | None = None  # where a ramp's anchors come from
+    anchors: str | None  # where a ramp's anchors come from
+
+    def __init__(self, id: str, decision: str, leaves: tuple[int, ...], effect: dict[str, Any],
+                 source: schema.Source, anchors: str | None = None) -> None:
+        _set(self, "id", id)
+        _set(self, "decision", decision)
+        _set(self, "leaves", leaves)
+        _set(self, "effect", effect)
+        _set(self, "source", source)
+        _set(self, "anchors", anchors)
 
 
 class _Compiler:
@@ -288,10 +307,14 @@ def confidence_of(scores: Mapping[str, float], low: Mapping[str, float], high: M
     return "leaning"
 
 
-@dataclass(slots=True)
+@slotted()
 class Evaluation:
     """One profile through the compiled rules, as flat arrays and plain decisions."""
 
+    __slots__ = ("profile", "facts", "notes", "leaves", "keys", "rules", "kinds", "scores", "score_low",
+                 "score_high", "department_model", "runner_up", "margin", "confidence", "model_reasons",
+                 "inside_share", "unclamped_inside_share", "mix_reasons", "hybrid_reasons", "partial_leaves",
+                 "degrees", "started", "next_model", "next_confidence")
     profile: Profile
     facts: Facts
     notes: Mapping[str, Note]
@@ -313,9 +336,41 @@ class Evaluation:
     hybrid_reasons: list[int]
     partial_leaves: dict[int, float]  # leaf index -> degree, for leaves partly true
     degrees: dict[int, Interval]  # rule index -> degree interval, for rules whose key holds a partly true leaf
-    started: bool = False  # the starting point holds: it decides the model to build now
-    next_model: str | None = None  # the model the evidence points to, when that is not the starting one
-    next_confidence: str | None = None
+    started: bool  # the starting point holds: it decides the model to build now
+    next_model: str | None  # the model the evidence points to, when that is not the starting one
+    next_confidence: str | None
+
+    def __init__(self, profile: Profile, facts: Facts, notes: Mapping[str, Note], leaves: list[int], keys: list[Any],
+                 rules: list[int], kinds: list[int], scores: dict[str, float], score_low: dict[str, float],
+                 score_high: dict[str, float], department_model: str, runner_up: str, margin: float, confidence: str,
+                 model_reasons: list[int], inside_share: float, unclamped_inside_share: float,
+                 mix_reasons: list[int], hybrid_reasons: list[int], partial_leaves: dict[int, float],
+                 degrees: dict[int, Interval], started: bool = False, next_model: str | None = None,
+                 next_confidence: str | None = None) -> None:
+        self.profile = profile
+        self.facts = facts
+        self.notes = notes
+        self.leaves = leaves
+        self.keys = keys
+        self.rules = rules
+        self.kinds = kinds
+        self.scores = scores
+        self.score_low = score_low
+        self.score_high = score_high
+        self.department_model = department_model
+        self.runner_up = runner_up
+        self.margin = margin
+        self.confidence = confidence
+        self.model_reasons = model_reasons
+        self.inside_share = inside_share
+        self.unclamped_inside_share = unclamped_inside_share
+        self.mix_reasons = mix_reasons
+        self.hybrid_reasons = hybrid_reasons
+        self.partial_leaves = partial_leaves
+        self.degrees = degrees
+        self.started = started
+        self.next_model = next_model
+        self.next_confidence = next_confidence
 
     @property
     def hybrid(self) -> bool:

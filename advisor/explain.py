@@ -21,7 +21,6 @@ import itertools
 import math
 import weakref
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from itertools import repeat
 from operator import add, ge, mul, sub
 from typing import Any
@@ -31,6 +30,7 @@ from advisor.errors import ProfileError, UsageError
 from advisor.profile import EVIDENCE_FIELDS, FIELD_NAMES, FIELDS, Profile, validate_profile
 from advisor.recommendation import Recommendation, RuleTrace, reason_dict, source_dict
 from advisor.rulebase import schema
+from advisor.slotted import slotted
 from advisor.suggest import did_you_mean
 from advisor.variations import Variations
 
@@ -123,28 +123,51 @@ def apply_changes(profile: Profile, changes: Mapping[str, Any]) -> Profile:
 # ---- the explanation ---------------------------------------------------------------
 
 
-@dataclass
+@slotted()
 class WhyNot:
+    __slots__ = ("model", "score", "gap", "rules")
     model: str
     score: float
     gap: float  # points behind the winner
     rules: list[RuleTrace]  # rules that give this model points, in rule-base order
 
+    def __init__(self, model: str, score: float, gap: float, rules: list[RuleTrace]) -> None:
+        self.model = model
+        self.score = score
+        self.gap = gap
+        self.rules = rules
 
-@dataclass
+
+@slotted()
 class Counterfactual:
+    __slots__ = ("to", "changes", "scores", "starting_point")
     to: str
     changes: dict[str, Any]
     scores: dict[str, float]
-    starting_point: bool = False  # the starting point decides it, not the scores (which may rank `to` lower)
+    starting_point: bool  # the starting point decides it, not the scores (which may rank `to` lower)
+
+    def __init__(self, to: str, changes: dict[str, Any], scores: dict[str, float],
+                 starting_point: bool = False) -> None:
+        self.to = to
+        self.changes = changes
+        self.scores = scores
+        self.starting_point = starting_point
 
 
-@dataclass
+@slotted()
 class UnknownImpact:
+    __slots__ = ("field", "outcomes", "with_others", "narrows")
     field: str
     outcomes: list[tuple[Any, str]]  # (value tried, model it gives); only those that change the advice
-    with_others: bool = False  # no value alone changes the model, but together with other unknowns one could
-    narrows: float = 0.0  # score-interval width (points, all models) that hangs on this field
+    with_others: bool  # no value alone changes the model, but together with other unknowns one could
+    narrows: float  # score-interval width (points, all models) that hangs on this field
+
+    def __init__(self, field: str, outcomes: list[tuple[Any, str]], with_others: bool = False,
+                 narrows: float = 0.0) -> None:
+        self.field = field
+        self.outcomes = outcomes
+        self.with_others = with_others
+        self.narrows = narrows
 
     @property
     def changes_model(self) -> str:
@@ -157,15 +180,28 @@ class UnknownImpact:
                 "values_that_change_advice": [{"value": v, "model": m} for v, m in self.outcomes]}
 
 
-@dataclass
+@slotted()
 class Explanation:
+    __slots__ = ("recommendation", "scenario", "fixed", "why_not", "counterfactuals", "unreachable",
+                 "unknown_impacts")
     recommendation: Recommendation
     scenario: dict[str, Any]
     fixed: list[str]
     why_not: list[WhyNot]
     counterfactuals: list[Counterfactual]
     unreachable: list[str]
-    unknown_impacts: list[UnknownImpact] = field(default_factory=list)
+    unknown_impacts: list[UnknownImpact]
+
+    def __init__(self, recommendation: Recommendation, scenario: dict[str, Any], fixed: list[str],
+                 why_not: list[WhyNot], counterfactuals: list[Counterfactual], unreachable: list[str],
+                 unknown_impacts: list[UnknownImpact] | None = None) -> None:
+        self.recommendation = recommendation
+        self.scenario = scenario
+        self.fixed = fixed
+        self.why_not = why_not
+        self.counterfactuals = counterfactuals
+        self.unreachable = unreachable
+        self.unknown_impacts = [] if unknown_impacts is None else unknown_impacts
 
     def to_dict(self) -> dict[str, Any]:
         rec = self.recommendation

@@ -12,12 +12,12 @@ pydantic model below. Every field but `name` is optional: a missing value is *un
 import math
 import re
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
 from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationError
 
 from advisor.errors import ProfileError
+from advisor.slotted import _set, slotted
 from advisor.suggest import did_you_mean
 
 # Values a spreadsheet or a founder writes for "I don't know".
@@ -302,19 +302,32 @@ class Profile(BaseModel):
     )
 
 
-@dataclass(frozen=True)
+@slotted(frozen=True)
 class FieldSpec:
     """One profile field as the questionnaire, CSV headers and rule checks see it."""
 
+    __slots__ = ("name", "kind", "unit", "help", "required", "choices", "minimum", "maximum", "exclusive_minimum")
     name: str
     kind: str  # text, integer, number, share, choice, boolean, currency
     unit: str
     help: str
     required: bool
-    choices: tuple[str, ...] = ()
-    minimum: float | None = None
-    maximum: float | None = None
-    exclusive_minimum: bool = False
+    choices: tuple[str, ...]
+    minimum: float | None
+    maximum: float | None
+    exclusive_minimum: bool
+
+    def __init__(self, name: str, kind: str, unit: str, help: str, required: bool, choices: tuple[str, ...] = (),
+                 minimum: float | None = None, maximum: float | None = None, exclusive_minimum: bool = False) -> None:
+        _set(self, "name", name)
+        _set(self, "kind", kind)
+        _set(self, "unit", unit)
+        _set(self, "help", help)
+        _set(self, "required", required)
+        _set(self, "choices", choices)
+        _set(self, "minimum", minimum)
+        _set(self, "maximum", maximum)
+        _set(self, "exclusive_minimum", exclusive_minimum)
 
     @property
     def numeric(self) -> bool:

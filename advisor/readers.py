@@ -14,12 +14,12 @@ import os
 import re
 import sys
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any, NamedTuple
 
 from advisor.errors import AdvisorError, InputError, ProfileError, UsageError
 from advisor.profile import FIELD_NAMES, FIELDS, Profile, parse_number, shown, validate_profile
+from advisor.slotted import slotted
 from advisor.suggest import did_you_mean
 from advisor.inputs import (
     MAX_DOCUMENT, LineError, Lines, decode_document, open_input, read_bounded, read_head,
@@ -40,15 +40,25 @@ def source_of(file: str, line: int | None) -> str:
     return file if line is None else f"{file}:{line}"
 
 
-@dataclass
+@slotted(hidden=('line_of',))
 class Record:
     """One input record: a profile, or the error that rejected it."""
 
+    __slots__ = ("file", "line", "profile", "error", "line_of")
     file: str
     line: int | None
-    profile: Profile | None = None
-    error: AdvisorError | None = None
-    line_of: Callable[[str | None], int | None] = field(default=lambda key: None, repr=False)
+    profile: Profile | None
+    error: AdvisorError | None
+    line_of: Callable[[str | None], int | None]
+
+    def __init__(self, file: str, line: int | None, profile: Profile | None = None,
+                 error: AdvisorError | None = None,
+                 line_of: Callable[[str | None], int | None] = lambda key: None) -> None:
+        self.file = file
+        self.line = line
+        self.profile = profile
+        self.error = error
+        self.line_of = line_of
 
     @property
     def source(self) -> str:

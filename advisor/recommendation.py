@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
 from advisor.profile import EVIDENCE_FIELDS, Profile
 from advisor.rulebase.schema import Source
+from advisor.slotted import _set, slotted
 
 _SYMBOLS = {"lt": "<", "lte": "≤", "gt": ">", "gte": "≥", "eq": "=", "in": "in", "between": "between",
             "at_least": "≥", "at_most": "≤"}
@@ -77,16 +77,17 @@ class Share(float):
     __slots__ = ()
 
 
-@dataclass(frozen=True, slots=True)
+@slotted(frozen=True)
 class Note:
     """A remark on an actual value (e.g. a currency conversion), translatable: a catalogue key and values."""
 
+    __slots__ = ("key", "values")
     key: str
     values: dict[str, Any]  # text, a Note, a Share, or a number (formatted only when shown)
 
     def __init__(self, key: str, **values: Any) -> None:
-        object.__setattr__(self, "key", key)
-        object.__setattr__(self, "values", values)
+        _set(self, "key", key)
+        _set(self, "values", values)
 
     def __str__(self) -> str:
         """The English text JSON records carry (numbers in format_value's machine form); people get
@@ -98,17 +99,28 @@ class Note:
         return tr(self.key, "en", **values)
 
 
-@dataclass(slots=True)
+@slotted()
 class LeafTrace:
     """One comparison: a field's actual value against a rule's threshold."""
 
+    __slots__ = ("field", "operator", "threshold", "actual", "result", "note", "per")
     field: str
     operator: str
     threshold: Any
     actual: Any  # None when the field is unknown; deal sizes in USD; the ratio for a `per` leaf
     result: bool | float | None  # None: unknown; a float between 0 and 1: a ramp, partly true
-    note: Note | str = ""  # e.g. the original currency of a converted deal size
-    per: str | None = None  # the leaf compares field / per
+    note: Note | str  # e.g. the original currency of a converted deal size
+    per: str | None  # the leaf compares field / per
+
+    def __init__(self, field: str, operator: str, threshold: Any, actual: Any, result: bool | float | None,
+                 note: Note | str = "", per: str | None = None) -> None:
+        self.field = field
+        self.operator = operator
+        self.threshold = threshold
+        self.actual = actual
+        self.result = result
+        self.note = note
+        self.per = per
 
     @property
     def degree(self) -> float | None:
@@ -148,18 +160,30 @@ class LeafTrace:
         return data
 
 
-@dataclass(slots=True)
+@slotted()
 class RuleTrace:
     """How one rule came out: fired, not_fired, or unknown (a field it needs is unknown)."""
 
+    __slots__ = ("rule", "decision", "status", "leaves", "effect", "source", "degree", "anchors")
     rule: str
     decision: str  # department_model, sales_mix, technologies
     status: str
     leaves: tuple[LeafTrace, ...]
     effect: dict[str, Any]
     source: Source
-    degree: tuple[float, float] = (0.0, 0.0)  # [lowest, highest]: [1, 1] fired, [d, d] partly, wider: unknown
-    anchors: str | None = None  # where a ramp's anchors come from
+    degree: tuple[float, float]  # [lowest, highest]: [1, 1] fired, [d, d] partly, wider: unknown
+    anchors: str | None  # where a ramp's anchors come from
+
+    def __init__(self, rule: str, decision: str, status: str, leaves: tuple[LeafTrace, ...], effect: dict[str, Any],
+                 source: Source, degree: tuple[float, float] = (0.0, 0.0), anchors: str | None = None) -> None:
+        self.rule = rule
+        self.decision = decision
+        self.status = status
+        self.leaves = leaves
+        self.effect = effect
+        self.source = source
+        self.degree = degree
+        self.anchors = anchors
 
     @property
     def fired(self) -> bool:
@@ -235,13 +259,19 @@ def reason_dict(trace: RuleTrace, **effect: Any) -> dict[str, Any]:
     return data
 
 
-@dataclass(frozen=True)
+@slotted(frozen=True)
 class NextModel:
     """The model to grow into when the starting point decides what to build now, and when to move."""
 
+    __slots__ = ("id", "confidence", "grow_into")
     id: str
     confidence: str  # of the evidence that names it
-    grow_into: Any = None  # schema.GrowInto: the trigger and where it comes from
+    grow_into: Any  # schema.GrowInto: the trigger and where it comes from
+
+    def __init__(self, id: str, confidence: str, grow_into: Any = None) -> None:
+        _set(self, "id", id)
+        _set(self, "confidence", confidence)
+        _set(self, "grow_into", grow_into)
 
     def to_dict(self) -> dict[str, Any]:
         data: dict[str, Any] = {"id": self.id, "confidence": self.confidence}
@@ -251,21 +281,41 @@ class NextModel:
         return data
 
 
-@dataclass(frozen=True)
+@slotted(frozen=True)
 class ModelDecision:
+    __slots__ = ("id", "scores", "reasons", "decided_by", "runner_up", "margin", "confidence", "score_low",
+                 "score_high", "near_tie", "started", "start_source", "next")
     id: str
     scores: dict[str, float]  # points from the known answers
     reasons: list[RuleTrace]  # rules that gave the winner points, most points first
     decided_by: str  # "points" or "tie_break"
     runner_up: str
     margin: float
-    confidence: str = "open"  # firm, leaning or open (engine.confidence_of)
-    score_low: dict[str, float] = field(default_factory=dict)  # the lowest each score can be, unknowns whatever
-    score_high: dict[str, float] = field(default_factory=dict)  # and the highest
-    near_tie: float = 1.0  # a lead under this many points is a close call
-    started: bool = False  # decided_by "starting_point": the company has no department yet
-    start_source: Source | None = None  # the statement of the starting point, when started
-    next: NextModel | None = None  # with a starting point: the model the evidence says to grow into
+    confidence: str  # firm, leaning or open (engine.confidence_of)
+    score_low: dict[str, float]  # the lowest each score can be, unknowns whatever
+    score_high: dict[str, float]  # and the highest
+    near_tie: float  # a lead under this many points is a close call
+    started: bool  # decided_by "starting_point": the company has no department yet
+    start_source: Source | None  # the statement of the starting point, when started
+    next: NextModel | None  # with a starting point: the model the evidence says to grow into
+
+    def __init__(self, id: str, scores: dict[str, float], reasons: list[RuleTrace], decided_by: str,
+                 runner_up: str, margin: float, confidence: str = "open", score_low: dict[str, float] | None = None,
+                 score_high: dict[str, float] | None = None, near_tie: float = 1.0, started: bool = False,
+                 start_source: Source | None = None, next: NextModel | None = None) -> None:
+        _set(self, "id", id)
+        _set(self, "scores", scores)
+        _set(self, "reasons", reasons)
+        _set(self, "decided_by", decided_by)
+        _set(self, "runner_up", runner_up)
+        _set(self, "margin", margin)
+        _set(self, "confidence", confidence)
+        _set(self, "score_low", {} if score_low is None else score_low)
+        _set(self, "score_high", {} if score_high is None else score_high)
+        _set(self, "near_tie", near_tie)
+        _set(self, "started", started)
+        _set(self, "start_source", start_source)
+        _set(self, "next", next)
 
     @property
     def close_call(self) -> bool:
@@ -294,8 +344,10 @@ class ModelDecision:
         return data
 
 
-@dataclass(frozen=True)
+@slotted(frozen=True)
 class MixDecision:
+    __slots__ = ("inside_share", "outside_share", "hybrid", "base_inside_share", "unclamped_inside_share",
+                 "reasons", "hybrid_reasons", "not_applicable_reasons")
     inside_share: float
     outside_share: float
     hybrid: bool
@@ -305,40 +357,81 @@ class MixDecision:
     hybrid_reasons: list[RuleTrace]
     # fired rules saying the inside/outside split does not apply (a sale at the seller's premises):
     # the shares are still computed and traced, but not advised
-    not_applicable_reasons: list[RuleTrace] = field(default_factory=list)
+    not_applicable_reasons: list[RuleTrace]
+
+    def __init__(self, inside_share: float, outside_share: float, hybrid: bool, base_inside_share: float,
+                 unclamped_inside_share: float, reasons: list[RuleTrace], hybrid_reasons: list[RuleTrace],
+                 not_applicable_reasons: list[RuleTrace] | None = None) -> None:
+        _set(self, "inside_share", inside_share)
+        _set(self, "outside_share", outside_share)
+        _set(self, "hybrid", hybrid)
+        _set(self, "base_inside_share", base_inside_share)
+        _set(self, "unclamped_inside_share", unclamped_inside_share)
+        _set(self, "reasons", reasons)
+        _set(self, "hybrid_reasons", hybrid_reasons)
+        _set(self, "not_applicable_reasons", [] if not_applicable_reasons is None else not_applicable_reasons)
 
     @property
     def applies(self) -> bool:
         return not self.not_applicable_reasons
 
 
-@dataclass(frozen=True)
+@slotted(frozen=True)
 class TechnologyItem:
+    __slots__ = ("id", "group", "title", "status", "trace")
     id: str
     group: str
     title: dict[str, str]
     status: str  # applies, possible (depends on an unknown field), not_applicable
     trace: RuleTrace
 
+    def __init__(self, id: str, group: str, title: dict[str, str], status: str, trace: RuleTrace) -> None:
+        _set(self, "id", id)
+        _set(self, "group", group)
+        _set(self, "title", title)
+        _set(self, "status", status)
+        _set(self, "trace", trace)
 
-@dataclass(frozen=True)
+
+@slotted(frozen=True, hidden=("trace", "facts", "ask_next", "model_notes"))
 class Recommendation:
+    __slots__ = ("profile", "department_model", "sales_mix", "sales_kinds", "technologies", "unknown_fields", "trace",
+                 "facts", "rule_base_name", "rule_base_version", "rule_base_sha256", "ask_next", "model_notes")
     profile: Profile
     department_model: ModelDecision
     sales_mix: MixDecision
     sales_kinds: list[str]
     technologies: list[TechnologyItem]
     unknown_fields: list[str]
-    trace: list[RuleTrace] = field(repr=False)
-    facts: dict[str, Any] = field(default_factory=dict, repr=False)  # the values the rules compared (USD)
-    rule_base_name: str = ""
-    rule_base_version: str = ""
-    rule_base_sha256: str = ""
+    trace: list[RuleTrace]
+    facts: dict[str, Any]  # the values the rules compared (USD)
+    rule_base_name: str
+    rule_base_version: str
+    rule_base_sha256: str
     # the unknown answers ranked by what knowing them could change (explain.rank_unknowns);
     # filled by explain.advise for recommend, report and ask, not in batches
-    ask_next: list[Any] = field(default_factory=list, repr=False)
+    ask_next: list[Any]
     # pros, cons and risks (rules/models.yaml) of the recommended model and the runner-up, in that order
-    model_notes: dict[str, Any] = field(default_factory=dict, repr=False)
+    model_notes: dict[str, Any]
+
+    def __init__(self, profile: Profile, department_model: ModelDecision, sales_mix: MixDecision,
+                 sales_kinds: list[str], technologies: list[TechnologyItem], unknown_fields: list[str],
+                 trace: list[RuleTrace], facts: dict[str, Any] | None = None, rule_base_name: str = "",
+                 rule_base_version: str = "", rule_base_sha256: str = "", ask_next: list[Any] | None = None,
+                 model_notes: dict[str, Any] | None = None) -> None:
+        _set(self, "profile", profile)
+        _set(self, "department_model", department_model)
+        _set(self, "sales_mix", sales_mix)
+        _set(self, "sales_kinds", sales_kinds)
+        _set(self, "technologies", technologies)
+        _set(self, "unknown_fields", unknown_fields)
+        _set(self, "trace", trace)
+        _set(self, "facts", {} if facts is None else facts)
+        _set(self, "rule_base_name", rule_base_name)
+        _set(self, "rule_base_version", rule_base_version)
+        _set(self, "rule_base_sha256", rule_base_sha256)
+        _set(self, "ask_next", [] if ask_next is None else ask_next)
+        _set(self, "model_notes", {} if model_notes is None else model_notes)
 
     @property
     def applied_technologies(self) -> list[TechnologyItem]:

@@ -8,13 +8,13 @@ bomb costs nothing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 
 from advisor.errors import InputError
+from advisor.slotted import slotted
 
 try:  # the C loader composes several times faster; fall back where libyaml is absent
     _Loader: type = yaml.CSafeLoader
@@ -26,16 +26,25 @@ MAX_DEPTH = 64  # a rule file nests about 8 levels; 1,000 (libyaml's own limit) 
 Path_ = tuple[Any, ...]
 
 
-@dataclass
+@slotted()
 class LocatedDocument:
     """A parsed YAML document and the 1-based line where each path begins."""
 
+    __slots__ = ("data", "file", "lines", "columns", "problems")
     data: Any
     file: str
-    lines: dict[Path_, int] = field(default_factory=dict)
-    columns: dict[Path_, int] = field(default_factory=dict)
+    lines: dict[Path_, int]
+    columns: dict[Path_, int]
     # mistakes read past with keep_going (a duplicate key keeps its first value), to report with the rest
-    problems: list[InputError] = field(default_factory=list)
+    problems: list[InputError]
+
+    def __init__(self, data: Any, file: str, lines: dict[Path_, int] | None = None,
+                 columns: dict[Path_, int] | None = None, problems: list[InputError] | None = None) -> None:
+        self.data = data
+        self.file = file
+        self.lines = {} if lines is None else lines
+        self.columns = {} if columns is None else columns
+        self.problems = [] if problems is None else problems
 
     def line_of(self, path: Path_) -> int | None:
         """The line of `path`, or of its nearest ancestor that has one."""

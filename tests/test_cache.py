@@ -154,6 +154,19 @@ def test_a_kept_model_of_another_class_is_not_taken(cache_dir, rules_copy):
     assert load_engine(rules_copy).rule_base == fresh
 
 
+def test_a_kept_staffing_file_is_built_when_first_read_and_from_its_bytes_when_the_entry_is_not_one(cache_dir,
+                                                                                                      rules_copy):
+    import json
+
+    fresh = load_engine(rules_copy).rule_base
+    [entry] = cache_dir.glob("rulebase-*.json")
+    stored = json.loads(entry.read_text())
+    stored["staffing.yaml"] = stored["models.yaml"]  # a valid model, of the wrong file
+    entry.write_text(json.dumps(stored))
+    kept = load_engine(rules_copy).rule_base
+    assert kept == fresh and type(kept.staffing) is schema.StaffingFile and kept.staffing == fresh.staffing
+
+
 class _Planted:
     """A pickle that, if ever unpickled, leaves a file behind: what an attacker would plant."""
 

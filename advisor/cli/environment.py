@@ -12,8 +12,9 @@ import os
 import re
 import sys
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import IO, Any
+
+from advisor.slotted import slotted
 
 MAX_MESSAGE = 2_000  # characters of one message line: a 200 MB value is not echoed back whole
 
@@ -36,19 +37,29 @@ def _isatty(stream: IO[Any] | None) -> bool:
         return False
 
 
-@dataclass
+@slotted()
 class Environment:
     """The streams of one run and what they are; the defaults are the process's own."""
 
-    stdin: IO[str] = field(default_factory=lambda: sys.stdin)
-    stdout: IO[str] = field(default_factory=lambda: sys.stdout)
-    stderr: IO[str] = field(default_factory=lambda: sys.stderr)
-    stdin_isatty: bool | None = None
-    stdout_isatty: bool | None = None
-    stderr_isatty: bool | None = None
-    colour: bool | None = None  # None: NO_COLOR / FORCE_COLOR, else colour on a terminal only
+    __slots__ = ("stdin", "stdout", "stderr", "stdin_isatty", "stdout_isatty", "stderr_isatty", "colour")
+    stdin: IO[str]
+    stdout: IO[str]
+    stderr: IO[str]
+    stdin_isatty: bool | None
+    stdout_isatty: bool | None
+    stderr_isatty: bool | None
+    colour: bool | None  # None: NO_COLOR / FORCE_COLOR, else colour on a terminal only
 
-    def __post_init__(self) -> None:
+    def __init__(self, stdin: IO[str] | None = None, stdout: IO[str] | None = None, stderr: IO[str] | None = None,
+                 stdin_isatty: bool | None = None, stdout_isatty: bool | None = None,
+                 stderr_isatty: bool | None = None, colour: bool | None = None) -> None:
+        self.stdin = sys.stdin if stdin is None else stdin
+        self.stdout = sys.stdout if stdout is None else stdout
+        self.stderr = sys.stderr if stderr is None else stderr
+        self.stdin_isatty = stdin_isatty
+        self.stdout_isatty = stdout_isatty
+        self.stderr_isatty = stderr_isatty
+        self.colour = colour
         if self.stdin_isatty is None:
             self.stdin_isatty = _isatty(self.stdin)
         if self.stdout_isatty is None:

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -16,6 +15,7 @@ from advisor.errors import InputError, RuleBaseError, RuleBaseErrors
 from advisor.inputs import open_input, read_bounded
 from advisor.rulebase import schema
 from advisor.rulebase.problems import Problems, rule_id_at, validation_errors
+from advisor.slotted import _set, slotted
 from advisor.suggest import closest, did_you_mean
 from advisor.yamlio import LocatedDocument, decode_text, parse_yaml
 
@@ -28,10 +28,21 @@ FILES = {
 _M = TypeVar("_M", bound=BaseModel)
 
 
-@dataclass(frozen=True)
+class Later:
+    """A RuleBase field kept in the cache, built by `make()` when it is first read (see RuleBase.__getattr__)."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+@slotted(frozen=True, hidden=("files", "locations", "_later"), uncompared=("files", "locations", "_later"))
 class RuleBase:
     """A validated rule base: its metadata, three decisions, and a content hash."""
 
+    __slots__ = ("path", "meta", "department_model", "sales_mix", "technologies", "sha256", "documents", "files",
+                 "locations", "staffing", "models", "extends", "own_rules", "_later")
     path: Path
     meta: schema.RuleBaseMeta
     department_model: schema.DepartmentModelDecision
@@ -39,14 +50,47 @@ class RuleBase:
     technologies: schema.TechnologiesDecision
     sha256: str
     documents: tuple[str, ...]
-    files: Mapping[str, LocatedDocument] = field(default_factory=dict, repr=False, compare=False)
+    files: Mapping[str, LocatedDocument]
     # where each rule (by id; checklist items as tech.<id>) is written, for located warnings
-    locations: Mapping[str, tuple[LocatedDocument, tuple[Any, ...]]] = field(default_factory=dict, repr=False,
-                                                                           compare=False)
-    staffing: schema.StaffingFile | None = None  # norms for staffing plans (staffing.yaml, optional)
-    models: schema.ModelsFile | None = None  # pros, cons and risks of each model (models.yaml, optional)
-    extends: str | None = None  # the label of the rule base this one extends
-    own_rules: frozenset[str] | None = None  # in an overlay: the rules it adds or replaces
+    locations: Mapping[str, tuple[LocatedDocument, tuple[Any, ...]]]
+    staffing: schema.StaffingFile | None  # norms for staffing plans (staffing.yaml, optional)
+    models: schema.ModelsFile | None  # pros, cons and risks of each model (models.yaml, optional)
+    extends: str | None  # the label of the rule base this one extends
+    own_rules: frozenset[str] | None  # in an overlay: the rules it adds or replaces
+    _later: Callable[[], Any] | None  # builds `staffing`, kept in the cache, when it is first read
+
+    def __init__(self, path: Path, meta: schema.RuleBaseMeta, department_model: schema.DepartmentModelDecision,
+                 sales_mix: schema.SalesMixDecision, technologies: schema.TechnologiesDecision, sha256: str,
+                 documents: tuple[str, ...], files: Mapping[str, LocatedDocument] | None = None,
+                 locations: Mapping[str, tuple[LocatedDocument, tuple[Any, ...]]] | None = None,
+                 staffing: "schema.StaffingFile | Later | None" = None, models: schema.ModelsFile | None = None,
+                 extends: str | None = None, own_rules: frozenset[str] | None = None) -> None:
+        _set(self, "path", path)
+        _set(self, "meta", meta)
+        _set(self, "department_model", department_model)
+        _set(self, "sales_mix", sales_mix)
+        _set(self, "technologies", technologies)
+        _set(self, "sha256", sha256)
+        _set(self, "documents", documents)
+        _set(self, "files", {} if files is None else files)
+        _set(self, "locations", {} if locations is None else locations)
+        if type(staffing) is Later:  # the slot stays empty until __getattr__ fills it
+            _set(self, "_later", staffing.make)
+        else:
+            _set(self, "staffing", staffing)
+            _set(self, "_later", None)
+        _set(self, "models", models)
+        _set(self, "extends", extends)
+        _set(self, "own_rules", own_rules)
+
+    def __getattr__(self, name: str) -> Any:
+        """`staffing` when it is first read, built from the cache (only an empty slot comes here)."""
+        if name != "staffing" or self._later is None:
+            raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}")
+        value = self._later()
+        _set(self, "staffing", value)
+        _set(self, "_later", None)
+        return value
 
     @property
     def label(self) -> str:

@@ -139,10 +139,10 @@ def keys_of(model: type[BaseModel]) -> list[str]:
 @cache
 def vocabulary() -> tuple[str, ...]:
     """Every key of every rule-file model: the fallback when the model at a place is not known."""
-    from advisor.rulebase import schema
+    from advisor.rulebase import overlay_schema, schema, staffing_schema
 
-    models = [m for m in vars(schema).values() if isinstance(m, type) and issubclass(m, BaseModel)
-              and m.__module__ == schema.__name__]
+    models = [m for module in (schema, staffing_schema, overlay_schema) for m in vars(module).values()
+              if isinstance(m, type) and issubclass(m, BaseModel) and m.__module__ == module.__name__]
     return tuple(sorted({key for model in models for key in keys_of(model)}))
 
 

@@ -16,6 +16,7 @@ schema are built, and anything else in it is a miss.
 from __future__ import annotations
 
 import datetime as dt
+import sys
 from collections.abc import Callable, Iterator, Mapping
 from functools import partial
 from pathlib import Path
@@ -29,23 +30,25 @@ from advisor.rulebase import schema
 M = TypeVar("M", bound=BaseModel)
 _MODEL, _SET, _TUPLE, _DATE = "\0model", "\0set", "\0tuple", "\0date"  # tags no YAML key is
 
-_classes: dict[str, type[BaseModel]] | None = None
+_SCHEMA_MODULES = (schema.__name__, *schema.LATER)  # the later ones' models are made on first use
+_classes: dict[tuple[bool, ...], dict[str, type[BaseModel]]] = {}  # by which of the later ones are made yet
 
 
 def schema_classes() -> dict[str, type[BaseModel]]:
-    """Every model of the rule-base schema by name: the only classes an entry may name."""
-    global _classes
-    if _classes is None:
-        found: dict[str, type[BaseModel]] = {}
+    """Every model of the rule-base schema made so far, by name: the only classes an entry may name."""
+    made = tuple(name in sys.modules for name in schema.LATER)
+    found = _classes.get(made)
+    if found is None:
+        found = {}
         stack: list[type[BaseModel]] = [schema.Strict]
         while stack:
             cls = stack.pop()
-            if cls.__module__ == schema.__name__:
+            if cls.__module__ in _SCHEMA_MODULES:
                 if found.setdefault(cls.__name__, cls) is not cls:
                     raise RuntimeError(f"two schema models named {cls.__name__}")
             stack.extend(cls.__subclasses__())
-        _classes = found
-    return _classes
+        _classes[made] = found
+    return found
 
 
 def validated(kind: str, raw: bytes, model: type[M], validate: Callable[[], M | None]) -> M | None:
@@ -69,9 +72,9 @@ def stored_rule_base(root: Path, raws: dict[str, bytes], meta_doc: Any, load_fil
     an earlier run for these same bytes. A load with any problem raises and is never kept, so a rebuilt one
     skips the checks across files too (they read nothing else; advisor's own code is in the key); each
     file's parse, which only says where a rule is written, is read on first use (`files`, `locations`)."""
-    from advisor.rulebase.loader import FILES, MODELS_FILE, STAFFING_FILE, RuleBase, rule_base_digest
+    from advisor.rulebase.loader import FILES, MODELS_FILE, STAFFING_FILE, Later, RuleBase, rule_base_digest
 
-    classes = {**FILES, STAFFING_FILE: schema.StaffingFile, MODELS_FILE: schema.ModelsFile}
+    classes = {**FILES, MODELS_FILE: schema.ModelsFile}  # and staffing.yaml's, checked when it is built
 
     def to_json(rule_base: Any) -> Any:
         built = {"rulebase.yaml": rule_base.meta, "department_model.yaml": rule_base.department_model,
@@ -82,8 +85,11 @@ def stored_rule_base(root: Path, raws: dict[str, bytes], meta_doc: Any, load_fil
     def from_json(stored: Any) -> Any:
         if type(stored) is not dict or stored.keys() != raws.keys():
             raise ValueError("not a cache entry")
-        built = {}
+        built: dict[str, Any] = {}
         for name, entry in stored.items():
+            if name == STAFFING_FILE:  # built when first asked for (RuleBase.staffing): recommend never is
+                built[name] = Later(partial(_staffing, root, raws[name], entry))
+                continue
             built[name] = load(entry)
             if type(built[name]) is not classes[name]:
                 raise ValueError("not a cache entry")
@@ -92,13 +98,38 @@ def stored_rule_base(root: Path, raws: dict[str, bytes], meta_doc: Any, load_fil
         files = OnFirstUse(partial(_parsed, root, raws, meta_doc))
         return RuleBase(path=root, meta=meta, department_model=built["department_model.yaml"],
                         sales_mix=built["sales_mix.yaml"], technologies=built["technologies.yaml"],
-                        sha256=rule_base_digest(raws), documents=tuple(meta.documents), files=files,
+                        sha256=sha256, documents=tuple(meta.documents), files=files,
                         locations=OnFirstUse(partial(_locations, files)), staffing=built.get(STAFFING_FILE),
                         models=built.get(MODELS_FILE))
 
-    # each file's name and length before its bytes, so no two sets of files make the same key
-    key = b"".join(b"%s\0%d\0%s" % (name.encode(), len(raw), raw) for name, raw in raws.items())
+    # each file's name and length, then the content hash of all their bytes (the rule base's sha256, which the
+    # names and lengths make unambiguous): no two sets of files make the same key, and the bytes are hashed once,
+    # not again for the key (about 5 M instructions of `advisor recommend`)
+    sha256 = rule_base_digest(raws)
+    key = b"".join(b"%s\0%d\0" % (name.encode(), len(raw)) for name, raw in raws.items()) + sha256.encode()
     return cached_json("rulebase", key, load_files, to_json, from_json)
+
+
+def _staffing(root: Path, raw: bytes, entry: Any) -> Any:
+    """A kept staffing.yaml's models, built (and their classes made) now; validated from its bytes again if the
+    entry is not one (a cache entry is only ever trusted to be advisor's own)."""
+    model = schema.StaffingFile  # naming it makes staffing.yaml's models, so an entry may name them
+    try:
+        staffing = load(entry)
+        if type(staffing) is model:
+            return staffing
+    except ValueError:
+        pass
+    from advisor.rulebase.loader import parse_into, validate_into
+    from advisor.rulebase.problems import Problems
+
+    problems = Problems()  # none: these bytes loaded without one before
+    path = root / "staffing.yaml"
+    doc = parse_into(path, raw, problems)
+    staffing = validate_into(doc, model, problems, raw) if doc is not None else None
+    if staffing is None or problems.found:
+        raise RuntimeError(f"a cached rule base's staffing.yaml no longer loads: {problems.found[:1]}")
+    return staffing
 
 
 def _parsed(root: Path, raws: dict[str, bytes], meta_doc: Any) -> dict[str, Any]:

@@ -5,17 +5,26 @@ Written once here; each format (rich text, Markdown, HTML) only decorates the pa
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Any
 
+from advisor.slotted import _set, slotted
 
-@dataclass(frozen=True)
+
+@slotted(frozen=True)
 class Citation:
+    __slots__ = ("document", "says", "benchmark", "anchors", "reasoning")
     document: str  # a source document's file name, or a named public source
     says: str  # the document's sentence, in the language asked
-    benchmark: str = ""  # "Threshold: ..." where a published figure sets it
-    anchors: str = ""  # "Anchors: ..." where a ramp's anchors come from
-    reasoning: str = ""  # "Our reasoning, not the document's: ..."
+    benchmark: str  # "Threshold: ..." where a published figure sets it
+    anchors: str  # "Anchors: ..." where a ramp's anchors come from
+    reasoning: str  # "Our reasoning, not the document's: ..."
+
+    def __init__(self, document: str, says: str, benchmark: str = "", anchors: str = "", reasoning: str = "") -> None:
+        _set(self, "document", document)
+        _set(self, "says", says)
+        _set(self, "benchmark", benchmark)
+        _set(self, "anchors", anchors)
+        _set(self, "reasoning", reasoning)
 
     def extras(self) -> list[str]:
         """The lines after the statement, in order."""
