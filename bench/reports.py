@@ -12,6 +12,10 @@ every report, index.html and the CSV of the last round are compared byte for byt
 (user space, PYTHONHASHSEED=0; each side once): steady on a loaded machine, but blind to the kernel's
 share (file creation and renames). --profile-top N: the N costliest functions under cProfile for one
 run in this process.
+--crossover N...: where workers start to pay. For each of --rounds rounds, each machine state (idle;
+then busy: a `python -c 'while 1: pass'` this script starts on one CPU and ends) and each N profiles,
+the command with --jobs 1 and with --jobs 2, one after the other; then per N and state the median
+wall and CPU of each and the median per-round wall ratio (2 workers / 1).
 """
 
 from __future__ import annotations
@@ -81,8 +85,12 @@ def main() -> None:
     parser.add_argument("--keep", action="store_true", help="keep the report folders in bench/out/")
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind instead")
     parser.add_argument("--profile-top", type=int, default=0)
+    parser.add_argument("--crossover", type=int, nargs="+", metavar="N", help="profiles per size, e.g. 32 100 300 2000")
     options = parser.parse_args()
     OUT.mkdir(exist_ok=True)
+    if options.crossover:
+        crossover(options.crossover, options.rounds)
+        return
     data = OUT / f"g{options.profiles}.csv"
     if not data.exists():
         generate(data, options.profiles)
@@ -148,6 +156,48 @@ def main() -> None:
     if not options.keep:
         for side in sides:
             shutil.rmtree(OUT / f"reports-{side}", ignore_errors=True)
+
+
+def crossover(sizes: list[int], rounds: int) -> None:
+    """--jobs 1 against --jobs 2 for each size, idle and with one CPU busy, interleaved."""
+    neutral = OUT / "cwd"
+    neutral.mkdir(exist_ok=True)
+    files = {}
+    for n in sizes:
+        files[n] = OUT / f"g{n}.csv"
+        if not files[n].exists():
+            generate(files[n], n)
+    runs: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+    loads: dict[str, list[float]] = {"idle": [], "busy": []}
+    for _ in range(rounds):
+        for state in ("idle", "busy"):
+            spinner = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if state == "busy" else None
+            try:
+                time.sleep(1.0 if spinner else 0.2)
+                loads[state].append(os.getloadavg()[0])
+                for n in sizes:
+                    for jobs in (1, 2):
+                        folder = OUT / "reports-crossover"
+                        shutil.rmtree(folder, ignore_errors=True)
+                        args = [sys.executable, "-m", "advisor", "score", str(files[n]), "-f", "csv", "-o",
+                                str(OUT / "reports-crossover.csv"), "--report-dir", str(folder), "--jobs", str(jobs)]
+                        runs.setdefault((state, n, jobs), []).append(measure(args, {}, neutral))
+            finally:
+                if spinner is not None:
+                    spinner.kill()
+                    spinner.wait()
+    shutil.rmtree(OUT / "reports-crossover", ignore_errors=True)
+    print(f"score --report-dir, --jobs 1 against --jobs 2, {rounds} rounds, medians (CPU = user + sys of all processes):")
+    print(f"  {'state':5s} {'profiles':>8s} {'wall 1':>7s} {'wall 2':>7s} {'2/1 wall':>8s} {'CPU 1':>7s} {'CPU 2':>7s} {'2/1 CPU':>8s}")
+    for state in ("idle", "busy"):
+        for n in sizes:
+            one, two = runs[(state, n, 1)], runs[(state, n, 2)]
+            wall = statistics.median(b[0] / a[0] for a, b in zip(one, two))
+            cpu = statistics.median(b[1] / a[1] for a, b in zip(one, two))
+            print(f"  {state:5s} {n:8d} {statistics.median(a[0] for a in one):7.2f} {statistics.median(b[0] for b in two):7.2f} "
+                  f"{wall:8.2f} {statistics.median(a[1] for a in one):7.2f} {statistics.median(b[1] for b in two):7.2f} {cpu:8.2f}")
+    print(f"  load average at each round's start: idle {' '.join(f'{x:.1f}' for x in loads['idle'])}; "
+          f"busy {' '.join(f'{x:.1f}' for x in loads['busy'])}")
 
 
 if __name__ == "__main__":
