@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from collections import deque
 from pathlib import Path
 from typing import Any
@@ -43,6 +46,61 @@ def format_of(path: Path) -> str:
 def write_report(path: Path, text: str) -> None:
     with atomic_output(path) as stream:
         stream.write(text)
+
+
+_new_mode: int | None = None  # 0666 less the umask: a new report's mode (the umask is read once a process)
+_temporaries = 0  # temporary names made by this process
+
+
+def write_in_folder(path: Path, text: str) -> None:
+    """write_report for a report of --report-dir, in 6 system calls instead of ~12.
+
+    The same all-or-nothing write: the text goes to a new hidden temporary file beside `path` (O_EXCL: made
+    here, never an existing one), which is renamed over it once complete; a new file gets 0666 less the
+    umask, an existing one keeps its mode. Only a missing path or a regular file is written this way, and a
+    failure of any kind removes the temporary file and hands the whole write to write_report, which then
+    writes or says what is wrong exactly as for any other output (a symlink's target, a full disk).
+    2,000 reports: 1.81 -> 1.57 s CPU in the system and this process (mostly the kernel's, for 62 MB).
+    """
+    global _new_mode, _temporaries
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError:
+        return write_report(path, text)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        return write_report(path, text)
+    if _new_mode is None:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _new_mode = 0o666 & ~mask
+    mode = stat.S_IMODE(info.st_mode) if info is not None else _new_mode
+    _temporaries += 1
+    temporary = os.path.join(os.path.dirname(path), f".{path.name[:100]}.{os.getpid()}-{_temporaries}.tmp")
+    try:
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except OSError:  # not made here: not removed either
+            return write_report(path, text)
+        try:
+            if hasattr(os, "fchmod"):  # as atomic_output: a filesystem without modes (FAT) keeps its own
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, mode)
+            data = memoryview(text.encode("utf-8"))
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        write_report(path, text)
+    except BaseException:  # Ctrl-C, SIGTERM: no temporary file outlives the run
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
 
 
 def unique_stem(name: str, taken: set[str], counters: dict[str, int] | None = None) -> str:
@@ -121,7 +179,7 @@ def _render_each(folder: Path, engine: Any, lang: str, chunk: list[tuple[Any, st
         evaluation = scored if type(scored) is Evaluation else None  # made by the batch: not made again
         profile = scored.profile if evaluation is not None else scored
         content = build_report(engine, profile, source=source, lang=lang, evaluation=evaluation)
-        write_report(folder / f"{stem}.html", render_html(content))
+        write_in_folder(folder / f"{stem}.html", render_html(content))
         rec = content.recommendation
         rows.append({
             "name": profile.name, "href": f"{stem}.html", "model": rec.department_model.id,
