@@ -131,14 +131,29 @@ CHUNK = 8
 _reporter: tuple[Any, str] | None = None  # in a worker: the engine and the language
 
 
+_writing = False  # in a worker: whether it is writing reports (a task), when SIGTERM or SIGHUP may come
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP in a worker while it writes: unwinds the write, which removes its temporary file."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    if _writing:
+        raise _Stopped
+    os._exit(128 + signum)  # between tasks: nothing of its own to remove
+
+
 def _start_reporter(rule_base: Any, lang: str) -> None:
     global _reporter
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
-    for name in ("SIGTERM", "SIGHUP"):  # a forked worker inherits the parent's unwinding handler; it just ends
+    # A worker writes into the report folder itself: ended at once by SIGTERM sent to every process (as a
+    # service manager does), it left a report's temporary file there. It ends after unwinding the write instead.
+    for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+            signal.signal(getattr(signal, name), _stop)
     from advisor.engine import Engine
 
     _reporter = Engine(rule_base), lang
@@ -146,9 +161,16 @@ def _start_reporter(rule_base: Any, lang: str) -> None:
 
 def _render_chunk(folder: str, chunk: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
     """In a worker: write the reports of `chunk` ((profile, source, stem) each, evaluated here); their index rows."""
+    global _writing
     assert _reporter is not None
     engine, lang = _reporter
-    return _render(Path(folder), engine, lang, chunk)
+    try:
+        _writing = True
+        rows = _render(Path(folder), engine, lang, chunk)
+        _writing = False
+        return rows
+    except _Stopped:
+        os._exit(143)  # the parent, told too, says so; the pool's own exit would wait for the next task
 
 
 # A report's explain and rendering make and drop ~1 M short-lived objects, and the collector's usual pace
