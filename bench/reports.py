@@ -1,13 +1,15 @@
 """`advisor score --report-dir` on generated profiles (figures for notes, never timed tests).
 
     python bench/reports.py [--profiles 2000] [--rounds 3] [--jobs 1] [--against ../main] [--keep]
+    python bench/reports.py --crossover 32 100 300 2000 [--rounds 3]
 
 Writes --profiles generated profiles (bench/run.py's seeded generator) to bench/out/, then runs
 `advisor score FILE -f csv -o OUT.csv --report-dir DIR` --rounds times, each into a fresh folder,
 and prints the median wall and CPU time (user + sys of the process and its workers). With
 --against, the same command from another checkout (e.g. main's, read through PYTHONPATH) runs
 in the same rounds, interleaved (this, other, this, other ...), with each round's CPU ratio; then
-every report, index.html and the CSV of the last round are compared byte for byte.
+every report, index.html and the CSV of the last round are compared byte for byte. --jobs 0 leaves
+--jobs out: the workers the command starts by default.
 --instructions: instead of timing, the instructions one run executes under valgrind's callgrind
 (user space, PYTHONHASHSEED=0; each side once): steady on a loaded machine, but blind to the kernel's
 share (file creation and renames). --profile-top N: the N costliest functions under cProfile for one
@@ -80,7 +82,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profiles", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=1, help="0: the command's default")
     parser.add_argument("--against", type=Path, help="another checkout of advisor, run through PYTHONPATH")
     parser.add_argument("--keep", action="store_true", help="keep the report folders in bench/out/")
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind instead")
@@ -104,7 +106,7 @@ def main() -> None:
         folder = OUT / "reports-profiled"
         shutil.rmtree(folder, ignore_errors=True)
         sys.argv = ["advisor", "score", str(data), "-f", "csv", "-o", str(OUT / "reports-profiled.csv"),
-                    "--report-dir", str(folder), "--jobs", str(options.jobs)]
+                    "--report-dir", str(folder), "--jobs", str(options.jobs or 1)]
         profiler = cProfile.Profile()
         try:
             profiler.runcall(advisor)
@@ -136,10 +138,10 @@ def main() -> None:
             folder, csv_out = OUT / f"reports-{side}", OUT / f"reports-{side}.csv"
             shutil.rmtree(folder, ignore_errors=True)
             args = [sys.executable, "-m", "advisor", "score", str(data), "-f", "csv", "-o", str(csv_out),
-                    "--report-dir", str(folder), "--jobs", str(options.jobs)]
+                    "--report-dir", str(folder), *(["--jobs", str(options.jobs)] if options.jobs else [])]
             runs[side].append(measure(args, env, neutral))
             time.sleep(0.5)
-    print(f"score --report-dir, {options.profiles} profiles, --jobs {options.jobs}, {options.rounds} rounds "
+    print(f"score --report-dir, {options.profiles} profiles, --jobs {options.jobs or 'left out'}, {options.rounds} rounds "
           f"(load {os.getloadavg()[0]:.1f}):")
     for side, (where, _) in sides.items():
         walls, cpus = zip(*runs[side])

@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError, UsageError
+from advisor.parallel import PARALLEL_MIN_REPORTS, default_jobs
 from advisor.wording import wording
 from advisor.report.content import build_report
 from advisor.writers import atomic_output, file_stem
@@ -122,9 +123,10 @@ def unique_stem(name: str, taken: set[str], counters: dict[str, int] | None = No
     return candidate
 
 
-# A folder of fewer than START reports is rendered by this process (starting workers would not pay);
-# from START on, worker processes render them CHUNK at a time: a report costs ~10 ms, so a task pays
-# for its passing, and few wait in flight when the run is stopped (what is running ends first).
+# With --jobs N (N > 1), a folder of fewer than START reports is rendered by this process; from START on,
+# worker processes render them CHUNK at a time: a task of 8 reports pays for its passing, and few wait in
+# flight when the run is stopped (what is running ends first). Without --jobs, workers start from
+# PARALLEL_MIN_REPORTS profiles (figures there).
 START = 32
 CHUNK = 8
 
@@ -217,9 +219,10 @@ def _render_each(folder: Path, engine: Any, lang: str, chunk: list[tuple[Any, st
 class ReportFolder:
     """Collects one HTML report per scored profile, then writes the sortable index.
 
-    Profiles are named (their file stems) here in input order. With `jobs` 1 (the default) each report
-    is written as its profile comes; with more, once there are START, they are rendered CHUNK at a
-    time by `jobs` worker processes, and a folder of fewer here. `close()` stops the workers,
+    Profiles are named (their file stems) here in input order. With `jobs` 1 each report is written as
+    its profile comes; with more, once there are START, they are rendered CHUNK at a time by `jobs`
+    worker processes, and a folder of fewer here. `jobs` None: default_jobs() (one per CPU, up to 8)
+    from PARALLEL_MIN_REPORTS profiles on. `close()` stops the workers,
     whatever ended the run.
     """
 
@@ -231,7 +234,10 @@ class ReportFolder:
         self._rows: list[dict[str, Any]] = []
         self.taken: set[str] = {"index"}
         self.counters: dict[str, int] = {}
-        self.jobs = 1 if jobs is None else jobs  # workers only when asked: on a shared 2-CPU machine they did not pay
+        if jobs is None:  # the CPUs, from as many profiles as they pay for
+            self.jobs, self.start = default_jobs(), PARALLEL_MIN_REPORTS
+        else:
+            self.jobs, self.start = jobs, START
         self._chunk: list[tuple[Any, str, str]] = []
         self._pending: deque[Any] = deque()  # futures of chunks in flight, in input order
         self._pool: Any = None
@@ -240,7 +246,7 @@ class ReportFolder:
         """A scored profile, or its Evaluation (the batch's: the report does not evaluate it again), and its source."""
         profile = getattr(scored, "profile", scored)
         self._chunk.append((scored, source, unique_stem(profile.name, self.taken, self.counters)))
-        if self.jobs == 1 or len(self._chunk) >= (START if self._pool is None else CHUNK):  # one process: each as it comes
+        if self.jobs == 1 or len(self._chunk) >= (self.start if self._pool is None else CHUNK):  # one process: each as it comes
             self._flush(more=True)
 
     @property
