@@ -42,6 +42,16 @@ CHUNK = 500  # records a worker scores per task: large enough that passing them 
 MAX_JOBS = 8  # workers at most by default: beyond it the parent's reading is the limit
 START_METHOD: str | None = None  # None: fork where there is one (Linux), else spawn (Windows, macOS)
 PARALLEL_MIN_BYTES = 256 << 10  # CSV / JSON Lines input (~2,500 rows) below which one process is as quick
+# --report-dir without --jobs: profiles from which default_jobs() worker processes write the reports. A report
+# costs ~5 ms, explain most of it; a worker's start, its first reports (each fills its own caches) and each
+# profile evaluated again there cost 4-25% more CPU in all. bench/reports.py --crossover on this 2-CPU machine,
+# --jobs 2 against --jobs 1, wall, medians of 3 interleaved rounds (two runs of 32-2,000, one of 600 and 1,000),
+# other sessions keeping the load at 5-11 throughout, as it was / with one CPU kept busy by a spinner:
+#   32 profiles 1.11-1.18 / 1.09-1.10, 100: 1.18-1.25 / 0.91-0.96, 300: 1.08 / 0.79-0.90,
+#   600: 1.07 / 0.80, 1,000: 0.97 / 0.76, 2,000: 0.76-0.96 / 0.68-0.74 (and 0.62 at a load of 1, last round).
+# Below 300 they mostly lose (up to 25%); from 300 on they gain 10-32% with a CPU kept busy and lose at most
+# 8% without it, on a machine this loaded; the less loaded, the more two CPUs gain.
+PARALLEL_MIN_REPORTS = 300
 
 
 def score_here(records: Iterable[Record | RawRecord], engine: Engine,
@@ -67,7 +77,8 @@ def score_here(records: Iterable[Record | RawRecord], engine: Engine,
 
 
 def default_jobs() -> int:
-    """The CPUs this process may use, at most MAX_JOBS.
+    """The CPUs this process may use, at most MAX_JOBS: the workers score starts for long JSON Lines input
+    and --report-dir for PARALLEL_MIN_REPORTS profiles or more, unless --jobs says how many.
 
     On a 2-CPU machine shared with other work, 100,000 rows with 2 workers took 22 s against
     26-32 s for one process at a load of about 6 (7% more CPU in all), but 87 s against 66 s

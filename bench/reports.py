@@ -1,17 +1,23 @@
 """`advisor score --report-dir` on generated profiles (figures for notes, never timed tests).
 
     python bench/reports.py [--profiles 2000] [--rounds 3] [--jobs 1] [--against ../main] [--keep]
+    python bench/reports.py --crossover 32 100 300 2000 [--rounds 3]
 
 Writes --profiles generated profiles (bench/run.py's seeded generator) to bench/out/, then runs
 `advisor score FILE -f csv -o OUT.csv --report-dir DIR` --rounds times, each into a fresh folder,
 and prints the median wall and CPU time (user + sys of the process and its workers). With
 --against, the same command from another checkout (e.g. main's, read through PYTHONPATH) runs
 in the same rounds, interleaved (this, other, this, other ...), with each round's CPU ratio; then
-every report, index.html and the CSV of the last round are compared byte for byte.
+every report, index.html and the CSV of the last round are compared byte for byte. --jobs 0 leaves
+--jobs out: the workers the command starts by default.
 --instructions: instead of timing, the instructions one run executes under valgrind's callgrind
 (user space, PYTHONHASHSEED=0; each side once): steady on a loaded machine, but blind to the kernel's
 share (file creation and renames). --profile-top N: the N costliest functions under cProfile for one
 run in this process.
+--crossover N...: where workers start to pay. For each of --rounds rounds, each machine state (idle;
+then busy: a `python -c 'while 1: pass'` this script starts on one CPU and ends) and each N profiles,
+the command with --jobs 1 and with --jobs 2, one after the other; then per N and state the median
+wall and CPU of each and the median per-round wall ratio (2 workers / 1).
 """
 
 from __future__ import annotations
@@ -76,13 +82,17 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--profiles", type=int, default=2000)
     parser.add_argument("--rounds", type=int, default=3)
-    parser.add_argument("--jobs", type=int, default=1)
+    parser.add_argument("--jobs", type=int, default=1, help="0: the command's default")
     parser.add_argument("--against", type=Path, help="another checkout of advisor, run through PYTHONPATH")
     parser.add_argument("--keep", action="store_true", help="keep the report folders in bench/out/")
     parser.add_argument("--instructions", action="store_true", help="count instructions under callgrind instead")
     parser.add_argument("--profile-top", type=int, default=0)
+    parser.add_argument("--crossover", type=int, nargs="+", metavar="N", help="profiles per size, e.g. 32 100 300 2000")
     options = parser.parse_args()
     OUT.mkdir(exist_ok=True)
+    if options.crossover:
+        crossover(options.crossover, options.rounds)
+        return
     data = OUT / f"g{options.profiles}.csv"
     if not data.exists():
         generate(data, options.profiles)
@@ -96,7 +106,7 @@ def main() -> None:
         folder = OUT / "reports-profiled"
         shutil.rmtree(folder, ignore_errors=True)
         sys.argv = ["advisor", "score", str(data), "-f", "csv", "-o", str(OUT / "reports-profiled.csv"),
-                    "--report-dir", str(folder), "--jobs", str(options.jobs)]
+                    "--report-dir", str(folder), "--jobs", str(options.jobs or 1)]
         profiler = cProfile.Profile()
         try:
             profiler.runcall(advisor)
@@ -128,10 +138,10 @@ def main() -> None:
             folder, csv_out = OUT / f"reports-{side}", OUT / f"reports-{side}.csv"
             shutil.rmtree(folder, ignore_errors=True)
             args = [sys.executable, "-m", "advisor", "score", str(data), "-f", "csv", "-o", str(csv_out),
-                    "--report-dir", str(folder), "--jobs", str(options.jobs)]
+                    "--report-dir", str(folder), *(["--jobs", str(options.jobs)] if options.jobs else [])]
             runs[side].append(measure(args, env, neutral))
             time.sleep(0.5)
-    print(f"score --report-dir, {options.profiles} profiles, --jobs {options.jobs}, {options.rounds} rounds "
+    print(f"score --report-dir, {options.profiles} profiles, --jobs {options.jobs or 'left out'}, {options.rounds} rounds "
           f"(load {os.getloadavg()[0]:.1f}):")
     for side, (where, _) in sides.items():
         walls, cpus = zip(*runs[side])
@@ -148,6 +158,48 @@ def main() -> None:
     if not options.keep:
         for side in sides:
             shutil.rmtree(OUT / f"reports-{side}", ignore_errors=True)
+
+
+def crossover(sizes: list[int], rounds: int) -> None:
+    """--jobs 1 against --jobs 2 for each size, idle and with one CPU busy, interleaved."""
+    neutral = OUT / "cwd"
+    neutral.mkdir(exist_ok=True)
+    files = {}
+    for n in sizes:
+        files[n] = OUT / f"g{n}.csv"
+        if not files[n].exists():
+            generate(files[n], n)
+    runs: dict[tuple[str, int, int], list[tuple[float, float]]] = {}
+    loads: dict[str, list[float]] = {"idle": [], "busy": []}
+    for _ in range(rounds):
+        for state in ("idle", "busy"):
+            spinner = subprocess.Popen([sys.executable, "-c", "while 1: pass"]) if state == "busy" else None
+            try:
+                time.sleep(1.0 if spinner else 0.2)
+                loads[state].append(os.getloadavg()[0])
+                for n in sizes:
+                    for jobs in (1, 2):
+                        folder = OUT / "reports-crossover"
+                        shutil.rmtree(folder, ignore_errors=True)
+                        args = [sys.executable, "-m", "advisor", "score", str(files[n]), "-f", "csv", "-o",
+                                str(OUT / "reports-crossover.csv"), "--report-dir", str(folder), "--jobs", str(jobs)]
+                        runs.setdefault((state, n, jobs), []).append(measure(args, {}, neutral))
+            finally:
+                if spinner is not None:
+                    spinner.kill()
+                    spinner.wait()
+    shutil.rmtree(OUT / "reports-crossover", ignore_errors=True)
+    print(f"score --report-dir, --jobs 1 against --jobs 2, {rounds} rounds, medians (CPU = user + sys of all processes):")
+    print(f"  {'state':5s} {'profiles':>8s} {'wall 1':>7s} {'wall 2':>7s} {'2/1 wall':>8s} {'CPU 1':>7s} {'CPU 2':>7s} {'2/1 CPU':>8s}")
+    for state in ("idle", "busy"):
+        for n in sizes:
+            one, two = runs[(state, n, 1)], runs[(state, n, 2)]
+            wall = statistics.median(b[0] / a[0] for a, b in zip(one, two))
+            cpu = statistics.median(b[1] / a[1] for a, b in zip(one, two))
+            print(f"  {state:5s} {n:8d} {statistics.median(a[0] for a in one):7.2f} {statistics.median(b[0] for b in two):7.2f} "
+                  f"{wall:8.2f} {statistics.median(a[1] for a in one):7.2f} {statistics.median(b[1] for b in two):7.2f} {cpu:8.2f}")
+    print(f"  load average at each round's start: idle {' '.join(f'{x:.1f}' for x in loads['idle'])}; "
+          f"busy {' '.join(f'{x:.1f}' for x in loads['busy'])}")
 
 
 if __name__ == "__main__":

@@ -110,3 +110,37 @@ def test_sigterm_during_score_removes_the_temporary_files_and_stops_the_workers(
     while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in workers):
         time.sleep(0.05)
     assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")], "a worker outlived the run"
+
+
+@pytest.mark.skipif(not hasattr(signal, "SIGTERM") or sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("group", [False, True], ids=["the parent", "every process"])
+def test_sigterm_while_workers_write_reports_leaves_whole_reports_only(tmp_path, group):
+    """SIGTERM to the parent, or to the whole process group as a service manager sends it: the run ends,
+    no worker outlives it, and the report folder holds whole reports and no temporary file."""
+    source = tmp_path / "many.csv"
+    _big_csv(source, 3000)
+    folder = tmp_path / "reports"
+    child = subprocess.Popen([sys.executable, "-m", "advisor", "score", str(source), "-f", "csv", "-o",
+                              str(tmp_path / "out.csv"), "--report-dir", str(folder), "--jobs", "2"],
+                             cwd=ROOT, stderr=subprocess.PIPE, text=True, start_new_session=True)
+    workers: list[str] = []
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline and not (len(workers) >= 2 and len(list(folder.glob("*.html"))) >= 40):
+        time.sleep(0.05)  # wait until the workers are writing reports
+        found = subprocess.run(["pgrep", "-P", str(child.pid)], capture_output=True, text=True).stdout.split()
+        workers = found if len(found) > len(workers) else workers
+    assert len(workers) >= 2 and len(list(folder.glob("*.html"))) >= 40, "the workers never got going"
+    if group:
+        os.killpg(child.pid, signal.SIGTERM)
+    else:
+        child.send_signal(signal.SIGTERM)
+    status = child.wait(timeout=60)
+    assert status == 143 and child.stderr.read().strip().splitlines()[-1] == "advisor: terminated"
+    deadline = time.monotonic() + 10
+    while time.monotonic() < deadline and any(os.path.exists(f"/proc/{pid}") for pid in workers):
+        time.sleep(0.05)
+    assert not [pid for pid in workers if os.path.exists(f"/proc/{pid}")], "a worker outlived the run"
+    assert not list(folder.glob(".*")), "a temporary file outlived the run"
+    reports = list(folder.glob("*.html"))
+    assert 40 <= len(reports) < 3000 and not (folder / "index.html").exists()
+    assert all(page.read_text(encoding="utf-8").endswith("</html>") for page in reports), "a report was cut short"

@@ -300,3 +300,54 @@ def test_report_as_json_holds_the_plan_for_a_spreadsheet(cli, tmp_path):
     assert cli("report", str(PROFILES / "online-store.yaml"), "-o", str(md)).exit_code == 0
     text = md.read_text(encoding="utf-8")
     assert "| Sales payroll a month | 3,212,887\u00a0RUB |" in text and "| Monthly revenue (2,100 won deals × 3,000\u00a0RUB) | 6,300,000\u00a0RUB |" in text
+
+
+class _InlinePool:
+    """Stands in for ProcessPoolExecutor: records how many workers were asked for and runs each task here."""
+
+    started: list[int] = []
+
+    def __init__(self, jobs, mp_context=None, initializer=None, initargs=()):
+        _InlinePool.started.append(jobs)
+        initializer(*initargs)
+
+    def submit(self, fn, *args):
+        from concurrent.futures import Future
+
+        future = Future()
+        future.set_result(fn(*args))
+        return future
+
+    def shutdown(self, wait=True, cancel_futures=False):
+        pass
+
+
+@pytest.mark.parametrize(("cpus", "jobs", "profiles", "workers"), [
+    (1, None, 400, None),  # one CPU: one process, however many profiles
+    (2, None, 299, None),  # fewer than PARALLEL_MIN_REPORTS profiles: one process
+    (2, None, 300, 2),  # from there on: a worker per CPU
+    (16, None, 300, 8),  # at most MAX_JOBS
+    (16, 1, 400, None),  # --jobs 1: one process
+    (1, 3, 32, 3),  # --jobs N: N, whatever the CPUs, from START profiles
+    (2, 3, 31, None),  # ... and not for fewer
+])
+def test_report_dir_workers_one_per_cpu_from_300_profiles_or_as_asked_from_32(engine, tmp_path, monkeypatch,
+                                                                        cpus, jobs, profiles, workers):
+    import concurrent.futures
+    import os
+
+    from advisor.report import write
+
+    assert (write.START, write.PARALLEL_MIN_REPORTS) == (32, 300)
+    monkeypatch.setattr(os, "sched_getaffinity", lambda pid: set(range(cpus)), raising=False)
+    monkeypatch.setattr(os, "cpu_count", lambda: cpus)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", _InlinePool)
+    monkeypatch.setattr(write, "_render_each", lambda folder, engine, lang, chunk: [{"name": stem} for _, _, stem in chunk])
+    _InlinePool.started = []
+    profile = read_one_profile(str(PROFILES / "online-store.yaml")).profile
+    folder = write.ReportFolder(tmp_path / "reports", engine, "en", jobs=jobs)
+    for i in range(profiles):
+        folder.add(profile, f"in.csv:{i + 2}")
+    assert [row["name"] for row in folder.rows] == ["homegoods-online", *(f"homegoods-online-{n}" for n in range(2, profiles + 1))]
+    folder.close()
+    assert _InlinePool.started == ([] if workers is None else [workers])

@@ -44,7 +44,7 @@ def score(
         Optional[Path], typer.Option("--report-dir", help="Also write an HTML report per profile and a sortable index.html here.", show_default=False)
     ] = None,
     jobs: Annotated[
-        Optional[int], typer.Option("--jobs", "-j", min=1, max=64, help="Processes (at most 64) scoring CSV and JSON Lines rows for csv/json/jsonl output without --report-dir (default: one, which scores CSV rows as columns; one per CPU, up to 8, for JSON Lines inputs over 256 KB and for --records full), or writing the reports of --report-dir (default: one; N from 32 profiles). The output is the same whatever the number.", show_default=False)
+        Optional[int], typer.Option("--jobs", "-j", min=1, max=64, help="Processes (at most 64) scoring CSV and JSON Lines rows for csv/json/jsonl output without --report-dir (default: one, which scores CSV rows as columns; one per CPU, up to 8, for JSON Lines inputs over 256 KB and for --records full), or writing the reports of --report-dir (N from 32 profiles; default: one per CPU, up to 8, from 300 profiles, and one process for fewer). The output is the same whatever the number.", show_default=False)
     ] = None,
     lang: LangOption = None,
     rules: RulesOption = None,

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import stat
 from collections import deque
 from pathlib import Path
 from typing import Any
 
 from advisor.errors import AdvisorError, UsageError
+from advisor.parallel import PARALLEL_MIN_REPORTS, default_jobs
 from advisor.wording import wording
 from advisor.report.content import build_report
 from advisor.writers import atomic_output, file_stem
@@ -45,6 +49,61 @@ def write_report(path: Path, text: str) -> None:
         stream.write(text)
 
 
+_new_mode: int | None = None  # 0666 less the umask: a new report's mode (the umask is read once a process)
+_temporaries = 0  # temporary names made by this process
+
+
+def write_in_folder(path: Path, text: str) -> None:
+    """write_report for a report of --report-dir, in 6 system calls instead of ~12.
+
+    The same all-or-nothing write: the text goes to a new hidden temporary file beside `path` (O_EXCL: made
+    here, never an existing one), which is renamed over it once complete; a new file gets 0666 less the
+    umask, an existing one keeps its mode. Only a missing path or a regular file is written this way, and a
+    failure of any kind removes the temporary file and hands the whole write to write_report, which then
+    writes or says what is wrong exactly as for any other output (a symlink's target, a full disk).
+    2,000 reports: 1.81 -> 1.57 s CPU in the system and this process (mostly the kernel's, for 62 MB).
+    """
+    global _new_mode, _temporaries
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        info = None
+    except OSError:
+        return write_report(path, text)
+    if info is not None and not stat.S_ISREG(info.st_mode):
+        return write_report(path, text)
+    if _new_mode is None:
+        mask = os.umask(0o022)
+        os.umask(mask)
+        _new_mode = 0o666 & ~mask
+    mode = stat.S_IMODE(info.st_mode) if info is not None else _new_mode
+    _temporaries += 1
+    temporary = os.path.join(os.path.dirname(path), f".{path.name[:100]}.{os.getpid()}-{_temporaries}.tmp")
+    try:
+        try:
+            fd = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o600)
+        except OSError:  # not made here: not removed either
+            return write_report(path, text)
+        try:
+            if hasattr(os, "fchmod"):  # as atomic_output: a filesystem without modes (FAT) keeps its own
+                with contextlib.suppress(OSError):
+                    os.fchmod(fd, mode)
+            data = memoryview(text.encode("utf-8"))
+            while data:
+                data = data[os.write(fd, data):]
+        finally:
+            os.close(fd)
+        os.replace(temporary, path)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        write_report(path, text)
+    except BaseException:  # Ctrl-C, SIGTERM: no temporary file outlives the run
+        with contextlib.suppress(OSError):
+            os.unlink(temporary)
+        raise
+
+
 def unique_stem(name: str, taken: set[str], counters: dict[str, int] | None = None) -> str:
     """A file stem for `name` not in `taken` (then taken): two profiles with one name get two files.
 
@@ -64,13 +123,27 @@ def unique_stem(name: str, taken: set[str], counters: dict[str, int] | None = No
     return candidate
 
 
-# A folder of fewer than START reports is rendered by this process (starting workers would not pay);
-# from START on, worker processes render them CHUNK at a time: a report costs ~10 ms, so a task pays
-# for its passing, and few wait in flight when the run is stopped (what is running ends first).
+# With --jobs N (N > 1), a folder of fewer than START reports is rendered by this process; from START on,
+# worker processes render them CHUNK at a time: a task of 8 reports pays for its passing, and few wait in
+# flight when the run is stopped (what is running ends first). Without --jobs, workers start from
+# PARALLEL_MIN_REPORTS profiles (figures there).
 START = 32
 CHUNK = 8
 
 _reporter: tuple[Any, str] | None = None  # in a worker: the engine and the language
+
+
+_writing = False  # in a worker: whether it is writing reports (a task), when SIGTERM or SIGHUP may come
+
+
+class _Stopped(BaseException):
+    """SIGTERM or SIGHUP in a worker while it writes: unwinds the write, which removes its temporary file."""
+
+
+def _stop(signum: int, frame: Any) -> None:
+    if _writing:
+        raise _Stopped
+    os._exit(128 + signum)  # between tasks: nothing of its own to remove
 
 
 def _start_reporter(rule_base: Any, lang: str) -> None:
@@ -78,9 +151,11 @@ def _start_reporter(rule_base: Any, lang: str) -> None:
     import signal
 
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle, once
-    for name in ("SIGTERM", "SIGHUP"):  # a forked worker inherits the parent's unwinding handler; it just ends
+    # A worker writes into the report folder itself: ended at once by SIGTERM sent to every process (as a
+    # service manager does), it left a report's temporary file there. It ends after unwinding the write instead.
+    for name in ("SIGTERM", "SIGHUP"):
         if hasattr(signal, name):
-            signal.signal(getattr(signal, name), signal.SIG_DFL)
+            signal.signal(getattr(signal, name), _stop)
     from advisor.engine import Engine
 
     _reporter = Engine(rule_base), lang
@@ -88,9 +163,16 @@ def _start_reporter(rule_base: Any, lang: str) -> None:
 
 def _render_chunk(folder: str, chunk: list[tuple[Any, str, str]]) -> list[dict[str, Any]]:
     """In a worker: write the reports of `chunk` ((profile, source, stem) each, evaluated here); their index rows."""
+    global _writing
     assert _reporter is not None
     engine, lang = _reporter
-    return _render(Path(folder), engine, lang, chunk)
+    try:
+        _writing = True
+        rows = _render(Path(folder), engine, lang, chunk)
+        _writing = False
+        return rows
+    except _Stopped:
+        os._exit(143)  # the parent, told too, says so; the pool's own exit would wait for the next task
 
 
 # A report's explain and rendering make and drop ~1 M short-lived objects, and the collector's usual pace
@@ -121,7 +203,7 @@ def _render_each(folder: Path, engine: Any, lang: str, chunk: list[tuple[Any, st
         evaluation = scored if type(scored) is Evaluation else None  # made by the batch: not made again
         profile = scored.profile if evaluation is not None else scored
         content = build_report(engine, profile, source=source, lang=lang, evaluation=evaluation)
-        write_report(folder / f"{stem}.html", render_html(content))
+        write_in_folder(folder / f"{stem}.html", render_html(content))
         rec = content.recommendation
         rows.append({
             "name": profile.name, "href": f"{stem}.html", "model": rec.department_model.id,
@@ -137,9 +219,10 @@ def _render_each(folder: Path, engine: Any, lang: str, chunk: list[tuple[Any, st
 class ReportFolder:
     """Collects one HTML report per scored profile, then writes the sortable index.
 
-    Profiles are named (their file stems) here in input order. With `jobs` 1 (the default) each report
-    is written as its profile comes; with more, once there are START, they are rendered CHUNK at a
-    time by `jobs` worker processes, and a folder of fewer here. `close()` stops the workers,
+    Profiles are named (their file stems) here in input order. With `jobs` 1 each report is written as
+    its profile comes; with more, once there are START, they are rendered CHUNK at a time by `jobs`
+    worker processes, and a folder of fewer here. `jobs` None: default_jobs() (one per CPU, up to 8)
+    from PARALLEL_MIN_REPORTS profiles on. `close()` stops the workers,
     whatever ended the run.
     """
 
@@ -151,7 +234,10 @@ class ReportFolder:
         self._rows: list[dict[str, Any]] = []
         self.taken: set[str] = {"index"}
         self.counters: dict[str, int] = {}
-        self.jobs = 1 if jobs is None else jobs  # workers only when asked: on a shared 2-CPU machine they did not pay
+        if jobs is None:  # the CPUs, from as many profiles as they pay for
+            self.jobs, self.start = default_jobs(), PARALLEL_MIN_REPORTS
+        else:
+            self.jobs, self.start = jobs, START
         self._chunk: list[tuple[Any, str, str]] = []
         self._pending: deque[Any] = deque()  # futures of chunks in flight, in input order
         self._pool: Any = None
@@ -160,7 +246,7 @@ class ReportFolder:
         """A scored profile, or its Evaluation (the batch's: the report does not evaluate it again), and its source."""
         profile = getattr(scored, "profile", scored)
         self._chunk.append((scored, source, unique_stem(profile.name, self.taken, self.counters)))
-        if self.jobs == 1 or len(self._chunk) >= (START if self._pool is None else CHUNK):  # one process: each as it comes
+        if self.jobs == 1 or len(self._chunk) >= (self.start if self._pool is None else CHUNK):  # one process: each as it comes
             self._flush(more=True)
 
     @property
@@ -200,7 +286,10 @@ class ReportFolder:
                                   and _single_threaded() else "spawn")
         self._pool = ProcessPoolExecutor(jobs, mp_context=multiprocessing.get_context(method),
                                          initializer=_start_reporter, initargs=(self.engine.rule_base, self.lang))
-        self._window = jobs + 1
+        # Chunks in flight: 4 a worker, so a parent kept waiting for a CPU (its own scoring, pickling, the
+        # results) leaves queued work behind it, not idle workers. jobs + 1 took 1.42x the wall of this at a
+        # load of 9.5 (2,000 profiles, --jobs 2, 3 interleaved rounds; 0.95x the CPU); 32 profiles a worker at most.
+        self._window = 4 * jobs
 
     @staticmethod
     def _result(future: Any) -> list[dict[str, Any]]:
