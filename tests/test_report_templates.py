@@ -12,7 +12,6 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
-from markupsafe import Markup
 
 from advisor.report.glyphs import text_width
 from advisor.report.svg import SMALLEST, fit
@@ -153,13 +152,3 @@ def test_labels_that_were_clipped_now_wrap_or_shrink():
     assert fit("Контакт-центр (квалификация лидов)", 176) == (("Контакт-центр", "(квалификация лидов)"), 13)
     lines, size = fit("Контакт-центр (квалификация лидов)", 110)
     assert len(lines) == 2 and size < 13
-
-
-@given(st.one_of(st.text(), st.integers(), st.floats(allow_nan=False), st.none(), st.text().map(Markup)))
-def test_the_templates_quick_escape_gives_markupsafes_markup(value):
-    from markupsafe import escape
-
-    from advisor.report.templating import quick_escape, template
-
-    assert quick_escape(value) == escape(value) and type(quick_escape(value)) is Markup
-    assert template("report.html.j2").root_render_func.__globals__["escape"] is quick_escape

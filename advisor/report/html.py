@@ -10,11 +10,11 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Any
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from advisor.report import svg
 from advisor.report.content import ReportContent
-from advisor.report.templating import quick_escape as escape, template
+from advisor.report.templating import template
 from advisor.report.view import report_view
 
 
