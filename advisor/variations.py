@@ -395,8 +395,10 @@ class Variations:
                 lowest, highest = degrees[index]
                 for m, (p, base) in enumerate(zip(self.plan.points[index], self._known[index])):
                     a, b = p * lowest, p * highest
-                    low[m] += min(a, b) - base
-                    high[m] += max(a, b) - base
+                    if b < a:  # min and max of the two as the builtins give them, without their calls
+                        a, b = b, a
+                    low[m] += a - base
+                    high[m] += b - base
         result = self._shared[key] = (shared, tuple(low), tuple(high))
         return result
 
@@ -413,8 +415,10 @@ class Variations:
                     continue
                 for m, (p, base) in enumerate(zip(self.plan.points[index], self._known[index])):
                     a, b = p * lowest, p * highest
-                    low[m] += min(a, b) - base
-                    high[m] += max(a, b) - base
+                    if b < a:  # min and max of the two as the builtins give them, without their calls
+                        a, b = b, a
+                    low[m] += a - base
+                    high[m] += b - base
             found = self._unknown[key] = (tuple(low), tuple(high))
         return found
 
