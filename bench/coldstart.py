@@ -77,15 +77,19 @@ def timed(args: list[str], env: dict[str, str]) -> tuple[float, float]:
     return wall, usage.ru_utime + usage.ru_stime
 
 
-def instructions(args: list[str], env: dict[str, str]) -> int:
-    """Instructions one run executes (valgrind's callgrind, user space)."""
-    env = dict(env, PYTHONHASHSEED="0")
+def callgrind(args: list[str], env: dict[str, str], cwd: str | Path) -> int:
+    """Instructions one run of `args` executes (valgrind's callgrind, user space)."""
     result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", *args], env=env,
-                            cwd=env.get("PYTHONPATH", ROOT), stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
+                            cwd=cwd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
     found = re.search(r"Collected : (\d+)", result.stderr)
     if not found:
         sys.exit(f"valgrind failed: {result.stderr[-500:]}")
     return int(found.group(1))
+
+
+def instructions(args: list[str], env: dict[str, str]) -> int:
+    """Instructions one run executes, with a fixed hash seed."""
+    return callgrind(args, dict(env, PYTHONHASHSEED="0"), env.get("PYTHONPATH", ROOT))
 
 
 def main() -> None:

@@ -17,11 +17,12 @@ from __future__ import annotations
 
 import argparse
 import os
-import re
 import subprocess
 import sys
 import tempfile
 from pathlib import Path
+
+from coldstart import callgrind  # this folder is the script's: sys.path[0]
 
 ROOT = Path(__file__).resolve().parent.parent
 STEPS = {  # step: what it does (each run stops where its step ends)
@@ -79,15 +80,9 @@ sys.exit(status)
 
 
 def instructions(tree: Path, step: str, profile: str, env: dict[str, str]) -> int:
-    """Instructions one run executes up to the end of `step` (valgrind's callgrind, user space)."""
-    result = subprocess.run(["valgrind", "--tool=callgrind", "--callgrind-out-file=/dev/null", sys.executable, "-c",
-                             PROBE, "recommend", profile],
-                            env=dict(env, PYTHONPATH=str(tree), COLDSTART_STOP=step), cwd=tree,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, check=False)
-    found = re.search(r"Collected : (\d+)", result.stderr)
-    if not found:
-        sys.exit(f"valgrind failed: {result.stderr[-500:]}")
-    return int(found.group(1))
+    """Instructions one run executes up to the end of `step`."""
+    return callgrind([sys.executable, "-c", PROBE, "recommend", profile],
+                     dict(env, PYTHONPATH=str(tree), COLDSTART_STOP=step), tree)
 
 
 def main() -> None:
