@@ -76,3 +76,41 @@ def test_pickled_and_back_alike():
         back = pickle.loads(pickle.dumps(obj))
         assert type(back) is type(obj) and back == obj and back.b == obj.b
     assert pickle.loads(pickle.dumps(Frozen(1, c={"k": 2}))).c == {"k": 2}
+
+
+def _slotted_classes() -> list[type]:
+    """Every class of advisor made with @slotted (found in the sources, so a new one is covered too)."""
+    import importlib
+    import inspect
+    from pathlib import Path
+
+    import advisor
+
+    root = Path(advisor.__file__).parent
+    found = []
+    for path in sorted(root.rglob("*.py")):
+        if "@slotted(" not in path.read_text(encoding="utf-8") or path.name == "slotted.py":
+            continue
+        name = ".".join(("advisor", *path.relative_to(root).with_suffix("").parts))
+        module = importlib.import_module(name)
+        found += [c for c in vars(module).values()
+                  if inspect.isclass(c) and c.__module__ == name and "_compared_of" in c.__dict__]
+    return found
+
+
+def test_every_slotted_class_takes_its_fields_in_order_and_keeps_each_as_given():
+    """A slotted class names its fields three times (__slots__, annotations, __init__): they must agree, and
+    __init__ must keep each argument in its own field, as dataclass's generated __init__ did."""
+    import inspect
+
+    classes = _slotted_classes()
+    assert len(classes) >= 20, [c.__name__ for c in classes]
+    for cls in classes:
+        fields = [name for name in cls.__slots__ if not name.startswith("_")]  # _private: not a field
+        params = [p for p in list(inspect.signature(cls.__init__).parameters.values())[1:]
+                  if p.kind is not p.VAR_KEYWORD]
+        assert [p.name for p in params] == fields[:len(params)], cls
+        assert [a for a in cls.__annotations__ if not a.startswith("_")] == fields, cls
+        given = {p.name: object() for p in params}
+        made = cls(**given)
+        assert [name for name, value in given.items() if getattr(made, name) is not value] == [], cls
